@@ -1,0 +1,3 @@
+from gaoxin_cli.cli import main
+
+main()

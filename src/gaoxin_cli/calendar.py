@@ -1,0 +1,165 @@
+"""Working days (工作日): the State Council holiday tables plus local overrides. Pure.
+
+Data comes from ``chinesecalendar`` (holidays and 调休 working days, 2004 onwards); the
+``calendar:`` block of gaoxin.yaml adds rest days, working days and whole years. A year
+with no data raises :class:`CalendarYearMissing` — never a silent weekend-only guess,
+unless the workspace opts in with ``assume_weekends``.
+
+Counting rule (research/domain.md §6.1): "N working days from D" is the N-th working day
+strictly after D; the day D itself is not counted.
+"""
+
+from __future__ import annotations
+
+import bisect
+from collections.abc import Iterable
+from datetime import date, timedelta
+from functools import cache
+
+from gaoxin_cli.errors import CalendarYearMissing
+
+_ONE = timedelta(days=1)
+
+
+@cache
+def _library_years() -> tuple[int, int] | None:
+    """The span of years chinesecalendar has data for."""
+    try:
+        import chinese_calendar
+    except ImportError:  # pragma: no cover - a hard dependency, but fail softly
+        return None
+    years = {d.year for d in chinese_calendar.holidays} | {
+        d.year for d in chinese_calendar.workdays
+    }
+    return (min(years), max(years)) if years else None
+
+
+def _library_day(day: date) -> bool | None:
+    """True = working day, False = rest day, None = no data for the year."""
+    span = _library_years()
+    if span is None or not span[0] <= day.year <= span[1]:
+        return None
+    import chinese_calendar
+
+    if day in chinese_calendar.workdays:
+        return True
+    if day in chinese_calendar.holidays:
+        return False
+    return day.weekday() < 5
+
+
+class WorkCalendar:
+    """Answers working-day questions; years are built lazily and cached."""
+
+    def __init__(
+        self,
+        rest: Iterable[date] = (),
+        work: Iterable[date] = (),
+        years: Iterable[int] = (),
+        assume_weekends: bool = False,
+    ) -> None:
+        self._rest = frozenset(rest)
+        self._work = frozenset(work)
+        self._years = frozenset(years)
+        self._assume = assume_weekends
+        # year → sorted ordinals of its working days
+        self._cache: dict[int, list[int]] = {}
+
+    @property
+    def known_years(self) -> tuple[int, int] | None:
+        return _library_years()
+
+    def has_year(self, year: int) -> bool:
+        span = _library_years()
+        return (
+            self._assume or year in self._years or (span is not None and span[0] <= year <= span[1])
+        )
+
+    def _year(self, year: int) -> list[int]:
+        days = self._cache.get(year)
+        if days is None:
+            if not self.has_year(year):
+                raise CalendarYearMissing(year, _library_years())
+            days = []
+            day = date(year, 1, 1)
+            while day.year == year:
+                if self._is_workday_uncached(day):
+                    days.append(day.toordinal())
+                day += _ONE
+            self._cache[year] = days
+        return days
+
+    def _is_workday_uncached(self, day: date) -> bool:
+        if day in self._work:
+            return True
+        if day in self._rest:
+            return False
+        if day.year not in self._years:
+            lib = _library_day(day)
+            if lib is not None:
+                return lib
+        return day.weekday() < 5
+
+    def is_workday(self, day: date) -> bool:
+        days = self._year(day.year)
+        i = bisect.bisect_left(days, day.toordinal())
+        return i < len(days) and days[i] == day.toordinal()
+
+    def next_workday(self, day: date, *, include: bool = False) -> date:
+        """The first working day after *day* (or *day* itself if ``include`` and it works)."""
+        if include and self.is_workday(day):
+            return day
+        return self.add_workdays(day, 1)
+
+    def add_workdays(self, day: date, n: int) -> date:
+        """The n-th working day strictly after *day* (before it, for negative n); n=0 → day."""
+        if n == 0:
+            return day
+        step = 1 if n > 0 else -1
+        remaining = abs(n)
+        year = day.year
+        ordinal = day.toordinal()
+        while True:
+            days = self._year(year)
+            if step > 0:
+                i = bisect.bisect_right(days, ordinal)
+                available = len(days) - i
+                if remaining <= available:
+                    return date.fromordinal(days[i + remaining - 1])
+                remaining -= available
+                year += 1
+                ordinal = date(year, 1, 1).toordinal() - 1
+            else:
+                i = bisect.bisect_left(days, ordinal)
+                if remaining <= i:
+                    return date.fromordinal(days[i - remaining])
+                remaining -= i
+                year -= 1
+                ordinal = date(year, 12, 31).toordinal() + 1
+
+    def workdays_between(self, start: date, end: date) -> int:
+        """Working days in (start, end]; negative when end is before start."""
+        if end == start:
+            return 0
+        if end < start:
+            return -self.workdays_between(end, start)
+        total = 0
+        a, b = start.toordinal(), end.toordinal()
+        for year in range(start.year, end.year + 1):
+            days = self._year(year)
+            total += bisect.bisect_right(days, b) - bisect.bisect_right(days, a)
+        return total
+
+    def workdays_left_in_year(self, day: date) -> int:
+        """Working days after *day* up to 31 December of its year."""
+        return self.workdays_between(day, date(day.year, 12, 31))
+
+    def add_calendar_days(self, day: date, n: int) -> date:
+        """民法典 第201/203条: count from the next day; a last day on a rest day moves to
+        the first working day after the rest days."""
+        end = day + timedelta(days=n)
+        return self.next_workday(end, include=True)
+
+    def years_needed(self, days: Iterable[date]) -> set[int]:
+        """Years among *days* that have no data (for validation messages)."""
+        return {d.year for d in days if not self.has_year(d.year)}

@@ -1,0 +1,18 @@
+"""The command line: ``gaoxin`` (also ``python -m gaoxin_cli``)."""
+
+from __future__ import annotations
+
+import sys
+
+from gaoxin_cli.cli import plan  # noqa: F401  (registers the plan commands)
+from gaoxin_cli.cli.app import app
+
+__all__ = ["app", "main"]
+
+
+def main() -> None:
+    try:
+        app()
+    except KeyboardInterrupt:  # pragma: no cover - typer maps ^C inside commands to 130
+        sys.stderr.write("\n")
+        sys.exit(130)

@@ -1,0 +1,88 @@
+"""The zh / en message catalogue.
+
+Core modules never format user-facing text themselves: they raise errors or return
+diagnostics that carry a message key and parameters, and the CLI renders them in the
+chosen language. Chinese is the default; ``--lang en`` or ``GAOXIN_LANG=en`` switch.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Mapping
+from typing import Literal
+
+Lang = Literal["zh", "en"]
+LANGS: tuple[Lang, ...] = ("zh", "en")
+
+
+class Msg:
+    """A translatable message: a catalogue key and its parameters."""
+
+    __slots__ = ("key", "params")
+
+    def __init__(self, key: str, /, **params: object) -> None:
+        self.key = key
+        self.params = params
+
+    def render(self, lang: Lang) -> str:
+        return t(self.key, lang, **self.params)
+
+    def __repr__(self) -> str:
+        return f"Msg({self.key!r}, {self.params!r})"
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Msg) and (self.key, self.params) == (other.key, other.params)
+
+    def __hash__(self) -> int:
+        return hash(self.key)
+
+
+_CATALOGUE: dict[str, tuple[str, str]] = {}
+
+
+def has(key: str) -> bool:
+    return key in _catalogue()
+
+
+def t(key: str, lang: Lang = "zh", /, **params: object) -> str:
+    """Format message *key* in *lang*; nested :class:`Msg` parameters are rendered too."""
+    zh, en = _catalogue()[key]
+    template = zh if lang == "zh" else en
+    rendered = {k: (v.render(lang) if isinstance(v, Msg) else v) for k, v in params.items()}
+    return template.format(**rendered)
+
+
+def _catalogue() -> dict[str, tuple[str, str]]:
+    if not _CATALOGUE:
+        from gaoxin_cli.i18n.catalogue import MESSAGES
+
+        _CATALOGUE.update(MESSAGES)
+    return _CATALOGUE
+
+
+def parse_lang(value: str | None) -> Lang | None:
+    if value is None:
+        return None
+    v = value.strip().lower()
+    if v.startswith("zh") or v in ("cn", "chinese", "中文"):
+        return "zh"
+    if v.startswith("en") or v == "english":
+        return "en"
+    return None
+
+
+def initial_lang(argv: list[str] | None = None, environ: Mapping[str, str] | None = None) -> Lang:
+    """The language before option parsing (for --help texts): argv, then GAOXIN_LANG."""
+    args = sys.argv[1:] if argv is None else argv
+    env = os.environ if environ is None else environ
+    for i, arg in enumerate(args):
+        if arg == "--lang" and i + 1 < len(args):
+            lang = parse_lang(args[i + 1])
+            if lang:
+                return lang
+        if arg.startswith("--lang="):
+            lang = parse_lang(arg.split("=", 1)[1])
+            if lang:
+                return lang
+    return parse_lang(env.get("GAOXIN_LANG")) or "zh"

@@ -1,0 +1,266 @@
+"""Message templates: key → (中文, English). Parameters use str.format names.
+
+Diagnostic codes (``diag.*``) are stable: CI scripts and editors may match on them, so a
+code is never reused for another meaning. docs/validation.md lists them all (a test
+keeps that list and this catalogue in step).
+"""
+
+from __future__ import annotations
+
+MESSAGES: dict[str, tuple[str, str]] = {
+    # --- file and YAML level (Y) -------------------------------------------------
+    "diag.Y101": (
+        "文件不是有效的 UTF-8 文本（第 {line} 行附近有无法解码的字节）",
+        "file is not valid UTF-8 text (undecodable bytes near line {line})",
+    ),
+    "diag.Y102": ("YAML 语法错误：{problem}", "YAML syntax error: {problem}"),
+    "diag.Y103": (
+        '键 "{key}" 重复（第一次出现在第 {first_line} 行）',
+        'duplicate key "{key}" (first defined on line {first_line})',
+    ),
+    "diag.Y104": (
+        "不允许使用 YAML 锚点或别名（&{name} / *{name}）：请把内容直接写出",
+        "YAML anchors and aliases (&{name} / *{name}) are not allowed: write the content out",
+    ),
+    "diag.Y105": (
+        "不允许使用 YAML 合并键 <<：请把字段直接写出",
+        "YAML merge keys (<<) are not allowed: write the fields out",
+    ),
+    "diag.Y106": (
+        "不允许使用 YAML 标签 {tag}",
+        "YAML tag {tag} is not allowed",
+    ),
+    "diag.Y107": (
+        "文件过大（{size} 字节，上限 {limit} 字节）",
+        "file too large ({size} bytes, limit {limit})",
+    ),
+    "diag.Y108": ("嵌套层级超过 {limit} 层", "nesting deeper than {limit} levels"),
+    "diag.Y109": (
+        "一个文件只能包含一个 YAML 文档（发现第二个 ---）",
+        "a file may hold only one YAML document (found a second ---)",
+    ),
+    "diag.Y110": (
+        '"{value}" 在 YAML 1.1 中会被当作布尔值：布尔值请写 true/false，文本请加引号',
+        '"{value}" is a boolean in YAML 1.1: write true/false for a boolean, quote it for text',
+    ),
+    "diag.Y111": (
+        '"{value}" 在不同 YAML 版本中会被读成不同的数字：请写成普通十进制数，文本请加引号',
+        '"{value}" reads as a different number in different YAML versions: write a plain '
+        "decimal, or quote it for text",
+    ),
+    "diag.Y112": ("文件为空", "file is empty"),
+    "diag.Y113": (
+        "文件顶层应为映射（键: 值），实际为{actual}",
+        "the top level must be a mapping (key: value), found {actual}",
+    ),
+    "diag.Y114": ("键必须是文本（{key}）", "keys must be text ({key})"),
+    "diag.Y115": ("无法读取文件：{reason}", "cannot read file: {reason}"),
+    "diag.Y116": ("这是一个目录，不是 YAML 文件", "this is a directory, not a YAML file"),
+    # --- schema (S) --------------------------------------------------------------
+    "diag.S201": ('{where} 缺少必填字段 "{field}"', '{where}: missing required field "{field}"'),
+    "diag.S202": ('{where} 中有未知字段 "{field}"', '{where}: unknown field "{field}"'),
+    "diag.S203": ("{where} 应为{expected}", "{where}: expected {expected}"),
+    "diag.S204": ("{where} 的取值应为 {expected} 之一", "{where}: must be one of {expected}"),
+    "diag.S205": (
+        "{where} 应为有效日期，格式 YYYY-MM-DD",
+        "{where}: expected a real date written YYYY-MM-DD",
+    ),
+    "diag.S206": (
+        "{where} 超出范围（应 {op} {limit}）",
+        "{where}: out of range (must be {op} {limit})",
+    ),
+    "diag.S207": ("{where} 格式不对：{what}", "{where}: bad format: {what}"),
+    "diag.S209": ("{where} 不能为空", "{where}: must not be empty"),
+    "diag.S210": (
+        "{where} 过长（最多 {limit} 个字符）",
+        "{where}: too long (at most {limit} characters)",
+    ),
+    "diag.S211": ("{where} 中有重复的条目", "{where}: has a duplicate entry"),
+    "diag.S299": ("{where} 无效：{detail}", "{where}: invalid: {detail}"),
+    # --- cross-file checks (X) ---------------------------------------------------
+    "diag.X301": (
+        '任务编号 "{id}" 重复（首次出现在 {first}）',
+        'task id "{id}" is used twice (first at {first})',
+    ),
+    "diag.X302": ('{field} 引用了未知单位 "{name}"', '{field} names an unknown unit "{name}"'),
+    "diag.X303": ('{field} 引用了未知领导 "{name}"', '{field} names an unknown leader "{name}"'),
+    "diag.X304": (
+        'pillar 引用了未知的工作体系节点 "{name}"',
+        'pillar names an unknown pillar "{name}"',
+    ),
+    "diag.X305": ('depends 引用了未知任务 "{name}"', 'depends names an unknown task "{name}"'),
+    "diag.X306": ("任务依赖形成循环：{cycle}", "tasks depend on each other in a cycle: {cycle}"),
+    "diag.X307": (
+        "计划开工日期 {start} 晚于完成时限 {due}",
+        "planned start {start} is after the due date {due}",
+    ),
+    "diag.X308": (
+        '节点 "{name}" 的时限 {mdue} 不在任务期限内（{start} 至 {due}）',
+        'milestone "{name}" due {mdue} is outside the task window ({start} to {due})',
+    ),
+    "diag.X309": (
+        "节点权重要么都写、要么都不写（{missing} 个节点缺少 weight）",
+        "give every milestone a weight or none ({missing} milestone(s) lack a weight)",
+    ),
+    "diag.X310": (
+        "节点权重合计 {total}，超过 100",
+        "milestone weights add up to {total}, more than 100",
+    ),
+    "diag.X311": (
+        "挂牌督办的任务须写明督办领导（listed.by）",
+        "a listed (挂牌) task must name its supervising leader (listed.by)",
+    ),
+    "diag.X312": (
+        '节点名称 "{name}" 在本任务中重复',
+        'milestone name "{name}" is used twice in this task',
+    ),
+    "diag.X313": (
+        '牵头单位 "{name}" 同时出现在配合单位中',
+        'the lead unit "{name}" is also listed as a support unit',
+    ),
+    "diag.X314": (
+        'org.office 应为 units 中的单位编号，"{name}" 不存在',
+        'org.office must be a unit id from units; "{name}" is not one',
+    ),
+    "diag.X315": (
+        "{year} 年没有节假日数据，无法按工作日计算",
+        "no holiday data for {year}: working days cannot be counted",
+    ),
+    "diag.X316": (
+        "{day} 同时出现在 calendar.rest 和 calendar.work 中",
+        "{day} is listed in both calendar.rest and calendar.work",
+    ),
+    "diag.X317": (
+        "没有找到 gaoxin.yaml：单位、领导和工作体系的引用未检查",
+        "no gaoxin.yaml found: unit, leader and pillar references were not checked",
+    ),
+    "diag.X318": ("没有找到任何计划文件（plans/*.yaml）", "no plan files found (plans/*.yaml)"),
+    # --- warnings (W) -------------------------------------------------------------
+    "diag.W401": (
+        "完成时限 {due} 是休息日（{weekday}），下一个工作日是 {next}",
+        "due date {due} is a rest day ({weekday}); the next working day is {next}",
+    ),
+    # --- hints ------------------------------------------------------------------------
+    "hint.did_you_mean": ('是否指 "{name}"？', 'did you mean "{name}"?'),
+    "hint.allowed_fields": ("可用字段：{names}", "allowed fields: {names}"),
+    "hint.password_env": (
+        "密码不写进 gaoxin.yaml：请设置 mail.password_env 指定的环境变量（默认 GAOXIN_SMTP_PASSWORD）",
+        "passwords never go into gaoxin.yaml: set the environment variable named by "
+        "mail.password_env (default GAOXIN_SMTP_PASSWORD)",
+    ),
+    "hint.quote": ("如果要表示文本，请加引号", "quote it if you mean text"),
+    "hint.calendar_year": (
+        "在 gaoxin.yaml 中写明该年的放假和调休安排：\n"
+        "  calendar:\n"
+        "    years: [{year}]\n"
+        "    rest: [{year}-01-01, …]   # 放假日\n"
+        "    work: [{year}-02-07, …]   # 调休上班日\n"
+        "或设置 calendar.assume_weekends: true，按周一至周五估算",
+        "describe the year's holidays in gaoxin.yaml:\n"
+        "  calendar:\n"
+        "    years: [{year}]\n"
+        "    rest: [{year}-01-01, …]   # rest days\n"
+        "    work: [{year}-02-07, …]   # make-up working days\n"
+        "or set calendar.assume_weekends: true to count Monday–Friday",
+    ),
+    "hint.due_rest_day": (
+        "如无特殊安排，可改为 {next}",
+        "consider {next} unless the rest day is intended",
+    ),
+    # --- type and pattern names ------------------------------------------------------
+    "type.text": ("文本", "text"),
+    "type.int": ("整数", "an integer"),
+    "type.number": ("数字", "a number"),
+    "type.bool": ("布尔值 true 或 false", "true or false"),
+    "type.list": ("列表", "a list"),
+    "type.mapping": ("映射（键: 值）", "a mapping (key: value)"),
+    "type.date": ("日期 YYYY-MM-DD", "a date YYYY-MM-DD"),
+    "type.null": ("空值", "null"),
+    "type.scalar": ("单个值", "a single value"),
+    "pattern.id": (
+        "编号须以字母开头，只含字母、数字、- 和 _，最长 64 个字符",
+        "ids start with a letter and hold only letters, digits, - and _ (64 at most)",
+    ),
+    "pattern.pillar_path": (
+        "应为用点分隔的工作体系节点编号，如 battles.infrastructure",
+        "a dotted path of pillar ids, such as battles.infrastructure",
+    ),
+    "pattern.text": (
+        "文本不能包含控制字符或双向文本控制符",
+        "text must not contain control characters or bidi controls",
+    ),
+    "pattern.email": (
+        "应为邮箱地址，如 name@example.org",
+        "a mail address such as name@example.org",
+    ),
+    "pattern.env": ("应为环境变量名，如 GAOXIN_SMTP_PASSWORD", "an environment variable name"),
+    "pattern.format": ("格式不符合要求", "does not match the required format"),
+    "weekday.0": ("周一", "Monday"),
+    "weekday.1": ("周二", "Tuesday"),
+    "weekday.2": ("周三", "Wednesday"),
+    "weekday.3": ("周四", "Thursday"),
+    "weekday.4": ("周五", "Friday"),
+    "weekday.5": ("周六", "Saturday"),
+    "weekday.6": ("周日", "Sunday"),
+    "actual.list": ("列表", "a list"),
+    "actual.scalar": ("单个值", "a single value"),
+    # --- errors (exit 1 / 2 / 3) -------------------------------------------------
+    "error.prefix": ("错误", "Error"),
+    "error.hint_prefix": ("提示", "Hint"),
+    "error.calendar_year_missing": (
+        "{year} 年没有节假日数据（chinesecalendar 收录 {lo}–{hi} 年），无法按工作日计算",
+        "no holiday data for {year} (chinesecalendar covers {lo}–{hi}): working days "
+        "cannot be counted",
+    ),
+    "error.no_workspace": (
+        "在 {start} 及其上级目录中没有找到 gaoxin.yaml",
+        "no gaoxin.yaml in {start} or any parent directory",
+    ),
+    "error.no_workspace_hint": (
+        "用 gaoxin init 新建工作区，或用 -C 目录 / GAOXIN_WORKSPACE 指定",
+        "run gaoxin init to start one, or point at it with -C DIR / GAOXIN_WORKSPACE",
+    ),
+    "error.workspace_not_dir": ("{path} 不是目录", "{path} is not a directory"),
+    "error.plan_invalid": (
+        "计划有 {errors} 个错误，请先修正（运行 gaoxin validate 查看）",
+        "the plan has {errors} error(s); fix them first (run gaoxin validate)",
+    ),
+    "error.bad_date": (
+        '"{value}" 不是有效日期，请写成 YYYY-MM-DD',
+        '"{value}" is not a valid date; write YYYY-MM-DD',
+    ),
+    "error.bad_lang": (
+        '不支持的语言 "{value}"，可选 zh 或 en',
+        'unknown language "{value}"; use zh or en',
+    ),
+    "error.path_missing": ("路径不存在：{path}", "no such file or directory: {path}"),
+    "error.init_exists": (
+        "{path} 已存在，不会覆盖；请换一个目录或先移走已有文件",
+        "{path} already exists and will not be overwritten; choose another directory",
+    ),
+    "error.write_failed": ("无法写入 {path}：{reason}", "cannot write {path}: {reason}"),
+    "error.unexpected": (
+        "发生意外错误（{kind}），这是 gaoxin 的缺陷。详细信息已写入 {log}",
+        "unexpected error ({kind}); this is a bug in gaoxin. Details are in {log}",
+    ),
+    "error.interrupted": ("已中断", "interrupted"),
+    # --- validate -----------------------------------------------------------------
+    "validate.summary_clean": (
+        "检查通过：{files} 个文件，{tasks} 项任务，没有发现问题",
+        "all clean: {files} file(s), {tasks} task(s), no problems",
+    ),
+    "validate.summary": (
+        "{files} 个文件，{tasks} 项任务：{errors} 个错误，{warnings} 个警告",
+        "{files} file(s), {tasks} task(s): {errors} error(s), {warnings} warning(s)",
+    ),
+    "validate.severity.error": ("错误", "error"),
+    "validate.severity.warning": ("警告", "warning"),
+    # --- init -----------------------------------------------------------------------
+    "init.done": (
+        "已在 {path} 新建工作区。下一步：编辑 gaoxin.yaml 和 plans/，然后运行 gaoxin validate",
+        "new workspace in {path}. Next: edit gaoxin.yaml and plans/, then run gaoxin validate",
+    ),
+    "init.wrote": ("  已写入 {path}", "  wrote {path}"),
+    # --- schema ---------------------------------------------------------------------
+    "schema.wrote": ("已写入 {path}", "wrote {path}"),
+}

@@ -1,0 +1,1 @@
+"""YAML → models, with every problem reported at file:line:col."""

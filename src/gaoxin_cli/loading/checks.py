@@ -1,0 +1,297 @@
+"""Cross-file checks: what no single file can tell.
+
+Task ids unique across files; every unit, leader, pillar and dependency reference
+resolves (with a "did you mean" hint); no dependency cycles; dates in order; milestone
+weights consistent; a listed task names its supervising leader; a due date on a rest day
+is a warning naming the next working day.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from gaoxin_cli.calendar import WorkCalendar
+from gaoxin_cli.i18n import Msg
+from gaoxin_cli.loading.diagnostics import Diagnostic
+from gaoxin_cli.loading.files import LoadedConfig, TaskEntry
+from gaoxin_cli.models import Config, Pillar
+
+
+@dataclass(slots=True)
+class Names:
+    """What references may point at. Built from a valid config, or best-effort from raw data."""
+
+    units: set[str] = field(default_factory=set)
+    leaders: set[str] = field(default_factory=set)
+    pillars: set[str] = field(default_factory=set)
+    known: bool = True  # False when there is no config at all: skip reference checks
+
+    @classmethod
+    def from_config(cls, config: Config) -> Names:
+        return cls(set(config.units), set(config.leaders), set(pillar_paths(config.pillars)))
+
+    @classmethod
+    def from_raw(cls, data: Any) -> Names:
+        """Names from a config that failed validation, so references are still checked."""
+        names = cls()
+        if not isinstance(data, dict):
+            return names
+        for attr, key in (("units", "units"), ("leaders", "leaders")):
+            value = data.get(key)
+            if isinstance(value, dict):
+                getattr(names, attr).update(k for k in value if isinstance(k, str))
+        names.pillars.update(_raw_pillar_paths(data.get("pillars")))
+        return names
+
+
+def pillar_paths(pillars: dict[str, Pillar], prefix: str = "") -> Iterator[str]:
+    for pid, node in pillars.items():
+        path = prefix + pid
+        yield path
+        yield from pillar_paths(node.children, path + ".")
+
+
+def _raw_pillar_paths(node: Any, prefix: str = "", depth: int = 0) -> Iterator[str]:
+    if not isinstance(node, dict) or depth > 32:
+        return
+    for pid, child in node.items():
+        if isinstance(pid, str):
+            yield prefix + pid
+            if isinstance(child, dict):
+                yield from _raw_pillar_paths(child.get("children"), prefix + pid + ".", depth + 1)
+
+
+def _hint(name: str, candidates: Iterable[str]) -> Msg | None:
+    match = difflib.get_close_matches(name, list(candidates), n=1, cutoff=0.6)
+    return Msg("hint.did_you_mean", name=match[0]) if match else None
+
+
+def check_config(loaded: LoadedConfig) -> list[Diagnostic]:
+    config, doc = loaded.config, loaded.doc
+    if config is None or doc is None:
+        return []
+    out: list[Diagnostic] = []
+    if config.org.office not in config.units:
+        out.append(
+            Diagnostic.error(
+                "X314",
+                loaded.path,
+                doc.locate(("org", "office")),
+                hint=_hint(config.org.office, config.units),
+                name=config.org.office,
+            )
+        )
+    both = set(config.calendar.rest) & set(config.calendar.work)
+    for i, day in enumerate(config.calendar.work):
+        if day in both:
+            out.append(
+                Diagnostic.error(
+                    "X316", loaded.path, doc.locate(("calendar", "work", i)), day=day.isoformat()
+                )
+            )
+    return out
+
+
+def check_tasks(
+    entries: list[TaskEntry],
+    names: Names,
+    invalid_ids: Iterable[str],
+    calendar: WorkCalendar | None,
+) -> list[Diagnostic]:
+    out: list[Diagnostic] = []
+    first: dict[str, TaskEntry] = {}
+    for e in entries:
+        tid = e.task.id
+        if tid in first:
+            f = first[tid]
+            where = f"{f.path}:{f.doc.locate(('tasks', f.index, 'id'))[0]}"
+            out.append(_err(e, "X301", ("id",), id=tid, first=where))
+        else:
+            first[tid] = e
+    known_ids = set(first) | set(invalid_ids)
+    missing_years: set[int] = set()
+    for e in entries:
+        if names.known:
+            out.extend(_references(e, names, known_ids))
+        out.extend(_dates(e))
+        if e.task.listed is not None and e.task.listed.by is None:
+            out.append(_err(e, "X311", ("listed",)))
+        if calendar is not None:
+            out.extend(_rest_day(e, calendar, missing_years))
+    out.extend(_cycles(entries, first))
+    return out
+
+
+def _err(
+    e: TaskEntry, code: str, loc: tuple[Any, ...], *, hint: Msg | None = None, **params: object
+) -> Diagnostic:
+    return Diagnostic.error(
+        code, e.path, e.doc.locate(("tasks", e.index, *loc)), hint=hint, **params
+    )
+
+
+def _references(e: TaskEntry, names: Names, known_ids: set[str]) -> Iterator[Diagnostic]:
+    t = e.task
+    if t.lead not in names.units:
+        yield _err(e, "X302", ("lead",), hint=_hint(t.lead, names.units), field="lead", name=t.lead)
+    for i, unit in enumerate(t.support):
+        if unit not in names.units:
+            yield _err(
+                e, "X302", ("support", i), hint=_hint(unit, names.units), field="support", name=unit
+            )
+        elif unit == t.lead:
+            yield Diagnostic.warning(
+                "X313", e.path, e.doc.locate(("tasks", e.index, "support", i)), name=unit
+            )
+    if t.leader is not None and t.leader not in names.leaders:
+        yield _err(
+            e,
+            "X303",
+            ("leader",),
+            hint=_hint(t.leader, names.leaders),
+            field="leader",
+            name=t.leader,
+        )
+    if t.listed is not None and t.listed.by is not None and t.listed.by not in names.leaders:
+        yield _err(
+            e,
+            "X303",
+            ("listed", "by"),
+            hint=_hint(t.listed.by, names.leaders),
+            field="listed.by",
+            name=t.listed.by,
+        )
+    if t.pillar is not None and t.pillar not in names.pillars:
+        yield _err(e, "X304", ("pillar",), hint=_hint(t.pillar, names.pillars), name=t.pillar)
+    for i, dep in enumerate(t.depends):
+        if dep not in known_ids:
+            yield _err(e, "X305", ("depends", i), hint=_hint(dep, known_ids), name=dep)
+
+
+def _dates(e: TaskEntry) -> Iterator[Diagnostic]:
+    t = e.task
+    if t.start is not None and t.start > t.due:
+        yield _err(e, "X307", ("start",), start=t.start.isoformat(), due=t.due.isoformat())
+        return
+    lo = t.start
+    seen: set[str] = set()
+    weights = [m.weight for m in t.milestones]
+    for i, m in enumerate(t.milestones):
+        if m.due > t.due or (lo is not None and m.due < lo):
+            yield _err(
+                e,
+                "X308",
+                ("milestones", i, "due"),
+                name=m.name,
+                mdue=m.due.isoformat(),
+                start=lo.isoformat() if lo else "…",
+                due=t.due.isoformat(),
+            )
+        if m.name in seen:
+            yield _err(e, "X312", ("milestones", i, "name"), name=m.name)
+        seen.add(m.name)
+    given = [w for w in weights if w is not None]
+    if given and len(given) != len(weights):
+        yield _err(e, "X309", ("milestones",), missing=len(weights) - len(given))
+    elif given and sum(given) > 100 + 1e-9:
+        total = sum(given)
+        yield _err(e, "X310", ("milestones",), total=f"{total:g}")
+
+
+def _rest_day(e: TaskEntry, calendar: WorkCalendar, missing: set[int]) -> Iterator[Diagnostic]:
+    due = e.task.due
+    if not calendar.has_year(due.year):
+        if due.year not in missing:
+            missing.add(due.year)
+            yield _err(
+                e, "X315", ("due",), hint=Msg("hint.calendar_year", year=due.year), year=due.year
+            )
+        return
+    if calendar.is_workday(due):
+        return
+    try:
+        nxt = calendar.next_workday(due).isoformat()
+    except Exception:  # the next working day falls in a year without data
+        nxt = "?"
+    yield Diagnostic.warning(
+        "W401",
+        e.path,
+        e.doc.locate(("tasks", e.index, "due")),
+        hint=Msg("hint.due_rest_day", next=nxt),
+        due=due.isoformat(),
+        weekday=Msg(f"weekday.{due.weekday()}"),
+        next=nxt,
+    )
+
+
+def _cycles(entries: list[TaskEntry], first: dict[str, TaskEntry]) -> Iterator[Diagnostic]:
+    """Report each dependency cycle once (Tarjan's SCC, iterative: plans can be large)."""
+    graph = {tid: [d for d in e.task.depends if d in first] for tid, e in first.items()}
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    on_stack: set[str] = set()
+    stack: list[str] = []
+    counter = 0
+    for root in graph:
+        if root in index:
+            continue
+        work: list[tuple[str, int]] = [(root, 0)]
+        while work:
+            node, i = work.pop()
+            if i == 0:
+                index[node] = low[node] = counter
+                counter += 1
+                stack.append(node)
+                on_stack.add(node)
+            succ = graph[node]
+            if i < len(succ):
+                work.append((node, i + 1))
+                nxt = succ[i]
+                if nxt not in index:
+                    work.append((nxt, 0))
+                elif nxt in on_stack:
+                    low[node] = min(low[node], index[nxt])
+                continue
+            if work:
+                parent = work[-1][0]
+                low[parent] = min(low[parent], low[node])
+            if low[node] == index[node]:
+                component = []
+                while True:
+                    w = stack.pop()
+                    on_stack.discard(w)
+                    component.append(w)
+                    if w == node:
+                        break
+                if len(component) > 1 or node in graph[node]:
+                    yield _cycle_diag(component, graph, first)
+
+
+def _cycle_diag(
+    component: list[str], graph: dict[str, list[str]], first: dict[str, TaskEntry]
+) -> Diagnostic:
+    members = set(component)
+    start = min(component, key=lambda tid: (first[tid].path, first[tid].index))
+    # Shortest way from start back to start inside the component.
+    came: dict[str, str] = {}
+    frontier = [start]
+    while frontier and start not in came:
+        nxt_frontier = []
+        for node in frontier:
+            for dep in graph[node]:
+                if dep in members and dep not in came:
+                    came[dep] = node
+                    nxt_frontier.append(dep)
+        frontier = nxt_frontier
+    path = [start]
+    node = came[start]
+    while node != start:
+        path.append(node)
+        node = came[node]
+    path.append(start)
+    path.reverse()  # start → … → start
+    e = first[start]
+    return _err(e, "X306", ("depends", e.task.depends.index(path[1])), cycle=" → ".join(path))

@@ -1,0 +1,54 @@
+"""Problems found in a workspace, as values: file, position, stable code, message, hint."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+from gaoxin_cli.i18n import Lang, Msg
+
+Severity = Literal["error", "warning"]
+
+
+@dataclass(frozen=True, slots=True)
+class Diagnostic:
+    severity: Severity
+    code: str
+    path: str
+    line: int
+    col: int
+    params: dict[str, object] = field(default_factory=dict, compare=False)
+    hint: Msg | None = field(default=None, compare=False)
+
+    @classmethod
+    def error(
+        cls,
+        code: str,
+        path: str,
+        pos: tuple[int, int],
+        *,
+        hint: Msg | None = None,
+        **params: object,
+    ) -> Diagnostic:
+        return cls("error", code, path, pos[0], pos[1], params, hint)
+
+    @classmethod
+    def warning(
+        cls,
+        code: str,
+        path: str,
+        pos: tuple[int, int],
+        *,
+        hint: Msg | None = None,
+        **params: object,
+    ) -> Diagnostic:
+        return cls("warning", code, path, pos[0], pos[1], params, hint)
+
+    def message(self, lang: Lang) -> str:
+        return Msg("diag." + self.code, **self.params).render(lang)
+
+    def hint_text(self, lang: Lang) -> str | None:
+        return self.hint.render(lang) if self.hint else None
+
+    def sort_key(self) -> tuple[str, int, int, str]:
+        return (self.path, self.line, self.col, self.code)

@@ -1,0 +1,136 @@
+"""Find a workspace, load every file in it, run the cross-file checks.
+
+A workspace is a directory holding ``gaoxin.yaml``; its tasks live in ``plans/*.yaml``
+(sub-directories included). Like git, gaoxin finds it by searching upward.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from gaoxin_cli.calendar import WorkCalendar
+from gaoxin_cli.errors import WorkspaceError
+from gaoxin_cli.i18n import Msg
+from gaoxin_cli.loading.checks import Names, check_config, check_tasks
+from gaoxin_cli.loading.diagnostics import Diagnostic
+from gaoxin_cli.loading.files import LoadedConfig, TaskEntry, load_config, load_plan, shown_path
+from gaoxin_cli.models import Config, Task
+
+CONFIG_NAME = "gaoxin.yaml"
+PLANS_DIR = "plans"
+YAML_SUFFIXES = (".yaml", ".yml")
+
+
+def find_workspace(start: Path) -> Path | None:
+    """The nearest directory at or above *start* that holds gaoxin.yaml."""
+    here = start.resolve()
+    if here.is_file():
+        here = here.parent
+    for candidate in (here, *here.parents):
+        if (candidate / CONFIG_NAME).is_file():
+            return candidate
+    return None
+
+
+def require_workspace(start: Path) -> Path:
+    if start.exists() and not start.is_dir():
+        raise WorkspaceError("error.workspace_not_dir", path=str(start))
+    root = find_workspace(start)
+    if root is None:
+        raise WorkspaceError(
+            "error.no_workspace", start=str(start), hint=Msg("error.no_workspace_hint")
+        )
+    return root
+
+
+def plan_files(root: Path) -> list[Path]:
+    plans = root / PLANS_DIR
+    if not plans.is_dir():
+        return []
+    return sorted(
+        p for p in plans.rglob("*") if p.suffix in YAML_SUFFIXES and not p.name.startswith(".")
+    )
+
+
+def calendar_for(config: Config | None) -> WorkCalendar:
+    if config is None:
+        return WorkCalendar()
+    c = config.calendar
+    return WorkCalendar(c.rest, c.work, c.years, c.assume_weekends)
+
+
+@dataclass(slots=True)
+class Loaded:
+    """Everything read from a workspace, valid or not."""
+
+    root: Path | None
+    config: Config | None
+    entries: list[TaskEntry]
+    diagnostics: list[Diagnostic]
+    files: list[str] = field(default_factory=list)
+
+    @property
+    def tasks(self) -> list[Task]:
+        return [e.task for e in self.entries]
+
+    @property
+    def errors(self) -> list[Diagnostic]:
+        return [d for d in self.diagnostics if d.severity == "error"]
+
+    @property
+    def warnings(self) -> list[Diagnostic]:
+        return [d for d in self.diagnostics if d.severity == "warning"]
+
+
+def load(root: Path | None, extra: list[Path] | None = None, base: Path | None = None) -> Loaded:
+    """Load the workspace at *root* (if any) plus *extra* files, checking everything.
+
+    *extra* are files given on the command line: a file named gaoxin.yaml is read as the
+    config (when there is no workspace), anything else as a plan.
+    """
+    diags: list[Diagnostic] = []
+    files: list[str] = []
+    config_path: Path | None = root / CONFIG_NAME if root else None
+    plans: list[Path] = plan_files(root) if root else []
+    seen = {p.resolve() for p in plans}
+    for p in extra or []:
+        if config_path is None and p.name == CONFIG_NAME:
+            config_path = p
+        elif p.resolve() not in seen and (
+            config_path is None or p.resolve() != config_path.resolve()
+        ):
+            plans.append(p)
+            seen.add(p.resolve())
+
+    loaded_config = LoadedConfig("", None, None)
+    names = Names(known=False)
+    if config_path is not None:
+        shown = shown_path(config_path, base)
+        files.append(shown)
+        loaded_config, d = load_config(config_path, shown)
+        diags.extend(d)
+        if loaded_config.config is not None:
+            names = Names.from_config(loaded_config.config)
+            diags.extend(check_config(loaded_config))
+        elif loaded_config.doc is not None:
+            names = Names.from_raw(loaded_config.doc.data)
+    elif plans:
+        diags.append(Diagnostic.warning("X317", shown_path(plans[0], base), (1, 1)))
+
+    entries: list[TaskEntry] = []
+    invalid: list[str] = []
+    for p in plans:
+        shown = shown_path(p, base)
+        files.append(shown)
+        plan, d = load_plan(p, shown)
+        diags.extend(d)
+        entries.extend(plan.entries)
+        invalid.extend(plan.invalid_ids)
+    if root is not None and not plans:
+        diags.append(Diagnostic.warning("X318", shown_path(root / CONFIG_NAME, base), (1, 1)))
+
+    calendar = calendar_for(loaded_config.config) if config_path is not None else None
+    diags.extend(check_tasks(entries, names, invalid, calendar))
+    diags.sort(key=Diagnostic.sort_key)
+    return Loaded(root, loaded_config.config, entries, diags, files)

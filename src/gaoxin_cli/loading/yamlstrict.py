@@ -1,0 +1,282 @@
+"""A strict YAML reader on PyYAML's C event parser.
+
+It builds plain Python data (dict / list / str / int / float / bool / None) straight
+from the event stream and remembers where every value came from, so a schema error
+can be reported at ``file:line:col``. What it refuses, each as a diagnostic:
+
+* duplicate keys (naming both lines), anchors, aliases and ``<<`` merge keys;
+* any explicit tag except ``!!str`` (``!!python/object``, ``!!binary`` …);
+* more than one document, nesting deeper than 32, keys that are not plain text;
+* plain scalars that YAML 1.1 and YAML 1.2 read differently, or that surprise people:
+  ``yes``/``no``/``on``/``off`` (booleans in 1.1), ``0123`` (octal 83), ``12:30``
+  (sexagesimal 750), ``1_000``, ``0x1F``, ``.inf``. Quote them to mean text.
+
+Dates are left as text; the models parse ``YYYY-MM-DD`` themselves.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+import yaml
+
+from gaoxin_cli.loading.diagnostics import Diagnostic
+
+try:
+    from yaml import CSafeLoader as _Loader
+except ImportError:  # pragma: no cover - PyYAML built without libyaml
+    from yaml import SafeLoader as _Loader  # type: ignore[assignment]
+
+MAX_DEPTH = 32
+STR_TAG = "tag:yaml.org,2002:str"
+
+_NULL = frozenset({"", "~", "null", "Null", "NULL"})
+_TRUE = frozenset({"true", "True", "TRUE"})
+_FALSE = frozenset({"false", "False", "FALSE"})
+_BOOL_11 = frozenset({"yes", "Yes", "YES", "no", "No", "NO", "on", "On", "ON", "off", "Off", "OFF"})
+_INT = re.compile(r"[-+]?(?:0|[1-9][0-9]*)")
+_FLOAT = re.compile(r"[-+]?(?:[0-9]+\.[0-9]*|\.[0-9]+)(?:[eE][-+]?[0-9]+)?")
+# Forms YAML 1.1 turns into numbers that a reader would not expect (or 1.2 reads otherwise).
+_NUM_11 = re.compile(
+    r"[-+]?(?:"
+    r"0[0-9_]+(?:\.[0-9_]*)?"  # 0123 (octal 83 in 1.1), 08
+    r"|0b[01_]+|0o[0-7_]+|0x[0-9a-fA-F_]+"
+    r"|[0-9][0-9_]*(?::[0-5]?[0-9])+(?:\.[0-9_]*)?"  # 12:30 (750), 1:20:30
+    r"|[0-9][0-9_]*_[0-9_]*(?:\.[0-9_]*)?(?:[eE][-+]?[0-9]+)?"  # 1_000
+    r"|\.(?:inf|Inf|INF|nan|NaN|NAN)"
+    r")"
+)
+
+# Scalar positions: (line, col), 1-based.
+Pos = tuple[int, int]
+
+
+@dataclass(slots=True)
+class Marks:
+    """Where a container and its members start: for a dict, key and value positions."""
+
+    start: Pos
+    keys: dict[str, Pos] = field(default_factory=dict)
+    values: dict[str, Pos] = field(default_factory=dict)
+    items: list[Pos] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class Document:
+    """Parsed YAML data with the positions of every container and member."""
+
+    data: Any
+    marks: dict[int, Marks]
+    # Positions already reported by the reader, so schema errors there are not repeated.
+    reported: set[Pos] = field(default_factory=set)
+
+    def locate(self, loc: tuple[Any, ...], *, key: bool = False) -> Pos:
+        """Position of the value at *loc* (or of its key); the nearest known parent else."""
+        node = self.data
+        pos: Pos = self._start(node) or (1, 1)
+        for i, part in enumerate(loc):
+            marks = self.marks.get(id(node))
+            if marks is None:
+                return pos
+            last = i == len(loc) - 1
+            if isinstance(node, dict) and isinstance(part, str):
+                if part not in node:
+                    return marks.start
+                if (key and last) or part == "[key]":
+                    return marks.keys.get(part, marks.start)
+                pos = marks.values.get(part, marks.start)
+                node = node[part]
+            elif isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
+                pos = marks.items[part] if part < len(marks.items) else marks.start
+                node = node[part]
+            elif part == "[key]" and i > 0:
+                return pos
+            else:
+                return pos
+        return pos
+
+    def locate_key(self, loc: tuple[Any, ...]) -> Pos:
+        return self.locate(loc, key=True)
+
+    def _start(self, node: Any) -> Pos | None:
+        m = self.marks.get(id(node))
+        return m.start if m else None
+
+
+class _Stop(Exception):
+    """Reading this document cannot go on."""
+
+
+def _pos(mark: Any) -> Pos:
+    return (mark.line + 1, mark.column + 1)
+
+
+def parse(text: str, path: str) -> tuple[Document | None, list[Diagnostic]]:
+    """Read one YAML document from *text*; never raises on bad input."""
+    diags: list[Diagnostic] = []
+    marks: dict[int, Marks] = {}
+    reported: set[Pos] = set()
+    root: list[Any] = []
+    # Stack frames: [container, marks, pending key or _NO_KEY, key position]
+    stack: list[list[Any]] = []
+    documents = 0
+
+    def err(code: str, pos: Pos, **params: object) -> None:
+        diags.append(Diagnostic("error", code, path, pos[0], pos[1], dict(params)))
+        reported.add(pos)
+
+    def add(value: Any, pos: Pos) -> None:
+        if not stack:
+            root.append(value)
+            return
+        frame = stack[-1]
+        container = frame[0]
+        if isinstance(container, list):
+            container.append(value)
+            frame[1].items.append(pos)
+            return
+        key = frame[2]
+        if key is _NO_KEY:
+            frame[2] = value
+            frame[3] = pos
+            return
+        if key is not _DISCARD:
+            container[key] = value
+            frame[1].values[key] = pos
+        frame[2] = _NO_KEY
+
+    def add_key(ev: Any, pos: Pos) -> bool:
+        """Handle a scalar in key position; return True if it was one."""
+        if not stack or isinstance(stack[-1][0], list) or stack[-1][2] is not _NO_KEY:
+            return False
+        frame = stack[-1]
+        key = ev.value
+        plain = not ev.style  # the C parser says "" for plain, the Python one None
+        if plain and key == "<<":
+            err("Y105", pos)
+            key = _DISCARD
+        elif plain and key in _NULL:
+            err("Y114", pos, key=key)
+            key = _DISCARD
+        elif key in frame[1].keys:
+            first = frame[1].keys[key]
+            err("Y103", pos, key=key, first_line=first[0])
+            key = _DISCARD
+        else:
+            frame[1].keys[key] = pos
+        frame[2] = key
+        frame[3] = pos
+        return True
+
+    def check_node(ev: Any, pos: Pos, allowed_tag: str | None) -> None:
+        if ev.anchor is not None:
+            err("Y104", pos, name=ev.anchor)
+        tag = ev.tag
+        if tag is not None and tag != "!" and tag != allowed_tag:
+            err("Y106", pos, tag=tag)
+
+    loader = _Loader(text)
+    try:
+        while True:
+            try:
+                ev: Any = loader.get_event()
+            except yaml.MarkedYAMLError as e:
+                mark = e.problem_mark or e.context_mark
+                problem = (e.problem or e.context or "syntax error").strip()
+                err("Y102", _pos(mark) if mark else (1, 1), problem=problem)
+                raise _Stop from None
+            except yaml.YAMLError as e:
+                err("Y102", (1, 1), problem=str(e).strip().splitlines()[0][:200])
+                raise _Stop from None
+            if ev is None:
+                break
+            kind = type(ev)
+            if kind is yaml.ScalarEvent:
+                pos = _pos(ev.start_mark)
+                if add_key(ev, pos):
+                    check_node(ev, pos, None)
+                    continue
+                check_node(ev, pos, STR_TAG)
+                add(_scalar(ev, pos, err), pos)
+            elif kind is yaml.MappingStartEvent or kind is yaml.SequenceStartEvent:
+                pos = _pos(ev.start_mark)
+                check_node(
+                    ev,
+                    pos,
+                    "tag:yaml.org,2002:map"
+                    if kind is yaml.MappingStartEvent
+                    else "tag:yaml.org,2002:seq",
+                )
+                if len(stack) >= MAX_DEPTH:
+                    err("Y108", pos, limit=MAX_DEPTH)
+                    raise _Stop
+                in_key = bool(stack) and isinstance(stack[-1][0], dict) and stack[-1][2] is _NO_KEY
+                if in_key:
+                    err("Y114", pos, key="…")
+                    stack[-1][2] = _DISCARD
+                    stack[-1][3] = pos
+                container: Any = {} if kind is yaml.MappingStartEvent else []
+                m = Marks(pos)
+                marks[id(container)] = m
+                stack.append([container, m, _NO_KEY, None])
+            elif kind is yaml.MappingEndEvent or kind is yaml.SequenceEndEvent:
+                frame = stack.pop()
+                add(frame[0], frame[1].start)
+            elif kind is yaml.AliasEvent:
+                pos = _pos(ev.start_mark)
+                err("Y104", pos, name=ev.anchor)
+                add(None, pos)
+            elif kind is yaml.DocumentStartEvent:
+                documents += 1
+                if documents > 1:
+                    err("Y109", _pos(ev.start_mark))
+                    raise _Stop
+    except _Stop:
+        return None, diags
+    finally:
+        loader.dispose()
+    if not root:
+        return Document(None, marks, reported), diags
+    return Document(root[0], marks, reported), diags
+
+
+class _Sentinel:
+    __slots__ = ("name",)
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+    def __repr__(self) -> str:
+        return self.name
+
+
+_NO_KEY = _Sentinel("NO_KEY")
+_DISCARD = _Sentinel("DISCARD")
+
+
+def _scalar(ev: Any, pos: Pos, err: Any) -> Any:
+    value: str = ev.value
+    if ev.style or ev.tag == STR_TAG:
+        return value
+    if value in _NULL:
+        return None
+    if value in _TRUE:
+        return True
+    if value in _FALSE:
+        return False
+    if value in _BOOL_11:
+        err("Y110", pos, value=value)
+        return value
+    if _INT.fullmatch(value):
+        if len(value) > 30:
+            err("Y111", pos, value=value[:20] + "…")
+            return value
+        return int(value)
+    if _FLOAT.fullmatch(value):
+        return float(value)
+    if _NUM_11.fullmatch(value):
+        err("Y111", pos, value=value)
+        return value
+    return value
