@@ -100,7 +100,8 @@ def schema_diagnostics(
             params = {"where": where(loc), "expected": Msg("type." + _TYPE_NAMES[kind])}
         elif kind in ("literal_error", "enum"):
             pos = doc.locate(loc)
-            code, params = "S204", {"where": where(loc), "expected": str(ctx.get("expected", ""))}
+            expected = str(ctx.get("expected", "")).replace(" or ", ", ")
+            code, params = "S204", {"where": where(loc), "expected": expected}
         elif kind in ("date_format", "date_invalid", "date_parsing", "date_from_datetime_parsing"):
             pos = doc.locate(loc)
             code, params = ("S205", {"where": where(loc)})
