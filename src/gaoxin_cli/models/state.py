@@ -1,0 +1,87 @@
+"""What happened (events) and what it amounts to (derived state). Plain values, no I/O.
+
+Events are append-only facts kept by the store. "Current state" is never stored: the store
+derives :class:`TaskState` from events up to a date, and the rules turn plan + state +
+today into cards, countdowns and reminders.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any, Literal
+
+from gaoxin_cli.i18n import Msg
+
+# Kinds of event. Later features add theirs (lifecycle, notice, extension, award, …);
+# a kind is never renamed, because old databases keep it.
+EventKind = Literal["feedback", "correction", "milestone", "start", "card"]
+EVENT_KINDS: tuple[str, ...] = ("feedback", "correction", "milestone", "start", "card")
+
+
+@dataclass(frozen=True, slots=True)
+class Event:
+    """One fact about a task, as recorded.
+
+    * ``feedback``   — a progress report (反馈): ``progress`` 0–100 and/or a ``note``.
+    * ``correction`` — a report that lowers progress; ``reason`` is required.
+    * ``milestone``  — milestone ``milestone`` was reached on ``at``.
+    * ``start``      — the project actually started (开工) on ``at``.
+    * ``card``       — the warning card changed to ``data["level"]`` (recorded by sweep),
+      with ``data["reasons"]`` as a list of ``{"key": …, "params": {…}}``.
+    """
+
+    task: str
+    kind: str
+    at: date
+    unit: str | None = None
+    progress: float | None = None
+    note: str | None = None
+    milestone: str | None = None
+    reason: str | None = None
+    data: Mapping[str, Any] | None = None
+    source: str | None = None  # "cli", "import:<file name>", "sweep"
+    recorded_at: str | None = None  # wall-clock time of writing, ISO 8601 (informational)
+    id: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class TaskState:
+    """A task's history condensed as of one day (only events with ``at`` ≤ that day)."""
+
+    progress: float = 0.0  # latest reported progress (feedback or correction)
+    progress_at: date | None = None  # the day of that report
+    last_report: date | None = None  # latest feedback or correction of any kind
+    reports: int = 0  # number of feedback/correction events
+    started: date | None = None  # first "start" event, else first report with progress > 0
+    milestones_done: Mapping[str, date] = field(default_factory=dict)
+    card_level: int | None = None  # last card recorded by sweep
+    card_since: date | None = None  # the day that card was recorded
+
+    @property
+    def done(self) -> bool:
+        return self.progress >= 100
+
+
+class Level:
+    """Warning-card levels (红黄蓝牌), research/domain.md §4.2."""
+
+    NONE = 0
+    BLUE = 1
+    YELLOW = 2
+    RED = 3
+    ACCOUNTABILITY = 4
+    NAMES: tuple[str, ...] = ("none", "blue", "yellow", "red", "accountability")
+
+
+@dataclass(frozen=True, slots=True)
+class Card:
+    """A task's card as of a day, with every reason in words."""
+
+    level: int
+    reasons: tuple[Msg, ...] = ()
+
+    @property
+    def name(self) -> str:
+        return Level.NAMES[self.level]
