@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -199,6 +200,9 @@ def test_init_scaffolds_a_workspace_that_validates(tmp_path: Path) -> None:
         "schemas/plan.schema.json",
     ]
     assert "data/*.db" in (target / ".gitignore").read_text(encoding="utf-8")
+    umask = os.umask(0o022)
+    os.umask(umask)
+    assert (target / "gaoxin.yaml").stat().st_mode & 0o777 == 0o666 & ~umask
     assert run("-C", str(target), "validate", "--strict")[0] == 0
 
 

@@ -53,6 +53,12 @@ def write_new_files(root: Path, files: dict[str, str]) -> list[Path]:
     return written
 
 
+def _umask() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
 def atomic_write(path: Path, text: str, *, exclusive: bool = False) -> None:
     """Write via a temporary file and rename, so a reader never sees half a file."""
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
@@ -61,6 +67,7 @@ def atomic_write(path: Path, text: str, *, exclusive: bool = False) -> None:
             fh.write(text)
             fh.flush()
             os.fsync(fh.fileno())
+        os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes 0600; plan files are shared
         if exclusive:
             os.link(tmp, path)  # fails if path appeared meanwhile
             os.unlink(tmp)

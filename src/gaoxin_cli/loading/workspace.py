@@ -6,6 +6,7 @@ A workspace is a directory holding ``gaoxin.yaml``; its tasks live in ``plans/*.
 
 from __future__ import annotations
 
+import gc
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -88,7 +89,21 @@ def load(root: Path | None, extra: list[Path] | None = None, base: Path | None =
 
     *extra* are files given on the command line: a file named gaoxin.yaml is read as the
     config (when there is no workspace), anything else as a plan.
+
+    The cyclic garbage collector is paused meanwhile: parsing builds hundreds of thousands
+    of small containers and no reference cycles, and repeated full collections over them
+    cost about a third of the run time.
     """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return _load(root, extra, base)
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def _load(root: Path | None, extra: list[Path] | None, base: Path | None) -> Loaded:
     diags: list[Diagnostic] = []
     files: list[str] = []
     config_path: Path | None = root / CONFIG_NAME if root else None

@@ -71,7 +71,10 @@ def _int_as_float(value: Any) -> Any:
     return value
 
 
-Number = Annotated[float, BeforeValidator(_int_as_float)]
+_AS_FLOAT = BeforeValidator(_int_as_float)
+# Bounds come before the validator, or the JSON Schema shows raw "gt"/"le" keys.
+Weight = Annotated[float, Field(gt=0, le=100), _AS_FLOAT]
+Seconds = Annotated[float, Field(gt=0, le=300), _AS_FLOAT]
 
 
 def _unique(values: list[Any]) -> list[Any]:
@@ -138,8 +141,8 @@ class Org(Strict):
 
 
 WorkDays = Annotated[int, Field(ge=0, le=250)]
-Points = Annotated[Number, Field(ge=0, le=100)]
-Percent = Annotated[Number, Field(ge=0, le=100)]
+Points = Annotated[float, Field(ge=0, le=100), _AS_FLOAT]
+Percent = Annotated[float, Field(ge=0, le=100), _AS_FLOAT]
 
 
 class CardRules(Strict):
@@ -264,7 +267,7 @@ class MailConfig(Strict):
     password_env: Annotated[str, StringConstraints(pattern=ENV_NAME_PATTERN)] = (
         "GAOXIN_SMTP_PASSWORD"
     )
-    timeout_s: Annotated[Number, Field(gt=0, le=300)] = 30
+    timeout_s: Seconds = 30
 
 
 class Config(Strict):
@@ -285,7 +288,7 @@ class Config(Strict):
 class Milestone(Strict):
     name: Text
     due: PlanDate
-    weight: Annotated[Number, Field(gt=0, le=100)] | None = Field(
+    weight: Weight | None = Field(
         None, description="Share of the task (percent) this milestone stands for"
     )
 
@@ -333,3 +336,22 @@ class PlanFile(Strict):
     """plans/*.yaml: a list of tasks."""
 
     tasks: list[Task] = Field(default_factory=list)
+
+
+class Plan:
+    """A validated workspace: the config and every task, indexed by id."""
+
+    __slots__ = ("by_id", "config", "tasks", "warnings")
+
+    def __init__(self, config: Config, tasks: tuple[Task, ...], warnings: int = 0) -> None:
+        self.config = config
+        self.tasks = tasks
+        self.warnings = warnings
+        self.by_id = {t.id: t for t in tasks}
+
+    def __getstate__(self) -> tuple[Config, tuple[Task, ...], int]:
+        return (self.config, self.tasks, self.warnings)
+
+    def __setstate__(self, state: tuple[Config, tuple[Task, ...], int]) -> None:
+        self.config, self.tasks, self.warnings = state
+        self.by_id = {t.id: t for t in self.tasks}
