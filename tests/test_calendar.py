@@ -86,7 +86,7 @@ def test_next_workday_and_days_left_in_year() -> None:
 
 
 @given(
-    st.dates(min_value=D("2005-01-01"), max_value=D("2025-12-01")),
+    st.dates(min_value=D("2005-01-01"), max_value=D("2024-12-31")),  # + 400 WD stays in data
     st.integers(min_value=0, max_value=400),
 )
 def test_add_and_count_are_inverse(start: date, n: int) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 
-from gaoxin_cli.cli import plan  # noqa: F401  (registers the plan commands)
+from gaoxin_cli.cli import daily, plan  # noqa: F401  (register the commands)
 from gaoxin_cli.cli.app import app
 
 __all__ = ["app", "main"]

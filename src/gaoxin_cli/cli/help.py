@@ -71,6 +71,78 @@ HELP: dict[str, tuple[str, str]] = {
         ".gitignore. Never overwrites a file.",
     ),
     "init.dir": ("目标目录（默认当前目录）。", "Target directory (default: here)."),
+    "opt.json": (
+        "输出 JSON（键名稳定，供脚本使用）。",
+        "Print JSON with stable keys, for scripts.",
+    ),
+    "opt.unit": ("只看这个牵头单位（可重复）。", "Only tasks led by this unit (repeatable)."),
+    "opt.pillar": (
+        "只看这个工作体系节点及其下级，如 battles.infrastructure。",
+        "Only this pillar and below, e.g. battles.infrastructure.",
+    ),
+    "opt.card": (
+        "只看这种牌：red、yellow、blue、accountability、none（可重复）。",
+        "Only tasks with this card: red, yellow, blue, accountability, none (repeatable).",
+    ),
+    "opt.leader": ("只看这位责任领导的任务（可重复）。", "Only tasks of this leader (repeatable)."),
+    "opt.listed": ("只看挂牌督办的任务。", "Only listed (挂牌督办) tasks."),
+    "opt.limit": (
+        "“需要关注”最多列几项（0 = 全部）。",
+        "How many tasks to list under attention (0 = all).",
+    ),
+    "status": (
+        "督查督办总览：各牌数量、工作体系进度、牵头单位情况、最需要关注的任务及原因。",
+        "The dashboard: cards by count, progress by pillar, a table per lead unit, and the "
+        "tasks that need attention most, with reasons.",
+    ),
+    "countdown": (
+        "开工倒计时：尚未开工的项目按距计划开工的工作日排序（附自然日），已过期的标出。"
+        "--due 看完成时限，--within N 看 N 个工作日内到期的节点。",
+        "Start countdown: projects not yet started, by working days to the planned start "
+        "(calendar days alongside), missed starts flagged. --due for deadlines, --within N "
+        "for milestones due in the next N working days.",
+    ),
+    "opt.due": ("按完成时限倒计时。", "Count down to due dates instead."),
+    "opt.within": ("列出 N 个工作日内到期的节点。", "List milestones due within N working days."),
+    "feedback": (
+        "记录一次反馈：进度、说明、节点完成或开工。进度不能倒退，确需更正时用 --correct --reason。",
+        "Record a progress report (反馈): progress, a note, a milestone reached, or the start. "
+        "Progress never goes back unless --correct --reason says why.",
+    ),
+    "arg.task": ("任务编号，如 JC-01。", "Task id, e.g. JC-01."),
+    "opt.progress": ("完成进度（0–100）。", "Progress in percent (0–100)."),
+    "opt.note": ("进展说明。", "What was done."),
+    "opt.by": ("填报单位（默认牵头单位）。", "Reporting unit (default: the lead unit)."),
+    "opt.at": (
+        "反馈日期（默认今天），不能晚于今天。",
+        "Date of the report (default: today); not in the future.",
+    ),
+    "opt.milestone": ("标记这个节点已完成。", "Mark this milestone as reached."),
+    "opt.started": (
+        "标记项目已开工（开工日期为 --at）。",
+        "Mark the project as started (on --at).",
+    ),
+    "opt.correct": (
+        "更正：允许进度变小，须给出 --reason。",
+        "A correction: progress may go down; needs --reason.",
+    ),
+    "opt.reason": ("更正原因。", "Why the correction."),
+    "history": (
+        "一项任务的全部记录：反馈、节点、开工、亮牌变化。",
+        "A task's whole timeline: reports, milestones, start, card changes.",
+    ),
+    "import": (
+        "从 CSV 或 JSONL 台账批量导入反馈。重复导入同一文件不会重复记录；有一行出错则整个文件都不导入。",
+        "Import reports from a CSV or JSONL ledger. Importing the same file twice adds "
+        "nothing; one bad row and nothing of the file is written.",
+    ),
+    "arg.import_file": ("台账文件（.csv 或 .jsonl）。", "The ledger file (.csv or .jsonl)."),
+    "opt.dry_run": ("只检查，不写入。", "Check only; write nothing."),
+    "sweep": (
+        "每日巡检（供 cron 使用）：计算各任务的牌，把变化记入历史。同一天重复运行不会重复记录。",
+        "Daily sweep (for cron): compute every task's card and record changes in the "
+        "history. Running it twice a day records nothing new.",
+    ),
 }
 
 

@@ -55,9 +55,13 @@ def t(key: str, lang: Lang = "zh", /, **params: object) -> str:
 
 def _catalogue() -> dict[str, tuple[str, str]]:
     if not _CATALOGUE:
-        from gaoxin_cli.i18n.catalogue import MESSAGES
+        from gaoxin_cli.i18n import catalogue, catalogue_status
 
-        _CATALOGUE.update(MESSAGES)
+        for block in (catalogue.MESSAGES, catalogue_status.MESSAGES):
+            clash = _CATALOGUE.keys() & block.keys()
+            if clash:
+                raise KeyError(f"message keys defined twice: {sorted(clash)}")
+            _CATALOGUE.update(block)
     return _CATALOGUE
 
 

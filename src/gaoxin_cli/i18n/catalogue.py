@@ -222,8 +222,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "error.workspace_not_dir": ("{path} 不是目录", "{path} is not a directory"),
     "error.plan_invalid": (
-        "计划有 {errors} 个错误，请先修正（运行 gaoxin validate 查看）",
-        "the plan has {errors} error(s); fix them first (run gaoxin validate)",
+        "计划有 {errors} 个错误（第一个在 {first}），请先修正",
+        "the plan has {errors} error(s) (the first at {first}); fix them first",
+    ),
+    "error.plan_invalid_hint": (
+        "运行 gaoxin validate 查看全部问题",
+        "run gaoxin validate to see them all",
     ),
     "error.bad_date": (
         '"{value}" 不是有效日期，请写成 YYYY-MM-DD',
@@ -244,6 +248,43 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "unexpected error ({kind}); this is a bug in gaoxin. Details are in {log}",
     ),
     "error.interrupted": ("已中断", "interrupted"),
+    # --- status store (exit 1; the file is never modified when one of these is raised) --
+    "error.store_locked": (
+        "状态库 {path} 正被另一个进程写入，等待 {seconds} 秒后仍未释放；请稍后重试（可能有定时任务正在运行）",
+        "the status database {path} is locked by another process (still busy after {seconds} s); try again in a moment (a scheduled run may be writing)",
+    ),
+    "error.store_read_only": (
+        "状态库 {path} 不可写（{reason}）；请检查该文件及其所在目录的写权限",
+        "cannot write the status database {path} ({reason}); check write permission on the file and its directory",
+    ),
+    "error.store_needs_upgrade": (
+        "状态库 {path} 需要升级到本版本 gaoxin 的结构，但文件不可写；请由有写权限的用户运行一次 gaoxin（会自动升级），或先备份再修改权限",
+        "the status database {path} must be upgraded for this version of gaoxin, but it is not writable; run gaoxin once as a user who can write it (it upgrades itself), or back it up and fix the permissions",
+    ),
+    "error.store_corrupt": (
+        "{path} 不是有效的 gaoxin 状态库，或文件已损坏（{reason}）；文件未做任何改动。请从备份恢复，或用 --db / GAOXIN_DB 指定其他文件",
+        "{path} is not a valid status database or is damaged ({reason}); it was left untouched. Restore it from a backup, or point --db / GAOXIN_DB elsewhere",
+    ),
+    "error.store_newer": (
+        "状态库 {path} 由更新版本的 gaoxin 写入（本版本不认识的结构变更：{names}）；文件未做任何改动，请升级 gaoxin",
+        "the status database {path} was written by a newer gaoxin (schema changes this version does not know: {names}); it was left untouched. Upgrade gaoxin",
+    ),
+    "error.store_foreign": (
+        "{path} 是 SQLite 数据库，但不是 gaoxin 状态库（其中有表 {tables}）；文件未做任何改动，请用 --db / GAOXIN_DB 指定正确的文件",
+        "{path} is an SQLite database but not a gaoxin status database (it has tables {tables}); it was left untouched. Point --db / GAOXIN_DB at the right file",
+    ),
+    "error.store_not_file": (
+        "状态库路径 {path} 不是普通文件；请用 --db / GAOXIN_DB 指定一个文件",
+        "the status database path {path} is not a regular file; point --db / GAOXIN_DB at a file",
+    ),
+    "error.store_cannot_create": (
+        "无法创建状态库 {path}：{reason}",
+        "cannot create the status database {path}: {reason}",
+    ),
+    "error.store_io": (
+        "读写状态库 {path} 时出错：{reason}；请检查磁盘空间和文件权限",
+        "input/output error on the status database {path}: {reason}; check disk space and permissions",
+    ),
     # --- validate -----------------------------------------------------------------
     "validate.summary_clean": (
         "检查通过：{files} 个文件，{tasks} 项任务，没有发现问题",

@@ -7,6 +7,8 @@ today into cards, countdowns and reminders.
 
 from __future__ import annotations
 
+import hashlib
+import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
@@ -85,3 +87,34 @@ class Card:
     @property
     def name(self) -> str:
         return Level.NAMES[self.level]
+
+
+@dataclass(frozen=True, slots=True)
+class Report:
+    """One report as given on the command line or in an imported row."""
+
+    task: str
+    at: date
+    progress: float | None = None
+    note: str | None = None
+    unit: str | None = None
+    milestone: str | None = None
+    started: bool = False
+    correct: bool = False
+    reason: str | None = None
+
+
+def event_key(event: Event) -> str:
+    """A stable identity for an imported event: the same row imported twice is one event."""
+    doc = [
+        event.task,
+        event.kind,
+        event.at.isoformat(),
+        event.unit,
+        event.progress,
+        event.note,
+        event.milestone,
+        event.reason,
+    ]
+    raw = json.dumps(doc, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(raw.encode()).hexdigest()[:32]  # 128 bits: ample, half the index

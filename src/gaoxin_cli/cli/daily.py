@@ -1,0 +1,330 @@
+"""Daily commands: ``status``, ``countdown``, ``feedback``, ``history``, ``import``, ``sweep``."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from gaoxin_cli.cli import context
+from gaoxin_cli.cli.app import app, parse_date_option, settings
+from gaoxin_cli.cli.help import H
+from gaoxin_cli.errors import GaoxinError, UsageError
+from gaoxin_cli.i18n import Msg, t
+
+_LEVEL_WORDS = {
+    "none": 0,
+    "blue": 1,
+    "yellow": 2,
+    "red": 3,
+    "accountability": 4,
+    "无": 0,
+    "蓝": 1,
+    "蓝牌": 1,
+    "黄": 2,
+    "黄牌": 2,
+    "红": 3,
+    "红牌": 3,
+    "问责": 4,
+}
+
+JsonOpt = Annotated[bool, typer.Option("--json", help=H("opt.json"))]
+
+
+def _emit_json(doc: Any) -> None:
+    sys.stdout.write(json.dumps(doc, ensure_ascii=False, indent=2) + "\n")
+
+
+def _known(kind: str, value: str, choices: list[str]) -> None:
+    if value not in choices:
+        import difflib
+
+        close = difflib.get_close_matches(value, choices, n=1, cutoff=0.5)
+        raise GaoxinError(
+            f"error.unknown_{kind}",
+            **{kind: value},
+            hint=Msg("hint.did_you_mean", name=close[0]) if close else None,
+        )
+
+
+@app.command(help=H("status"))
+def status(
+    ctx: typer.Context,
+    unit: Annotated[
+        list[str] | None, typer.Option("--unit", "-u", help=H("opt.unit"), show_default=False)
+    ] = None,
+    pillar: Annotated[
+        str | None, typer.Option("--pillar", "-p", help=H("opt.pillar"), show_default=False)
+    ] = None,
+    card: Annotated[
+        list[str] | None, typer.Option("--card", help=H("opt.card"), show_default=False)
+    ] = None,
+    leader: Annotated[
+        list[str] | None, typer.Option("--leader", help=H("opt.leader"), show_default=False)
+    ] = None,
+    listed: Annotated[bool, typer.Option("--listed", help=H("opt.listed"))] = False,
+    limit: Annotated[int, typer.Option("--limit", "-n", help=H("opt.limit"))] = 15,
+    as_json: JsonOpt = False,
+) -> None:
+    from gaoxin_cli.loading.checks import pillar_paths
+    from gaoxin_cli.rules.dashboard import Filters, build
+
+    s = settings(ctx)
+    root, plan = context.plan(s)
+    cfg = plan.config
+    for u in unit or []:
+        _known("unit", u, list(cfg.units))
+    for lead in leader or []:
+        _known("leader", lead, list(cfg.leaders))
+    if pillar is not None:
+        _known("pillar", pillar, list(pillar_paths(cfg.pillars)))
+    levels = set()
+    for c in card or []:
+        if c.strip().lower() not in _LEVEL_WORDS:
+            raise UsageError("error.bad_card", value=c)
+        levels.add(_LEVEL_WORDS[c.strip().lower()])
+    filters = Filters(
+        frozenset(unit or ()), pillar, frozenset(levels), frozenset(leader or ()), listed
+    )
+    today = s.today()
+    with context.store(s, root, write=False) as st:
+        states = st.states(today)
+    dash = build(plan.tasks, states, cfg, today, context.calendar(plan), filters)
+    from gaoxin_cli.render import status as view
+
+    if as_json:
+        _emit_json(view.as_json(dash, cfg, s.lang))
+    else:
+        view.render(context.console(), dash, cfg, s.lang, limit)
+
+
+@app.command(help=H("countdown"))
+def countdown(
+    ctx: typer.Context,
+    due: Annotated[bool, typer.Option("--due", help=H("opt.due"))] = False,
+    within: Annotated[
+        int | None,
+        typer.Option(
+            "--within", metavar="N", help=H("opt.within"), min=1, max=250, show_default=False
+        ),
+    ] = None,
+    unit: Annotated[
+        list[str] | None, typer.Option("--unit", "-u", help=H("opt.unit"), show_default=False)
+    ] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    from gaoxin_cli.rules import countdown as rules
+
+    s = settings(ctx)
+    root, plan = context.plan(s)
+    for u in unit or []:
+        _known("unit", u, list(plan.config.units))
+    tasks = [tk for tk in plan.tasks if not unit or tk.lead in unit]
+    today = s.today()
+    cal = context.calendar(plan)
+    with context.store(s, root, write=False) as st:
+        states = st.states(today)
+    if within is not None:
+        mode, rows = "milestones", rules.milestones_within(tasks, states, today, cal, within)
+    elif due:
+        mode, rows = "due", rules.deadlines(tasks, states, today, cal)
+    else:
+        mode, rows = "start", rules.starts(tasks, states, today, cal)
+    from gaoxin_cli.render import daily as view
+
+    if as_json:
+        _emit_json(
+            {"as_of": today.isoformat(), "kind": mode, "items": view.countdown_json(rows, mode)}
+        )
+    else:
+        view.countdown(context.console(), rows, plan.config, s.lang, mode, today, within or 0)
+
+
+@app.command(help=H("feedback"))
+def feedback(
+    ctx: typer.Context,
+    task: Annotated[str, typer.Argument(help=H("arg.task"), show_default=False)],
+    progress: Annotated[
+        float | None,
+        typer.Option(
+            "--progress", "-p", metavar="0-100", help=H("opt.progress"), show_default=False
+        ),
+    ] = None,
+    note: Annotated[
+        str | None, typer.Option("--note", "-m", help=H("opt.note"), show_default=False)
+    ] = None,
+    by: Annotated[
+        str | None, typer.Option("--by", metavar="UNIT", help=H("opt.by"), show_default=False)
+    ] = None,
+    at: Annotated[
+        str | None, typer.Option("--at", metavar="DATE", help=H("opt.at"), show_default=False)
+    ] = None,
+    milestone: Annotated[
+        str | None,
+        typer.Option("--milestone", metavar="NAME", help=H("opt.milestone"), show_default=False),
+    ] = None,
+    started: Annotated[bool, typer.Option("--started", help=H("opt.started"))] = False,
+    correct: Annotated[bool, typer.Option("--correct", help=H("opt.correct"))] = False,
+    reason: Annotated[
+        str | None, typer.Option("--reason", help=H("opt.reason"), show_default=False)
+    ] = None,
+) -> None:
+    from gaoxin_cli.models.state import Report
+    from gaoxin_cli.rules.feedback import feedback_events, find_task
+
+    s = settings(ctx)
+    root, plan = context.plan(s)
+    today = s.today()
+    day = parse_date_option(at, "--at") if at is not None else today
+    find_task(plan, task)  # a clear error before the database is touched
+    report = Report(
+        task=task,
+        at=day,
+        progress=progress,
+        note=note,
+        unit=by,
+        milestone=milestone,
+        started=started,
+        correct=correct,
+        reason=reason,
+    )
+    with context.store(s, root, write=True) as st, st.transaction():
+        state = st.state(task, day)
+        events = feedback_events(
+            plan, report, state, today, source="cli", recorded_at=context.now_stamp()
+        )
+        st.add(events)
+    what = []
+    for e in events:
+        if e.kind == "feedback" and e.progress is not None:
+            what.append(t("feedback.what_progress", s.lang, progress=f"{e.progress:g}"))
+        elif e.kind == "feedback":
+            what.append(t("feedback.what_note", s.lang))
+        elif e.kind == "correction":
+            what.append(t("feedback.what_correction", s.lang, progress=f"{e.progress:g}"))
+        elif e.kind == "milestone":
+            what.append(t("feedback.what_milestone", s.lang, name=e.milestone))
+        elif e.kind == "start":
+            what.append(t("feedback.what_started", s.lang, date=e.at.isoformat()))
+    sep = "，" if s.lang == "zh" else ", "
+    from gaoxin_cli.render.text import safe
+
+    sys.stdout.write(safe(t("feedback.recorded", s.lang, task=task, what=sep.join(what))) + "\n")
+
+
+@app.command(help=H("history"))
+def history(
+    ctx: typer.Context,
+    task: Annotated[str, typer.Argument(help=H("arg.task"), show_default=False)],
+    as_json: JsonOpt = False,
+) -> None:
+    from gaoxin_cli.rules.feedback import find_task
+
+    s = settings(ctx)
+    root, plan = context.plan(s)
+    found = find_task(plan, task)
+    with context.store(s, root, write=False) as st:
+        events = st.history(task, until=s.today())
+    from gaoxin_cli.render import daily as view
+
+    if as_json:
+        _emit_json({"task": task, "events": view.history_json(events, s.lang)})
+    else:
+        view.history(context.console(), found, events, plan.config, s.lang)
+
+
+@app.command(name="import", help=H("import"))
+def import_(
+    ctx: typer.Context,
+    file: Annotated[
+        Path,
+        typer.Argument(help=H("arg.import_file"), exists=True, dir_okay=False, show_default=False),
+    ],
+    dry_run: Annotated[bool, typer.Option("--dry-run", help=H("opt.dry_run"))] = False,
+) -> None:
+    from gaoxin_cli.loading.events_file import read_rows
+    from gaoxin_cli.models.state import TaskState, event_key
+    from gaoxin_cli.rules.feedback import feedback_events, progress_runs
+
+    s = settings(ctx)
+    root, plan = context.plan(s)
+    today = s.today()
+    rows, problems = read_rows(file)
+    events = []
+    keys = []
+    stamp = context.now_stamp()
+    source = f"import:{file.name}"
+    empty = TaskState()
+    for line, report in rows:
+        try:
+            made = feedback_events(plan, report, empty, today, source=source, recorded_at=stamp)
+        except GaoxinError as e:
+            problems.append((line, e.msg))
+            continue
+        for ev in made:
+            events.append(ev)
+            keys.append(event_key(ev))
+    with context.store(s, root, write=not dry_run) as st:
+        if rows:
+            latest = max(r.at for _, r in rows)
+            tasks = {r.task for _, r in rows}
+            bad = {line for line, _ in problems}
+            good = [(line, r) for line, r in rows if line not in bad]
+            problems += progress_runs(good, st.states(latest, tasks))
+        if problems:
+            problems.sort(key=lambda p: p[0])
+            listed = [
+                t("import.row", s.lang, line=line, problem=msg.render(s.lang))
+                for line, msg in problems[:20]
+            ]
+            if len(problems) > 20:
+                listed.append(t("import.more", s.lang, n=len(problems) - 20))
+            raise GaoxinError(
+                "error.import_bad_rows", file=str(file), count=len(problems), rows="\n".join(listed)
+            )
+        added = 0 if dry_run else st.add_unique(events, keys)
+    sys.stdout.write(
+        t(
+            "import.done",
+            s.lang,
+            file=file.name,
+            rows=len(rows),
+            added=added,
+            skipped=len(events) - added,
+        )
+        + "\n"
+    )
+
+
+@app.command(help=H("sweep"))
+def sweep(ctx: typer.Context, as_json: JsonOpt = False) -> None:
+    from gaoxin_cli.rules.dashboard import assess_all
+    from gaoxin_cli.rules.sweep import card_changes
+
+    s = settings(ctx)
+    root, plan = context.plan(s)
+    today = s.today()
+    cal = context.calendar(plan)
+    with context.store(s, root, write=True) as st, st.transaction():
+        states = st.states(today)
+        rows = assess_all(plan.tasks, states, plan.config, today, cal)
+        changes = card_changes(rows, today, context.now_stamp())
+        st.add(changes)
+    if as_json:
+        _emit_json(
+            {
+                "as_of": today.isoformat(),
+                "tasks": len(rows),
+                "changes": [
+                    {"task": e.task, "level": (e.data or {}).get("level")} for e in changes
+                ],
+            }
+        )
+    else:
+        sys.stdout.write(
+            t("sweep.done", s.lang, date=today.isoformat(), tasks=len(rows), changed=len(changes))
+            + "\n"
+        )

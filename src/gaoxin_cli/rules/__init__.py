@@ -1,0 +1,1 @@
+"""Pure rules: functions of (plan, history, today) → results. No YAML, no SQL, no clock."""

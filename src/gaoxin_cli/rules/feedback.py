@@ -1,0 +1,178 @@
+"""反馈: what a progress report may say, and the events it becomes. Pure.
+
+The CLI reads the task's state inside a write transaction, calls :func:`feedback_events`,
+and stores what it returns; so two people reporting at once can never both pass the
+"progress does not go backwards" check on stale state.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Iterable, Mapping
+from datetime import date
+from typing import Any
+
+from gaoxin_cli.errors import GaoxinError, UsageError
+from gaoxin_cli.i18n import Msg
+from gaoxin_cli.models import Plan, Task
+from gaoxin_cli.models.state import Event, Report, TaskState
+
+# Notes are free text but never carry terminal or bidi control characters.
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def find_task(plan: Plan, task_id: str) -> Task:
+    task = plan.by_id.get(task_id)
+    if task is None:
+        close = difflib.get_close_matches(task_id, list(plan.by_id), n=3, cutoff=0.5)
+        hint = Msg("hint.did_you_mean", name=" / ".join(close)) if close else None
+        raise GaoxinError("error.unknown_task", task=task_id, hint=hint)
+    return task
+
+
+def opened(task: Task) -> date:
+    """The first day a report may carry: the source date, else 1 January of the plan year."""
+    if task.source.date is not None:
+        return task.source.date
+    first = task.start or task.due
+    return date(first.year, 1, 1)
+
+
+def check_text(field: str, text: str | None) -> str | None:
+    if text is None:
+        return None
+    if _CONTROL.search(text):
+        raise GaoxinError("error.text_control", field=field)
+    return text.strip() or None
+
+
+def feedback_events(
+    plan: Plan,
+    report: Report,
+    state: TaskState,
+    today: date,
+    *,
+    source: str,
+    recorded_at: str | None = None,
+) -> list[Event]:
+    """The events a report becomes; raises a GaoxinError saying what is wrong."""
+    task = find_task(plan, report.task)
+    note = check_text("--note", report.note)
+    reason = check_text("--reason", report.reason)
+    if report.progress is None and note is None and report.milestone is None and not report.started:
+        raise UsageError("error.feedback_empty")
+    if report.progress is not None and not 0 <= report.progress <= 100:
+        raise UsageError("error.progress_range", value=f"{report.progress:g}")
+    if report.correct and reason is None:
+        raise UsageError("error.correct_needs_reason")
+    if report.at > today:
+        raise GaoxinError("error.future_date", at=report.at.isoformat(), today=today.isoformat())
+    if report.at < opened(task):
+        raise GaoxinError(
+            "error.before_task",
+            at=report.at.isoformat(),
+            task=task.id,
+            opened=opened(task).isoformat(),
+        )
+    unit = report.unit or task.lead
+    check_unit(plan, task, unit)
+
+    def event(kind: str, **fields: Any) -> Event:
+        return Event(
+            task=task.id,
+            kind=kind,
+            at=report.at,
+            unit=unit,
+            source=source,
+            recorded_at=recorded_at,
+            **fields,
+        )
+
+    events: list[Event] = []
+    # A note alone travels with the milestone or start it explains.
+    note_alone = report.progress is None and (report.milestone is not None or report.started)
+    if report.progress is not None or (note is not None and not note_alone):
+        going_back = report.progress is not None and report.progress < state.progress
+        if going_back and not report.correct:
+            raise GaoxinError(
+                "error.progress_backwards",
+                old=f"{state.progress:g}",
+                old_at=state.progress_at.isoformat() if state.progress_at else "?",
+                new=f"{report.progress:g}",
+            )
+        kind = "correction" if report.correct else "feedback"
+        events.append(
+            event(
+                kind, progress=report.progress, note=note, reason=reason if report.correct else None
+            )
+        )
+    if report.milestone is not None:
+        name = check_milestone(task, report.milestone)
+        if name in state.milestones_done:
+            raise GaoxinError(
+                "error.milestone_done", name=name, date=state.milestones_done[name].isoformat()
+            )
+        events.append(event("milestone", milestone=name, note=note if note_alone else None))
+    if report.started:
+        if state.started is not None:
+            raise GaoxinError("error.already_started", task=task.id, date=state.started.isoformat())
+        events.append(event("start", note=note if note_alone and not events else None))
+    return events
+
+
+def check_unit(plan: Plan, task: Task, unit: str) -> None:
+    units = plan.config.units
+    if unit not in units:
+        close = difflib.get_close_matches(unit, list(units), n=1, cutoff=0.6)
+        raise GaoxinError(
+            "error.unknown_unit",
+            unit=unit,
+            hint=Msg("hint.did_you_mean", name=close[0]) if close else None,
+        )
+    allowed = {task.lead, *task.support, plan.config.org.office}
+    if unit not in allowed:
+        raise GaoxinError("error.unit_not_on_task", unit=unit, task=task.id)
+
+
+def check_milestone(task: Task, name: str) -> str:
+    names = [m.name for m in task.milestones]
+    if not names:
+        raise GaoxinError("error.no_milestones", task=task.id)
+    if name in names:
+        return name
+    raise GaoxinError("error.unknown_milestone", task=task.id, name=name, names="、".join(names))
+
+
+def progress_runs(
+    reports: Iterable[tuple[int, Report]], existing: Mapping[str, TaskState]
+) -> list[tuple[int, Msg]]:
+    """For an import: rows whose progress goes backwards (per task, in date order),
+    starting from what the store already holds. Returns (line, problem) pairs."""
+    last: dict[str, tuple[float, date | None]] = {
+        task: (st.progress, st.progress_at) for task, st in existing.items()
+    }
+    problems = []
+    ordered = sorted(
+        ((line, r) for line, r in reports if r.progress is not None),
+        key=lambda lr: (lr[1].task, lr[1].at, lr[0]),
+    )
+    for line, r in ordered:
+        assert r.progress is not None
+        old, old_at = last.get(r.task, (0.0, None))
+        if r.progress < old and not r.correct and (old_at is None or old_at <= r.at):
+            problems.append(
+                (
+                    line,
+                    Msg(
+                        "import.backwards",
+                        old=f"{old:g}",
+                        old_at=old_at.isoformat() if old_at else "?",
+                        new=f"{r.progress:g}",
+                    ),
+                )
+            )
+            continue
+        if old_at is None or old_at <= r.at:
+            last[r.task] = (r.progress, r.at)
+    return problems

@@ -1,0 +1,324 @@
+"""The :class:`Store`: open (and migrate), append events, derive state."""
+
+from __future__ import annotations
+
+import itertools
+import sqlite3
+import time
+from collections.abc import Collection, Iterator, Sequence
+from contextlib import AbstractContextManager, contextmanager
+from datetime import date
+from pathlib import Path
+from types import TracebackType
+from typing import TYPE_CHECKING
+
+from gaoxin_cli.errors import StoreError
+from gaoxin_cli.models.state import Event, TaskState
+from gaoxin_cli.store import derive, files, rows
+from gaoxin_cli.store.migrations import migrations
+
+if TYPE_CHECKING:
+    from sqlite_utils import Database
+
+_savepoints = itertools.count(1)
+
+
+class Store:
+    """The status database: an append-only ``events`` table and queries over it.
+
+    Open it with :meth:`Store.open`; use it as a context manager, or call :meth:`close`.
+    Every ``sqlite3`` failure a person can act on (locked, read-only, corrupt, disk full)
+    surfaces as :class:`~gaoxin_cli.errors.StoreError`; anything else is a bug.
+    """
+
+    def __init__(
+        self,
+        conn: sqlite3.Connection,
+        path: Path,
+        *,
+        write: bool,
+        today: date | None,
+        timeout_ms: int,
+    ) -> None:
+        self._conn = conn
+        self._write = write
+        self._timeout_ms = timeout_ms
+        self._db: Database | None = None
+        self.path = path
+        self.today = today  # the caller's "today", for callers that want it with the store
+
+    # --- opening ---------------------------------------------------------------------
+
+    @classmethod
+    def open(
+        cls,
+        path: Path,
+        *,
+        write: bool,
+        today: date | None = None,
+        busy_timeout_ms: int | None = None,
+    ) -> Store:
+        """Open the database at *path*, migrating it if needed.
+
+        ``write=False``: a missing (or empty) file gives an empty in-memory store and
+        creates nothing; an existing one is only read, except that pending migrations are
+        applied when the file is writable (:class:`StoreError` when it is not).
+        ``write=True``: creates the directory and file if needed, switches to WAL, and
+        applies pending migrations.  Refusals (locked, read-only, corrupt, foreign, from
+        a newer gaoxin) raise :class:`StoreError` and leave the file untouched.
+        """
+        path = Path(path)
+        timeout_ms = files.busy_timeout_ms(busy_timeout_ms)
+        try:
+            exists = path.exists() and (path.stat().st_size > 0 or write)
+        except OSError as exc:
+            raise StoreError("error.store_io", path=str(path), reason=exc) from exc
+        if not exists and not write:
+            with files.translated(path, timeout_ms):
+                conn = files.connect(None, read_only=False, timeout_ms=timeout_ms)
+            store = cls(conn, path, write=False, today=today, timeout_ms=timeout_ms)
+            with store._guard():
+                store._migrate()
+            return store
+        if exists:
+            if not path.is_file():
+                raise StoreError("error.store_not_file", path=str(path))
+            files.check_header(path)
+            writable = files.file_writable(path)
+        else:
+            _make_parent(path)
+            writable = files.dir_writable(path.parent)
+        if write and not writable:
+            raise StoreError("error.store_read_only", path=str(path), reason=files.why_not(path))
+        with files.translated(path, timeout_ms):
+            conn = files.connect(path, read_only=not writable, timeout_ms=timeout_ms)
+        store = cls(conn, path, write=write, today=today, timeout_ms=timeout_ms)
+        try:
+            store._prepare(writable=writable)
+        except BaseException:
+            store.close()
+            raise
+        return store
+
+    def _prepare(self, *, writable: bool) -> None:
+        """Check the schema, switch to WAL when writing, apply pending migrations.
+
+        SQLite answers "busy" at once, without waiting, where waiting could deadlock: two
+        processes switching a new file to WAL together, or one opening while another's
+        last connection tidies up the log. Those clear in moments, so retry until the
+        busy timeout is spent.
+        """
+        deadline = time.monotonic() + self._timeout_ms / 1000
+        while True:
+            try:
+                with self._guard():
+                    pending = files.pending_migrations(self._conn, self.path)
+                    if pending and not writable:
+                        raise StoreError("error.store_needs_upgrade", path=str(self.path))
+                    if self._write or pending:
+                        self._conn.execute("PRAGMA journal_mode = WAL").fetchall()
+                    if pending:
+                        self._migrate()
+                return
+            except StoreError as err:
+                if err.msg.key != "error.store_locked" or time.monotonic() >= deadline:
+                    raise
+                time.sleep(0.01)
+
+    def _migrate(self) -> None:
+        # One write transaction for the check and every step: two processes opening a
+        # new file at once cannot both apply m001, and a half-applied upgrade never shows.
+        with self.transaction(lock=True):
+            files.pending_migrations(self._conn, self.path)  # again, under the lock
+            migrations().apply(self.db)
+
+    @property
+    def db(self) -> Database:
+        """The connection as a :class:`sqlite_utils.Database` (imported on first use)."""
+        if self._db is None:
+            from sqlite_utils import Database
+
+            self._db = Database(self._conn, execute_plugins=False)
+        return self._db
+
+    def close(self) -> None:
+        self._conn.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        return f"Store({str(self.path)!r}, write={self._write})"
+
+    # --- transactions ----------------------------------------------------------------
+
+    def _guard(self) -> AbstractContextManager[None]:
+        return files.translated(self.path, self._timeout_ms)
+
+    @contextmanager
+    def transaction(self, *, lock: bool | None = None) -> Iterator[Store]:
+        """One transaction: ``BEGIN IMMEDIATE`` … ``COMMIT``, ``ROLLBACK`` on an exception.
+
+        Takes the write lock up front (waiting up to the busy timeout), so what is read
+        inside still holds when the writes commit. On a store opened with ``write=False``
+        it is a plain ``BEGIN``: a consistent snapshot for several reads. Nested, it is a
+        savepoint.
+        """
+        conn = self._conn
+        if conn.in_transaction:
+            name = f"gaoxin_{next(_savepoints)}"
+            with self._guard():
+                conn.execute(f"SAVEPOINT {name}")
+            try:
+                yield self
+            except BaseException:
+                if conn.in_transaction:
+                    conn.execute(f"ROLLBACK TO {name}")
+                    conn.execute(f"RELEASE {name}")
+                raise
+            with self._guard():
+                conn.execute(f"RELEASE {name}")
+            return
+        immediate = self._write if lock is None else lock
+        with self._guard():
+            conn.execute("BEGIN IMMEDIATE" if immediate else "BEGIN")
+        try:
+            yield self
+        except BaseException:
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+            raise
+        try:
+            with self._guard():
+                conn.execute("COMMIT")
+        finally:
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+
+    # --- writing ---------------------------------------------------------------------
+
+    def _require_write(self) -> None:
+        if not self._write:
+            raise RuntimeError(f"{self!r} was opened read-only; open it with write=True")
+
+    def add(self, events: Sequence[Event]) -> list[int]:
+        """Append *events* (one transaction) and return their new ids, in order."""
+        self._require_write()
+        values = [rows.to_row(e) for e in events]
+        if not values:
+            return []
+        ids: list[int] = []
+        with self._guard(), self.transaction():
+            for value in values:
+                cur = self._conn.execute(rows.INSERT, value)
+                ids.append(int(cur.lastrowid or 0))
+        return ids
+
+    def add_unique(self, events: Sequence[Event], keys: Sequence[str]) -> int:
+        """Append the events whose import key is new (one transaction); return how many.
+
+        ``keys[i]`` identifies ``events[i]`` (e.g. file name + line); an event whose key is
+        already stored, or repeated in *keys*, is skipped. Running an import twice adds
+        nothing the second time. Ids are given in task order; events of one task on one
+        day keep the order they have in *events*.
+        """
+        self._require_write()
+        if len(events) != len(keys):
+            raise ValueError(f"{len(events)} events but {len(keys)} keys")
+        values = []
+        for event, key in zip(events, keys, strict=True):
+            if not isinstance(key, str) or not key:
+                raise ValueError(f"import key must be a non-empty string, got {key!r}")
+            values.append((*rows.to_row(event), key))
+        if not values:
+            return 0
+        # Write grouped by task: index pages are then touched in order, about twice as
+        # fast on a large file. The sort is stable, so the events of one task on one day
+        # keep their order (and ids), which is all "latest" depends on.
+        values.sort(key=_task_day)
+        with self._guard(), self.transaction():
+            before = self._conn.total_changes
+            self._conn.executemany(rows.INSERT_UNIQUE, values)
+            return self._conn.total_changes - before
+
+    # --- reading ---------------------------------------------------------------------
+
+    @contextmanager
+    def _snapshot(self) -> Iterator[None]:
+        """Several reads see one state of the file, even while another process writes."""
+        if self._conn.in_transaction:
+            with self._guard():
+                yield
+            return
+        with self._guard(), self.transaction(lock=False):
+            yield
+
+    def state(self, task: str, as_of: date) -> TaskState:
+        """*task*'s state from its events on or before *as_of* (default: no events)."""
+        return self.states(as_of, [task]).get(task, TaskState())
+
+    def states(self, as_of: date, tasks: Collection[str] | None = None) -> dict[str, TaskState]:
+        """State per task with an event on or before *as_of* (all tasks, or *tasks*)."""
+        with self._snapshot():
+            return derive.states(self._conn, as_of, tasks)
+
+    def cards(self, as_of: date) -> dict[str, tuple[int, date]]:
+        """The latest card recorded per task on or before *as_of*: ``(level, since)``."""
+        with self._snapshot():
+            return derive.cards(self._conn, as_of)
+
+    def history(self, task: str | None = None, *, until: date | None = None) -> list[Event]:
+        """Events of *task* (or of every task) up to *until*, ordered by ``(at, id)``."""
+        where: list[str] = []
+        params: list[str] = []
+        if task is not None:
+            where.append("task = ?")
+            params.append(task)
+        if until is not None:
+            where.append("at <= ?")
+            params.append(until.isoformat())
+        sql = rows.SELECT + (" WHERE " + " AND ".join(where) if where else "")
+        with self._guard():
+            cur = self._conn.execute(sql + " ORDER BY at, id", params)
+            return [rows.from_row(r) for r in cur]
+
+    def count(self) -> int:
+        """How many events are stored."""
+        with self._guard():
+            return int(self._conn.execute("SELECT count(*) FROM events").fetchone()[0])
+
+    def schema_sql(self) -> str:
+        """gaoxin's ``CREATE`` statements (tables, indexes, triggers), for the pin test.
+
+        sqlite-utils' own ``_sqlite_migrations`` bookkeeping table is left out.
+        """
+        with self._guard():
+            cur = self._conn.execute(
+                "SELECT sql FROM sqlite_master"
+                " WHERE sql IS NOT NULL AND name NOT LIKE 'sqlite_%'"
+                " AND tbl_name != '_sqlite_migrations'"
+                " ORDER BY CASE type WHEN 'table' THEN 0 WHEN 'index' THEN 1"
+                " WHEN 'trigger' THEN 2 ELSE 3 END, name"
+            )
+            return "".join(f"{r[0]};\n" for r in cur)
+
+
+def _task_day(row: rows.Row) -> tuple[str, str]:
+    return row[0], row[2]
+
+
+def _make_parent(path: Path) -> None:
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise StoreError(
+            "error.store_cannot_create", path=str(path), reason=exc.strerror or exc
+        ) from exc

@@ -1,0 +1,309 @@
+"""feedback / history / import / sweep / status / countdown through the real CLI."""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from gaoxin_cli.cli import app
+
+MINI = Path(__file__).parent / "data" / "mini"
+GOLDEN = Path(__file__).parent / "data" / "golden"
+UPDATE = os.environ.get("GAOXIN_UPDATE_GOLDEN") == "1"
+
+HISTORY = """date,task,kind,progress,milestone,note
+2020-03-13,JC-01,,5,,征地启动
+2020-03-16,JC-01,start,,,项目开工
+2020-04-30,JC-01,milestone,,完成征地拆迁,
+2020-04-30,JC-01,,30,,征地拆迁完成
+2020-05-29,JC-01,,36,,主体施工
+"""
+
+
+@pytest.fixture
+def ws(tmp_path: Path) -> Path:
+    target = tmp_path / "ws"
+    shutil.copytree(MINI, target)
+    return target
+
+
+def run(ws: Path, *args: str, columns: int = 80) -> tuple[int, str, str]:
+    env = {"COLUMNS": str(columns)}
+    result = CliRunner().invoke(app, ["-C", str(ws), *args], env=env)
+    return result.exit_code, result.stdout, result.stderr
+
+
+def golden(name: str, actual: str) -> None:
+    path = GOLDEN / name
+    if UPDATE:
+        path.write_text(actual, encoding="utf-8")
+    assert actual == path.read_text(encoding="utf-8"), f"differs from {path}"
+
+
+@pytest.fixture
+def history(ws: Path, tmp_path: Path) -> Path:
+    ledger = tmp_path / "ledger.csv"
+    ledger.write_text(HISTORY, encoding="utf-8")
+    code, out, err = run(ws, "--as-of", "2020-06-30", "import", str(ledger))
+    assert (code, err) == (0, ""), err
+    assert out == "ledger.csv：读取 5 行，新增 5 条记录，0 条已存在\n"
+    return ledger
+
+
+def test_import_twice_adds_nothing(ws: Path, history: Path) -> None:
+    code, out, _ = run(ws, "--as-of", "2020-06-30", "import", str(history))
+    assert (code, out) == (0, "ledger.csv：读取 5 行，新增 0 条记录，5 条已存在\n")
+
+
+def test_import_bad_rows_writes_nothing(ws: Path, tmp_path: Path) -> None:
+    bad = tmp_path / "bad.csv"
+    bad.write_text(
+        "date,task,progress,note\n"
+        "2020-03-13,JC-01,5,ok\n"
+        "2020-03-14,JC-99,5,unknown task\n"
+        "2020-02-30,JC-01,6,bad date\n"
+        "2020-03-20,JC-01,150,out of range\n"
+        "2020-03-27,JC-01,2,backwards\n",
+        encoding="utf-8",
+    )
+    code, out, err = run(ws, "--lang", "en", "--as-of", "2020-06-30", "import", str(bad))
+    assert (code, out) == (1, "")
+    assert err == (
+        f"Error: {bad} has 4 bad row(s); nothing from it was imported:\n"
+        '  line 3: no task with id "JC-99"\n'
+        '  line 4: "2020-02-30" is not a valid date; write YYYY-MM-DD\n'
+        "  line 5: progress must be 0–100 (got 150)\n"
+        "  line 6: progress goes back from 5% (2020-03-13) to 2%; mark corrections "
+        "kind=correction with a reason\n"
+    )
+    assert (
+        not (ws / "data" / "gaoxin.db").exists()
+        or run(ws, "history", "JC-01")[1].count("2020-03-13") == 0
+    )
+
+
+def test_feedback_then_history(ws: Path, history: Path) -> None:
+    code, out, err = run(
+        ws,
+        "--as-of",
+        "2020-06-05",
+        "feedback",
+        "JC-01",
+        "--progress",
+        "40",
+        "--note",
+        "路面施工过半",
+    )
+    assert (code, out, err) == (0, "已记录 JC-01 的反馈：进度 40%\n", "")
+    code, out, _ = run(ws, "--as-of", "2020-06-30", "history", "JC-01", "--json")
+    events = json.loads(out)["events"]
+    assert [(e["at"], e["kind"], e["progress"]) for e in events] == [
+        ("2020-03-13", "feedback", 5),
+        ("2020-03-16", "start", None),
+        ("2020-04-30", "milestone", None),
+        ("2020-04-30", "feedback", 30),
+        ("2020-05-29", "feedback", 36),
+        ("2020-06-05", "feedback", 40),
+    ]
+    code, out, _ = run(ws, "--as-of", "2020-06-30", "history", "JC-01")
+    golden("history-JC-01.txt", out)
+
+
+def test_feedback_errors(ws: Path, history: Path) -> None:
+    def err(*args: str) -> tuple[int, str]:
+        code, _, e = run(ws, "--as-of", "2020-06-05", *args)
+        return code, e
+
+    assert err("feedback", "JC-1", "--progress", "5") == (
+        1,
+        'Error: 没有编号为 "JC-1" 的任务\n提示：是否指 "JC-01 / JC-02"？\n',
+    )
+    assert err("feedback", "JC-01", "--progress", "101")[0] == 2
+    assert err("feedback", "JC-01")[0] == 2  # nothing to record
+    assert err("feedback", "JC-01", "--progress", "20") == (
+        1,
+        "Error: 进度从 36%（2020-05-29）降到 20%：如确需更正，请加 --correct --reason 说明原因\n",
+    )
+    assert err("feedback", "JC-01", "--progress", "20", "--correct")[0] == 2
+    assert err("feedback", "JC-01", "--progress", "20", "--correct", "--reason", "测量有误")[0] == 0
+    assert err("feedback", "JC-01", "--progress", "50", "--at", "2020-06-08") == (
+        1,
+        "Error: 日期 2020-06-08 晚于今天（2020-06-05），不能提前填报\n",
+    )
+    assert err("feedback", "JC-01", "--progress", "50", "--at", "2019-12-31")[0] == 1
+    assert err("feedback", "JC-01", "--milestone", "完成征地拆迁") == (
+        1,
+        "Error: 节点“完成征地拆迁”已于 2020-04-30 标记完成\n",
+    )
+    code, e = err("feedback", "JC-01", "--milestone", "主体")
+    assert code == 1 and "主体完工" in e
+    assert err("feedback", "JC-01", "--progress", "50", "--by", "nobody")[0] == 1
+    assert err("feedback", "JC-01", "--note", "bad \x1b[31m escape")[0] == 1
+
+
+def test_status_whole_output_80_and_200_columns(ws: Path, history: Path) -> None:
+    for cols in (80, 200):
+        code, out, err = run(ws, "--as-of", "2020-06-30", "status", columns=cols)
+        assert (code, err) == (0, "")
+        golden(f"status-{cols}.txt", out)
+        assert max(len(line) for line in out.splitlines()) <= cols
+    code, out, _ = run(ws, "--lang", "en", "--as-of", "2020-06-30", "status")
+    golden("status-en-80.txt", out)
+
+
+def test_status_json_has_stable_keys(ws: Path, history: Path) -> None:
+    code, out, _ = run(ws, "--as-of", "2020-06-30", "status", "--json")
+    doc = json.loads(out)
+    assert code == 0
+    assert sorted(doc) == [
+        "as_of",
+        "counts",
+        "done",
+        "missed_reports",
+        "org",
+        "pillars",
+        "tasks",
+        "units",
+        "workdays_left_in_year",
+    ]
+    by_id = {t["id"]: t for t in doc["tasks"]}
+    jc1 = by_id["JC-01"]
+    # 2 milestones (30 by 4/30, 50 by 10/30): planned 30%; reported 36%, started 3/16
+    assert (jc1["card"], jc1["planned"], jc1["progress"], jc1["started"]) == (
+        "none",
+        30.0,
+        36.0,
+        "2020-03-16",
+    )
+    jc2 = by_id["JC-02"]  # start 5/6 passed without a start (yellow), nothing reported
+    # linear 序时进度 from 5/6 to 11/30: 55 of 208 days = 26.4% → lag 26 pp: yellow too
+    assert (jc2["card"], jc2["planned"]) == ("yellow", 26.4)
+    assert jc2["missed_report"] == "2020-06-26"
+
+
+def test_status_filters(ws: Path, history: Path) -> None:
+    code, out, _ = run(ws, "--as-of", "2020-06-30", "status", "--json", "--card", "黄牌")
+    assert [t["id"] for t in json.loads(out)["tasks"]] == ["JC-02"]
+    code, out, _ = run(ws, "--as-of", "2020-06-30", "status", "--json", "--card", "red")
+    assert json.loads(out)["tasks"] == []
+    code, out, _ = run(ws, "--as-of", "2020-06-30", "status", "--json", "--listed")
+    assert [t["id"] for t in json.loads(out)["tasks"]] == ["JC-01"]
+    code, _, err = run(ws, "status", "--unit", "jiansh")
+    assert code == 1 and "jianshe" in err
+    assert run(ws, "status", "--card", "purple")[0] == 2
+
+
+def test_countdown(ws: Path) -> None:
+    code, out, _ = run(ws, "--as-of", "2020-04-28", "countdown")
+    assert code == 0
+    golden("countdown-start.txt", out)
+    _, out, _ = run(ws, "--as-of", "2020-04-28", "countdown", "--json")
+    items = json.loads(out)["items"]
+    # JC-01 start 3/16 missed; JC-02 5/6: 4/29, 4/30, 5/6 (5/1–5/5 rest) = 3 WD, 8 days
+    assert [(i["id"], i["workdays"], i["days"], i["missed"]) for i in items] == [
+        ("JC-01", -31, -43, True),
+        ("JC-02", 3, 8, False),
+    ]
+    _, out, _ = run(ws, "--as-of", "2020-04-28", "countdown", "--within", "3", "--json")
+    assert [(i["id"], i["milestone"]) for i in json.loads(out)["items"]] == [
+        ("JC-01", "完成征地拆迁")
+    ]
+    _, out, _ = run(ws, "--as-of", "2020-04-28", "countdown", "--due")
+    golden("countdown-due.txt", out)
+
+
+def test_sweep_records_changes_once_a_day(ws: Path, history: Path) -> None:
+    code, out, _ = run(ws, "--as-of", "2020-06-30", "sweep")
+    assert (code, out) == (0, "2020-06-30：检查 2 项任务，1 项牌色变化已记录\n")
+    code, out, _ = run(ws, "--as-of", "2020-06-30", "sweep")
+    assert out == "2020-06-30：检查 2 项任务，0 项牌色变化已记录\n"
+    code, out, _ = run(ws, "--as-of", "2020-06-30", "history", "JC-02", "--json")
+    cards = [e for e in json.loads(out)["events"] if e["kind"] == "card"]
+    assert [(c["at"], c["data"]["level"]) for c in cards] == [("2020-06-30", 2)]
+    # The plan changes afterwards; the recorded card on that day stays in history.
+    plan = ws / "plans" / "roads.yaml"
+    plan.write_text(
+        plan.read_text(encoding="utf-8").replace("2020-05-06", "2020-09-01"), encoding="utf-8"
+    )
+    code, out, _ = run(ws, "--as-of", "2020-07-01", "history", "JC-02")
+    assert "2020-06-30" in out and "黄牌" in out
+
+
+def test_status_without_database_creates_nothing(ws: Path) -> None:
+    code, out, _ = run(ws, "--as-of", "2020-06-30", "status")
+    assert code == 0 and "JC-02" in out
+    assert not (ws / "data" / "gaoxin.db").exists()
+
+
+def test_commands_refuse_an_invalid_plan(ws: Path) -> None:
+    plan = ws / "plans" / "roads.yaml"
+    plan.write_text(
+        plan.read_text(encoding="utf-8").replace("lead: jianshe", "lead: nobody"), encoding="utf-8"
+    )
+    code, out, err = run(ws, "--lang", "en", "status")
+    assert (code, out) == (1, "")
+    assert err.startswith("Error: the plan has 2 error(s) (the first at ")
+    assert "run gaoxin validate to see them all" in err
+
+
+def test_user_text_is_never_markup_or_control(ws: Path) -> None:
+    from datetime import date
+
+    from rich.console import Console
+
+    from gaoxin_cli.loading.workspace import calendar_for, load
+    from gaoxin_cli.models import Plan
+    from gaoxin_cli.models.state import Event
+    from gaoxin_cli.render import daily, status
+    from gaoxin_cli.rules.dashboard import build
+    from gaoxin_cli.store import Store
+
+    plan_file = ws / "plans" / "roads.yaml"
+    nasty = "[red]红[/red] [link=http://x.invalid]点我[/link] [/b] [bold"
+    text = plan_file.read_text(encoding="utf-8").replace("title: 海川路北延", f'title: "{nasty}"')
+    plan_file.write_text(text, encoding="utf-8")
+    loaded = load(ws)
+    assert not loaded.errors
+    plan = Plan(loaded.config, tuple(loaded.tasks))  # type: ignore[arg-type]
+    buf = io.StringIO()
+    console = Console(
+        file=buf,
+        force_terminal=True,
+        color_system="truecolor",
+        width=200,
+        markup=False,
+        emoji=False,
+        highlight=False,
+    )
+    dash = build(plan.tasks, {}, plan.config, date(2020, 6, 30), calendar_for(plan.config))
+    status.render(console, dash, plan.config, "zh", 0)
+    out = buf.getvalue()
+    assert "[red]红[/red]" in out and "[link=http://x.invalid]点我[/link]" in out
+    assert "\x1b]8;" not in out  # no hyperlink escape was made from the title
+    # Text that reached the store by other means is escaped on the way out.
+    with Store.open(ws / "data" / "gaoxin.db", write=True) as st:
+        st.add(
+            [
+                Event(
+                    task="JC-01",
+                    kind="feedback",
+                    at=date(2020, 3, 2),
+                    progress=1,
+                    note="evil\x1b[31mRED\x1b]8;;http://x\x07link\u202eabc",
+                )
+            ]
+        )
+    code, out, _ = run(ws, "--as-of", "2020-06-30", "history", "JC-01", columns=200)
+    assert code == 0
+    assert "\x1b" not in out and "\u202e" not in out and "\x07" not in out
+    assert "evil\\x1b[31mRED\\x1b]8;;http://x\\x07link\\u202eabc" in out
+    assert (
+        daily.describe(Event(task="x", kind="feedback", at=date(2020, 1, 1), note="[b]"), "zh")
+        == "[b]"
+    )
