@@ -28,6 +28,26 @@ M001 = DATA / "schema-m001.db"
 D = date(2025, 3, 1)
 
 SCHEMA = """\
+CREATE TABLE awards (
+    id INTEGER PRIMARY KEY,
+    period TEXT NOT NULL,
+    awarded_on TEXT NOT NULL,
+    holder TEXT,
+    result TEXT NOT NULL,
+    rules TEXT NOT NULL,
+    force_reason TEXT,
+    supersedes INTEGER REFERENCES awards (id),
+    recorded_at TEXT
+);
+CREATE TABLE deliveries (
+    id INTEGER PRIMARY KEY,
+    notice_id INTEGER NOT NULL REFERENCES notices (id),
+    recipient TEXT NOT NULL,
+    sent_on TEXT NOT NULL,
+    sent_at TEXT NOT NULL,
+    message_id TEXT,
+    UNIQUE (notice_id, recipient, sent_on)
+);
 CREATE TABLE events (
     id INTEGER PRIMARY KEY,
     task TEXT NOT NULL,
@@ -43,13 +63,76 @@ CREATE TABLE events (
     recorded_at TEXT,
     import_key TEXT
 );
+CREATE TABLE notices (
+    id INTEGER PRIMARY KEY,
+    number TEXT NOT NULL UNIQUE,
+    kind TEXT NOT NULL,
+    year INTEGER NOT NULL,
+    seq INTEGER NOT NULL,
+    subject TEXT NOT NULL,
+    subject_kind TEXT NOT NULL DEFAULT 'task',
+    rung INTEGER NOT NULL,
+    issued_on TEXT NOT NULL CHECK (issued_on GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]'),
+    response_due TEXT,
+    unit TEXT,
+    recipients TEXT NOT NULL,
+    body TEXT NOT NULL,
+    recorded_at TEXT,
+    UNIQUE (kind, year, seq)
+);
+CREATE TABLE problems (
+    id INTEGER PRIMARY KEY,
+    number TEXT NOT NULL UNIQUE,
+    year INTEGER NOT NULL,
+    seq INTEGER NOT NULL,
+    reported_on TEXT NOT NULL,
+    reporter TEXT NOT NULL,
+    task TEXT,
+    text TEXT NOT NULL,
+    recorded_at TEXT,
+    UNIQUE (year, seq)
+);
+CREATE TABLE score_items (
+    id INTEGER PRIMARY KEY,
+    period TEXT NOT NULL,
+    unit TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    points REAL NOT NULL,
+    reason TEXT NOT NULL,
+    by TEXT,
+    recorded_on TEXT NOT NULL,
+    recorded_at TEXT
+);
+CREATE INDEX awards_period ON awards (period, id);
 CREATE UNIQUE INDEX events_import_key ON events (import_key) WHERE import_key IS NOT NULL;
 CREATE INDEX events_kind_task ON events (kind, task, milestone, at);
 CREATE INDEX events_task_kind_at ON events (task, kind, at, id, progress);
+CREATE INDEX notices_subject ON notices (subject, kind, issued_on);
+CREATE INDEX score_items_period ON score_items (period, unit);
+CREATE TRIGGER awards_no_delete BEFORE DELETE ON awards
+BEGIN SELECT RAISE(ABORT, 'awards are append-only: DELETE is not allowed'); END;
+CREATE TRIGGER awards_no_update BEFORE UPDATE ON awards
+BEGIN SELECT RAISE(ABORT, 'awards are append-only: UPDATE is not allowed'); END;
+CREATE TRIGGER deliveries_no_delete BEFORE DELETE ON deliveries
+BEGIN SELECT RAISE(ABORT, 'deliveries are append-only: DELETE is not allowed'); END;
+CREATE TRIGGER deliveries_no_update BEFORE UPDATE ON deliveries
+BEGIN SELECT RAISE(ABORT, 'deliveries are append-only: UPDATE is not allowed'); END;
 CREATE TRIGGER events_no_delete BEFORE DELETE ON events
 BEGIN SELECT RAISE(ABORT, 'events are append-only: DELETE is not allowed'); END;
 CREATE TRIGGER events_no_update BEFORE UPDATE ON events
 BEGIN SELECT RAISE(ABORT, 'events are append-only: UPDATE is not allowed'); END;
+CREATE TRIGGER notices_no_delete BEFORE DELETE ON notices
+BEGIN SELECT RAISE(ABORT, 'notices are append-only: DELETE is not allowed'); END;
+CREATE TRIGGER notices_no_update BEFORE UPDATE ON notices
+BEGIN SELECT RAISE(ABORT, 'notices are append-only: UPDATE is not allowed'); END;
+CREATE TRIGGER problems_no_delete BEFORE DELETE ON problems
+BEGIN SELECT RAISE(ABORT, 'problems are append-only: DELETE is not allowed'); END;
+CREATE TRIGGER problems_no_update BEFORE UPDATE ON problems
+BEGIN SELECT RAISE(ABORT, 'problems are append-only: UPDATE is not allowed'); END;
+CREATE TRIGGER score_items_no_delete BEFORE DELETE ON score_items
+BEGIN SELECT RAISE(ABORT, 'score_items are append-only: DELETE is not allowed'); END;
+CREATE TRIGGER score_items_no_update BEFORE UPDATE ON score_items
+BEGIN SELECT RAISE(ABORT, 'score_items are append-only: UPDATE is not allowed'); END;
 """
 
 # What make_schema_m001.py wrote into the fixture, as the store reads it back.
@@ -199,7 +282,13 @@ def test_schema_is_pinned(store: Store) -> None:
                 "SELECT name FROM _sqlite_migrations WHERE migration_set = 'gaoxin' ORDER BY id"
             )
         ]
-    assert applied == list(NAMES) == ["m001_events", "m002_append_only"]
+    assert applied == list(NAMES) == [
+        "m001_events",
+        "m002_append_only",
+        "m003_notices",
+        "m004_problems",
+        "m005_awards",
+    ]
 
 
 def test_committed_m001_fixture_is_what_m001_makes(tmp_path: Path) -> None:

@@ -4,7 +4,13 @@ from __future__ import annotations
 
 import sys
 
-from gaoxin_cli.cli import daily, plan  # noqa: F401  (register the commands)
+from gaoxin_cli.cli import (  # noqa: F401  (register the commands)
+    daily,
+    escalation,
+    lifecycle,
+    month,
+    plan,
+)
 from gaoxin_cli.cli.app import app
 
 __all__ = ["app", "main"]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from gaoxin_cli.i18n import initial_lang
 
 _LANG = initial_lang()
@@ -149,3 +151,13 @@ HELP: dict[str, tuple[str, str]] = {
 def H(key: str) -> str:
     zh, en = HELP[key]
     return zh if _LANG == "zh" else en
+
+
+def help_table(table: dict[str, tuple[str, str]]) -> Callable[[str], str]:
+    """An ``H`` for a command module that keeps its own help texts."""
+
+    def lookup(key: str) -> str:
+        zh, en = table[key]
+        return zh if _LANG == "zh" else en
+
+    return lookup

@@ -55,9 +55,21 @@ def t(key: str, lang: Lang = "zh", /, **params: object) -> str:
 
 def _catalogue() -> dict[str, tuple[str, str]]:
     if not _CATALOGUE:
-        from gaoxin_cli.i18n import catalogue, catalogue_status
+        from gaoxin_cli.i18n import (
+            catalogue,
+            catalogue_escalation,
+            catalogue_lifecycle,
+            catalogue_month,
+            catalogue_status,
+        )
 
-        for block in (catalogue.MESSAGES, catalogue_status.MESSAGES):
+        for block in (
+            catalogue.MESSAGES,
+            catalogue_status.MESSAGES,
+            catalogue_escalation.MESSAGES,
+            catalogue_month.MESSAGES,
+            catalogue_lifecycle.MESSAGES,
+        ):
             clash = _CATALOGUE.keys() & block.keys()
             if clash:
                 raise KeyError(f"message keys defined twice: {sorted(clash)}")

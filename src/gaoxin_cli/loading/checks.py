@@ -210,7 +210,11 @@ def _rest_day(e: TaskEntry, calendar: WorkCalendar, missing: set[int]) -> Iterat
                 e, "X315", ("due",), hint=Msg("hint.calendar_year", year=due.year), year=due.year
             )
         return
-    if calendar.is_workday(due):
+    try:
+        workday = calendar.is_workday(due)
+    except OverflowError:  # year 9999 (assume_weekends): the calendar cannot build it
+        return
+    if workday:
         return
     try:
         nxt = calendar.next_workday(due).isoformat()

@@ -28,8 +28,10 @@ def read_text(path: Path, shown: str) -> tuple[str | None, list[Diagnostic]]:
         size = path.stat().st_size
         if size > MAX_BYTES:
             return None, [Diagnostic.error("Y107", shown, (1, 1), size=size, limit=MAX_BYTES)]
-        with path.open("rb") as fh:
-            raw = fh.read(MAX_BYTES + 1)
+        # Non-blocking, so a named pipe among the plans reads as empty instead of hanging.
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+        with os.fdopen(fd, "rb") as fh:
+            raw = fh.read(MAX_BYTES + 1) or b""
     except OSError as e:
         return None, [
             Diagnostic.error("Y115", shown, (1, 1), reason=e.strerror or type(e).__name__)
@@ -57,7 +59,7 @@ def read_document(path: Path, shown: str) -> tuple[Document | None, list[Diagnos
         return None, diags
     if not isinstance(doc.data, dict):
         actual = "actual.list" if isinstance(doc.data, list) else "actual.scalar"
-        diags.append(Diagnostic.error("Y113", shown, (1, 1), actual=Msg(actual)))
+        diags.append(Diagnostic.error("Y113", shown, doc.locate(()), actual=Msg(actual)))
         return None, diags
     return doc, diags
 

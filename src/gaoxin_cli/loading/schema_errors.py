@@ -108,7 +108,10 @@ def schema_diagnostics(
         elif kind in _RANGE:
             pos = doc.locate(loc)
             op = _RANGE[kind]
-            code, params = "S206", {"where": where(loc), "op": op, "limit": ctx.get(op, "")}
+            limit = ctx.get(op, "")
+            if isinstance(limit, float) and limit.is_integer():
+                limit = int(limit)  # "le 100", not "le 100.0", for a float field
+            code, params = "S206", {"where": where(loc), "op": op, "limit": limit}
         elif kind == "string_pattern_mismatch":
             pos = doc.locate(loc)
             what = _PATTERNS.get(str(ctx.get("pattern", "")), "format")
@@ -120,7 +123,7 @@ def schema_diagnostics(
             pos = doc.locate(loc)
             code, params = "S210", {"where": where(loc), "limit": ctx.get("max_length", "")}
         elif kind == "list_duplicate":
-            pos = doc.locate(loc)
+            pos = doc.locate(loc + _first_repeat(doc, loc))
             code, params = "S211", {"where": where(loc)}
         else:
             pos = doc.locate(loc)
@@ -129,6 +132,25 @@ def schema_diagnostics(
             continue  # the reader already said what is wrong here
         out.append(Diagnostic.error(code, path, pos, hint=hint, **params))
     return out
+
+
+def _first_repeat(doc: Document, loc: tuple[Any, ...]) -> tuple[int, ...]:
+    """``(i,)`` for the first list item at *loc* equal to an earlier one; ``()`` if none."""
+    node: Any = doc.data
+    for part in loc:
+        in_dict = isinstance(node, dict) and isinstance(part, str) and part in node
+        in_list = isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node)
+        if not (in_dict or in_list):
+            return ()
+        node = node[part]
+    if not isinstance(node, list):
+        return ()
+    seen: list[Any] = []
+    for i, item in enumerate(node):
+        if item in seen:
+            return (i,)
+        seen.append(item)
+    return ()
 
 
 def _unknown_field_hint(model: type[BaseModel], loc: tuple[Any, ...], name: str) -> Msg | None:

@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import yaml
+from yaml.reader import ReaderError
 
 from gaoxin_cli.loading.diagnostics import Diagnostic
 
@@ -71,11 +72,17 @@ class Document:
     marks: dict[int, Marks]
     # Positions already reported by the reader, so schema errors there are not repeated.
     reported: set[Pos] = field(default_factory=set)
+    # Where the top-level value starts (a scalar root has no Marks of its own).
+    start: Pos = (1, 1)
 
     def locate(self, loc: tuple[Any, ...], *, key: bool = False) -> Pos:
-        """Position of the value at *loc* (or of its key); the nearest known parent else."""
+        """Position of the value at *loc* (or of its key); the nearest known parent else.
+
+        Pydantic marks an error in a mapping key with a trailing ``"[key]"`` part:
+        ``("units", "1st", "[key]")`` is the key ``1st``, not its value.
+        """
         node = self.data
-        pos: Pos = self._start(node) or (1, 1)
+        pos: Pos = self._start(node) or self.start
         for i, part in enumerate(loc):
             marks = self.marks.get(id(node))
             if marks is None:
@@ -84,7 +91,7 @@ class Document:
             if isinstance(node, dict) and isinstance(part, str):
                 if part not in node:
                     return marks.start
-                if (key and last) or part == "[key]":
+                if (key and last) or (not last and loc[i + 1] == "[key]"):
                     return marks.keys.get(part, marks.start)
                 pos = marks.values.get(part, marks.start)
                 node = node[part]
@@ -119,6 +126,7 @@ def parse(text: str, path: str) -> tuple[Document | None, list[Diagnostic]]:
     marks: dict[int, Marks] = {}
     reported: set[Pos] = set()
     root: list[Any] = []
+    root_pos: list[Pos] = []
     # Stack frames: [container, marks, pending key or _NO_KEY, key position]
     stack: list[list[Any]] = []
     documents = 0
@@ -130,6 +138,7 @@ def parse(text: str, path: str) -> tuple[Document | None, list[Diagnostic]]:
     def add(value: Any, pos: Pos) -> None:
         if not stack:
             root.append(value)
+            root_pos.append(pos)
             return
         frame = stack[-1]
         container = frame[0]
@@ -177,11 +186,22 @@ def parse(text: str, path: str) -> tuple[Document | None, list[Diagnostic]]:
         if tag is not None and tag != "!" and tag != allowed_tag:
             err("Y106", pos, tag=tag)
 
-    loader = _Loader(text)
+    try:
+        loader = _Loader(text)
+    except UnicodeEncodeError as e:  # lone surrogates: text that came from no UTF-8 file
+        line = _text_pos(text, len(text[: e.start].encode("utf-8", "surrogatepass")))[0]
+        err("Y101", (line, 1), line=line)
+        return None, diags
     try:
         while True:
             try:
                 ev: Any = loader.get_event()
+            except ReaderError as e:
+                # A character YAML does not allow (a raw ESC, NUL …). The C reader gives a
+                # byte offset into the UTF-8 text, not a mark.
+                problem = str(e).strip().splitlines()[0][:200]
+                err("Y102", _text_pos(text, e.position), problem=problem)
+                raise _Stop from None
             except yaml.MarkedYAMLError as e:
                 mark = e.problem_mark or e.context_mark
                 problem = (e.problem or e.context or "syntax error").strip()
@@ -196,7 +216,7 @@ def parse(text: str, path: str) -> tuple[Document | None, list[Diagnostic]]:
             if kind is yaml.ScalarEvent:
                 pos = _pos(ev.start_mark)
                 if add_key(ev, pos):
-                    check_node(ev, pos, None)
+                    check_node(ev, pos, STR_TAG)
                     continue
                 check_node(ev, pos, STR_TAG)
                 add(_scalar(ev, pos, err), pos)
@@ -220,14 +240,21 @@ def parse(text: str, path: str) -> tuple[Document | None, list[Diagnostic]]:
                 container: Any = {} if kind is yaml.MappingStartEvent else []
                 m = Marks(pos)
                 marks[id(container)] = m
-                stack.append([container, m, _NO_KEY, None])
+                # The last slot says "this container is a key": it is dropped at its end,
+                # and the parent's next value goes with it (the key is already _DISCARD).
+                stack.append([container, m, _NO_KEY, None, in_key])
             elif kind is yaml.MappingEndEvent or kind is yaml.SequenceEndEvent:
                 frame = stack.pop()
-                add(frame[0], frame[1].start)
+                if not frame[4]:
+                    add(frame[0], frame[1].start)
             elif kind is yaml.AliasEvent:
                 pos = _pos(ev.start_mark)
                 err("Y104", pos, name=ev.anchor)
-                add(None, pos)
+                if stack and isinstance(stack[-1][0], dict) and stack[-1][2] is _NO_KEY:
+                    stack[-1][2] = _DISCARD  # an alias as a key: drop the key and its value
+                    stack[-1][3] = pos
+                else:
+                    add(None, pos)
             elif kind is yaml.DocumentStartEvent:
                 documents += 1
                 if documents > 1:
@@ -239,7 +266,18 @@ def parse(text: str, path: str) -> tuple[Document | None, list[Diagnostic]]:
         loader.dispose()
     if not root:
         return Document(None, marks, reported), diags
-    return Document(root[0], marks, reported), diags
+    return Document(root[0], marks, reported, root_pos[0] if root_pos else (1, 1)), diags
+
+
+_BREAK = re.compile("\r\n|[\r\n\x85\u2028\u2029]")
+
+
+def _text_pos(text: str, offset: int) -> Pos:
+    """(line, col) of the character at UTF-8 byte *offset* of *text*, counted as libyaml does."""
+    head = text.encode("utf-8", "surrogatepass")[:offset].decode("utf-8", "replace")
+    breaks = list(_BREAK.finditer(head))
+    line_start = breaks[-1].end() if breaks else 0
+    return (len(breaks) + 1, len(head) - line_start + 1)
 
 
 class _Sentinel:

@@ -18,8 +18,19 @@ from gaoxin_cli.i18n import Msg
 
 # Kinds of event. Later features add theirs (lifecycle, notice, extension, award, …);
 # a kind is never renamed, because old databases keep it.
-EventKind = Literal["feedback", "correction", "milestone", "start", "card"]
-EVENT_KINDS: tuple[str, ...] = ("feedback", "correction", "milestone", "start", "card")
+EventKind = Literal[
+    "feedback", "correction", "milestone", "start", "card", "extension", "lifecycle", "problem"
+]
+EVENT_KINDS: tuple[str, ...] = (
+    "feedback",
+    "correction",
+    "milestone",
+    "start",
+    "card",
+    "extension",
+    "lifecycle",
+    "problem",
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,6 +43,14 @@ class Event:
     * ``start``      — the project actually started (开工) on ``at``.
     * ``card``       — the warning card changed to ``data["level"]`` (recorded by sweep),
       with ``data["reasons"]`` as a list of ``{"key": …, "params": {…}}``.
+    * ``extension``  — 延期: ``data = {"action": "request" | "approve" | "reject",
+      "to": "YYYY-MM-DD", "by": leader id or None, "late": bool}``, ``reason``.
+    * ``lifecycle``  — a step of the task's life: ``data = {"action": …, "from": state,
+      "to": state, "by": leader id or None}``; ``note`` (e.g. the submitted result) and
+      ``reason`` (a return or cancel reason).
+    * ``problem``    — a step of a 问题提报; ``task`` holds the problem number, and
+      ``data = {"action": …, "from": …, "to": …, "task": related task or None,
+      "unit": unit or None, "satisfied": bool or None}``.
     """
 
     task: str

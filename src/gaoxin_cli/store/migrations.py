@@ -77,6 +77,112 @@ def m002_append_only(db: Database) -> None:
         )
 
 
+def _append_only(db: Database, table: str) -> None:
+    for action in ("UPDATE", "DELETE"):
+        db.execute(
+            f"CREATE TRIGGER {table}_no_{action.lower()} BEFORE {action} ON {table}\n"
+            f"BEGIN SELECT RAISE(ABORT, '{table} are append-only: {action} is not allowed'); END"
+        )
+
+
+@_step
+def m003_notices(db: Database) -> None:
+    """Formal notices (三单: 交办单, 提醒, 催办单, 督办单, 通报单) and their deliveries.
+
+    A number is unique per kind and year (督办〔2020〕12号), so two runs at once can never
+    issue the same number; a delivery is recorded only after the mail server accepted it,
+    once per recipient and day (a repeated reminder is a new delivery on a later day).
+    """
+    db.execute(
+        """CREATE TABLE notices (
+    id INTEGER PRIMARY KEY,
+    number TEXT NOT NULL UNIQUE,
+    kind TEXT NOT NULL,
+    year INTEGER NOT NULL,
+    seq INTEGER NOT NULL,
+    subject TEXT NOT NULL,
+    subject_kind TEXT NOT NULL DEFAULT 'task',
+    rung INTEGER NOT NULL,
+    issued_on TEXT NOT NULL CHECK (issued_on GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]'),
+    response_due TEXT,
+    unit TEXT,
+    recipients TEXT NOT NULL,
+    body TEXT NOT NULL,
+    recorded_at TEXT,
+    UNIQUE (kind, year, seq)
+)"""
+    )
+    db.execute("CREATE INDEX notices_subject ON notices (subject, kind, issued_on)")
+    db.execute(
+        """CREATE TABLE deliveries (
+    id INTEGER PRIMARY KEY,
+    notice_id INTEGER NOT NULL REFERENCES notices (id),
+    recipient TEXT NOT NULL,
+    sent_on TEXT NOT NULL,
+    sent_at TEXT NOT NULL,
+    message_id TEXT,
+    UNIQUE (notice_id, recipient, sent_on)
+)"""
+    )
+    _append_only(db, "notices")
+    _append_only(db, "deliveries")
+
+
+@_step
+def m004_problems(db: Database) -> None:
+    """问题提报: a problem's number and first words; its steps are ``problem`` events."""
+    db.execute(
+        """CREATE TABLE problems (
+    id INTEGER PRIMARY KEY,
+    number TEXT NOT NULL UNIQUE,
+    year INTEGER NOT NULL,
+    seq INTEGER NOT NULL,
+    reported_on TEXT NOT NULL,
+    reporter TEXT NOT NULL,
+    task TEXT,
+    text TEXT NOT NULL,
+    recorded_at TEXT,
+    UNIQUE (year, seq)
+)"""
+    )
+    _append_only(db, "problems")
+
+
+@_step
+def m005_awards(db: Database) -> None:
+    """流动红旗: a frozen period result, and manual score items (inspection, 加分/扣分)."""
+    db.execute(
+        """CREATE TABLE awards (
+    id INTEGER PRIMARY KEY,
+    period TEXT NOT NULL,
+    awarded_on TEXT NOT NULL,
+    holder TEXT,
+    result TEXT NOT NULL,
+    rules TEXT NOT NULL,
+    force_reason TEXT,
+    supersedes INTEGER REFERENCES awards (id),
+    recorded_at TEXT
+)"""
+    )
+    db.execute("CREATE INDEX awards_period ON awards (period, id)")
+    db.execute(
+        """CREATE TABLE score_items (
+    id INTEGER PRIMARY KEY,
+    period TEXT NOT NULL,
+    unit TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    points REAL NOT NULL,
+    reason TEXT NOT NULL,
+    by TEXT,
+    recorded_on TEXT NOT NULL,
+    recorded_at TEXT
+)"""
+    )
+    db.execute("CREATE INDEX score_items_period ON score_items (period, unit)")
+    _append_only(db, "awards")
+    _append_only(db, "score_items")
+
+
 NAMES: tuple[str, ...] = tuple(fn.__name__ for fn in _STEPS)
 
 

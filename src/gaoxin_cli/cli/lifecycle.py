@@ -1,0 +1,3 @@
+"""Lifecycle commands: ``submit``, ``review``, ``close``, ``cancel``, ``problem …``."""
+
+from __future__ import annotations

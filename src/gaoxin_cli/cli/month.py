@@ -1,0 +1,3 @@
+"""Month-end commands: ``ranking``, ``flag``, ``bulletin``."""
+
+from __future__ import annotations
