@@ -910,3 +910,15 @@ def test_store_errors_read_well_in_both_languages(db_path: Path) -> None:
         assert str(db_path) in err.message("zh")
         assert str(db_path) in err.message("en")
         assert err.exit_code == EXIT_PROBLEM
+
+
+def test_query_and_insert_for_store_modules(db_path: Path) -> None:
+    with Store.open(db_path, write=True) as s, s.transaction():
+        rowid = s.insert(
+            "INSERT INTO problems (number, year, seq, reported_on, reporter, text)"
+            " VALUES (?, ?, ?, ?, ?, ?)",
+            ("问题〔2020〕1号", 2020, 1, "2020-03-02", "jianshe", "路灯不亮"),
+        )
+        assert s.query("SELECT id, number FROM problems") == [(rowid, "问题〔2020〕1号")]
+    with Store.open(db_path, write=False) as s, pytest.raises(RuntimeError, match="read-only"):
+        s.insert("INSERT INTO problems DEFAULT VALUES")

@@ -10,7 +10,7 @@ from contextlib import AbstractContextManager, contextmanager
 from datetime import date
 from pathlib import Path
 from types import TracebackType
-from typing import TYPE_CHECKING
+from typing import Any, TYPE_CHECKING
 
 from gaoxin_cli.errors import StoreError
 from gaoxin_cli.models.state import Event, TaskState
@@ -202,6 +202,21 @@ class Store:
         finally:
             if conn.in_transaction:
                 conn.execute("ROLLBACK")
+
+    # --- raw SQL for the store's own modules (notices, problems, awards …) ------------
+
+    def query(self, sql: str, params: Sequence[object] = ()) -> list[tuple[Any, ...]]:
+        """The rows of a read-only query, with SQLite failures translated."""
+        with self._guard():
+            return self._conn.execute(sql, params).fetchall()
+
+    def insert(self, sql: str, params: Sequence[object] = ()) -> int:
+        """Run one ``INSERT`` and return the new row id. Call it inside
+        :meth:`transaction` when it depends on what was read (numbering, for one)."""
+        self._require_write()
+        with self._guard():
+            rowid = self._conn.execute(sql, params).lastrowid
+        return int(rowid or 0)
 
     # --- writing ---------------------------------------------------------------------
 
