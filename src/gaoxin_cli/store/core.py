@@ -10,7 +10,7 @@ from contextlib import AbstractContextManager, contextmanager
 from datetime import date
 from pathlib import Path
 from types import TracebackType
-from typing import Any, TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from gaoxin_cli.errors import StoreError
 from gaoxin_cli.models.state import Event, TaskState
