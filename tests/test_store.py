@@ -282,13 +282,17 @@ def test_schema_is_pinned(store: Store) -> None:
                 "SELECT name FROM _sqlite_migrations WHERE migration_set = 'gaoxin' ORDER BY id"
             )
         ]
-    assert applied == list(NAMES) == [
-        "m001_events",
-        "m002_append_only",
-        "m003_notices",
-        "m004_problems",
-        "m005_awards",
-    ]
+    assert (
+        applied
+        == list(NAMES)
+        == [
+            "m001_events",
+            "m002_append_only",
+            "m003_notices",
+            "m004_problems",
+            "m005_awards",
+        ]
+    )
 
 
 def test_committed_m001_fixture_is_what_m001_makes(tmp_path: Path) -> None:

@@ -9,6 +9,7 @@ A plan with errors is never cached and never used.
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import os
 import pickle
@@ -72,11 +73,16 @@ def load_plan(root: Path, cache_dir: Path | None) -> Plan:
 
 
 def _read(target: Path, key: str) -> Plan | None:
+    was_enabled = gc.isenabled()
+    gc.disable()  # tens of thousands of fresh objects, no cycles: skip the GC passes
     try:
         with target.open("rb") as fh:
             stored_key, plan = pickle.load(fh)
     except Exception:  # missing, truncated, from another version: rebuild
         return None
+    finally:
+        if was_enabled:
+            gc.enable()
     return plan if stored_key == key and isinstance(plan, Plan) else None
 
 
