@@ -18,8 +18,6 @@ from functools import cache
 
 from gaoxin_cli.errors import CalendarYearMissing
 
-_ONE = timedelta(days=1)
-
 
 @cache
 def _library_years() -> tuple[int, int] | None:
@@ -80,12 +78,10 @@ class WorkCalendar:
         if days is None:
             if not self.has_year(year):
                 raise CalendarYearMissing(year, _library_years())
-            days = []
-            day = date(year, 1, 1)
-            while day.year == year:
-                if self._is_workday_uncached(day):
-                    days.append(day.toordinal())
-                day += _ONE
+            first, last = date(year, 1, 1).toordinal(), date(year, 12, 31).toordinal()
+            days = [
+                n for n in range(first, last + 1) if self._is_workday_uncached(date.fromordinal(n))
+            ]
             self._cache[year] = days
         return days
 

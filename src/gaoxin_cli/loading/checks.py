@@ -37,8 +37,10 @@ class Names:
     def from_raw(cls, data: Any) -> Names:
         """Names from a config that failed validation, so references are still checked."""
         names = cls()
-        if not isinstance(data, dict):
-            return names
+        if not isinstance(data, dict) or not isinstance(data.get("units"), dict):
+            # Without a readable unit list every reference would look unknown: the config's
+            # own error says what is wrong, so skip the reference checks.
+            return cls(known=False)
         for attr, key in (("units", "units"), ("leaders", "leaders")):
             value = data.get(key)
             if isinstance(value, dict):
@@ -210,11 +212,7 @@ def _rest_day(e: TaskEntry, calendar: WorkCalendar, missing: set[int]) -> Iterat
                 e, "X315", ("due",), hint=Msg("hint.calendar_year", year=due.year), year=due.year
             )
         return
-    try:
-        workday = calendar.is_workday(due)
-    except OverflowError:  # year 9999 (assume_weekends): the calendar cannot build it
-        return
-    if workday:
+    if calendar.is_workday(due):
         return
     try:
         nxt = calendar.next_workday(due).isoformat()
