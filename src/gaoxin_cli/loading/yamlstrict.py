@@ -37,6 +37,8 @@ _NULL = frozenset({"", "~", "null", "Null", "NULL"})
 _TRUE = frozenset({"true", "True", "TRUE"})
 _FALSE = frozenset({"false", "False", "FALSE"})
 _BOOL_11 = frozenset({"yes", "Yes", "YES", "no", "No", "NO", "on", "On", "ON", "off", "Off", "OFF"})
+# First characters of every plain scalar that is not simply text (null, booleans, numbers).
+_SPECIAL_START = frozenset("0123456789+-.~nNtTfFyYoO")
 _INT = re.compile(r"[-+]?(?:0|[1-9][0-9]*)")
 _FLOAT = re.compile(r"[-+]?(?:[0-9]+\.[0-9]*|\.[0-9]+)(?:[eE][-+]?[0-9]+)?")
 # Forms YAML 1.1 turns into numbers that a reader would not expect (or 1.2 reads otherwise).
@@ -298,6 +300,8 @@ def _scalar(ev: Any, pos: Pos, err: Any) -> Any:
     value: str = ev.value
     if ev.style or ev.tag == STR_TAG:
         return value
+    if value and value[0] not in _SPECIAL_START:
+        return value  # most scalars are text: skip the set and pattern checks
     if value in _NULL:
         return None
     if value in _TRUE:
