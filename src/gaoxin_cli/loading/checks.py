@@ -78,7 +78,7 @@ def check_config(loaded: LoadedConfig) -> list[Diagnostic]:
     out: list[Diagnostic] = []
     if config.org.office not in config.units:
         out.append(
-            Diagnostic.error(
+            Diagnostic.at(
                 "X314",
                 loaded.path,
                 doc.locate(("org", "office")),
@@ -90,7 +90,7 @@ def check_config(loaded: LoadedConfig) -> list[Diagnostic]:
     for i, day in enumerate(config.calendar.work):
         if day in both:
             out.append(
-                Diagnostic.error(
+                Diagnostic.at(
                     "X316", loaded.path, doc.locate(("calendar", "work", i)), day=day.isoformat()
                 )
             )
@@ -130,9 +130,7 @@ def check_tasks(
 def _err(
     e: TaskEntry, code: str, loc: tuple[Any, ...], *, hint: Msg | None = None, **params: object
 ) -> Diagnostic:
-    return Diagnostic.error(
-        code, e.path, e.doc.locate(("tasks", e.index, *loc)), hint=hint, **params
-    )
+    return Diagnostic.at(code, e.path, e.doc.locate(("tasks", e.index, *loc)), hint=hint, **params)
 
 
 def _references(e: TaskEntry, names: Names, known_ids: set[str]) -> Iterator[Diagnostic]:
@@ -145,7 +143,7 @@ def _references(e: TaskEntry, names: Names, known_ids: set[str]) -> Iterator[Dia
                 e, "X302", ("support", i), hint=_hint(unit, names.units), field="support", name=unit
             )
         elif unit == t.lead:
-            yield Diagnostic.warning(
+            yield Diagnostic.at(
                 "X313", e.path, e.doc.locate(("tasks", e.index, "support", i)), name=unit
             )
     if t.leader is not None and t.leader not in names.leaders:
@@ -218,7 +216,7 @@ def _rest_day(e: TaskEntry, calendar: WorkCalendar, missing: set[int]) -> Iterat
         nxt = calendar.next_workday(due).isoformat()
     except Exception:  # the next working day falls in a year without data
         nxt = "?"
-    yield Diagnostic.warning(
+    yield Diagnostic.at(
         "W401",
         e.path,
         e.doc.locate(("tasks", e.index, "due")),

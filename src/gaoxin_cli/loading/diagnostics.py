@@ -24,7 +24,7 @@ class Diagnostic:
     hint: Msg | None = field(default=None, compare=False)
 
     @classmethod
-    def error(
+    def at(
         cls,
         code: str,
         path: str,
@@ -33,19 +33,9 @@ class Diagnostic:
         hint: Msg | None = None,
         **params: object,
     ) -> Diagnostic:
-        return cls("error", code, path, pos[0], pos[1], params, hint)
-
-    @classmethod
-    def warning(
-        cls,
-        code: str,
-        path: str,
-        pos: tuple[int, int],
-        *,
-        hint: Msg | None = None,
-        **params: object,
-    ) -> Diagnostic:
-        return cls("warning", code, path, pos[0], pos[1], params, hint)
+        """A problem with *code* at *pos*; its severity follows from the code."""
+        severity: Severity = "warning" if code in WARNING_CODES else "error"
+        return cls(severity, code, path, pos[0], pos[1], params, hint)
 
     def message(self, lang: Lang) -> str:
         return Msg("diag." + self.code, **self.params).render(lang)

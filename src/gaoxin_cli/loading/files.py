@@ -24,25 +24,23 @@ def read_text(path: Path, shown: str) -> tuple[str | None, list[Diagnostic]]:
     """The file's text, or diagnostics saying why it cannot be read."""
     try:
         if path.is_dir():
-            return None, [Diagnostic.error("Y116", shown, (1, 1))]
+            return None, [Diagnostic.at("Y116", shown, (1, 1))]
         size = path.stat().st_size
         if size > MAX_BYTES:
-            return None, [Diagnostic.error("Y107", shown, (1, 1), size=size, limit=MAX_BYTES)]
+            return None, [Diagnostic.at("Y107", shown, (1, 1), size=size, limit=MAX_BYTES)]
         # Non-blocking, so a named pipe among the plans reads as empty instead of hanging.
         fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
         with os.fdopen(fd, "rb") as fh:
             raw = fh.read(MAX_BYTES + 1) or b""
     except OSError as e:
-        return None, [
-            Diagnostic.error("Y115", shown, (1, 1), reason=e.strerror or type(e).__name__)
-        ]
+        return None, [Diagnostic.at("Y115", shown, (1, 1), reason=e.strerror or type(e).__name__)]
     if len(raw) > MAX_BYTES:  # grew while we looked
-        return None, [Diagnostic.error("Y107", shown, (1, 1), size=len(raw), limit=MAX_BYTES)]
+        return None, [Diagnostic.at("Y107", shown, (1, 1), size=len(raw), limit=MAX_BYTES)]
     try:
         return raw.decode("utf-8-sig"), []
     except UnicodeDecodeError as e:
         line = raw[: e.start].count(b"\n") + 1
-        return None, [Diagnostic.error("Y101", shown, (line, 1), line=line)]
+        return None, [Diagnostic.at("Y101", shown, (line, 1), line=line)]
 
 
 def read_document(path: Path, shown: str) -> tuple[Document | None, list[Diagnostic]]:
@@ -55,11 +53,11 @@ def read_document(path: Path, shown: str) -> tuple[Document | None, list[Diagnos
         return None, diags
     if doc.data is None:
         if not diags:
-            diags.append(Diagnostic.error("Y112", shown, (1, 1)))
+            diags.append(Diagnostic.at("Y112", shown, (1, 1)))
         return None, diags
     if not isinstance(doc.data, dict):
         actual = "actual.list" if isinstance(doc.data, list) else "actual.scalar"
-        diags.append(Diagnostic.error("Y113", shown, doc.locate(()), actual=Msg(actual)))
+        diags.append(Diagnostic.at("Y113", shown, doc.locate(()), actual=Msg(actual)))
         return None, diags
     return doc, diags
 

@@ -130,7 +130,7 @@ def schema_diagnostics(
             code, params = "S299", {"where": where(loc), "detail": str(e.get("msg", kind))}
         if pos in doc.reported:
             continue  # the reader already said what is wrong here
-        out.append(Diagnostic.error(code, path, pos, hint=hint, **params))
+        out.append(Diagnostic.at(code, path, pos, hint=hint, **params))
     return out
 
 

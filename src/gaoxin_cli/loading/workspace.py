@@ -131,7 +131,7 @@ def _load(root: Path | None, extra: list[Path] | None, base: Path | None) -> Loa
         elif loaded_config.doc is not None:
             names = Names.from_raw(loaded_config.doc.data)
     elif plans:
-        diags.append(Diagnostic.warning("X317", shown_path(plans[0], base), (1, 1)))
+        diags.append(Diagnostic.at("X317", shown_path(plans[0], base), (1, 1)))
 
     entries: list[TaskEntry] = []
     invalid: list[str] = []
@@ -143,7 +143,7 @@ def _load(root: Path | None, extra: list[Path] | None, base: Path | None) -> Loa
         entries.extend(plan.entries)
         invalid.extend(plan.invalid_ids)
     if root is not None and not plans:
-        diags.append(Diagnostic.warning("X318", shown_path(root / CONFIG_NAME, base), (1, 1)))
+        diags.append(Diagnostic.at("X318", shown_path(root / CONFIG_NAME, base), (1, 1)))
 
     calendar = calendar_for(loaded_config.config) if config_path is not None else None
     diags.extend(check_tasks(entries, names, invalid, calendar))
