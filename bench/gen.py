@@ -1,6 +1,8 @@
 """Synthetic gaoxin workspaces for benchmarks (and, later, for export/history fixtures).
 
     python3 bench/gen.py OUTDIR --tasks N --files M --units K [--seed S] [--year 2020]
+                        [--events N [--followups M] [--as-of DATE] [--csv]]
+                        [--taskwarrior [--tw-depends]]
 
 writes ``OUTDIR/gaoxin.yaml`` (K units with head and contact, some leaders, a small pillar
 tree) and ``OUTDIR/plans/plan-NNN.yaml`` (M files, N tasks in total). The result passes
@@ -19,26 +21,35 @@ Module layout (import it: ``sys.path`` needs this directory, see bench/run.py):
 * Each concern draws from its own random stream (:func:`rng_for`), so adding a generator
   later never changes what the existing ones produce for a seed.
 
-Extension points (deliberately not implemented yet):
+Status history and Taskwarrior (the extensions, built on the same data):
 
-* status history events: a ``make_events(ws: Workspace, rng)`` drawing from
-  ``rng_for(spec, "events")`` and walking ``ws.tasks`` (ids, start/due, milestones) with
-  ``ws.calendar``; hook its writer in through ``write_workspace(..., extras=[...])``.
-* Taskwarrior ``task import`` JSON: a ``to_taskwarrior(task: dict) -> dict`` mapping over
-  ``ws.tasks`` (the task dicts are model-shaped, dates are ``date`` objects), written by
-  another ``extras`` callable.
+* :class:`EventSpec` and :func:`make_events` — a ledger of reports for ``gaoxin import``
+  (rows with ``date, task, kind, progress, milestone, note, unit, started, reason``),
+  drawn from ``rng_for(spec, "events")`` over ``ws.tasks`` and ``ws.calendar``: per task,
+  reports on working days between its start and its completion (or the as-of date), with
+  non-decreasing progress, a start row, its milestones, a few corrections with a reason,
+  and optional follow-up rows dated after the as-of date (new events for an import).
+  :func:`write_events` writes JSON Lines or CSV (by suffix).
+* :func:`to_taskwarrior` / :func:`write_taskwarrior` — the same tasks as ``task import``
+  JSON, every date shifted by a whole number of days so that Taskwarrior's real clock
+  sees the as-of date (``shift_days``, see :func:`taskwarrior_shift`).
+* :func:`events_extra` / :func:`taskwarrior_extra` hook both into
+  ``write_workspace(..., extras=[...])``.
 """
 
 from __future__ import annotations
 
 import argparse
+import bisect
+import csv
 import json
 import random
 import re
 import sys
-from collections.abc import Callable, Iterable, Sequence
+import uuid
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -566,6 +577,381 @@ def write_workspace(
     return ws
 
 
+# --- status history: a ledger for `gaoxin import` --------------------------------------
+
+# Columns of a ledger row, in this order (``gaoxin_cli.loading.events_file``).
+EVENT_FIELDS = (
+    "date",
+    "task",
+    "kind",
+    "progress",
+    "milestone",
+    "note",
+    "unit",
+    "started",
+    "reason",
+)
+EventRow = tuple[str, str, str | None, int | None, str | None, str, str, bool | None, str | None]
+
+REPORT_NOTES = (
+    "按计划推进，无滞后",
+    "完成本周调度任务",
+    "正在办理相关手续",
+    "施工单位已进场作业",
+    "资金已拨付部分",
+    "召开专题协调会议",
+    "现场督导，问题已交办",
+    "受天气影响进度略缓",
+    "配套工程同步推进",
+    "已报送阶段性成果",
+    "正在组织专家评审",
+    "协调解决用地问题",
+)
+START_NOTES = ("举行开工仪式", "施工单位进场", "项目正式启动", "召开启动会议")
+CORRECTION_REASONS = (
+    "统计口径调整，核减进度",
+    "前期报送有误，按实际工程量更正",
+    "督查核实后下调进度",
+)
+DONE_NOTE = "全部完成，申请销号"
+
+# Order of rows of one task on one day: a start, then reports, milestones, completion.
+_RANK_START, _RANK_REPORT, _RANK_MILESTONE, _RANK_DONE = range(4)
+
+
+@dataclass(frozen=True, slots=True)
+class EventSpec:
+    """A status history: ``events`` rows dated up to ``as_of`` (each row is one event in
+    the store) and ``followups`` more rows on the working days of the ``followup_days``
+    after it (new events, e.g. for timing an import into a filled database)."""
+
+    events: int = 1_000_000
+    as_of: date = date(2020, 11, 16)
+    followups: int = 0
+    followup_days: int = 14
+    p_late: float = 0.3  # tasks that finish after their due date (or not this year)
+    p_start_row: float = 0.7  # tasks (with a start) that get an explicit start row
+    p_note_only: float = 0.08  # reports without a progress figure
+    p_correction: float = 0.003  # reports that lower progress, with a reason
+    p_other_unit: float = 0.15  # reports by a support unit or the office
+
+    def __post_init__(self) -> None:
+        if self.events < 0 or self.followups < 0 or self.followup_days < 1:
+            raise ValueError("need events >= 0, followups >= 0, followup_days >= 1")
+
+    @property
+    def follow_end(self) -> date:
+        return self.as_of + timedelta(days=self.followup_days)
+
+
+@dataclass(slots=True)
+class History:
+    """A generated ledger and what it amounts to as of ``spec.as_of``."""
+
+    spec: EventSpec
+    rows: list[EventRow]  # dated on or before as_of, in date order
+    followups: list[EventRow]  # dated in (as_of, follow_end], in date order
+    progress: dict[str, int]  # latest progress figure per task as of as_of
+    done: dict[str, date]  # tasks at 100 % on or before as_of, and the day
+
+
+@dataclass(slots=True)
+class _Track:
+    """One task's timeline, as indexes into the list of working days."""
+
+    task: dict[str, Any]
+    lo: int  # first day a report may carry
+    finish: int  # the day it reaches 100 % (may lie beyond the horizon)
+    fixed: list[tuple[int, int, EventRow]] = field(default_factory=list)  # (day, rank, row)
+    base_slots: tuple[int, int] = (0, -1)  # report days up to as_of: [a, b]
+    follow_slots: tuple[int, int] = (0, -1)  # report days after it
+
+
+def _opened(task: dict[str, Any]) -> date:
+    """The first day gaoxin accepts a report for (``rules.feedback.opened``)."""
+    source_day = task.get("source", {}).get("date")
+    if source_day is not None:
+        return source_day  # type: ignore[no-any-return]
+    first: date = task.get("start") or task["due"]
+    return date(first.year, 1, 1)
+
+
+def _allocate(rng: random.Random, total: int, weights: list[int]) -> list[int]:
+    """*total* split in proportion to *weights* (largest remainder, ties at random)."""
+    whole = sum(weights)
+    if total <= 0 or whole <= 0:
+        return [0] * len(weights)
+    shares = [total * w / whole for w in weights]
+    counts = [int(x) for x in shares]
+    order = sorted(range(len(weights)), key=lambda i: (counts[i] - shares[i], rng.random()))
+    for i in order[: total - sum(counts)]:
+        counts[i] += 1
+    return counts
+
+
+def make_events(ws: Workspace, espec: EventSpec, rng: random.Random | None = None) -> History:
+    """A ledger for ``ws.tasks`` that ``gaoxin import`` accepts row by row.
+
+    Per task, reports fall on working days from its start (or the first day it accepts
+    reports) to the day it reaches 100 % — on time for most tasks, late for
+    ``p_late`` of them — with progress that follows the elapsed share of that span and
+    never goes down except in a ``correction`` (with a reason). A task with a start gets a
+    start row (``kind=start`` or ``started=true``), each milestone one row near its due
+    date, and the day it finishes a last report at 100 %. Rows are spread over the tasks
+    in proportion to their reporting days; the fixed rows (start, milestones, completion)
+    are counted in, so ``len(rows) == espec.events`` whenever there are at least that
+    many reporting days (always, at realistic sizes). Every row has its own note (``第N次
+    调度：…``), so no two rows share an import key and each row is exactly one event.
+    """
+    rng = rng or rng_for(ws.spec, "events")
+    cal = ws.calendar
+    first = date(ws.spec.year, 1, 1)
+    if espec.as_of < first:
+        raise ValueError(f"as-of date {espec.as_of} is before {ws.spec.year}")
+    days: list[int] = []
+    day = first
+    while day <= espec.follow_end:
+        if cal.is_workday(day):
+            days.append(day.toordinal())
+        day += timedelta(days=1)
+    iso = [date.fromordinal(o).isoformat() for o in days]
+    end = bisect.bisect_right(days, espec.as_of.toordinal()) - 1  # last day up to as_of
+    horizon = len(days) - 1
+    office = ws.config["org"]["office"]
+
+    def unit_for(task: dict[str, Any]) -> str:
+        if rng.random() < espec.p_other_unit:
+            return rng.choice([*task.get("support", ()), office])
+        return task["lead"]  # type: ignore[no-any-return]
+
+    tracks: list[_Track] = []
+    for task in ws.tasks:
+        lo = bisect.bisect_left(days, _opened(task).toordinal())
+        if task.get("start") is not None:
+            lo = bisect.bisect_left(days, task["start"].toordinal())
+        due = bisect.bisect_left(days, task["due"].toordinal())
+        late = rng.random() < espec.p_late
+        finish = due + rng.randint(3, 120) if late else due - rng.randint(0, 8)
+        tr = _Track(task, lo, max(finish, lo + 1))
+        tid = task["id"]
+        if task.get("start") is not None and rng.random() < espec.p_start_row:
+            at = min(lo + rng.randint(0, 5), tr.finish)
+            note = rng.choice(START_NOTES)
+            if rng.random() < 0.5:
+                row: EventRow = ("", tid, "start", None, None, note, unit_for(task), None, None)
+            else:
+                row = ("", tid, None, None, None, note, unit_for(task), True, None)
+            tr.fixed.append((at, _RANK_START, row))
+        for m in task.get("milestones", ()):
+            at = bisect.bisect_left(days, m["due"].toordinal())
+            at += rng.randint(2, 15) if late else rng.randint(-5, 2)
+            at = min(max(at, lo), tr.finish)
+            note = f"{m['name']}，已现场核实"
+            row = ("", tid, "milestone", None, m["name"], note, unit_for(task), None, None)
+            tr.fixed.append((at, _RANK_MILESTONE, row))
+        row = ("", tid, "feedback", 100, None, DONE_NOTE, task["lead"], None, None)
+        tr.fixed.append((tr.finish, _RANK_DONE, row))
+        tr.fixed = [f for f in tr.fixed if f[0] <= horizon]
+        last_report = min(tr.finish - 1, horizon)
+        tr.base_slots = (lo, min(last_report, end))
+        tr.follow_slots = (max(lo, end + 1), last_report)
+        tracks.append(tr)
+
+    def slots(span: tuple[int, int]) -> int:
+        return max(0, span[1] - span[0] + 1)
+
+    fixed_base = sum(1 for tr in tracks for f in tr.fixed if f[0] <= end)
+    fixed_follow = sum(1 for tr in tracks for f in tr.fixed if f[0] > end)
+    base_counts = _allocate(rng, espec.events - fixed_base, [slots(tr.base_slots) for tr in tracks])
+    follow_counts = _allocate(
+        rng, espec.followups - fixed_follow, [slots(tr.follow_slots) for tr in tracks]
+    )
+
+    base: list[tuple[int, int, int, EventRow]] = []
+    follow: list[tuple[int, int, int, EventRow]] = []
+    progress: dict[str, int] = {}
+    done: dict[str, date] = {}
+    for t_index, (tr, nb, nf) in enumerate(zip(tracks, base_counts, follow_counts, strict=True)):
+        task, tid = tr.task, tr.task["id"]
+        planned: list[tuple[int, int, EventRow | None]] = [(d, r, row) for d, r, row in tr.fixed]
+        for span, n in ((tr.base_slots, nb), (tr.follow_slots, nf)):
+            if n:
+                picks = rng.choices(range(span[0], span[1] + 1), k=n)
+                planned.extend((d, _RANK_REPORT, None) for d in picks)
+        planned.sort(key=lambda p: (p[0], p[1]))
+        best = current = 0
+        seq = 0
+        span_days = tr.finish - tr.lo
+        for n, (d, _, fixed_row) in enumerate(planned):
+            if fixed_row is not None:
+                row = fixed_row
+                if row[3] is not None:  # the completion report
+                    best = current = 100
+            else:
+                seq += 1
+                note = f"第{seq}次调度：{rng.choice(REPORT_NOTES)}"
+                r = rng.random()
+                if r < espec.p_note_only:
+                    row = ("", tid, "feedback", None, None, note, unit_for(task), None, None)
+                elif r < espec.p_note_only + espec.p_correction and current >= 5:
+                    current -= rng.randint(1, min(10, current))
+                    reason = rng.choice(CORRECTION_REASONS)
+                    row = ("", tid, "correction", current, None, note, task["lead"], None, reason)
+                else:
+                    share = (d - tr.lo) / span_days * rng.uniform(0.8, 1.0)
+                    best = current = min(99, max(int(100 * share), best))
+                    row = ("", tid, "feedback", current, None, note, unit_for(task), None, None)
+            row = (iso[d], *row[1:])  # type: ignore[assignment]
+            if d <= end:
+                base.append((d, t_index, n, row))
+                if row[3] is not None:
+                    progress[tid] = row[3]
+                if row[3] == 100 and row[2] == "feedback":
+                    done[tid] = date.fromordinal(days[d])
+            else:
+                follow.append((d, t_index, n, row))
+    base.sort(key=lambda x: x[:3])
+    follow.sort(key=lambda x: x[:3])
+    return History(espec, [x[3] for x in base], [x[3] for x in follow], progress, done)
+
+
+def event_dict(row: EventRow) -> dict[str, Any]:
+    """A ledger row as a JSON object (the columns it has)."""
+    return {k: v for k, v in zip(EVENT_FIELDS, row, strict=True) if v is not None}
+
+
+def write_events(path: Path | str, rows: Iterable[EventRow]) -> int:
+    """Write *rows* as JSON Lines (``.jsonl``) or CSV (``.csv``); returns how many."""
+    path = Path(path)
+    n = 0
+    with path.open("w", encoding="utf-8", newline="") as fh:
+        if path.suffix == ".csv":
+            writer = csv.writer(fh)
+            writer.writerow(EVENT_FIELDS)
+            for row in rows:
+                writer.writerow(["true" if v is True else "" if v is None else v for v in row])
+                n += 1
+        elif path.suffix in (".jsonl", ".ndjson"):
+            for row in rows:
+                fh.write(json.dumps(event_dict(row), ensure_ascii=False) + "\n")
+                n += 1
+        else:
+            raise ValueError(f"{path}: write .jsonl or .csv")
+    return n
+
+
+def events_extra(
+    path: Path | str, espec: EventSpec, followups_path: Path | str | None = None
+) -> Extra:
+    """An ``extras`` callable for :func:`write_workspace` that writes the ledger."""
+
+    def extra(ws: Workspace) -> None:
+        history = make_events(ws, espec)
+        write_events(path, history.rows)
+        if followups_path is not None:
+            write_events(followups_path, history.followups)
+
+    return extra
+
+
+# --- Taskwarrior `task import` ---------------------------------------------------------
+
+TW_PRIORITY = {"special": "H", "urgent": "M"}
+
+
+def taskwarrior_shift(as_of: date, today: date | None = None) -> int:
+    """Days to add to every date so that Taskwarrior, reading the real clock on *today*,
+    sees *as_of* as today: a task is overdue for it exactly when it is for gaoxin."""
+    return ((today or date.today()) - as_of).days
+
+
+def _tw_time(day: date, clock: str) -> str:
+    return day.strftime("%Y%m%d") + "T" + clock + "Z"
+
+
+def task_uuid(task_id: str) -> str:
+    return str(uuid.uuid5(uuid.NAMESPACE_URL, f"gaoxin-bench:task:{task_id}"))
+
+
+def to_taskwarrior(
+    task: dict[str, Any],
+    *,
+    as_of: date,
+    shift_days: int = 0,
+    done_on: date | None = None,
+    depends: bool = False,
+) -> dict[str, Any]:
+    """One generated task as a Taskwarrior 2.6 ``task import`` object.
+
+    description = title, project = pillar (else the lead unit), status pending, entry =
+    the source date or start (not after *as_of*), due = the due date at 23:59:59 UTC (so
+    a task due today is not yet overdue, as in gaoxin), tags from the source kind,
+    urgency and 挂牌, priority from urgency; with *depends*, the dependencies as UUIDs
+    (Taskwarrior 2.6 gets much slower with them, see bench/README.md). With *done_on* (the
+    day the history reaches 100 %) the task is ``completed`` with that ``end`` instead.
+    Every date moves by *shift_days*. Run Taskwarrior with ``TZ=UTC``.
+    """
+    shift = timedelta(days=shift_days)
+    entry = min(task.get("source", {}).get("date") or task.get("start") or as_of, as_of)
+    tags = [task["source"]["kind"]]
+    if task.get("urgency", "normal") != "normal":
+        tags.append(task["urgency"])
+    if "listed" in task:
+        tags.append("listed")
+    out: dict[str, Any] = {
+        "uuid": task_uuid(task["id"]),
+        "description": task["title"],
+        "project": task.get("pillar") or task["lead"],
+        "status": "pending",
+        "entry": _tw_time(entry + shift, "090000"),
+        "due": _tw_time(task["due"] + shift, "235959"),
+        "tags": tags,
+    }
+    if done_on is not None:
+        out["status"] = "completed"
+        out["end"] = _tw_time(done_on + shift, "180000")
+    if task.get("urgency") in TW_PRIORITY:
+        out["priority"] = TW_PRIORITY[task["urgency"]]
+    if depends and task.get("depends"):
+        out["depends"] = [task_uuid(d) for d in task["depends"]]
+    return out
+
+
+def write_taskwarrior(
+    path: Path | str,
+    tasks: Iterable[dict[str, Any]],
+    *,
+    as_of: date,
+    shift_days: int,
+    done: Mapping[str, date] | None = None,
+    depends: bool = False,
+) -> int:
+    """The tasks as one JSON array for ``task import``; returns how many.
+
+    *done* (task id → day, e.g. ``History.done``) marks those tasks completed."""
+    done = done or {}
+    items = [
+        to_taskwarrior(
+            t, as_of=as_of, shift_days=shift_days, done_on=done.get(t["id"]), depends=depends
+        )
+        for t in tasks
+    ]
+    Path(path).write_text(json.dumps(items, ensure_ascii=False, indent=0) + "\n", "utf-8")
+    return len(items)
+
+
+def taskwarrior_extra(
+    path: Path | str, *, as_of: date, today: date | None = None, depends: bool = False
+) -> Extra:
+    """An ``extras`` callable for :func:`write_workspace` that writes the Taskwarrior file."""
+
+    def extra(ws: Workspace) -> None:
+        shift = taskwarrior_shift(as_of, today)
+        write_taskwarrior(path, ws.tasks, as_of=as_of, shift_days=shift, depends=depends)
+
+    return extra
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     p = argparse.ArgumentParser(description="Write a synthetic gaoxin workspace.")
     p.add_argument("outdir", type=Path)
@@ -575,12 +961,41 @@ def main(argv: Sequence[str] | None = None) -> int:
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--year", type=int, default=2020)
     p.add_argument("--force", action="store_true", help="replace an earlier generated workspace")
+    p.add_argument(
+        "--events", type=int, help="also write OUTDIR/events.jsonl: N rows up to --as-of"
+    )
+    p.add_argument(
+        "--followups",
+        type=int,
+        default=0,
+        help="also write OUTDIR/events-new.jsonl: M rows in the 14 days after --as-of",
+    )
+    p.add_argument(
+        "--as-of", type=date.fromisoformat, help="the history's last day (default YEAR-11-16)"
+    )
+    p.add_argument("--csv", action="store_true", help="write the ledgers as .csv, not .jsonl")
+    p.add_argument(
+        "--taskwarrior",
+        action="store_true",
+        help="also write OUTDIR/taskwarrior.json for `task import`, shifted to today",
+    )
+    p.add_argument("--tw-depends", action="store_true", help="with the dependencies (as UUIDs)")
     a = p.parse_args(argv)
     if not WorkCalendar().has_year(a.year):
         p.error(f"no working-day data for {a.year} in chinesecalendar")
+    as_of = a.as_of or date(a.year, 11, 16)
     try:
         spec = Spec(tasks=a.tasks, files=a.files, units=a.units, seed=a.seed, year=a.year)
-        ws = write_workspace(a.outdir, spec, force=a.force)
+        extras: list[Extra] = []
+        suffix = ".csv" if a.csv else ".jsonl"
+        if a.events is not None or a.followups:
+            espec = EventSpec(events=a.events or 0, as_of=as_of, followups=a.followups)
+            new = a.outdir / f"events-new{suffix}" if a.followups else None
+            extras.append(events_extra(a.outdir / f"events{suffix}", espec, new))
+        if a.taskwarrior:
+            tw = a.outdir / "taskwarrior.json"
+            extras.append(taskwarrior_extra(tw, as_of=as_of, depends=a.tw_depends))
+        ws = write_workspace(a.outdir, spec, force=a.force, extras=extras)
     except (ValueError, FileExistsError) as e:
         p.error(str(e))
     print(f"{ws.root}: {len(ws.tasks)} tasks in {len(ws.files)} files, {spec.units} units")

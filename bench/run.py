@@ -1,22 +1,26 @@
 """Benchmarks of the installed ``gaoxin`` command, with pass/fail targets.
 
-    python3 bench/run.py [--quick] [--only validate|help] [--reps R] [--json]
+    python3 bench/run.py [--quick] [--only NAME ...] [--reps R] [--json] [--profile DIR]
 
-* ``validate``: ``gaoxin -C WS validate --strict`` on a generated workspace (10,000 tasks
-  in 100 plan files, 40 units) against ``check-jsonschema --schemafile plan.schema.json
-  plans/*.yaml`` on the same files, with the schema gaoxin itself exports
-  (``gaoxin schema --write``). The two run alternately in one session.
+On one generated workspace (10,000 tasks in 100 plan files, 40 units) and one generated
+status history (1,000,000 events, filled once with ``gaoxin import``):
+
+* ``validate``: ``gaoxin -C WS validate --strict`` against ``check-jsonschema
+  --schemafile plan.schema.json plans/*.yaml`` on the same files, with the schema gaoxin
+  itself exports (``gaoxin schema --write``). The two run alternately in one session.
   Target: gaoxin median <= 1/5 of the check-jsonschema median.
 * ``help``: ``gaoxin --help``. Target: median <= 150 ms.
+* ``daily``: Taskwarrior's ``task overdue`` over the same tasks vs ``gaoxin --as-of D
+  status`` and ``gaoxin --as-of D countdown`` with the 1,000,000 events, alternating.
+  Targets: each gaoxin median <= the ``task overdue`` median.
+* ``feedback``: ``gaoxin feedback TASK --progress N`` against that database, a different
+  open task each rep. Target: median <= 250 ms.
+* ``import``: ``gaoxin import`` of 100,000 new events into a fresh copy of that database.
+  Target: median <= 5 s (into an empty database: reported).
+* With any of the last three: the peak RSS of every gaoxin command on the big database
+  <= 300 MB.
 
-Each command is a real subprocess: wall time is ``time.perf_counter()`` around
-``subprocess.run``. One untimed warm-up run precedes every series and must succeed
-(exit 0), so a broken setup never produces a number; that run also gives the peak RSS,
-through ``/usr/bin/time -f %M``. (``getrusage(RUSAGE_CHILDREN)`` / ``os.wait4`` are only
-the fallback: on Linux a child's ``ru_maxrss`` includes the size of this Python process
-at fork time, which inflates small commands like ``--help`` by the harness's own ~30 MB.)
-Children run without ``PYTHONDONTWRITEBYTECODE`` so the warm-up leaves ``.pyc`` files
-(gitignored) and the timed runs see the start-up an ordinary installation has.
+See bench/harness.py for how a run is timed, bench/daily_bench.py for the last three.
 Exit status: 0 all targets met, 1 a target failed, 2 a benchmark could not run.
 """
 
@@ -24,23 +28,34 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
-import platform
 import shutil
-import statistics
-import subprocess
 import sys
-import sysconfig
 import tempfile
 import time
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import Any
 
-from gen import Spec, write_workspace
+import daily_bench
+from gen import Spec, Workspace, write_workspace
+from harness import (
+    CHILD_ENV,
+    BenchError,
+    Series,
+    Target,
+    find_command,
+    fmt_s,
+    log,
+    machine,
+    measure,
+    run_once,
+    table,
+    warm_up,
+)
 
-BENCHMARKS = ("validate", "help")
+BENCHMARKS = ("validate", "help", "daily", "feedback", "import")
+STORE_BENCHMARKS = ("daily", "feedback", "import")
 HELP_LIMIT_S = 0.150
 RATIO_LIMIT = 1 / 5
 TARGET_TASKS = 10_000  # the ratio target is enforced at this size or above
@@ -48,130 +63,14 @@ TARGET_TASKS = 10_000  # the ratio target is enforced at this size or above
 # that its timed runs stay within this budget (the number used is always reported).
 SLOW_BUDGET_S = 300.0
 MIN_SLOW_REPS = 3
-GNU_TIME = "/usr/bin/time"
-CHILD_ENV = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
-
-
-class BenchError(Exception):
-    """A benchmark could not produce a valid measurement."""
-
-
-@dataclass(slots=True)
-class Series:
-    name: str
-    cmd: list[str]
-    times: list[float] = field(default_factory=list)
-    rss_kb: int | None = None
-    rss_method: str = ""
-    note: str = ""
-
-    @property
-    def median(self) -> float:
-        return statistics.median(self.times)
-
-    def summary(self) -> dict[str, Any]:
-        d = asdict(self)
-        d.update(
-            reps=len(self.times),
-            median_s=self.median,
-            min_s=min(self.times),
-            max_s=max(self.times),
-        )
-        return d
-
-
-@dataclass(slots=True)
-class Target:
-    name: str
-    value: float
-    limit: float
-    text: str
-    enforced: bool = True  # False: reported only (sizes other than the target's)
-
-    @property
-    def passed(self) -> bool:
-        return self.value <= self.limit
-
-    @property
-    def verdict(self) -> str:
-        if not self.enforced:
-            return "INFO"
-        return "PASS" if self.passed else "FAIL"
-
-
-def log(msg: str) -> None:
-    sys.stderr.write(msg + "\n")
-    sys.stderr.flush()
-
-
-def find_command(name: str, via_path: bool) -> str:
-    """The console script installed for this interpreter (not a pyenv/asdf shim)."""
-    if not via_path:
-        script = Path(sysconfig.get_path("scripts")) / name
-        if script.is_file() and os.access(script, os.X_OK):
-            return str(script)
-    found = shutil.which(name)
-    if found is None:
-        raise BenchError(f"command not found: {name}")
-    return found
-
-
-def run_once(cmd: Sequence[str], cwd: Path | None = None) -> tuple[float, int, str]:
-    """Run *cmd* once: (seconds, exit code, the first 2000 characters of its output)."""
-    with tempfile.TemporaryFile() as out:
-        start = time.perf_counter()
-        proc = subprocess.run(
-            cmd, cwd=cwd, env=CHILD_ENV, stdout=out, stderr=subprocess.STDOUT, check=False
-        )
-        elapsed = time.perf_counter() - start
-        out.seek(0)
-        text = out.read(2000).decode("utf-8", "replace")
-    return elapsed, proc.returncode, text
-
-
-def run_with_rss(cmd: Sequence[str], cwd: Path | None = None) -> tuple[int, str, int, str]:
-    """Run *cmd* once for its peak RSS: (KiB, how it was measured, exit code, output)."""
-    if Path(GNU_TIME).is_file():
-        with tempfile.TemporaryDirectory() as tmp:
-            report = Path(tmp) / "rss"
-            _, rc, text = run_once([GNU_TIME, "-f", "%M", "-o", str(report), *cmd], cwd)
-            last = report.read_text().split() if report.exists() else []
-        if last and last[-1].isdigit():
-            return int(last[-1]), GNU_TIME, rc, text
-    with tempfile.TemporaryFile() as out:
-        proc = subprocess.Popen(cmd, cwd=cwd, env=CHILD_ENV, stdout=out, stderr=subprocess.STDOUT)
-        _, status, usage = os.wait4(proc.pid, 0)
-        proc.returncode = os.waitstatus_to_exitcode(status)
-        out.seek(0)
-        text = out.read(2000).decode("utf-8", "replace")
-    rss = usage.ru_maxrss // 1024 if sys.platform == "darwin" else usage.ru_maxrss  # bytes there
-    return rss, "wait4 (upper bound)", proc.returncode, text
-
-
-def warm_up(series: Series, cwd: Path | None = None) -> float:
-    """The untimed first run: must succeed; records the peak RSS. Returns its duration."""
-    start = time.perf_counter()
-    rss, method, rc, text = run_with_rss(series.cmd, cwd)
-    elapsed = time.perf_counter() - start
-    if rc != 0:
-        raise BenchError(f"{series.name}: exit {rc} on the warm-up run\n{text}")
-    series.rss_kb, series.rss_method = rss, method
-    return elapsed
-
-
-def measure(series: Series, cwd: Path | None = None) -> None:
-    elapsed, rc, text = run_once(series.cmd, cwd)
-    if rc != 0:
-        raise BenchError(f"{series.name}: exit {rc}\n{text}")
-    series.times.append(elapsed)
+PROFILE_MARGIN = 0.2  # profile what misses its target or comes within 20 % of it
+DEFAULT_CACHE = Path(tempfile.gettempdir()) / "gaoxin-bench-cache"
 
 
 # --- benchmarks ----------------------------------------------------------------------
 
 
-def bench_validate(
-    args: argparse.Namespace, gaoxin: str, work: Path
-) -> tuple[list[Series], Target]:
+def make_workspace(args: argparse.Namespace, work: Path) -> Workspace:
     spec = Spec(tasks=args.tasks, files=args.files, units=args.units, seed=args.seed)
     ws_dir = work / "ws"
     t0 = time.perf_counter()
@@ -182,6 +81,13 @@ def bench_validate(
         f"generated {spec.tasks} tasks in {spec.files} files ({size / 1e6:.1f} MB) "
         f"in {gen_s:.1f} s: {ws_dir}"
     )
+    return ws
+
+
+def bench_validate(
+    args: argparse.Namespace, gaoxin: str, ws: Workspace
+) -> tuple[list[Series], Target]:
+    spec, ws_dir = ws.spec, ws.root
     schema_dir = ws_dir / "schemas"
     _, rc, text = run_once([gaoxin, "schema", "--write", str(schema_dir)], cwd=ws_dir)
     if rc != 0:
@@ -189,7 +95,11 @@ def bench_validate(
     cjs = find_command("check-jsonschema", args.via_path)
     plans = [str(p.relative_to(ws_dir)) for p in sorted((ws_dir / "plans").glob("*.yaml"))]
     label = f"{spec.tasks} tasks/{spec.files} files"
-    ours = Series(f"gaoxin validate ({label})", [gaoxin, "-C", ".", "validate", "--strict"])
+    ours = Series(
+        f"gaoxin validate ({label})",
+        [gaoxin, "-C", ".", "validate", "--strict"],
+        label="validate",
+    )
     theirs = Series(
         f"check-jsonschema ({label})",
         [cjs, "--schemafile", str(schema_dir.relative_to(ws_dir) / "plan.schema.json"), *plans],
@@ -223,7 +133,7 @@ def bench_validate(
 
 
 def bench_help(args: argparse.Namespace, gaoxin: str) -> tuple[list[Series], Target]:
-    series = Series("gaoxin --help", [gaoxin, "--help"])
+    series = Series("gaoxin --help", [gaoxin, "--help"], label="--help")
     out = [series]
     warm_up(series)
     for _ in range(args.help_reps):
@@ -231,7 +141,12 @@ def bench_help(args: argparse.Namespace, gaoxin: str) -> tuple[list[Series], Tar
     on_path = shutil.which("gaoxin")
     if on_path and Path(on_path).resolve() != Path(gaoxin).resolve():
         # What a user typing `gaoxin` gets here, e.g. through a pyenv shim (no target).
-        shim = Series("gaoxin --help (via PATH)", [on_path, "--help"], note="informational")
+        shim = Series(
+            "gaoxin --help (via PATH)",
+            [on_path, "--help"],
+            note="informational",
+            label="--help (via PATH)",
+        )
         warm_up(shim)
         for _ in range(args.help_reps):
             measure(shim)
@@ -246,55 +161,15 @@ def bench_help(args: argparse.Namespace, gaoxin: str) -> tuple[list[Series], Tar
     return out, target
 
 
-# --- output --------------------------------------------------------------------------
-
-
-def fmt_s(seconds: float) -> str:
-    return f"{seconds * 1000:.0f} ms" if seconds < 1 else f"{seconds:.2f} s"
-
-
-def table(series: list[Series]) -> str:
-    rows = [("benchmark", "reps", "median", "min", "max", "peak RSS", "")]
-    for s in series:
-        rss = "-" if s.rss_kb is None else f"{s.rss_kb / 1024:.0f} MiB"
-        if s.rss_method.startswith("wait4"):
-            rss = "<= " + rss
-        rows.append(
-            (
-                s.name,
-                str(len(s.times)),
-                fmt_s(s.median),
-                fmt_s(min(s.times)),
-                fmt_s(max(s.times)),
-                rss,
-                s.note,
-            )
-        )
-    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
-    lines = []
-    for n, r in enumerate(rows):
-        cells = [r[0].ljust(widths[0])] + [
-            c.rjust(w) for c, w in zip(r[1:-1], widths[1:-1], strict=True)
-        ]
-        lines.append("  ".join([*cells, r[-1]]).rstrip())
-        if n == 0:
-            lines.append("-" * len(lines[0]))
-    return "\n".join(lines)
-
-
-def machine() -> dict[str, Any]:
-    return {
-        "python": platform.python_version(),
-        "platform": platform.platform(),
-        "cpus": os.cpu_count(),
-        "processor": platform.processor() or platform.machine(),
-    }
-
-
 def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     p.add_argument("--quick", action="store_true", help="smoke run: 1,000 tasks, fewer reps")
-    p.add_argument("--only", choices=BENCHMARKS, help="run one benchmark")
+    p.add_argument(
+        "--only",
+        choices=BENCHMARKS,
+        action="append",
+        help="run this benchmark (repeat for several; default all)",
+    )
     p.add_argument("--reps", type=int, help="repetitions (default 5; --quick 3)")
     p.add_argument(
         "--slow-reps",
@@ -302,10 +177,50 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
         help="check-jsonschema reps (default --reps; fewer when a run is slow)",
     )
     p.add_argument("--help-reps", type=int, help="gaoxin --help reps (default 20; --quick 10)")
+    p.add_argument(
+        "--daily-reps",
+        type=int,
+        help="status/countdown/task overdue and feedback reps (default 9; --quick 3)",
+    )
     p.add_argument("--tasks", type=int, help="tasks (default 10000; --quick 1000)")
     p.add_argument("--files", type=int, help="plan files (default 100; --quick 10)")
     p.add_argument("--units", type=int, default=40, help="units (default 40)")
     p.add_argument("--seed", type=int, default=1)
+    p.add_argument(
+        "--events", type=int, help="events in the status database (default 1000000; --quick 20000)"
+    )
+    p.add_argument(
+        "--import-events",
+        type=int,
+        help="events imported by the import benchmark (default 100000; --quick 5000)",
+    )
+    p.add_argument(
+        "--as-of",
+        type=date.fromisoformat,
+        default=date(2020, 11, 16),
+        help="the day the daily commands look at (default 2020-11-16)",
+    )
+    p.add_argument(
+        "--db-cache",
+        type=Path,
+        default=DEFAULT_CACHE,
+        help=f"keep the filled status database here between runs (default {DEFAULT_CACHE})",
+    )
+    p.add_argument(
+        "--no-db-cache", action="store_true", help="fill the status database afresh, keep none"
+    )
+    p.add_argument(
+        "--no-tw-depends",
+        dest="tw_depends",
+        action="store_false",
+        help="skip task overdue with the plan's dependencies (informational, slow)",
+    )
+    p.add_argument(
+        "--profile",
+        type=Path,
+        metavar="DIR",
+        help="profile each gaoxin command that misses (or nearly misses) its target into DIR",
+    )
     p.add_argument("--json", action="store_true", help="print results as JSON on stdout")
     p.add_argument("--keep", action="store_true", help="keep the generated workspace")
     p.add_argument(
@@ -318,31 +233,83 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
 
     a.reps = default(a.reps, 5, 3)
     a.help_reps = default(a.help_reps, 20, 10)
+    a.daily_reps = default(a.daily_reps, 9, 3)
     a.tasks = default(a.tasks, 10_000, 1_000)
     a.files = default(a.files, 100, 10)
-    counts = (a.reps, a.help_reps, a.files, a.units, 1 if a.slow_reps is None else a.slow_reps)
-    if min(counts) < 1 or a.tasks < 0:
-        p.error("repetitions, files and units must be at least 1")
+    a.events = default(a.events, 1_000_000, 20_000)
+    a.import_events = default(a.import_events, 100_000, 5_000)
+    a.only = a.only or list(BENCHMARKS)
+    if a.no_db_cache:
+        a.db_cache = None
+    counts = (
+        a.reps,
+        a.help_reps,
+        a.daily_reps,
+        a.files,
+        a.units,
+        a.tasks,
+        a.events,
+        a.import_events,
+        1 if a.slow_reps is None else a.slow_reps,
+    )
+    if min(counts) < 1:
+        p.error("repetitions, sizes, files and units must be at least 1")
     return a
+
+
+def run(args: argparse.Namespace, work: Path) -> tuple[list[Series], list[Target], dict[str, Any]]:
+    series: list[Series] = []
+    targets: list[Target] = []
+    info: dict[str, Any] = {}
+    gaoxin = find_command("gaoxin", args.via_path)
+    log(f"gaoxin: {gaoxin}")
+    ws = make_workspace(args, work)
+    if "validate" in args.only:
+        s, t = bench_validate(args, gaoxin, ws)
+        series += s
+        targets.append(t)
+    if "help" in args.only:
+        s, t = bench_help(args, gaoxin)
+        series += s
+        targets.append(t)
+    if any(b in args.only for b in STORE_BENCHMARKS):
+        setup = daily_bench.prepare(args, gaoxin, ws, work)
+        info["history"] = daily_bench.describe(setup)
+        if setup.fill is not None:
+            series.append(setup.fill)
+        store_series: list[Series] = []
+        if "daily" in args.only:
+            s, ts = daily_bench.bench_daily(args, gaoxin, setup, work)
+            store_series += s
+            targets += ts
+        if "feedback" in args.only:
+            s, ts = daily_bench.bench_feedback(args, gaoxin, setup)
+            store_series += s
+            targets += ts
+        if "import" in args.only:
+            s, ts = daily_bench.bench_import(args, gaoxin, setup, work)
+            store_series += s
+            targets += ts
+        series += store_series
+        others = [s for s in series if s is not setup.fill]
+        targets.append(daily_bench.rss_target(others, setup.fill, daily_bench.full_size(args)))
+        if args.profile is not None:
+            info["profiles"] = [
+                str(p) for p in daily_bench.profile(targets, args.profile, PROFILE_MARGIN)
+            ]
+    return series, targets, info
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(argv)
-    series: list[Series] = []
-    targets: list[Target] = []
     work = Path(tempfile.mkdtemp(prefix="gaoxin-bench-"))
+    # The run's own GAOXIN_HOME (plan cache, logs); no "today" from the environment.
+    CHILD_ENV["GAOXIN_HOME"] = str(work / "home")
+    for name in ("GAOXIN_TODAY", "GAOXIN_DB", "GAOXIN_WORKSPACE"):
+        CHILD_ENV.pop(name, None)
     started = time.perf_counter()
     try:
-        gaoxin = find_command("gaoxin", args.via_path)
-        log(f"gaoxin: {gaoxin}")
-        if args.only in (None, "validate"):
-            s, t = bench_validate(args, gaoxin, work)
-            series += s
-            targets.append(t)
-        if args.only in (None, "help"):
-            s, t = bench_help(args, gaoxin)
-            series += s
-            targets.append(t)
+        series, targets, info = run(args, work)
     except BenchError as e:
         log(f"benchmark failed: {e}")
         return 2
@@ -359,13 +326,24 @@ def main(argv: Sequence[str] | None = None) -> int:
             "quick": args.quick,
             "total_s": total,
             "series": [s.summary() for s in series],
-            "targets": [{**asdict(t), "passed": t.passed, "verdict": t.verdict} for t in targets],
+            "targets": [t.summary() for t in targets],
             "passed": passed,
+            **info,
         }
         sys.stdout.write(json.dumps(result, ensure_ascii=False, indent=2) + "\n")
     else:
         m = machine()
-        print(f"\n{m['processor']}, {m['cpus']} CPUs, Python {m['python']}; took {total:.0f} s")
+        load = ", load average {:.1f}".format(m["load_avg"][0]) if m["load_avg"] else ""
+        print(
+            f"\n{m['processor']}, {m['cpus']} CPUs, Python {m['python']}{load}; took {total:.0f} s"
+        )
+        if "history" in info:
+            h = info["history"]
+            print(
+                f"status history: {h['events']:,} events up to {h['as_of']}"
+                f" ({h['db_mb']} MB{', from the cache' if h['db_from_cache'] else ''}),"
+                f" {h['followups']:,} follow-ups to {h['follow_end']} for the import"
+            )
         print(table(series))
         print()
         for t in targets:

@@ -168,6 +168,7 @@ def test_status_json_has_stable_keys(ws: Path, history: Path) -> None:
         "missed_reports",
         "org",
         "pillars",
+        "problems",
         "tasks",
         "units",
         "workdays_left_in_year",
@@ -307,3 +308,30 @@ def test_user_text_is_never_markup_or_control(ws: Path) -> None:
         daily.describe(Event(task="x", kind="feedback", at=date(2020, 1, 1), note="[b]"), "zh")
         == "[b]"
     )
+
+
+def test_status_follows_the_lifecycle_and_lists_open_problems(ws: Path, history: Path) -> None:
+    day = ("--as-of", "2020-06-30")
+    # registered (nothing reported): a result cannot be submitted yet
+    code, _, err = run(ws, *day, "submit", "JC-02", "--result", "设计完成并开工")
+    assert code == 1 and "已立项" in err
+    assert run(ws, *day, "feedback", "JC-02", "--progress", "10")[0] == 0
+    assert run(ws, *day, "submit", "JC-02", "--result", "设计完成并开工")[0] == 0
+    assert run(ws, *day, "review", "JC-02", "--accept", "--by", "L-wang")[0] == 0
+    assert (
+        run(
+            ws, *day, "problem", "report", "征地补偿款未拨付", "--task", "JC-01", "--by", "jianshe"
+        )[0]
+        == 0
+    )
+    code, out, _ = run(ws, "--as-of", "2020-07-06", "status", "--json")
+    doc = json.loads(out)
+    jc2 = {t["id"]: t for t in doc["tasks"]}["JC-02"]
+    # accepted by a leader: done, no card, no reminder, although it reported 10%
+    assert (jc2["lifecycle"], jc2["card"], jc2["missed_report"]) == ("done", "none", None)
+    assert doc["done"] == 1
+    assert [p["number"] for p in doc["problems"]] == ["问题〔2020〕1号"]
+    code, out, _ = run(ws, "--as-of", "2020-07-06", "status", columns=120)
+    assert code == 0 and "征地补偿款未拨付" in out
+    code, out, _ = run(ws, "--as-of", "2020-07-06", "history", "JC-02", columns=120)
+    assert "设计完成并开工" in out

@@ -71,6 +71,9 @@ def status(
 ) -> None:
     from gaoxin_cli.loading.checks import pillar_paths
     from gaoxin_cli.rules.dashboard import Filters, build
+    from gaoxin_cli.rules.problems import problem_lines, replay
+    from gaoxin_cli.store.lifecycle import lifecycle_states
+    from gaoxin_cli.store.problems import all_problems
 
     s = settings(ctx)
     root, plan = context.plan(s)
@@ -90,15 +93,24 @@ def status(
         frozenset(unit or ()), pillar, frozenset(levels), frozenset(leader or ()), listed
     )
     today = s.today()
-    with context.store(s, root, write=False) as st:
+    cal = context.calendar(plan)
+    with context.store(s, root, write=False) as st, st.transaction():
         states = st.states(today)
-    dash = build(plan.tasks, states, cfg, today, context.calendar(plan), filters)
+        life = lifecycle_states(st, list(plan.by_id), today)
+        problems = all_problems(st, today)
+    dash = build(plan.tasks, states, cfg, today, cal, filters, lifecycle=life)
+    lines = problem_lines([replay(r, e) for r, e in problems], today, cal, plan)
     from gaoxin_cli.render import status as view
+    from gaoxin_cli.render.lifecycle import problem_json, problems_section
 
     if as_json:
-        _emit_json(view.as_json(dash, cfg, s.lang))
+        doc = view.as_json(dash, cfg, s.lang)
+        doc["problems"] = [problem_json(ln, s.lang) for ln in lines if ln.status.open]
+        _emit_json(doc)
     else:
-        view.render(context.console(), dash, cfg, s.lang, limit)
+        console = context.console()
+        view.render(console, dash, cfg, s.lang, limit)
+        problems_section(console, lines, cfg, s.lang, limit)
 
 
 @app.command(help=H("countdown"))
@@ -303,6 +315,7 @@ def import_(
 def sweep(ctx: typer.Context, as_json: JsonOpt = False) -> None:
     from gaoxin_cli.rules.dashboard import assess_all
     from gaoxin_cli.rules.sweep import card_changes
+    from gaoxin_cli.store.lifecycle import lifecycle_states
 
     s = settings(ctx)
     root, plan = context.plan(s)
@@ -310,7 +323,8 @@ def sweep(ctx: typer.Context, as_json: JsonOpt = False) -> None:
     cal = context.calendar(plan)
     with context.store(s, root, write=True) as st, st.transaction():
         states = st.states(today)
-        rows = assess_all(plan.tasks, states, plan.config, today, cal)
+        life = lifecycle_states(st, list(plan.by_id), today)
+        rows = assess_all(plan.tasks, states, plan.config, today, cal, lifecycle=life)
         changes = card_changes(rows, today, context.now_stamp())
         st.add(changes)
     if as_json:

@@ -104,6 +104,10 @@ def countdown_json(rows: Sequence[Countdown], mode: str) -> list[dict[str, Any]]
 
 def describe(event: Event, lang: Lang) -> str:
     """One event in words."""
+    if event.kind in ("lifecycle", "problem"):
+        from gaoxin_cli.render import lifecycle
+
+        return lifecycle.describe(event, lang) or ""
     parts: list[str] = []
     if event.kind in ("feedback", "correction") and event.progress is not None:
         parts.append(f"{event.progress:g}%")
@@ -171,7 +175,7 @@ def history(
 
 
 def _known(kind: str) -> bool:
-    return kind in ("feedback", "correction", "milestone", "start", "card")
+    return kind in ("feedback", "correction", "milestone", "start", "card", "lifecycle")
 
 
 def history_json(events: Sequence[Event], lang: Lang) -> list[dict[str, Any]]:

@@ -270,5 +270,6 @@ def task_json(r: TaskRow, lang: Lang) -> dict[str, Any]:
         "start": t_.start.isoformat() if t_.start else None,
         "started": r.state.started.isoformat() if r.state.started else None,
         "last_report": r.state.last_report.isoformat() if r.state.last_report else None,
+        "lifecycle": r.lifecycle,
         "missed_report": r.missed_report.isoformat() if r.missed_report else None,
     }

@@ -53,8 +53,14 @@ def assess(
     rules: CardRules,
     *,
     due: date | None = None,
+    red_notice_due: date | None = None,
 ) -> Assessment:
-    """The card *task* carries on *today*. *due* overrides the plan's date (extensions)."""
+    """The card *task* carries on *today*. *due* overrides the plan's date (extensions).
+
+    *red_notice_due* is the response deadline of the task's real 督办单 (red notice): when
+    given, a red task is L4 iff *today* is after it. Without it, the deadline is estimated
+    as N WD after the day the card turned red.
+    """
     due = due or task.due
     planned = planned_progress(task, today, due)
     behind = max(0.0, planned - state.progress)
@@ -93,7 +99,10 @@ def assess(
     red_since = None
     if level == Level.RED:
         red_since = _red_since(state, due, overdue, calendar, rules, today)
-        deadline = calendar.add_workdays(red_since, rules.accountability_response_wd)
+        if red_notice_due is not None:
+            deadline = red_notice_due
+        else:
+            deadline = calendar.add_workdays(red_since, rules.accountability_response_wd)
         if today > deadline:
             level = Level.ACCOUNTABILITY
             reasons.insert(

@@ -9,8 +9,10 @@ from datetime import date
 
 from gaoxin_cli.calendar import WorkCalendar
 from gaoxin_cli.models import Config, Pillar, Task
-from gaoxin_cli.models.state import Level, TaskState
+from gaoxin_cli.models.state import Card, Level, TaskState
 from gaoxin_cli.rules.cards import Assessment, assess, severity_key
+from gaoxin_cli.rules.lifecycle import stopped
+from gaoxin_cli.rules.progress import planned_progress
 from gaoxin_cli.rules.reports import cadence_of, missed_report
 
 _EMPTY = TaskState()
@@ -23,6 +25,12 @@ class TaskRow:
     assessment: Assessment
     due: date  # the date that drives the card (an approved extension, else the plan's)
     missed_report: date | None  # deadline of a missed report, if any
+    lifecycle: str | None = None  # registered … closed; None when not known
+
+    @property
+    def finished(self) -> bool:
+        """Done by the numbers (100%) or by the lifecycle (done, closed, cancelled)."""
+        return self.state.done or (self.lifecycle is not None and stopped(self.lifecycle))
 
 
 @dataclass(slots=True)
@@ -100,16 +108,28 @@ def assess_all(
     today: date,
     calendar: WorkCalendar,
     dues: Mapping[str, date] | None = None,
+    lifecycle: Mapping[str, str] | None = None,
+    red_notice_dues: Mapping[str, date] | None = None,
 ) -> list[TaskRow]:
     dues = dues or {}
+    lifecycle = lifecycle or {}
+    red_notice_dues = red_notice_dues or {}
     rules = config.rules
     rows = []
     for t in tasks:
         st = states.get(t.id, _EMPTY)
         due = dues.get(t.id, t.due)
-        a = assess(t, st, today, calendar, rules.cards, due=due)
+        life = lifecycle.get(t.id)
+        if life is not None and stopped(life):
+            # Done, closed or cancelled: no card and no reminder, whatever the numbers say.
+            a = Assessment(Card(Level.NONE), planned_progress(t, today, due), 0.0, 0, None)
+            rows.append(TaskRow(t, st, a, due, None, life))
+            continue
+        a = assess(
+            t, st, today, calendar, rules.cards, due=due, red_notice_due=red_notice_dues.get(t.id)
+        )
         missed = missed_report(t, st, today, cadence_of(t, config), rules.feedback)
-        rows.append(TaskRow(t, st, a, due, missed))
+        rows.append(TaskRow(t, st, a, due, missed, life))
     rows.sort(key=lambda r: (*severity_key(r.assessment), r.missed_report is None, r.task.id))
     return rows
 
@@ -122,11 +142,12 @@ def build(
     calendar: WorkCalendar,
     filters: Filters = Filters(),
     dues: Mapping[str, date] | None = None,
+    lifecycle: Mapping[str, str] | None = None,
+    red_notice_dues: Mapping[str, date] | None = None,
 ) -> Dashboard:
     kept = [t for t in tasks if filters.keep_task(t)]
-    rows = [
-        r for r in assess_all(kept, states, config, today, calendar, dues) if filters.keep_row(r)
-    ]
+    assessed = assess_all(kept, states, config, today, calendar, dues, lifecycle, red_notice_dues)
+    rows = [r for r in assessed if filters.keep_row(r)]
     counts = [0] * 5
     units: dict[str, UnitRow] = {}
     for r in rows:
@@ -134,7 +155,7 @@ def build(
         counts[level] += 1
         u = units.setdefault(r.task.lead, UnitRow(r.task.lead))
         u.tasks += 1
-        u.done += r.state.done
+        u.done += r.finished
         u.levels[level] += 1
         u.progress_sum += r.state.progress
         u.missed += r.missed_report is not None
@@ -147,7 +168,7 @@ def build(
         workdays_left=calendar.workdays_left_in_year(today),
         rows=rows,
         counts=tuple(counts),
-        done=sum(r.state.done for r in rows),
+        done=sum(r.finished for r in rows),
         missed=sum(r.missed_report is not None for r in rows),
         units=unit_rows,
         pillars=pillar_rollup(config.pillars, rows),
