@@ -1,0 +1,199 @@
+"""Per-task facts of one month, from what the store recorded (plain values in, no I/O).
+
+The CLI reads the store (``gaoxin_cli.store.awards``) and the reporting deadlines (from
+``gaoxin_cli.rules.reports``) and hands them over as a :class:`MonthHistory`; this module
+turns them into :class:`~gaoxin_cli.ranking.inputs.TaskFacts`, one per scored task.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+
+from gaoxin_cli.calendar import WorkCalendar
+from gaoxin_cli.models import Task
+from gaoxin_cli.ranking.inputs import TaskFacts
+from gaoxin_cli.ranking.period import Period
+
+YELLOW = 2
+RED = 3
+
+# (task, day, action, to-state) of a ``lifecycle`` event; (task, day, action, to-date) of
+# an ``extension`` event.
+LifecycleRow = tuple[str, date, str | None, str | None]
+ExtensionRow = tuple[str, date, str | None, date | None]
+
+DONE_STATES = frozenset({"done", "closed"})
+CANCELLED_STATES = frozenset({"cancelled", "canceled"})
+
+
+@dataclass(frozen=True, slots=True)
+class MonthHistory:
+    """What the store recorded, read for one month.
+
+    ``end`` is the last day counted: the month's last day, or today while it runs.
+    """
+
+    start: date
+    end: date
+    cards_before: Mapping[str, int] = field(default_factory=dict)  # last level before start
+    card_changes: Mapping[str, Sequence[int]] = field(default_factory=dict)  # in the month
+    done_on: Mapping[str, date] = field(default_factory=dict)  # done on or before end
+    returned: Mapping[str, int] = field(default_factory=dict)  # returns in the month
+    cancelled: frozenset[str] = frozenset()  # cancelled on or before end
+    extended_to: Mapping[str, date] = field(default_factory=dict)
+    missed: Mapping[str, Sequence[date]] = field(default_factory=dict)
+
+    @property
+    def has_cards(self) -> bool:
+        """Whether any card change was recorded in the month (``gaoxin sweep`` ran)."""
+        return any(self.card_changes.values())
+
+
+def card_counts(before: int, levels: Iterable[int]) -> tuple[int, int]:
+    """(yellow, red) cards raised, given the level before and the levels recorded after.
+
+    A yellow card is raised when the level goes to yellow from blue or none; a red card
+    when it goes to red or accountability from anything below red. A card that falls and
+    is raised again counts again; red → accountability is the same red card.
+    """
+    yellow = red = 0
+    prev = before
+    for level in levels:
+        if level >= RED > prev:
+            red += 1
+        elif level == YELLOW and prev < YELLOW:
+            yellow += 1
+        prev = level
+    return yellow, red
+
+
+@dataclass(frozen=True, slots=True)
+class Lifecycle:
+    """Lifecycle events up to a month's end, summed up for scoring."""
+
+    returned: dict[str, int]  # returned feedback in [start, end]
+    cancelled: frozenset[str]  # cancelled on or before end
+    reviewed: frozenset[str]  # tasks with a submit, accept or return: lifecycle decides done
+    done: dict[str, date]  # accepted tasks: the day of the submission that was accepted
+
+
+REVIEW_ACTIONS = frozenset({"submit", "accept", "return"})
+
+
+def lifecycle(rows: Iterable[LifecycleRow], start: date, end: date) -> Lifecycle:
+    """Sum up ``lifecycle`` events (in order) up to *end*.
+
+    * action ``return`` is a returned feedback (退回), counted in ``[start, end]``;
+    * ``cancel`` (or ``to`` = cancelled) takes the task out of scoring;
+    * a task that went through review (submit / accept / return) is done when a step led
+      to done or closed; its done day is that of the submission accepted (the latest
+      ``submit`` before the acceptance), else of the acceptance itself.
+    """
+    returned: dict[str, int] = {}
+    cancelled: set[str] = set()
+    reviewed: set[str] = set()
+    submitted: dict[str, date] = {}
+    done: dict[str, date] = {}
+    for task, at, action, to in rows:
+        if at > end:
+            continue
+        if action == "return" and at >= start:
+            returned[task] = returned.get(task, 0) + 1
+        if action == "cancel" or to in CANCELLED_STATES:
+            cancelled.add(task)
+        if action in REVIEW_ACTIONS:
+            reviewed.add(task)
+        if action == "submit":
+            submitted[task] = at
+        elif action == "return":
+            submitted.pop(task, None)
+        if to in DONE_STATES and task not in done:
+            done[task] = submitted.get(task, at)
+    return Lifecycle(returned, frozenset(cancelled), frozenset(reviewed), done)
+
+
+def extensions(rows: Iterable[ExtensionRow], end: date) -> dict[str, date]:
+    """The latest approved extension per task on or before *end* (its new due date)."""
+    out: dict[str, tuple[date, date]] = {}
+    for task, at, action, to in rows:
+        if (
+            action == "approve"
+            and to is not None
+            and at <= end
+            and (task not in out or at >= out[task][0])
+        ):
+            out[task] = (at, to)
+    return {task: to for task, (_, to) in out.items()}
+
+
+def done_days(progress: Mapping[str, date], life: Lifecycle) -> dict[str, date]:
+    """The day each task was done: by review where the task went through review
+    (``gaoxin submit`` / ``review``), else the day its reported progress reached 100 %."""
+    out = {task: day for task, day in progress.items() if task not in life.reviewed}
+    out.update(life.done)
+    return out
+
+
+def report_checks(
+    reporting: Iterable[tuple[str, date, date, str]],
+    deadlines: Mapping[str, Sequence[tuple[date, date]]],
+    month: Period,
+    done: Mapping[str, date],
+    cancelled: frozenset[str],
+) -> list[tuple[str, date, date]]:
+    """The reporting deadlines of the month each task had to meet.
+
+    *reporting* gives per task ``(id, first day it reports for, due, cadence)`` and
+    *deadlines* per cadence the month's ``(deadline, start of its period)``, both from
+    the feedback rules (``gaoxin_cli.rules.reports``). A deadline counts for a task when
+    it lies in the task's reporting window and the task was not done by then. Returns
+    ``(task, start of the deadline's period, deadline)``: the store says which of them
+    have no report.
+    """
+    out = []
+    start, last = month.start, month.end
+    for tid, opens, due, cadence in reporting:
+        if due < start or opens > last or tid in cancelled:
+            continue
+        finished = done.get(tid)
+        if finished is not None and finished < start:
+            continue
+        for deadline, since in deadlines[cadence]:
+            if opens <= deadline <= due and (finished is None or finished > deadline):
+                out.append((tid, since, deadline))
+    return out
+
+
+def build(tasks: Iterable[Task], history: MonthHistory, calendar: WorkCalendar) -> list[TaskFacts]:
+    """One :class:`TaskFacts` per task of the plan that is not cancelled by the month's end."""
+    h = history
+    end = h.end
+    out: list[TaskFacts] = []
+    for task in tasks:
+        tid = task.id
+        if tid in h.cancelled:
+            continue
+        done_on = h.done_on.get(tid)
+        changes = h.card_changes.get(tid)
+        yellow, red = card_counts(h.cards_before.get(tid, 0), changes) if changes else (0, 0)
+        overdue_wd = 0
+        if done_on is None and task.due < end:
+            overdue_wd = max(0, calendar.workdays_between(task.due, end))
+        out.append(
+            TaskFacts(
+                task=tid,
+                title=task.title,
+                unit=task.lead,
+                due=task.due,
+                done_on=done_on,
+                yellow=yellow,
+                red=red,
+                returned=h.returned.get(tid, 0),
+                missed=tuple(h.missed.get(tid, ())),
+                overdue_wd=overdue_wd,
+                extended_to=h.extended_to.get(tid),
+            )
+        )
+    return out

@@ -1,0 +1,58 @@
+"""What scoring takes in: per-task facts of one month, and manual score items.
+
+The CLI computes :class:`TaskFacts` from the plan, the recorded history and the rules
+(:func:`gaoxin_cli.ranking.facts.build`); scoring itself never sees the store or YAML.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Literal, NamedTuple
+
+ItemKind = Literal["inspection", "bonus", "deduction"]
+ITEM_KINDS: tuple[ItemKind, ...] = ("inspection", "bonus", "deduction")
+
+
+class TaskFacts(NamedTuple):
+    """One task in one month, as far as its lead unit's score is concerned.
+
+    ``due`` is the plan's (original) due date: an approved extension changes the cards,
+    never the score. ``done_on`` is the day the task was done, if on or before the month's
+    last counted day. Card counts are transitions recorded by ``gaoxin sweep`` within the
+    month: ``yellow`` = raised to yellow from blue or none, ``red`` = raised to red (or
+    accountability) from anything below red. (A named tuple: 10,000 of them per month are
+    made in a few milliseconds.)
+    """
+
+    task: str
+    title: str
+    unit: str  # the lead unit: only the lead is scored for a task
+    due: date
+    done_on: date | None = None
+    yellow: int = 0
+    red: int = 0
+    returned: int = 0
+    missed: tuple[date, ...] = ()  # reporting deadlines of the month without a report
+    overdue_wd: int = 0  # working days past the original due at the month's end (0 = not)
+    extended_to: date | None = None  # an approved extension (shown, not scored)
+
+    @property
+    def overdue(self) -> bool:
+        return self.overdue_wd > 0
+
+
+@dataclass(frozen=True, slots=True)
+class ScoreItem:
+    """A manual score item (table ``score_items``): a leader's inspection score for a
+    quarter, or points added or taken off with a reason. ``points`` is signed as stored:
+    an inspection score 0–100, a bonus > 0, a deduction < 0."""
+
+    period: str
+    unit: str
+    kind: str
+    points: float
+    reason: str
+    by: str | None = None
+    recorded_on: date | None = None
+    id: int = 0
