@@ -1,0 +1,334 @@
+"""One digest per recipient: every notice that is theirs today, as plain text and HTML.
+
+Pure: notices (as filed), the config and the day in; strings out. User text (titles,
+names, reasons) only ever lands in a body — escaped for HTML, control characters
+replaced — never in a header; :mod:`~gaoxin_cli.notify.message` builds the headers.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from gaoxin_cli.i18n import Lang, has, t
+from gaoxin_cli.models import Config
+from gaoxin_cli.models.state import Level
+from gaoxin_cli.rules.ladder import stored_reasons
+from gaoxin_cli.store.notices import StoredNotice
+
+# C0/C1 controls, DEL, bidi overrides/isolates, zero-width marks, line/paragraph separators.
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+
+
+def clean(value: object) -> str:
+    """One line of text with every control character (CR and LF included) made a space."""
+    return " ".join(_CONTROL.sub(" ", str(value)).split())
+
+
+@dataclass(frozen=True, slots=True)
+class Item:
+    notice: StoredNotice
+    repeat: bool = False  # mailed before: a repeated reminder
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """One task in a digest, with the notices about it (highest rung first)."""
+
+    task: str
+    items: tuple[Item, ...]
+    card: int  # the card the notices recorded (the highest)
+
+    @property
+    def top(self) -> StoredNotice:
+        return self.items[0].notice
+
+
+_ROLE_ORDER = ("contact", "head", "office_contact", "office_head", "leader", "supervisor")
+
+
+@dataclass(slots=True)
+class Digest:
+    """Everything one address gets today."""
+
+    email: str  # lower-case address (the delivery key)
+    name: str
+    role: str
+    unit: str | None
+    items: list[Item] = field(default_factory=list)
+    _entries: list[Entry] | None = None
+
+    @property
+    def notice_ids(self) -> tuple[int, ...]:
+        return tuple(i.notice.id for i in self.items if i.notice.id is not None)
+
+    def entries(self) -> list[Entry]:
+        """Per task, most severe first: highest rung, then card, then task id."""
+        if self._entries is None:
+            tasks: dict[str, list[Item]] = {}
+            for i in self.items:
+                tasks.setdefault(i.notice.subject, []).append(i)
+            out = []
+            for k, v in tasks.items():
+                v.sort(key=lambda i: (-i.notice.rung, i.notice.issued_on))
+                out.append(Entry(k, tuple(v), max(_card(i.notice) for i in v)))
+            out.sort(key=lambda e: (-e.top.rung, -e.card, e.task))
+            self._entries = out
+        return self._entries
+
+    @property
+    def red(self) -> int:
+        """Tasks carrying a red card (or worse) when their notice was issued."""
+        return sum(e.card >= Level.RED for e in self.entries())
+
+
+def _card(n: StoredNotice) -> int:
+    try:
+        return int(n.body.get("card") or 0)
+    except (TypeError, ValueError):
+        return 0
+
+
+def _role_rank(role: str) -> int:
+    return _ROLE_ORDER.index(role) if role in _ROLE_ORDER else len(_ROLE_ORDER)
+
+
+def group(pairs: Iterable[tuple[StoredNotice, Mapping[str, Any], bool]]) -> list[Digest]:
+    """Digests from ``(notice, recipient, repeat)`` triples: one per address (in address
+    order), greeting the person in their main role (contact before head before …)."""
+    out: dict[str, Digest] = {}
+    seen: set[tuple[str, str]] = set()
+    for notice, person, repeat in pairs:
+        email = str(person.get("email") or "").strip().lower()
+        if not email:
+            continue
+        role = str(person.get("role") or "")
+        d = out.get(email)
+        if d is None:
+            d = out[email] = Digest(
+                email, clean(person.get("name") or email), role, person.get("unit")
+            )
+        elif _role_rank(role) < _role_rank(d.role):
+            d.role, d.unit = role, person.get("unit")
+        if (email, notice.number) not in seen:
+            seen.add((email, notice.number))
+            d.items.append(Item(notice, repeat))
+    return [out[k] for k in sorted(out)]
+
+
+# --- words -----------------------------------------------------------------------------
+
+
+def unit_name(config: Config, unit: object) -> str:
+    u = config.units.get(str(unit)) if unit else None
+    return clean(u.name if u else (unit or ""))
+
+
+def leader_name(config: Config, leader: object) -> str:
+    p = config.leaders.get(str(leader)) if leader else None
+    return clean(p.name if p else (leader or ""))
+
+
+def who(config: Config, person: Mapping[str, Any], lang: Lang) -> str:
+    """ "赵联络（建设局 联络员）"."""
+    role = str(person.get("role") or "")
+    label = t(f"notice.role.{role}", lang) if has(f"notice.role.{role}") else role
+    unit = person.get("unit")
+    where = f"{unit_name(config, unit)} {label}" if unit else label
+    return t("notice.person", lang, name=clean(person.get("name") or ""), role=where)
+
+
+def reasons(body: Mapping[str, Any], lang: Lang) -> list[str]:
+    out = []
+    for m in stored_reasons(body):
+        try:
+            out.append(clean(m.render(lang)) if has(m.key) else clean(m.key))
+        except (KeyError, IndexError, ValueError):
+            out.append(clean(m.key))
+    return out
+
+
+def kind_name(kind: str, lang: Lang) -> str:
+    return t(f"notice.kind.{kind}", lang) if has(f"notice.kind.{kind}") else kind
+
+
+def org_name(config: Config) -> str:
+    return clean(config.org.short or config.org.name)
+
+
+def subject(config: Config, today: date, d: Digest, lang: Lang = "zh") -> str:
+    """【督查督办】高新区 2020-06-24：您有 3 项待办（红牌 1）."""
+    red = d.red
+    key = "notify.subject_red" if red else "notify.subject"
+    n = len(d.entries())
+    return clean(t(key, lang, org=org_name(config), date=today.isoformat(), n=n, red=red))
+
+
+@dataclass(frozen=True, slots=True)
+class EntryText:
+    task: str  # JC-01 济宁大道东延建成通车 · 红牌
+    notices: str  # 督办单 督办〔2020〕3号、交办单 交办〔2020〕1号
+    lines: tuple[str, ...]  # 牵头单位 … / 现状 … / 请于 … 前反馈
+    card: int
+    text: str  # the entry as plain text (after its number), every line indented
+    html: str  # the entry as an HTML paragraph
+
+
+# The same task and notices go to several people (contact, head, leader, office …):
+# word each entry once per run. Key: the notices with their repeat flags, and the day.
+EntryCache = dict[tuple[object, ...], EntryText]
+
+
+def _notice_label(item: Item, today: date, lang: Lang) -> str:
+    n = item.notice
+    label = f"{kind_name(n.kind, lang)} {clean(n.number)}"
+    if item.repeat:
+        label += t("notify.repeat", lang, date=n.issued_on.isoformat())
+    elif n.issued_on < today:
+        label += t("notify.belated", lang, date=n.issued_on.isoformat())
+    return label
+
+
+def entry_text(
+    config: Config, entry: Entry, today: date, lang: Lang, cache: EntryCache | None = None
+) -> EntryText:
+    key = (lang, today, *((i.notice.number, i.repeat) for i in entry.items))
+    if cache is not None and key in cache:
+        return cache[key]
+    made = _entry_text(config, entry, today, lang)
+    if cache is not None:
+        cache[key] = made
+    return made
+
+
+def _entry_text(config: Config, entry: Entry, today: date, lang: Lang) -> EntryText:
+    top = entry.top
+    body = top.body
+    sep = "；" if lang == "zh" else "; "
+    task = clean(f"{body.get('task') or top.subject} {body.get('title') or ''}")
+    if entry.card:
+        task += f" · {t(f'level.{min(entry.card, 4)}', lang)}"
+    notices = ("、" if lang == "zh" else ", ").join(
+        _notice_label(i, today, lang) for i in entry.items
+    )
+    due = str(body.get("due") or "")
+    planned = str(body.get("planned_due") or due)
+    due_text = due if due == planned else t("notify.due_extended", lang, due=due, planned=planned)
+    lines = [
+        t("notify.lead_due", lang, lead=unit_name(config, body.get("lead")), due=clean(due_text))
+    ]
+    why = reasons(body, lang)
+    if top.kind != "assign" and why:
+        lines.append(t("notify.why", lang, why=sep.join(why)))
+    if any(i.notice.kind == "assign" for i in entry.items):
+        measures = [clean(m) for m in body.get("measures") or []]
+        if measures:
+            lines.append(t("notify.measures", lang, measures=sep.join(measures)))
+    if top.response_due is not None:
+        key = "notify.answer_assign" if top.kind == "assign" else "notify.answer"
+        lines.append(t(key, lang, date=top.response_due.isoformat()))
+    text = "\n".join([f"{task}", f"   {notices}", *(f"   {line}" for line in lines)])
+    e = html.escape
+    level = min(max(entry.card, 0), 4)
+    html_text = (
+        f'<p class="c{level}"><b>{e(task)}</b><br>{e(notices)}<br>'
+        + "<br>".join(e(x) for x in lines)
+        + "</p>"
+    )
+    return EntryText(task, notices, tuple(lines), entry.card, text, html_text)
+
+
+def _footer(config: Config, lang: Lang) -> list[str]:
+    office = config.units.get(config.org.office)
+    lines = [clean(f"{config.org.name} {office.name if office else ''}")]
+    if office is not None:
+        c = office.contact
+        reach = " ".join(x for x in (c.phone, c.email) if x)
+        lines.append(t("notify.contact", lang, name=clean(c.name), reach=clean(reach)))
+    lines.append(t("notify.auto", lang))
+    return lines
+
+
+@dataclass(frozen=True, slots=True)
+class Bodies:
+    subject: str
+    text: str
+    html: str
+
+
+def bodies(
+    config: Config, today: date, d: Digest, lang: Lang = "zh", cache: EntryCache | None = None
+) -> Bodies:
+    """The subject, the plain text and the HTML of a digest (each entry worded once;
+    pass one *cache* for all digests of a run)."""
+    entries = d.entries()
+    texts = [entry_text(config, entry, today, lang, cache) for entry in entries]
+    greeting = t(
+        "notify.greeting",
+        lang,
+        who=who(config, {"name": d.name, "role": d.role, "unit": d.unit}, lang),
+    )
+    intro = t(
+        "notify.intro",
+        lang,
+        date=today.isoformat(),
+        weekday=t(f"weekday.{today.weekday()}", lang),
+        n=len(entries),
+    )
+    footer = _footer(config, lang)
+    title = subject(config, today, d, lang)
+    return Bodies(
+        title,
+        _text(greeting, intro, texts, footer),
+        _html(title, greeting, intro, texts, footer, lang),
+    )
+
+
+def text_body(config: Config, today: date, d: Digest, lang: Lang = "zh") -> str:
+    return bodies(config, today, d, lang).text
+
+
+def html_body(config: Config, today: date, d: Digest, lang: Lang = "zh") -> str:
+    return bodies(config, today, d, lang).html
+
+
+def _text(greeting: str, intro: str, texts: list[EntryText], footer: list[str]) -> str:
+    out = [greeting, "", intro]
+    for i, it in enumerate(texts, 1):
+        out += ["", f"{i}. {it.text}"]
+    out += ["", "——", *footer]
+    return "\n".join(out) + "\n"
+
+
+_COLOURS = ("#555555", "#1f5fbf", "#b8860b", "#c62828", "#6a1b1b")
+_STYLE = (
+    "body{margin:0;padding:12px;font-family:-apple-system,'PingFang SC','Microsoft YaHei',"
+    "sans-serif;font-size:16px;line-height:1.6;color:#222;max-width:640px}"
+    "p.c0,p.c1,p.c2,p.c3,p.c4{border-left:4px solid;padding:4px 10px;margin:14px 0}"
+    + "".join(f"p.c{i}{{border-color:{c}}}p.c{i} b{{color:{c}}}" for i, c in enumerate(_COLOURS))
+    + "p.f{color:#666;font-size:14px;margin:4px 0}"
+)
+
+
+def _html(
+    title: str, greeting: str, intro: str, texts: list[EntryText], footer: list[str], lang: Lang
+) -> str:
+    """A narrow, single-column page that reads well in a phone's mail app."""
+    e = html.escape
+    parts = [
+        "<!DOCTYPE html>",
+        f'<html lang="{"zh-CN" if lang == "zh" else "en"}"><head><meta charset="utf-8">',
+        '<meta name="viewport" content="width=device-width, initial-scale=1">',
+        f"<title>{e(title)}</title><style>{_STYLE}</style></head><body>",
+        f"<p>{e(greeting)}</p>",
+        f"<p>{e(intro)}</p>",
+        *(it.html for it in texts),
+        '<hr style="border:none;border-top:1px solid #ddd">',
+        *(f'<p class="f">{e(x)}</p>' for x in footer),
+        "</body></html>",
+    ]
+    return "\n".join(parts) + "\n"

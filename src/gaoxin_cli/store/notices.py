@@ -1,0 +1,382 @@
+"""Formal notices (三单) and their deliveries: the ``notices`` and ``deliveries`` tables (m003).
+
+A notice is filed once, numbered per kind and year (督办〔2020〕12号): the next number is
+read and written inside one ``BEGIN IMMEDIATE`` transaction, and ``UNIQUE (kind, year,
+seq)`` refuses a number given twice. A delivery is recorded only after the mail server
+accepted the mail, once per notice, recipient and day (``UNIQUE (notice_id, recipient,
+sent_on)``): the store, not the mailer, is the arbiter of what was sent.
+
+``recipients`` is a JSON list of ``{"role", "name", "email", "unit"}``; ``body`` is a JSON
+snapshot of the task as the notice saw it (title, due dates, card and reasons …), so a
+notice reads the same after the plan changes.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
+from functools import cached_property
+from typing import Any
+
+from gaoxin_cli.store.core import Store
+
+_COLUMNS = (
+    "id, number, kind, year, seq, subject, rung, issued_on, response_due, unit,"
+    " recipients, body, recorded_at"
+)
+_LIGHT = (
+    "id, number, kind, year, seq, subject, rung, issued_on, response_due, unit,"
+    " '[]', '{}', recorded_at"
+)
+_ROWS = 60  # rows per multi-row INSERT (≤ 999 variables, the oldest SQLite limit)
+_NOTICE_ROWS = 80  # 12 variables a row
+# subject_kind keeps its default, 'task'
+_INSERT_HEAD = (
+    "INSERT INTO notices (number, kind, year, seq, subject, rung, issued_on,"
+    " response_due, unit, recipients, body, recorded_at)"
+)
+
+
+@dataclass(frozen=True)
+class StoredNotice:
+    """A filed notice (``id`` is None for one only drafted, in a dry run)."""
+
+    id: int | None
+    number: str
+    kind: str
+    year: int
+    seq: int
+    subject: str  # the task id
+    rung: int
+    issued_on: date
+    response_due: date | None
+    unit: str | None
+    recipients_json: str
+    body_json: str
+    recorded_at: str | None = None
+
+    @cached_property
+    def recipients(self) -> tuple[Mapping[str, Any], ...]:
+        """``{"role", "name", "email", "unit"}`` per addressee, parsed once."""
+        try:
+            parsed = json.loads(self.recipients_json)
+        except ValueError:
+            return ()
+        if not isinstance(parsed, list):
+            return ()
+        return tuple(p for p in parsed if isinstance(p, dict))
+
+    @cached_property
+    def body(self) -> dict[str, Any]:
+        """The snapshot, parsed once (a damaged one reads as empty)."""
+        try:
+            doc = json.loads(self.body_json)
+        except ValueError:
+            return {}
+        return doc if isinstance(doc, dict) else {}
+
+
+@dataclass(frozen=True, slots=True)
+class NewNotice:
+    """A notice to file; the store gives it its number."""
+
+    kind: str
+    subject: str
+    rung: int
+    issued_on: date
+    response_due: date | None
+    unit: str | None
+    recipients: Sequence[Mapping[str, Any]]
+    body: Mapping[str, Any]
+
+
+@dataclass(frozen=True, slots=True)
+class Delivery:
+    notice_id: int
+    recipient: str
+    sent_on: date
+    sent_at: str
+    message_id: str | None
+
+
+def _notice(row: Sequence[Any]) -> StoredNotice:
+    (id_, number, kind, year, seq, subject, rung, issued, due, unit, rcpts, body, rec) = row
+    return StoredNotice(
+        id=int(id_),
+        number=str(number),
+        kind=str(kind),
+        year=int(year),
+        seq=int(seq),
+        subject=str(subject),
+        rung=int(rung),
+        issued_on=date.fromisoformat(issued),
+        response_due=date.fromisoformat(due) if due else None,
+        unit=unit,
+        recipients_json=str(rcpts),
+        body_json=str(body),
+        recorded_at=rec,
+    )
+
+
+def notices(
+    store: Store,
+    *,
+    as_of: date | None = None,
+    kinds: Collection[str] = (),
+    units: Collection[str] = (),
+    subjects: Collection[str] = (),
+    since: date | None = None,
+    full: bool = True,
+) -> list[StoredNotice]:
+    """Filed notices, oldest first (issue day, then id), filtered as asked. With
+    ``full=False`` recipients and body are left out (read as empty): enough to place a
+    task on the ladder, and much less to read for thousands of notices."""
+    where = ["subject_kind = 'task'"]
+    params: list[object] = []
+    if as_of is not None:
+        where.append("issued_on <= ?")
+        params.append(as_of.isoformat())
+    if since is not None:
+        where.append("issued_on >= ?")
+        params.append(since.isoformat())
+    for column, values in (("kind", kinds), ("unit", units), ("subject", subjects)):
+        if values:
+            where.append(f"{column} IN ({', '.join('?' for _ in values)})")
+            params.extend(values)
+    columns = _COLUMNS if full else _LIGHT
+    sql = f"SELECT {columns} FROM notices WHERE {' AND '.join(where)} ORDER BY issued_on, id"
+    return [_notice(r) for r in store.query(sql, params)]
+
+
+def by_subject(store: Store, as_of: date, *, full: bool = True) -> dict[str, list[StoredNotice]]:
+    """Every task's notices filed on or before *as_of*, oldest first (``full``: as in
+    :func:`notices`)."""
+    out: dict[str, list[StoredNotice]] = {}
+    for n in notices(store, as_of=as_of, full=full):
+        out.setdefault(n.subject, []).append(n)
+    return out
+
+
+def by_number(store: Store, kind: str, year: int, seq: int) -> StoredNotice | None:
+    rows = store.query(
+        f"SELECT {_COLUMNS} FROM notices WHERE kind = ? AND year = ? AND seq = ?",
+        (kind, year, seq),
+    )
+    return _notice(rows[0]) if rows else None
+
+
+def red_notice_dues(store: Store, as_of: date) -> dict[str, date]:
+    """The response deadline of each task's 督办单 filed by *as_of* — pass it to
+    ``rules.cards.assess(..., red_notice_due=…)`` so L4 follows the real notice."""
+    rows = store.query(
+        "SELECT subject, min(response_due) FROM notices WHERE kind = 'supervise'"
+        " AND issued_on <= ? AND response_due IS NOT NULL GROUP BY subject",
+        (as_of.isoformat(),),
+    )
+    return {task: date.fromisoformat(due) for task, due in rows}
+
+
+def file_notices(
+    store: Store,
+    new: Iterable[NewNotice],
+    number: Callable[[str, int, int], str],
+    recorded_at: str | None,
+) -> list[StoredNotice]:
+    """File *new* in one transaction: each gets the next number of its kind and year.
+
+    A notice whose task already has one of the same kind is skipped (checked under the
+    write lock, so two runs at once cannot both file it). *number* formats
+    ``(kind, year, seq)`` — ``rules.ladder.number``.
+    """
+    pending: list[tuple[str, tuple[object, ...], NewNotice, int, int, str, str]] = []
+    with store.transaction():
+        have = {(s, k) for s, k in store.query("SELECT subject, kind FROM notices")}
+        seqs: dict[tuple[str, int], int] = {
+            (k, y): int(m)
+            for k, y, m in store.query(
+                "SELECT kind, year, max(seq) FROM notices GROUP BY kind, year"
+            )
+        }
+        for n in new:
+            if (n.subject, n.kind) in have:
+                continue
+            have.add((n.subject, n.kind))
+            year = n.issued_on.year
+            seq = seqs.get((n.kind, year), 0) + 1
+            seqs[(n.kind, year)] = seq
+            num = number(n.kind, year, seq)
+            rcpts = json.dumps(list(map(dict, n.recipients)), ensure_ascii=False)
+            body = json.dumps(dict(n.body), ensure_ascii=False)
+            due = n.response_due.isoformat() if n.response_due else None
+            row = (num, n.kind, year, seq, n.subject, n.rung, n.issued_on.isoformat(), due)
+            pending.append(
+                (num, (*row, n.unit, rcpts, body, recorded_at), n, year, seq, rcpts, body)
+            )
+        # Multi-row INSERTs (one statement per chunk), then the new ids in one query:
+        # the write lock is held, so nobody else can add rows in between.
+        for i in range(0, len(pending), _NOTICE_ROWS):
+            chunk = pending[i : i + _NOTICE_ROWS]
+            values = [v for p in chunk for v in p[1]]
+            marks = ", ".join(f"({', '.join('?' * 12)})" for _ in chunk)
+            store.insert(f"{_INSERT_HEAD} VALUES {marks}", values)
+        ids: dict[str, int] = {}
+        if pending:
+            first = pending[0][0]
+            (start,) = store.query("SELECT id FROM notices WHERE number = ?", (first,))[0]
+            ids = dict(store.query("SELECT number, id FROM notices WHERE id >= ?", (start,)))
+    return [
+        _primed(
+            StoredNotice(
+                ids[num],
+                num,
+                n.kind,
+                year,
+                seq,
+                n.subject,
+                n.rung,
+                n.issued_on,
+                n.response_due,
+                n.unit,
+                rcpts,
+                body,
+                recorded_at,
+            ),
+            n,
+        )
+        for num, _, n, year, seq, rcpts, body in pending
+    ]
+
+
+def _primed(notice: StoredNotice, new: NewNotice) -> StoredNotice:
+    """*notice* with its parsed recipients and body already in place (from *new*), so a
+    run that files thousands of notices does not parse back what it just wrote."""
+    notice.__dict__["recipients"] = tuple(dict(r) for r in new.recipients)
+    notice.__dict__["body"] = dict(new.body)
+    return notice
+
+
+def draft_notices(
+    store: Store, new: Iterable[NewNotice], number: Callable[[str, int, int], str]
+) -> list[StoredNotice]:
+    """What :func:`file_notices` would file, with provisional numbers; writes nothing."""
+    seqs: dict[tuple[str, int], int] = {
+        (k, y): int(m)
+        for k, y, m in store.query("SELECT kind, year, max(seq) FROM notices GROUP BY kind, year")
+    }
+    out = []
+    for n in new:
+        year = n.issued_on.year
+        seq = seqs.get((n.kind, year), 0) + 1
+        seqs[(n.kind, year)] = seq
+        out.append(
+            _primed(
+                StoredNotice(
+                    None,
+                    number(n.kind, year, seq),
+                    n.kind,
+                    year,
+                    seq,
+                    n.subject,
+                    n.rung,
+                    n.issued_on,
+                    n.response_due,
+                    n.unit,
+                    json.dumps(list(map(dict, n.recipients)), ensure_ascii=False),
+                    json.dumps(dict(n.body), ensure_ascii=False),
+                ),
+                n,
+            )
+        )
+    return out
+
+
+# --- deliveries ----------------------------------------------------------------------
+
+
+def deliveries(
+    store: Store, *, as_of: date | None = None, notice_ids: Collection[int] | None = None
+) -> dict[int, list[Delivery]]:
+    """Deliveries per notice id, oldest first."""
+    where, params = [], []
+    if as_of is not None:
+        where.append("sent_on <= ?")
+        params.append(as_of.isoformat())
+    sql = "SELECT notice_id, recipient, sent_on, sent_at, message_id FROM deliveries"
+    if where:
+        sql += " WHERE " + " AND ".join(where)
+    out: dict[int, list[Delivery]] = {}
+    wanted = set(notice_ids) if notice_ids is not None else None
+    for nid, rcpt, on, at, mid in store.query(sql + " ORDER BY sent_on, id", params):
+        if wanted is not None and nid not in wanted:
+            continue
+        out.setdefault(int(nid), []).append(
+            Delivery(int(nid), str(rcpt), date.fromisoformat(on), str(at), mid)
+        )
+    return out
+
+
+def last_sent(store: Store, as_of: date) -> dict[tuple[int, str], date]:
+    """The last day each (notice id, recipient address) was mailed, up to *as_of*."""
+    rows = store.query(
+        "SELECT notice_id, recipient, max(sent_on) FROM deliveries WHERE sent_on <= ?"
+        " GROUP BY notice_id, recipient",
+        (as_of.isoformat(),),
+    )
+    return {(int(n), str(r)): date.fromisoformat(d) for n, r, d in rows}
+
+
+def record_deliveries(
+    store: Store,
+    notice_ids: Iterable[int],
+    recipient: str,
+    sent_on: date,
+    sent_at: str,
+    message_id: str | None,
+) -> int:
+    """Record that *recipient* got these notices (one transaction); returns rows added.
+
+    A delivery already recorded for the same notice, recipient and day is left as it is
+    (the UNIQUE constraint decides; nothing is overwritten).
+    """
+    ids = list(dict.fromkeys(notice_ids))
+    with store.transaction():
+        before = int(store.query("SELECT total_changes()")[0][0])
+        for i in range(0, len(ids), _ROWS):
+            chunk = ids[i : i + _ROWS]
+            values: list[object] = []
+            for nid in chunk:
+                values += [nid, recipient, sent_on.isoformat(), sent_at, message_id]
+            store.insert(
+                "INSERT INTO deliveries (notice_id, recipient, sent_on, sent_at, message_id)"
+                f" VALUES {', '.join('(?, ?, ?, ?, ?)' for _ in chunk)}"
+                " ON CONFLICT (notice_id, recipient, sent_on) DO NOTHING",
+                values,
+            )
+        added = int(store.query("SELECT total_changes()")[0][0]) - before
+    return added
+
+
+# --- listed tasks ----------------------------------------------------------------------
+
+
+def completions(store: Store, as_of: date, tasks: Collection[str]) -> dict[str, date]:
+    """The day each of *tasks* reached 100 % and stayed there (摘牌 for a listed task),
+    as of *as_of*: the first report of 100 % after the last one below it."""
+    out: dict[str, date] = {}
+    ids = sorted(set(tasks))
+    for i in range(0, len(ids), 500):
+        chunk = ids[i : i + 500]
+        rows = store.query(
+            "SELECT task, at, progress FROM events WHERE kind IN ('feedback', 'correction')"
+            f" AND progress IS NOT NULL AND at <= ? AND task IN ({', '.join('?' for _ in chunk)})"
+            " ORDER BY task, at, id",
+            (as_of.isoformat(), *chunk),
+        )
+        for task, day, progress in rows:
+            if progress >= 100:
+                out.setdefault(task, date.fromisoformat(day))
+            else:
+                out.pop(task, None)
+    return out
