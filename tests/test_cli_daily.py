@@ -335,3 +335,31 @@ def test_status_follows_the_lifecycle_and_lists_open_problems(ws: Path, history:
     assert code == 0 and "征地补偿款未拨付" in out
     code, out, _ = run(ws, "--as-of", "2020-07-06", "history", "JC-02", columns=120)
     assert "设计完成并开工" in out
+
+
+def test_an_approved_extension_drives_status_and_shows_in_history(ws: Path) -> None:
+    assert (
+        run(
+            ws,
+            "--as-of",
+            "2020-11-20",
+            "extend",
+            "JC-02",
+            "--to",
+            "2020-12-31",
+            "--reason",
+            "设计变更",
+        )[0]
+        == 0
+    )
+    _, out, _ = run(ws, "--as-of", "2020-11-24", "status", "--json")
+    assert {t["id"]: t["due"] for t in json.loads(out)["tasks"]}["JC-02"] == "2020-11-30"
+    assert (
+        run(ws, "--as-of", "2020-11-23", "extend", "JC-02", "--approve", "--by", "L-wang")[0] == 0
+    )
+    _, out, _ = run(ws, "--as-of", "2020-11-24", "status", "--json")
+    assert {t["id"]: t["due"] for t in json.loads(out)["tasks"]}["JC-02"] == "2020-12-31"
+    _, out, _ = run(ws, "--as-of", "2020-11-24", "countdown", "--due", "--json")
+    assert {i["id"]: i["date"] for i in json.loads(out)["items"]}["JC-02"] == "2020-12-31"
+    _, out, _ = run(ws, "--as-of", "2020-11-24", "history", "JC-02", columns=120)
+    assert "申请延期至 2020-12-31：设计变更" in out

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import json
 import sys
+from datetime import date
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -14,6 +15,10 @@ from gaoxin_cli.cli.app import app, parse_date_option, settings
 from gaoxin_cli.cli.help import H
 from gaoxin_cli.errors import GaoxinError, UsageError
 from gaoxin_cli.i18n import Msg, t
+
+if TYPE_CHECKING:
+    from gaoxin_cli.models import Plan
+    from gaoxin_cli.store import Store
 
 _LEVEL_WORDS = {
     "none": 0,
@@ -36,6 +41,18 @@ JsonOpt = Annotated[bool, typer.Option("--json", help=H("opt.json"))]
 
 def _emit_json(doc: Any) -> None:
     sys.stdout.write(json.dumps(doc, ensure_ascii=False, indent=2) + "\n")
+
+
+def _red_notice_dues(st: Store, plan: Plan, today: date) -> dict[str, date]:
+    """Response deadlines of the 督办单s filed so far. Once notify is in use, a task
+    without one cannot be L4 yet (as in ``overdue``); before that, L4 is estimated."""
+    from gaoxin_cli.rules.ladder import NO_RED_NOTICE
+    from gaoxin_cli.store.notices import red_notice_dues
+
+    filed = red_notice_dues(st, today)
+    if not st.query("SELECT 1 FROM notices LIMIT 1"):
+        return filed
+    return {t.id: filed.get(t.id, NO_RED_NOTICE) for t in plan.tasks}
 
 
 def _known(kind: str, value: str, choices: list[str]) -> None:
@@ -72,6 +89,7 @@ def status(
     from gaoxin_cli.loading.checks import pillar_paths
     from gaoxin_cli.rules.dashboard import Filters, build
     from gaoxin_cli.rules.problems import problem_lines, replay
+    from gaoxin_cli.store.extensions import effective_dues
     from gaoxin_cli.store.lifecycle import lifecycle_states
     from gaoxin_cli.store.problems import all_problems
 
@@ -98,7 +116,9 @@ def status(
         states = st.states(today)
         life = lifecycle_states(st, list(plan.by_id), today)
         problems = all_problems(st, today)
-    dash = build(plan.tasks, states, cfg, today, cal, filters, lifecycle=life)
+        dues = effective_dues(st, today)
+        red_dues = _red_notice_dues(st, plan, today)
+    dash = build(plan.tasks, states, cfg, today, cal, filters, dues, life, red_dues)
     lines = problem_lines([replay(r, e) for r, e in problems], today, cal, plan)
     from gaoxin_cli.render import status as view
     from gaoxin_cli.render.lifecycle import problem_json, problems_section
@@ -129,6 +149,7 @@ def countdown(
     as_json: JsonOpt = False,
 ) -> None:
     from gaoxin_cli.rules import countdown as rules
+    from gaoxin_cli.store.extensions import effective_dues
 
     s = settings(ctx)
     root, plan = context.plan(s)
@@ -139,10 +160,11 @@ def countdown(
     cal = context.calendar(plan)
     with context.store(s, root, write=False) as st:
         states = st.states(today)
+        dues = effective_dues(st, today) if due else {}
     if within is not None:
         mode, rows = "milestones", rules.milestones_within(tasks, states, today, cal, within)
     elif due:
-        mode, rows = "due", rules.deadlines(tasks, states, today, cal)
+        mode, rows = "due", rules.deadlines(tasks, states, today, cal, dues)
     else:
         mode, rows = "start", rules.starts(tasks, states, today, cal)
     from gaoxin_cli.render import daily as view
@@ -315,6 +337,7 @@ def import_(
 def sweep(ctx: typer.Context, as_json: JsonOpt = False) -> None:
     from gaoxin_cli.rules.dashboard import assess_all
     from gaoxin_cli.rules.sweep import card_changes
+    from gaoxin_cli.store.extensions import effective_dues
     from gaoxin_cli.store.lifecycle import lifecycle_states
 
     s = settings(ctx)
@@ -324,7 +347,9 @@ def sweep(ctx: typer.Context, as_json: JsonOpt = False) -> None:
     with context.store(s, root, write=True) as st, st.transaction():
         states = st.states(today)
         life = lifecycle_states(st, list(plan.by_id), today)
-        rows = assess_all(plan.tasks, states, plan.config, today, cal, lifecycle=life)
+        dues = effective_dues(st, today)
+        red_dues = _red_notice_dues(st, plan, today)
+        rows = assess_all(plan.tasks, states, plan.config, today, cal, dues, life, red_dues)
         changes = card_changes(rows, today, context.now_stamp())
         st.add(changes)
     if as_json:

@@ -108,6 +108,10 @@ def describe(event: Event, lang: Lang) -> str:
         from gaoxin_cli.render import lifecycle
 
         return lifecycle.describe(event, lang) or ""
+    if event.kind == "extension":
+        from gaoxin_cli.render.notices import describe_extension
+
+        return describe_extension(event, lang)
     parts: list[str] = []
     if event.kind in ("feedback", "correction") and event.progress is not None:
         parts.append(f"{event.progress:g}%")
@@ -175,7 +179,15 @@ def history(
 
 
 def _known(kind: str) -> bool:
-    return kind in ("feedback", "correction", "milestone", "start", "card", "lifecycle")
+    return kind in (
+        "feedback",
+        "correction",
+        "milestone",
+        "start",
+        "card",
+        "lifecycle",
+        "extension",
+    )
 
 
 def history_json(events: Sequence[Event], lang: Lang) -> list[dict[str, Any]]:
