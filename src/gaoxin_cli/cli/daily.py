@@ -12,29 +12,15 @@ import typer
 
 from gaoxin_cli.cli import context
 from gaoxin_cli.cli.app import app, parse_date_option, settings
+from gaoxin_cli.cli.choices import known, task_filters
 from gaoxin_cli.cli.help import H
-from gaoxin_cli.errors import GaoxinError, UsageError
-from gaoxin_cli.i18n import Msg, t
+from gaoxin_cli.errors import GaoxinError
+from gaoxin_cli.i18n import t
 
 if TYPE_CHECKING:
     from gaoxin_cli.models import Plan
     from gaoxin_cli.store import Store
 
-_LEVEL_WORDS = {
-    "none": 0,
-    "blue": 1,
-    "yellow": 2,
-    "red": 3,
-    "accountability": 4,
-    "无": 0,
-    "蓝": 1,
-    "蓝牌": 1,
-    "黄": 2,
-    "黄牌": 2,
-    "红": 3,
-    "红牌": 3,
-    "问责": 4,
-}
 
 JsonOpt = Annotated[bool, typer.Option("--json", help=H("opt.json"))]
 
@@ -53,18 +39,6 @@ def _red_notice_dues(st: Store, plan: Plan, today: date) -> dict[str, date]:
     if not st.query("SELECT 1 FROM notices LIMIT 1"):
         return filed
     return {t.id: filed.get(t.id, NO_RED_NOTICE) for t in plan.tasks}
-
-
-def _known(kind: str, value: str, choices: list[str]) -> None:
-    if value not in choices:
-        import difflib
-
-        close = difflib.get_close_matches(value, choices, n=1, cutoff=0.5)
-        raise GaoxinError(
-            f"error.unknown_{kind}",
-            **{kind: value},
-            hint=Msg("hint.did_you_mean", name=close[0]) if close else None,
-        )
 
 
 @app.command(help=H("status"))
@@ -86,8 +60,7 @@ def status(
     limit: Annotated[int, typer.Option("--limit", "-n", help=H("opt.limit"))] = 15,
     as_json: JsonOpt = False,
 ) -> None:
-    from gaoxin_cli.loading.checks import pillar_paths
-    from gaoxin_cli.rules.dashboard import Filters, build
+    from gaoxin_cli.rules.dashboard import build
     from gaoxin_cli.rules.problems import problem_lines, replay
     from gaoxin_cli.store.extensions import effective_dues
     from gaoxin_cli.store.lifecycle import lifecycle_states
@@ -96,20 +69,7 @@ def status(
     s = settings(ctx)
     root, plan = context.plan(s)
     cfg = plan.config
-    for u in unit or []:
-        _known("unit", u, list(cfg.units))
-    for lead in leader or []:
-        _known("leader", lead, list(cfg.leaders))
-    if pillar is not None:
-        _known("pillar", pillar, list(pillar_paths(cfg.pillars)))
-    levels = set()
-    for c in card or []:
-        if c.strip().lower() not in _LEVEL_WORDS:
-            raise UsageError("error.bad_card", value=c)
-        levels.add(_LEVEL_WORDS[c.strip().lower()])
-    filters = Filters(
-        frozenset(unit or ()), pillar, frozenset(levels), frozenset(leader or ()), listed
-    )
+    filters = task_filters(plan, unit, pillar, card, leader, listed)
     today = s.today()
     cal = context.calendar(plan)
     with context.store(s, root, write=False) as st, st.transaction():
@@ -154,7 +114,7 @@ def countdown(
     s = settings(ctx)
     root, plan = context.plan(s)
     for u in unit or []:
-        _known("unit", u, list(plan.config.units))
+        known("unit", u, plan.config.units)
     tasks = [tk for tk in plan.tasks if not unit or tk.lead in unit]
     today = s.today()
     cal = context.calendar(plan)

@@ -16,9 +16,10 @@ import typer
 
 from gaoxin_cli.cli import context
 from gaoxin_cli.cli.app import app, parse_date_option, settings
+from gaoxin_cli.cli.choices import known, task_filters
 from gaoxin_cli.cli.help import help_table
 from gaoxin_cli.errors import GaoxinError, UsageError
-from gaoxin_cli.i18n import Msg, t
+from gaoxin_cli.i18n import t
 
 if TYPE_CHECKING:
     from gaoxin_cli.models import Plan
@@ -131,19 +132,6 @@ H = help_table(HELP)
 P = ParamSpec("P")
 R = TypeVar("R")
 
-_LEVELS = {
-    "blue": 1,
-    "yellow": 2,
-    "red": 3,
-    "accountability": 4,
-    "蓝": 1,
-    "蓝牌": 1,
-    "黄": 2,
-    "黄牌": 2,
-    "红": 3,
-    "红牌": 3,
-    "问责": 4,
-}
 _KINDS = {
     "assign": "assign",
     "remind": "remind",
@@ -199,18 +187,6 @@ def _emit_json(doc: Any) -> None:
     sys.stdout.write(json.dumps(doc, ensure_ascii=False, indent=2) + "\n")
 
 
-def _known(kind: str, value: str, choices: list[str]) -> None:
-    if value not in choices:
-        import difflib
-
-        close = difflib.get_close_matches(value, choices, n=1, cutoff=0.5)
-        raise GaoxinError(
-            f"error.unknown_{kind}",
-            **{kind: value},
-            hint=Msg("hint.did_you_mean", name=close[0]) if close else None,
-        )
-
-
 def _standings(st: Store, plan: Plan, today: date, tasks: Any = None) -> list[Standing]:
     from gaoxin_cli.rules import ladder
     from gaoxin_cli.store.extensions import effective_dues
@@ -248,30 +224,17 @@ def overdue(
     listed: Annotated[bool, typer.Option("--listed", help=H("opt.listed"))] = False,
     as_json: JsonOpt = False,
 ) -> None:
-    from gaoxin_cli.loading.checks import pillar_paths
     from gaoxin_cli.rules import ladder
-    from gaoxin_cli.rules.dashboard import Filters
 
     s = settings(ctx)
     root, plan = context.plan(s)
     cfg = plan.config
-    for u in unit or []:
-        _known("unit", u, list(cfg.units))
-    for lead in leader or []:
-        _known("leader", lead, list(cfg.leaders))
-    if pillar is not None:
-        _known("pillar", pillar, list(pillar_paths(cfg.pillars)))
-    levels = set()
-    for c in card or []:
-        if c.strip().lower() not in _LEVELS:
-            raise UsageError("error.bad_card", value=c)
-        levels.add(_LEVELS[c.strip().lower()])
-    filters = Filters(frozenset(unit or ()), pillar, frozenset(), frozenset(leader or ()), listed)
+    filters = task_filters(plan, unit, pillar, card, leader, listed)
     today = s.today()
     tasks = [tk for tk in plan.tasks if filters.keep_task(tk)]
     with context.store(s, root, write=False) as st:
         items = _standings(st, plan, today, tasks)
-    rows = ladder.overdue(items, cfg, today, context.calendar(plan), frozenset(levels))
+    rows = ladder.overdue(items, cfg, today, context.calendar(plan), filters.levels)
     from gaoxin_cli.render import notices as view
 
     if as_json:
@@ -527,7 +490,7 @@ def notice_list(
             raise UsageError("error.notice_bad_kind", value=k)
         kinds.append(_KINDS[key])
     for u in unit or []:
-        _known("unit", u, list(cfg.units))
+        known("unit", u, cfg.units)
     today = s.today()
     lo, hi = _period(period) if period is not None else (None, today)
     with context.store(s, root, write=False) as st:
@@ -574,9 +537,9 @@ def listed(
     root, plan = context.plan(s)
     cfg = plan.config
     for u in unit or []:
-        _known("unit", u, list(cfg.units))
+        known("unit", u, cfg.units)
     for lead in by or []:
-        _known("leader", lead, list(cfg.leaders))
+        known("leader", lead, cfg.leaders)
     tasks = [
         tk
         for tk in plan.tasks

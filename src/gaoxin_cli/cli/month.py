@@ -18,6 +18,7 @@ import typer
 
 from gaoxin_cli.cli import context
 from gaoxin_cli.cli.app import Settings, app, settings
+from gaoxin_cli.cli.choices import known
 from gaoxin_cli.cli.help import help_table
 from gaoxin_cli.errors import GaoxinError, UsageError
 from gaoxin_cli.i18n import Lang, Msg, t
@@ -189,19 +190,7 @@ def _period(value: str | None, plan: Plan, today: date, *, ended: bool) -> Perio
 
 
 def _known_unit(plan: Plan, unit: str) -> None:
-    _known("unit", unit, list(plan.config.units))
-
-
-def _known(kind: str, value: str, choices: list[str]) -> None:
-    if value not in choices:
-        import difflib
-
-        close = difflib.get_close_matches(value, choices, n=1, cutoff=0.5)
-        raise GaoxinError(
-            f"error.unknown_{kind}",
-            **{kind: value},
-            hint=Msg("hint.did_you_mean", name=close[0]) if close else None,
-        )
+    known("unit", unit, plan.config.units)
 
 
 def _deadlines(plan: Plan, month: Period, end: date) -> dict[str, list[tuple[date, date]]]:
@@ -568,7 +557,7 @@ def score(
     reason = _checked_reason(reason)
     root, plan, today = _open(s)
     _known_unit(plan, unit)
-    _known("leader", by, list(plan.config.leaders))
+    known("leader", by, plan.config.leaders)
     k = kind.value
     label = t(f"flag.kind.{k}", s.lang)
     if k == "inspection":
