@@ -7,6 +7,7 @@ Sunday 6/28 a 调休 working day; a task due Tue 6/16 is blue from 6/11, yellow 
 
 from __future__ import annotations
 
+import json
 import threading
 from datetime import date
 from pathlib import Path
@@ -19,13 +20,16 @@ from gaoxin_cli.calendar import WorkCalendar
 from gaoxin_cli.errors import GaoxinError, UsageError
 from gaoxin_cli.models import CardRules, Config, Plan, Task
 from gaoxin_cli.models.state import Event, Level, TaskState
+from gaoxin_cli.notify.digest import Entry, Item, entry_text
 from gaoxin_cli.rules import extensions as ext
 from gaoxin_cli.rules import ladder
 from gaoxin_cli.rules.cards import assess
+from gaoxin_cli.rules.problems import ProblemStatus, problem_subjects, replay
 from gaoxin_cli.store import Store
 from gaoxin_cli.store import notices as store_notices
 from gaoxin_cli.store.extensions import effective_dues
 from gaoxin_cli.store.notices import NewNotice, StoredNotice
+from gaoxin_cli.store.problems import ProblemRow
 
 D = date.fromisoformat
 CAL = WorkCalendar()
@@ -475,3 +479,125 @@ def test_completions_follow_corrections(tmp_path: Path) -> None:
         )
         assert store_notices.completions(s, D("2020-06-02"), ["A", "B"]) == {"A": D("2020-06-01")}
         assert store_notices.completions(s, D("2020-06-30"), ["A"]) == {"A": D("2020-06-10")}
+
+
+# --- problems (问题提报) on the ladder ---------------------------------------------------
+
+
+def _problem(steps: list[tuple[str, str, str, dict[str, object]]]) -> ProblemStatus:
+    """问题〔2020〕1号, reported 6/1, after *steps* ``(day, action, to, data)``."""
+    row = ProblemRow("问题〔2020〕1号", 2020, 1, D("2020-06-01"), "jianshe", None, "征地款未到位")
+    events = [
+        Event(
+            task=row.number,
+            kind="problem",
+            at=D(day),
+            unit="duchashi",
+            data={"action": action, "to": to, **data},
+        )
+        for day, action, to, data in steps
+    ]
+    return replay(row, events)
+
+
+def test_problem_recipients_widen_with_the_rung() -> None:
+    def roles(rung: int) -> list[tuple[str, str]]:
+        return [(r.role, r.name) for r in ladder.problem_recipients("caizheng", rung, CONFIG)]
+
+    assert roles(1) == [("contact", "周联络")]
+    assert roles(2) == [("contact", "周联络"), ("head", "孙局长")]
+    assert (
+        roles(3)
+        == roles(4)
+        == [
+            ("contact", "周联络"),
+            ("head", "孙局长"),
+            ("office_contact", "李联络"),
+            ("office_head", "张主任"),
+        ]
+    )
+    # the office's own move: one entry per address
+    office = ladder.problem_recipients("duchashi", 3, CONFIG)
+    assert [r.email for r in office] == [
+        "contact@duchashi.example.org",
+        "head@duchashi.example.org",
+    ]
+
+
+def test_a_late_problem_gets_the_rung_its_card_calls_for_once() -> None:
+    plan = Plan(config=CONFIG, tasks=[])
+    status = _problem(
+        [
+            ("2020-06-02", "accept", "accepted", {}),
+            ("2020-06-03", "assign", "assigned", {"unit": "caizheng"}),
+        ]
+    )
+    # answer due 2 WD after 6/3: 6/5; on 6/10 it is 3 WD late: yellow → 催办单, rung 2
+    today = D("2020-06-10")
+    subjects = problem_subjects([status], today, CAL, plan)
+    drafts = ladder.problem_due_notices(subjects, {status.number: status}, {}, CONFIG, today, CAL)
+    assert [(d.task, d.kind, d.rung, d.unit, d.subject_kind) for d in drafts] == [
+        ("问题〔2020〕1号", "urge", 2, "caizheng", "problem")
+    ]
+    d = drafts[0]
+    assert [r.role for r in d.recipients] == ["contact", "head"]
+    assert d.body["late_wd"] == 3 and d.body["stage"] == "assigned"
+    assert d.body["due"] == "2020-06-05" and d.body["card"] == Level.YELLOW
+    # filed already: nothing more the same day, nor on a later yellow day
+    filed = {status.number: [Filed("urge", today, D("2020-06-15"))]}
+    assert not ladder.problem_due_notices(
+        subjects, {status.number: status}, filed, CONFIG, today, CAL
+    )
+    later = D("2020-06-12")
+    assert not ladder.problem_due_notices(
+        problem_subjects([status], later, CAL, plan),
+        {status.number: status},
+        filed,
+        CONFIG,
+        later,
+        CAL,
+    )
+    # red later: a 督办单
+    red_day = D("2020-06-16")
+    red = ladder.problem_due_notices(
+        problem_subjects([status], red_day, CAL, plan),
+        {status.number: status},
+        filed,
+        CONFIG,
+        red_day,
+        CAL,
+    )
+    assert [x.kind for x in red] == ["supervise"]
+    # the digest words it in zh and en, reasons included (nested stage message)
+    stored = StoredNotice(
+        1,
+        "催办〔2020〕1号",
+        "urge",
+        2020,
+        1,
+        d.task,
+        d.rung,
+        d.issued_on,
+        d.response_due,
+        d.unit,
+        "[]",
+        json.dumps(d.body, ensure_ascii=False),
+        subject_kind="problem",
+    )
+    entry = Entry(d.task, (Item(stored),), Level.YELLOW)
+    zh = entry_text(CONFIG, entry, today, "zh").text
+    assert "问题〔2020〕1号 征地款未到位" in zh and "财政局" in zh and "答复时限：2020-06-05" in zh
+    assert "逾期 3 个工作日" in zh
+    en = entry_text(CONFIG, entry, today, "en").text
+    assert "Problem 问题〔2020〕1号" in en and "answer due 2020-06-05" in en and "3 WD late" in en
+    # closed: no card, nothing drafted
+    closed = _problem(
+        [
+            ("2020-06-02", "accept", "accepted", {}),
+            ("2020-06-03", "assign", "assigned", {"unit": "caizheng"}),
+            ("2020-06-04", "answer", "answered", {}),
+            ("2020-06-05", "verify", "closed", {"satisfied": True}),
+        ]
+    )
+    assert closed.state == "closed"
+    assert not problem_subjects([closed], red_day, CAL, plan)

@@ -1,9 +1,6 @@
-"""A late problem's notices arrive at a local SMTP server, like a task's (gaoxin notify).
-
-Skipped until notify takes problems: the ladder and notify/runner get the late problems
-from ``rules.problems.problem_subjects`` (wired by the lead). The skip condition looks
-for that call, so the test turns itself on once the wiring lands.
-"""
+"""A late problem's notices arrive at a local SMTP server, like a task's (gaoxin notify):
+``notify.runner.prepare`` puts the problems of ``rules.problems.problem_subjects`` on the
+ladder (``rules.ladder.problem_due_notices``)."""
 
 from __future__ import annotations
 
@@ -18,26 +15,9 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
-import gaoxin_cli
 from gaoxin_cli.cli import app
 
 MINI = Path(__file__).parent / "data" / "mini"
-SRC = Path(gaoxin_cli.__file__).parent
-
-
-def _notify_takes_problems() -> bool:
-    for rel in ("notify/runner.py", "cli/escalation.py", "rules/ladder.py", "notify/digest.py"):
-        path = SRC / rel
-        if path.exists() and "problem_subjects" in path.read_text(encoding="utf-8"):
-            return True
-    return False
-
-
-pytestmark = pytest.mark.skipif(
-    not _notify_takes_problems(),
-    reason="notify does not take problems yet: wire rules.problems.problem_subjects into "
-    "the ladder / notify.runner.prepare (see docs/lifecycle.md); this test then runs by itself",
-)
 
 
 class Inbox:

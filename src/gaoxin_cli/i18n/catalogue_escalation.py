@@ -219,6 +219,14 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "notify.due_extended": ("{due}（延期，原定 {planned}）", "{due} (extended from {planned})"),
     "notify.why": ("现状：{why}", "Situation: {why}"),
     "notify.measures": ("措施：{measures}", "Measures: {measures}"),
+    "notify.problem_head": ("{what}", "Problem {what}"),
+    "notify.problem_due": (
+        "责任单位：{unit}；{stage}时限：{due}",
+        "Whose move: {unit}; {stage} due {due}",
+    ),
+    "notify.problem_late": ("（已逾期 {wd} 个工作日）", " ({wd} WD late)"),
+    "notify.problem_text": ("问题：{text}", "Problem: {text}"),
+    "notify.problem_task": ("涉及事项：{task}", "Task: {task}"),
     "notify.answer": ("请于 {date} 前反馈办理情况。", "Please report by {date}."),
     "notify.answer_assign": (
         "请于 {date} 前签收并反馈工作安排。",

@@ -205,29 +205,75 @@ def entry_text(
     return made
 
 
+def _is_problem(n: StoredNotice) -> bool:
+    return n.subject_kind == "problem" or n.body.get("subject_kind") == "problem"
+
+
+def _problem_lines(config: Config, top: StoredNotice, lang: Lang) -> tuple[str, list[str]]:
+    """A late problem's heading and lines: number and text, whose move and the stage
+    deadline missed, the card reasons."""
+    body = top.body
+    sep = "；" if lang == "zh" else "; "
+    head = clean(f"{body.get('problem') or top.subject} {body.get('title') or ''}")
+    stage_key = f"pstage.{body.get('stage')}"
+    stage = t(stage_key, lang) if has(stage_key) else ""
+    due = clean(body.get("due") or "")
+    try:
+        late = int(body.get("late_wd") or 0)
+    except (TypeError, ValueError):
+        late = 0
+    unit = unit_name(config, body.get("unit") or top.unit)
+    lines = [
+        t("notify.problem_due", lang, unit=unit, stage=stage, due=due)
+        + (t("notify.problem_late", lang, wd=late) if late > 0 else "")
+    ]
+    text = clean(body.get("text") or "")
+    if text and text != clean(body.get("title") or ""):
+        lines.append(t("notify.problem_text", lang, text=text))
+    if body.get("task"):
+        lines.append(t("notify.problem_task", lang, task=clean(body["task"])))
+    why = reasons(body, lang)
+    if why:
+        lines.append(t("notify.why", lang, why=sep.join(why)))
+    return head, lines
+
+
 def _entry_text(config: Config, entry: Entry, today: date, lang: Lang) -> EntryText:
     top = entry.top
     body = top.body
     sep = "；" if lang == "zh" else "; "
-    task = clean(f"{body.get('task') or top.subject} {body.get('title') or ''}")
+    lines: list[str]
+    if _is_problem(top):
+        task, lines = _problem_lines(config, top, lang)
+        task = t("notify.problem_head", lang, what=task)
+    else:
+        task = clean(f"{body.get('task') or top.subject} {body.get('title') or ''}")
     if entry.card:
         task += f" · {t(f'level.{min(entry.card, 4)}', lang)}"
     notices = ("、" if lang == "zh" else ", ").join(
         _notice_label(i, today, lang) for i in entry.items
     )
-    due = str(body.get("due") or "")
-    planned = str(body.get("planned_due") or due)
-    due_text = due if due == planned else t("notify.due_extended", lang, due=due, planned=planned)
-    lines = [
-        t("notify.lead_due", lang, lead=unit_name(config, body.get("lead")), due=clean(due_text))
-    ]
-    why = reasons(body, lang)
-    if top.kind != "assign" and why:
-        lines.append(t("notify.why", lang, why=sep.join(why)))
-    if any(i.notice.kind == "assign" for i in entry.items):
-        measures = [clean(m) for m in body.get("measures") or []]
-        if measures:
-            lines.append(t("notify.measures", lang, measures=sep.join(measures)))
+    if not _is_problem(top):
+        due = str(body.get("due") or "")
+        planned = str(body.get("planned_due") or due)
+        due_text = (
+            due if due == planned else t("notify.due_extended", lang, due=due, planned=planned)
+        )
+        lines = [
+            t(
+                "notify.lead_due",
+                lang,
+                lead=unit_name(config, body.get("lead")),
+                due=clean(due_text),
+            )
+        ]
+        why = reasons(body, lang)
+        if top.kind != "assign" and why:
+            lines.append(t("notify.why", lang, why=sep.join(why)))
+        if any(i.notice.kind == "assign" for i in entry.items):
+            measures = [clean(m) for m in body.get("measures") or []]
+            if measures:
+                lines.append(t("notify.measures", lang, measures=sep.join(measures)))
     if top.response_due is not None:
         key = "notify.answer_assign" if top.kind == "assign" else "notify.answer"
         lines.append(t(key, lang, date=top.response_due.isoformat()))

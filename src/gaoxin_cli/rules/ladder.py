@@ -35,6 +35,7 @@ from gaoxin_cli.models.state import Card, Level, TaskState
 from gaoxin_cli.rules.cards import Assessment, assess, severity_key
 from gaoxin_cli.rules.feedback import opened
 from gaoxin_cli.rules.lifecycle import stopped
+from gaoxin_cli.rules.problems import ProblemStatus, ProblemSubject
 from gaoxin_cli.rules.progress import planned_progress
 
 KINDS: tuple[str, ...] = ("assign", "remind", "urge", "supervise", "report")
@@ -116,6 +117,7 @@ class Draft:
     response_due: date
     recipients: tuple[Recipient, ...]
     body: dict[str, Any]
+    subject_kind: str = "task"  # 'task' (``task`` is its id) or 'problem' (its number)
 
 
 @dataclass(frozen=True, slots=True)
@@ -290,7 +292,7 @@ def snapshot(s: Standing) -> dict[str, Any]:
         "due": s.due.isoformat(),
         "planned_due": t.due.isoformat(),
         "card": a.card.level,
-        "reasons": [{"key": m.key, "params": dict(m.params)} for m in a.card.reasons],
+        "reasons": [_msg_json(m) for m in a.card.reasons],
         "overdue_wd": a.overdue_wd,
         "left_wd": a.left_wd,
         "progress": s.state.progress,
@@ -331,6 +333,125 @@ def due_notices(
                 )
             )
     return out
+
+
+# --- problems (问题提报) on the ladder -------------------------------------------------
+
+
+def problem_recipients(unit: str, rung: int, config: Config) -> tuple[Recipient, ...]:
+    """A late problem's addressees: the responsible unit's contact (rung 1) → + its head
+    (rung 2) → + the office's contact and head (rungs 3–4). One entry per person."""
+    units = config.units
+    out: list[Recipient] = []
+    u = units.get(unit)
+    if u is not None:
+        out.append(Recipient("contact", u.contact.name, u.contact.email, unit))
+        if rung >= URGE:
+            out.append(Recipient("head", u.head.name, u.head.email, unit))
+    office_id = config.org.office
+    office = units.get(office_id)
+    if rung >= SUPERVISE and office is not None:
+        out.append(
+            Recipient("office_contact", office.contact.name, office.contact.email, office_id)
+        )
+        out.append(Recipient("office_head", office.head.name, office.head.email, office_id))
+    return _unique(out)
+
+
+def _unique(out: Iterable[Recipient]) -> tuple[Recipient, ...]:
+    seen: set[tuple[str, ...]] = set()
+    unique = []
+    for r in out:
+        key = ("@", r.email.lower()) if r.email else (r.name, r.unit or "", r.role)
+        if key not in seen:
+            seen.add(key)
+            unique.append(r)
+    return tuple(unique)
+
+
+def problem_snapshot(
+    p: ProblemSubject, status: ProblemStatus | None, today: date, calendar: WorkCalendar
+) -> dict[str, Any]:
+    """What a problem's notice says about it on the day it is issued (kept as filed)."""
+    late = calendar.workdays_between(p.due, today) if today > p.due else 0
+    return {
+        "subject_kind": "problem",
+        "problem": p.number,
+        "title": p.title,
+        "text": status.text if status is not None else p.title,
+        "unit": p.unit,
+        "assigned_to": status.unit if status is not None else None,
+        "task": status.task if status is not None else None,
+        "stage": status.state if status is not None else None,
+        "reported_on": status.reported_on.isoformat() if status is not None else None,
+        "due": p.due.isoformat(),
+        "card": p.card.level,
+        "reasons": [_msg_json(m) for m in p.card.reasons],
+        "late_wd": late,
+    }
+
+
+def problem_due_notices(
+    subjects: Iterable[ProblemSubject],
+    statuses: Mapping[str, ProblemStatus],
+    issued: Mapping[str, Sequence[IssuedNotice]],
+    config: Config,
+    today: date,
+    calendar: WorkCalendar,
+) -> list[Draft]:
+    """The notices to file today for late problems (``rules.problems.problem_subjects``):
+    a card of level L calls for rung L, filed when above the highest rung filed for the
+    problem and of a kind not filed yet. No 交办单: the problem's assignment is its
+    dispatch. Subjects are the problems carrying a card; closed or rejected ones never
+    are."""
+    response = calendar.add_workdays(today, config.rules.ladder.response_wd)
+    out: list[Draft] = []
+    for p in subjects:
+        st = statuses.get(p.number)
+        if st is not None and not st.open:
+            continue
+        target = min(REPORT, int(p.card.level))
+        filed = issued.get(p.number, ())
+        rung = max((n.rung for n in filed if n.rung >= REMIND), default=0)
+        if target < REMIND or target <= rung or KINDS[target] in {n.kind for n in filed}:
+            continue
+        out.append(
+            Draft(
+                task=p.number,
+                kind=KINDS[target],
+                rung=target,
+                unit=p.unit,
+                issued_on=today,
+                response_due=response,
+                recipients=problem_recipients(p.unit, target, config),
+                body=problem_snapshot(p, st, today, calendar),
+                subject_kind="problem",
+            )
+        )
+    return out
+
+
+def problem_repeat_due(
+    notice: IssuedNotice,
+    latest: IssuedNotice | None,
+    last_step: date | None,
+    last_sent: date,
+    today: date,
+    calendar: WorkCalendar,
+    rules: LadderRules,
+) -> bool:
+    """Mail a late problem's unanswered notice again? As :func:`repeat_due`: *notice* is
+    the problem's highest warning, no step was taken on the problem since it was issued
+    (*last_step*), and ``repeat_reminder_wd`` working days have passed since it was last
+    mailed. The caller checks the problem still carries a card."""
+    n = rules.repeat_reminder_wd
+    if n <= 0 or notice.rung < REMIND:
+        return False
+    if latest is None or latest.number != notice.number:
+        return False
+    if last_step is not None and last_step >= notice.issued_on:
+        return False
+    return calendar.workdays_between(last_sent, today) >= n
 
 
 def repeat_due(
@@ -480,6 +601,20 @@ def stored_reasons(body: Mapping[str, Any]) -> list[Msg]:
     for r in body.get("reasons") or []:
         if not isinstance(r, Mapping) or not isinstance(r.get("key"), str):
             continue
-        params = r.get("params")
-        out.append(Msg(r["key"], **(dict(params) if isinstance(params, Mapping) else {})))
+        out.append(_msg_from(r))
     return out
+
+
+def _msg_json(m: Msg) -> dict[str, Any]:
+    """A message as JSON, nested messages (a problem's stage) included."""
+    params = {k: _msg_json(v) if isinstance(v, Msg) else v for k, v in m.params.items()}
+    return {"key": m.key, "params": params}
+
+
+def _msg_from(r: Mapping[str, Any]) -> Msg:
+    params = r.get("params")
+    found = dict(params) if isinstance(params, Mapping) else {}
+    for k, v in found.items():
+        if isinstance(v, Mapping) and isinstance(v.get("key"), str):
+            found[k] = _msg_from(v)
+    return Msg(r["key"], **found)

@@ -24,19 +24,19 @@ from gaoxin_cli.store.core import Store
 
 _COLUMNS = (
     "id, number, kind, year, seq, subject, rung, issued_on, response_due, unit,"
-    " recipients, body, recorded_at"
+    " recipients, body, recorded_at, subject_kind"
 )
 _LIGHT = (
     "id, number, kind, year, seq, subject, rung, issued_on, response_due, unit,"
-    " '[]', '{}', recorded_at"
+    " '[]', '{}', recorded_at, subject_kind"
 )
 _ROWS = 60  # rows per multi-row INSERT (≤ 999 variables, the oldest SQLite limit)
-_NOTICE_ROWS = 80  # 12 variables a row
-# subject_kind keeps its default, 'task'
+_NOTICE_ROWS = 76  # 13 variables a row
 _INSERT_HEAD = (
     "INSERT INTO notices (number, kind, year, seq, subject, rung, issued_on,"
-    " response_due, unit, recipients, body, recorded_at)"
+    " response_due, unit, recipients, body, recorded_at, subject_kind)"
 )
+SUBJECT_KINDS = ("task", "problem")
 
 
 @dataclass(frozen=True)
@@ -48,7 +48,7 @@ class StoredNotice:
     kind: str
     year: int
     seq: int
-    subject: str  # the task id
+    subject: str  # the task id, or the problem number (subject_kind 'problem')
     rung: int
     issued_on: date
     response_due: date | None
@@ -56,6 +56,7 @@ class StoredNotice:
     recipients_json: str
     body_json: str
     recorded_at: str | None = None
+    subject_kind: str = "task"  # 'task' or 'problem' (问题提报)
 
     @cached_property
     def recipients(self) -> tuple[Mapping[str, Any], ...]:
@@ -90,6 +91,7 @@ class NewNotice:
     unit: str | None
     recipients: Sequence[Mapping[str, Any]]
     body: Mapping[str, Any]
+    subject_kind: str = "task"  # 'task' or 'problem'
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,7 +104,7 @@ class Delivery:
 
 
 def _notice(row: Sequence[Any]) -> StoredNotice:
-    (id_, number, kind, year, seq, subject, rung, issued, due, unit, rcpts, body, rec) = row
+    (id_, number, kind, year, seq, subject, rung, issued, due, unit, rcpts, body, rec, sk) = row
     return StoredNotice(
         id=int(id_),
         number=str(number),
@@ -117,6 +119,7 @@ def _notice(row: Sequence[Any]) -> StoredNotice:
         recipients_json=str(rcpts),
         body_json=str(body),
         recorded_at=rec,
+        subject_kind=str(sk or "task"),
     )
 
 
@@ -129,12 +132,18 @@ def notices(
     subjects: Collection[str] = (),
     since: date | None = None,
     full: bool = True,
+    subject_kind: str | None = None,
 ) -> list[StoredNotice]:
     """Filed notices, oldest first (issue day, then id), filtered as asked. With
     ``full=False`` recipients and body are left out (read as empty): enough to place a
-    task on the ladder, and much less to read for thousands of notices."""
-    where = ["subject_kind = 'task'"]
+    task on the ladder, and much less to read for thousands of notices. *subject_kind*:
+    only the tasks' (``"task"``) or the problems' (``"problem"``) notices; None: all
+    (the register: problems' notices share its numbers)."""
+    where: list[str] = []
     params: list[object] = []
+    if subject_kind is not None:
+        where.append("subject_kind = ?")
+        params.append(subject_kind)
     if as_of is not None:
         where.append("issued_on <= ?")
         params.append(as_of.isoformat())
@@ -146,15 +155,18 @@ def notices(
             where.append(f"{column} IN ({', '.join('?' for _ in values)})")
             params.extend(values)
     columns = _COLUMNS if full else _LIGHT
-    sql = f"SELECT {columns} FROM notices WHERE {' AND '.join(where)} ORDER BY issued_on, id"
+    cond = f" WHERE {' AND '.join(where)}" if where else ""
+    sql = f"SELECT {columns} FROM notices{cond} ORDER BY issued_on, id"
     return [_notice(r) for r in store.query(sql, params)]
 
 
-def by_subject(store: Store, as_of: date, *, full: bool = True) -> dict[str, list[StoredNotice]]:
-    """Every task's notices filed on or before *as_of*, oldest first (``full``: as in
-    :func:`notices`)."""
+def by_subject(
+    store: Store, as_of: date, *, full: bool = True, subject_kind: str = "task"
+) -> dict[str, list[StoredNotice]]:
+    """Every task's (or, ``subject_kind="problem"``, every problem's) notices filed on or
+    before *as_of*, oldest first (``full``: as in :func:`notices`)."""
     out: dict[str, list[StoredNotice]] = {}
-    for n in notices(store, as_of=as_of, full=full):
+    for n in notices(store, as_of=as_of, full=full, subject_kind=subject_kind):
         out.setdefault(n.subject, []).append(n)
     return out
 
@@ -172,7 +184,8 @@ def red_notice_dues(store: Store, as_of: date) -> dict[str, date]:
     ``rules.cards.assess(..., red_notice_due=…)`` so L4 follows the real notice."""
     rows = store.query(
         "SELECT subject, min(response_due) FROM notices WHERE kind = 'supervise'"
-        " AND issued_on <= ? AND response_due IS NOT NULL GROUP BY subject",
+        " AND subject_kind = 'task' AND issued_on <= ? AND response_due IS NOT NULL"
+        " GROUP BY subject",
         (as_of.isoformat(),),
     )
     return {task: date.fromisoformat(due) for task, due in rows}
@@ -186,13 +199,14 @@ def file_notices(
 ) -> list[StoredNotice]:
     """File *new* in one transaction: each gets the next number of its kind and year.
 
-    A notice whose task already has one of the same kind is skipped (checked under the
-    write lock, so two runs at once cannot both file it). *number* formats
+    A notice whose task (or problem) already has one of the same kind is skipped
+    (checked under the write lock, so two runs at once cannot both file it). *number* formats
     ``(kind, year, seq)`` — ``rules.ladder.number``.
     """
     pending: list[tuple[str, tuple[object, ...], NewNotice, int, int, str, str]] = []
     with store.transaction():
-        have = {(s, k) for s, k in store.query("SELECT subject, kind FROM notices")}
+        rows = store.query("SELECT subject_kind, subject, kind FROM notices")
+        have = {(sk, s, k) for sk, s, k in rows}
         seqs: dict[tuple[str, int], int] = {
             (k, y): int(m)
             for k, y, m in store.query(
@@ -200,9 +214,9 @@ def file_notices(
             )
         }
         for n in new:
-            if (n.subject, n.kind) in have:
+            if (n.subject_kind, n.subject, n.kind) in have:
                 continue
-            have.add((n.subject, n.kind))
+            have.add((n.subject_kind, n.subject, n.kind))
             year = n.issued_on.year
             seq = seqs.get((n.kind, year), 0) + 1
             seqs[(n.kind, year)] = seq
@@ -212,14 +226,22 @@ def file_notices(
             due = n.response_due.isoformat() if n.response_due else None
             row = (num, n.kind, year, seq, n.subject, n.rung, n.issued_on.isoformat(), due)
             pending.append(
-                (num, (*row, n.unit, rcpts, body, recorded_at), n, year, seq, rcpts, body)
+                (
+                    num,
+                    (*row, n.unit, rcpts, body, recorded_at, n.subject_kind),
+                    n,
+                    year,
+                    seq,
+                    rcpts,
+                    body,
+                )
             )
         # Multi-row INSERTs (one statement per chunk), then the new ids in one query:
         # the write lock is held, so nobody else can add rows in between.
         for i in range(0, len(pending), _NOTICE_ROWS):
             chunk = pending[i : i + _NOTICE_ROWS]
             values = [v for p in chunk for v in p[1]]
-            marks = ", ".join(f"({', '.join('?' * 12)})" for _ in chunk)
+            marks = ", ".join(f"({', '.join('?' * 13)})" for _ in chunk)
             store.insert(f"{_INSERT_HEAD} VALUES {marks}", values)
         ids: dict[str, int] = {}
         if pending:
@@ -242,6 +264,7 @@ def file_notices(
                 rcpts,
                 body,
                 recorded_at,
+                n.subject_kind,
             ),
             n,
         )
@@ -285,6 +308,7 @@ def draft_notices(
                     n.unit,
                     json.dumps(list(map(dict, n.recipients)), ensure_ascii=False),
                     json.dumps(dict(n.body), ensure_ascii=False),
+                    subject_kind=n.subject_kind,
                 ),
                 n,
             )
