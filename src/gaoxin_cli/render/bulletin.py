@@ -173,6 +173,32 @@ def _task_status(task: BulletinTask, lang: Lang) -> str:
     return sep.join(out)
 
 
+def _task_table(b: Bulletin, lang: Lang) -> tuple[list[str], list[list[str]]]:
+    """The red and listed tasks as a header and rows (the same in Markdown and HTML)."""
+    header = [
+        t("rank.col.task", lang),
+        t("rank.col.title", lang),
+        t("rank.col.unit", lang),
+        t("bulletin.col.kind", lang),
+        t("bulletin.col.due", lang),
+        t("bulletin.col.progress", lang),
+        t("bulletin.col.reason", lang),
+    ]
+    rows = [
+        [
+            x.task,
+            x.title,
+            x.unit,
+            _task_kind(x, lang),
+            x.due.isoformat(),
+            f"{x.progress:.0f}%",
+            _task_status(x, lang),
+        ]
+        for x in b.tasks
+    ]
+    return header, rows
+
+
 def _task_kind(task: BulletinTask, lang: Lang) -> str:
     kinds = []
     if task.red_raised or task.card is not None:
@@ -276,27 +302,7 @@ def markdown(b: Bulletin, lang: Lang) -> str:
     lines += [f"- {md(x)}" for x in bottom_lines(r, lang) + tie_lines(r, lang)] + [""]
     lines += [f"## {md(t('bulletin.sec.red', lang))}", ""]
     if b.tasks:
-        header = [
-            t("rank.col.task", lang),
-            t("rank.col.title", lang),
-            t("rank.col.unit", lang),
-            t("bulletin.col.kind", lang),
-            t("bulletin.col.due", lang),
-            t("bulletin.col.progress", lang),
-            t("bulletin.col.reason", lang),
-        ]
-        rows = [
-            [
-                x.task,
-                x.title,
-                x.unit,
-                _task_kind(x, lang),
-                x.due.isoformat(),
-                f"{x.progress:.0f}%",
-                _task_status(x, lang),
-            ]
-            for x in b.tasks
-        ]
+        header, rows = _task_table(b, lang)
         lines += _md_table(header, rows, {5})
     else:
         lines.append(md(t("bulletin.red_none", lang)))
@@ -482,27 +488,7 @@ def html(b: Bulletin, lang: Lang) -> str:
     out.append("</ul></section>")
     out.append(f'<section id="red"><h2>{esc(t("bulletin.sec.red", lang))}</h2>')
     if b.tasks:
-        header = [
-            t("rank.col.task", lang),
-            t("rank.col.title", lang),
-            t("rank.col.unit", lang),
-            t("bulletin.col.kind", lang),
-            t("bulletin.col.due", lang),
-            t("bulletin.col.progress", lang),
-            t("bulletin.col.reason", lang),
-        ]
-        rows = [
-            [
-                x.task,
-                x.title,
-                x.unit,
-                _task_kind(x, lang),
-                x.due.isoformat(),
-                f"{x.progress:.0f}%",
-                _task_status(x, lang),
-            ]
-            for x in b.tasks
-        ]
+        header, rows = _task_table(b, lang)
         out.append(_html_table(header, rows, {5}, nowrap=frozenset({0, 2, 3, 4})))
     else:
         out.append(f"<p>{esc(t('bulletin.red_none', lang))}</p>")

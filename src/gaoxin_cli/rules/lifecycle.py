@@ -31,16 +31,17 @@ support units report progress but do not submit (rule 7).
 from __future__ import annotations
 
 import difflib
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from datetime import date
 from types import MappingProxyType
 from typing import Final
 
 from gaoxin_cli.errors import GaoxinError, UsageError
-from gaoxin_cli.i18n import Lang, Msg
+from gaoxin_cli.i18n import Msg
 from gaoxin_cli.models import Plan, Task
 from gaoxin_cli.models.state import Event, TaskState
 from gaoxin_cli.rules.feedback import check_text, find_task
+from gaoxin_cli.rules.machine import Machine
 
 REGISTERED: Final = "registered"
 ASSIGNED: Final = "assigned"
@@ -101,9 +102,20 @@ TRANSITIONS: MappingProxyType[tuple[str, str], str] = MappingProxyType(_TABLE)
 del _state, _TABLE
 
 
+MACHINE = Machine(
+    STATES,
+    ACTIONS,
+    TRANSITIONS,
+    "lstate",
+    "laction",
+    "error.lifecycle_illegal",
+    "hint.lifecycle_final",
+)
+
+
 def allowed(current: str) -> tuple[str, ...]:
     """The actions that may follow *current*, in :data:`ACTIONS` order."""
-    return tuple(a for a in ACTIONS if (current, a) in TRANSITIONS)
+    return MACHINE.allowed(current)
 
 
 def stopped(state: str) -> bool:
@@ -111,48 +123,10 @@ def stopped(state: str) -> bool:
     return state in STOPPED_STATES
 
 
-class MsgList(Msg):
-    """Several messages joined in the reader's language (、 or ", ")."""
-
-    __slots__ = ("items",)
-
-    def __init__(self, items: Iterable[Msg]) -> None:
-        super().__init__("lifecycle.list")
-        self.items = tuple(items)
-
-    def render(self, lang: Lang) -> str:
-        return ("、" if lang == "zh" else ", ").join(m.render(lang) for m in self.items)
-
-    def __eq__(self, other: object) -> bool:
-        return isinstance(other, MsgList) and self.items == other.items
-
-    def __hash__(self) -> int:
-        return hash(self.items)
-
-
 def transition(current: str, action: str, *, subject: str = "") -> str:
     """The state *action* leads to from *current*; a :class:`GaoxinError` naming the
     current state and the allowed next steps when the step is not allowed."""
-    if current not in STATES:
-        raise ValueError(f"unknown lifecycle state {current!r}")
-    if action not in ACTIONS:
-        raise ValueError(f"unknown lifecycle action {action!r}")
-    nxt = TRANSITIONS.get((current, action))
-    if nxt is not None:
-        return nxt
-    steps = allowed(current)
-    hint = (
-        Msg("hint.lifecycle_allowed", steps=MsgList(Msg(f"laction.{a}") for a in steps))
-        if steps
-        else Msg("hint.lifecycle_final", state=Msg(f"lstate.{current}"))
-    )
-    raise GaoxinError(
-        "error.lifecycle_illegal",
-        task=subject,
-        state=Msg(f"lstate.{current}"),
-        action=Msg(f"laction.{action}"),
-        hint=hint,
-    )
+    return MACHINE.step(current, action, task=subject)
 
 
 def active(state: TaskState) -> bool:

@@ -44,7 +44,7 @@ from gaoxin_cli.i18n import Msg
 from gaoxin_cli.models import CardRules, Plan, ProblemRules
 from gaoxin_cli.models.state import Card, Event, Level
 from gaoxin_cli.rules.feedback import check_text, find_task
-from gaoxin_cli.rules.lifecycle import MsgList
+from gaoxin_cli.rules.machine import Machine
 
 REPORTED: Final = "reported"
 ACCEPTED: Final = "accepted"
@@ -91,32 +91,24 @@ class ProblemLike(Protocol):
     def text(self) -> str: ...
 
 
+MACHINE = Machine(
+    STATES,
+    ACTIONS,
+    TRANSITIONS,
+    "pstate",
+    "paction",
+    "error.problem_illegal",
+    "hint.problem_final",
+)
+
+
 def allowed(current: str) -> tuple[str, ...]:
-    return tuple(a for a in ACTIONS if (current, a) in TRANSITIONS)
+    return MACHINE.allowed(current)
 
 
 def transition(current: str, action: str, *, number: str = "") -> str:
     """The state *action* leads to; a GaoxinError naming the state and the allowed steps."""
-    if current not in STATES:
-        raise ValueError(f"unknown problem state {current!r}")
-    if action not in ACTIONS:
-        raise ValueError(f"unknown problem action {action!r}")
-    nxt = TRANSITIONS.get((current, action))
-    if nxt is not None:
-        return nxt
-    steps = allowed(current)
-    hint = (
-        Msg("hint.lifecycle_allowed", steps=MsgList(Msg(f"paction.{a}") for a in steps))
-        if steps
-        else Msg("hint.problem_final", state=Msg(f"pstate.{current}"))
-    )
-    raise GaoxinError(
-        "error.problem_illegal",
-        number=number,
-        state=Msg(f"pstate.{current}"),
-        action=Msg(f"paction.{action}"),
-        hint=hint,
-    )
+    return MACHINE.step(current, action, number=number)
 
 
 def parse_number(text: str, year: int) -> tuple[int, int] | None:
