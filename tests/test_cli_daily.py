@@ -363,3 +363,10 @@ def test_an_approved_extension_drives_status_and_shows_in_history(ws: Path) -> N
     assert {i["id"]: i["date"] for i in json.loads(out)["items"]}["JC-02"] == "2020-12-31"
     _, out, _ = run(ws, "--as-of", "2020-11-24", "history", "JC-02", columns=120)
     assert "申请延期至 2020-12-31：设计变更" in out
+
+
+def test_feedback_is_refused_once_a_task_is_cancelled(ws: Path, history: Path) -> None:
+    day = ("--as-of", "2020-06-30")
+    assert run(ws, *day, "cancel", "JC-02", "--reason", "并入其他项目", "--by", "L-wang")[0] == 0
+    code, _, err = run(ws, *day, "feedback", "JC-02", "--progress", "10")
+    assert (code, err) == (1, "Error: 任务 JC-02 已撤销，不再接受反馈\n")

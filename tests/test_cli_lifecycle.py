@@ -172,7 +172,10 @@ def test_cancel_from_every_open_state_and_never_after(ws: Path) -> None:
     code, _, _ = run(ws, "--as-of", "2020-04-01", "cancel", "JC-02", "--by", "L-li")
     assert code == 2  # a reason is required
     code, _, err = run(ws, "--as-of", "2020-04-02", "feedback", "JC-02", "--note", "x")
-    assert code == 0  # reports are feedback's business; the state stays cancelled
+    assert (code, err) == (
+        1,
+        "Error: 任务 JC-02 已撤销，不再接受反馈\n",
+    )  # a cancelled task is over
     code, _, err = run(ws, "--as-of", "2020-04-02", "submit", "JC-02", "-m", "x")
     assert (code, err) == (
         1,

@@ -519,3 +519,15 @@ def test_month_catalogue_has_both_languages_and_matching_fields() -> None:
         fields_zh = {f for _, f, _, _ in string.Formatter().parse(zh) if f}
         fields_en = {f for _, f, _, _ in string.Formatter().parse(en) if f}
         assert fields_zh == fields_en, key
+
+
+def test_csv_cells_never_start_a_formula() -> None:
+    from gaoxin_cli.render.ranking import spreadsheet_text
+
+    assert spreadsheet_text('=HYPERLINK("http://x")') == '\'=HYPERLINK("http://x")'
+    assert [spreadsheet_text(v) for v in ("+1", "-1", "@a", "建设局")] == [
+        "'+1",
+        "'-1",
+        "'@a",
+        "建设局",
+    ]

@@ -15,7 +15,7 @@ from gaoxin_cli.cli.app import app, parse_date_option, settings
 from gaoxin_cli.cli.choices import known, task_filters
 from gaoxin_cli.cli.help import H
 from gaoxin_cli.errors import GaoxinError
-from gaoxin_cli.i18n import t
+from gaoxin_cli.i18n import Msg, t
 
 if TYPE_CHECKING:
     from gaoxin_cli.models import Plan
@@ -168,6 +168,7 @@ def feedback(
 ) -> None:
     from gaoxin_cli.models.state import Report
     from gaoxin_cli.rules.feedback import feedback_events, find_task
+    from gaoxin_cli.store.lifecycle import task_lifecycle
 
     s = settings(ctx)
     root, plan = context.plan(s)
@@ -186,6 +187,9 @@ def feedback(
         reason=reason,
     )
     with context.store(s, root, write=True) as st, st.transaction():
+        life = task_lifecycle(st, task, day).state
+        if life in ("closed", "cancelled"):
+            raise GaoxinError("error.feedback_task_over", task=task, state=Msg(f"lstate.{life}"))
         state = st.state(task, day)
         events = feedback_events(
             plan, report, state, today, source="cli", recorded_at=context.now_stamp()

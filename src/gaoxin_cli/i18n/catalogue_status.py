@@ -128,6 +128,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "progress would go back from {old}% ({old_at}) to {new}%: to correct it, add "
         "--correct --reason",
     ),
+    "error.feedback_task_over": (
+        "任务 {task} {state}，不再接受反馈",
+        "task {task} is {state}; it takes no more reports",
+    ),
     "error.correct_needs_reason": ("--correct 需要同时给出 --reason", "--correct needs --reason"),
     "error.milestone_done": (
         "节点“{name}”已于 {date} 标记完成",

@@ -509,6 +509,12 @@ CSV_FIELDS = (
 )
 
 
+def spreadsheet_text(value: str) -> str:
+    """Text a spreadsheet will show, not run: a leading = + - @ starts a formula in
+    Excel and WPS, so such a cell gets a leading apostrophe (OWASP's CSV-injection rule)."""
+    return "'" + value if value[:1] in ("=", "+", "-", "@") else value
+
+
 def as_csv(result: RankingResult) -> str:
     """One row per unit; English column names, plain numbers (for spreadsheets)."""
     import csv
@@ -523,7 +529,7 @@ def as_csv(result: RankingResult) -> str:
             [
                 r.rank,
                 r.unit,
-                r.name,
+                spreadsheet_text(r.name),
                 f"{r.score.points / 100:.2f}",
                 "" if r.previous_rank is None else r.previous_rank,
                 "" if r.change is None else r.change,
