@@ -173,6 +173,28 @@ def _task_status(task: BulletinTask, lang: Lang) -> str:
     return sep.join(out)
 
 
+def _notice_table(b: Bulletin, lang: Lang) -> tuple[list[str], list[list[str]]]:
+    """The month's notices as a header and rows (the same in Markdown and HTML)."""
+    header = [
+        t("bulletin.col.number", lang),
+        t("bulletin.col.kind", lang),
+        t("bulletin.col.subject", lang),
+        t("rank.col.unit", lang),
+        t("bulletin.col.issued", lang),
+    ]
+    rows = [
+        [
+            n.number,
+            _notice_kind(n.kind, lang),
+            b.subject(n),
+            b.unit_names.get(n.unit or "", n.unit or ""),
+            n.issued_on.isoformat(),
+        ]
+        for n in b.notices
+    ]
+    return header, rows
+
+
 def _task_table(b: Bulletin, lang: Lang) -> tuple[list[str], list[list[str]]]:
     """The red and listed tasks as a header and rows (the same in Markdown and HTML)."""
     header = [
@@ -308,23 +330,7 @@ def markdown(b: Bulletin, lang: Lang) -> str:
         lines.append(md(t("bulletin.red_none", lang)))
     lines += ["", f"## {md(t('bulletin.sec.notices', lang))}", ""]
     if b.notices:
-        header = [
-            t("bulletin.col.number", lang),
-            t("bulletin.col.kind", lang),
-            t("bulletin.col.subject", lang),
-            t("rank.col.unit", lang),
-            t("bulletin.col.issued", lang),
-        ]
-        rows = [
-            [
-                n.number,
-                _notice_kind(n.kind, lang),
-                b.subject(n),
-                b.unit_names.get(n.unit or "", n.unit or ""),
-                n.issued_on.isoformat(),
-            ]
-            for n in b.notices
-        ]
+        header, rows = _notice_table(b, lang)
         lines += _md_table(header, rows, set())
     else:
         lines.append(md(t("bulletin.notices_none", lang)))
@@ -495,23 +501,7 @@ def html(b: Bulletin, lang: Lang) -> str:
     out.append("</section>")
     out.append(f'<section id="notices"><h2>{esc(t("bulletin.sec.notices", lang))}</h2>')
     if b.notices:
-        header = [
-            t("bulletin.col.number", lang),
-            t("bulletin.col.kind", lang),
-            t("bulletin.col.subject", lang),
-            t("rank.col.unit", lang),
-            t("bulletin.col.issued", lang),
-        ]
-        rows = [
-            [
-                n.number,
-                _notice_kind(n.kind, lang),
-                b.subject(n),
-                b.unit_names.get(n.unit or "", n.unit or ""),
-                n.issued_on.isoformat(),
-            ]
-            for n in b.notices
-        ]
+        header, rows = _notice_table(b, lang)
         out.append(_html_table(header, rows, {4}, nowrap=frozenset({0, 1, 3})))
     else:
         out.append(f"<p>{esc(t('bulletin.notices_none', lang))}</p>")
