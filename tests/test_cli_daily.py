@@ -258,8 +258,9 @@ def test_user_text_is_never_markup_or_control(ws: Path) -> None:
 
     from rich.console import Console
 
-    from gaoxin_cli.loading.workspace import calendar_for, load
-    from gaoxin_cli.models import Plan
+    from gaoxin_cli.loading.paths import calendar_for
+    from gaoxin_cli.loading.workspace import load
+    from gaoxin_cli.models.spec import to_plan
     from gaoxin_cli.models.state import Event
     from gaoxin_cli.render import daily, status
     from gaoxin_cli.rules.dashboard import build
@@ -271,7 +272,7 @@ def test_user_text_is_never_markup_or_control(ws: Path) -> None:
     plan_file.write_text(text, encoding="utf-8")
     loaded = load(ws)
     assert not loaded.errors
-    plan = Plan(loaded.config, tuple(loaded.tasks))  # type: ignore[arg-type]
+    plan = to_plan(loaded.config, loaded.tasks)  # type: ignore[arg-type]
     buf = io.StringIO()
     console = Console(
         file=buf,

@@ -528,8 +528,9 @@ def test_render_pieces_other_screens_borrow(ws: Path) -> None:
 
     from rich.console import Console
 
-    from gaoxin_cli.loading.workspace import calendar_for, load
-    from gaoxin_cli.models import Plan
+    from gaoxin_cli.loading.paths import calendar_for
+    from gaoxin_cli.loading.workspace import load
+    from gaoxin_cli.models.spec import to_plan
     from gaoxin_cli.models.state import Event
     from gaoxin_cli.render import lifecycle as view
     from gaoxin_cli.rules.problems import problem_lines, replay
@@ -537,7 +538,7 @@ def test_render_pieces_other_screens_borrow(ws: Path) -> None:
     from gaoxin_cli.store.problems import all_problems
 
     loaded = load(ws)
-    plan = Plan(loaded.config, tuple(loaded.tasks))  # type: ignore[arg-type]
+    plan = to_plan(loaded.config, loaded.tasks)  # type: ignore[arg-type]
     cfg = plan.config
     ret = Event(
         "JC-01",

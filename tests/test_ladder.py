@@ -18,7 +18,8 @@ from hypothesis import strategies as st
 
 from gaoxin_cli.calendar import WorkCalendar
 from gaoxin_cli.errors import GaoxinError, UsageError
-from gaoxin_cli.models import CardRules, Config, Plan, Task
+from gaoxin_cli.models import Plan, Task, spec
+from gaoxin_cli.models.spec import to_record
 from gaoxin_cli.models.state import Event, Level, TaskState
 from gaoxin_cli.notify.digest import Entry, Item, entry_text
 from gaoxin_cli.rules import extensions as ext
@@ -34,32 +35,34 @@ from gaoxin_cli.store.problems import ProblemRow
 D = date.fromisoformat
 CAL = WorkCalendar()
 
-CONFIG = Config.model_validate(
-    {
-        "org": {"name": "测试区", "office": "duchashi"},
-        "units": {
-            "duchashi": {
-                "name": "督查室",
-                "kind": "office",
-                "head": {"name": "张主任", "email": "head@duchashi.example.org"},
-                "contact": {"name": "李联络", "email": "contact@duchashi.example.org"},
+CONFIG = to_record(
+    spec.Config.model_validate(
+        {
+            "org": {"name": "测试区", "office": "duchashi"},
+            "units": {
+                "duchashi": {
+                    "name": "督查室",
+                    "kind": "office",
+                    "head": {"name": "张主任", "email": "head@duchashi.example.org"},
+                    "contact": {"name": "李联络", "email": "contact@duchashi.example.org"},
+                },
+                "jianshe": {
+                    "name": "建设局",
+                    "head": {"name": "王局长", "email": "head@jianshe.example.org"},
+                    "contact": {"name": "赵联络", "email": "contact@jianshe.example.org"},
+                },
+                "caizheng": {
+                    "name": "财政局",
+                    "head": {"name": "孙局长"},
+                    "contact": {"name": "周联络", "email": "contact@caizheng.example.org"},
+                },
             },
-            "jianshe": {
-                "name": "建设局",
-                "head": {"name": "王局长", "email": "head@jianshe.example.org"},
-                "contact": {"name": "赵联络", "email": "contact@jianshe.example.org"},
+            "leaders": {
+                "L-wang": {"name": "王主任", "email": "wang@example.org"},
+                "L-li": {"name": "李副主任"},
             },
-            "caizheng": {
-                "name": "财政局",
-                "head": {"name": "孙局长"},
-                "contact": {"name": "周联络", "email": "contact@caizheng.example.org"},
-            },
-        },
-        "leaders": {
-            "L-wang": {"name": "王主任", "email": "wang@example.org"},
-            "L-li": {"name": "李副主任"},
-        },
-    }
+        }
+    )
 )
 
 
@@ -74,7 +77,7 @@ def task(**kw: object) -> Task:
         "due": "2020-06-16",
     }
     base.update(kw)
-    return Task.model_validate(base)
+    return to_record(spec.Task.model_validate(base))
 
 
 ON_PLAN = TaskState(progress=95, progress_at=D("2020-06-10"), last_report=D("2020-06-10"))
@@ -110,22 +113,51 @@ def run_days(t: Task, days: list[str], state: TaskState = ON_PLAN) -> dict[str, 
 def test_red_notice_due_decides_l4() -> None:
     t = task()
     # 7/8 is 16 WD late: red; the real 督办单's reply was due 6/30
-    a = assess(t, ON_PLAN, D("2020-06-30"), CAL, CardRules(), red_notice_due=D("2020-06-30"))
+    a = assess(
+        t,
+        ON_PLAN,
+        D("2020-06-30"),
+        CAL,
+        to_record(spec.CardRules()),
+        red_notice_due=D("2020-06-30"),
+    )
     assert a.card.level == Level.RED
-    a = assess(t, ON_PLAN, D("2020-07-01"), CAL, CardRules(), red_notice_due=D("2020-06-30"))
+    a = assess(
+        t,
+        ON_PLAN,
+        D("2020-07-01"),
+        CAL,
+        to_record(spec.CardRules()),
+        red_notice_due=D("2020-06-30"),
+    )
     assert a.card.level == Level.ACCOUNTABILITY
     assert a.card.reasons[0].key == "card.accountability"
     assert a.card.reasons[0].params["deadline"] == "2020-06-30"
     # far in the future: no notice yet, never L4
-    far = assess(t, ON_PLAN, D("2020-09-01"), CAL, CardRules(), red_notice_due=date.max)
+    far = assess(
+        t, ON_PLAN, D("2020-09-01"), CAL, to_record(spec.CardRules()), red_notice_due=date.max
+    )
     assert far.card.level == Level.RED
     # without it, today's estimate: red since 6/24 + 3 WD = 6/30 → L4 on 7/1
-    assert assess(t, ON_PLAN, D("2020-07-01"), CAL, CardRules()).card.level == Level.ACCOUNTABILITY
-    assert assess(t, ON_PLAN, D("2020-06-30"), CAL, CardRules()).card.level == Level.RED
+    assert (
+        assess(t, ON_PLAN, D("2020-07-01"), CAL, to_record(spec.CardRules())).card.level
+        == Level.ACCOUNTABILITY
+    )
+    assert (
+        assess(t, ON_PLAN, D("2020-06-30"), CAL, to_record(spec.CardRules())).card.level
+        == Level.RED
+    )
 
 
 def test_red_notice_due_never_raises_a_card_that_is_not_red() -> None:
-    a = assess(task(), ON_PLAN, D("2020-06-17"), CAL, CardRules(), red_notice_due=D("2020-06-01"))
+    a = assess(
+        task(),
+        ON_PLAN,
+        D("2020-06-17"),
+        CAL,
+        to_record(spec.CardRules()),
+        red_notice_due=D("2020-06-01"),
+    )
     assert a.card.level == Level.YELLOW
 
 
@@ -173,7 +205,7 @@ def test_listed_and_urgent_tasks_start_higher() -> None:
 
 
 def test_start_rungs_come_from_config() -> None:
-    rules = CONFIG.rules.ladder.model_copy(update={"listed_start_rung": 3})
+    rules = CONFIG.rules.ladder._replace(listed_start_rung=3)
     t = task(listed={"since": "2020-03-02", "by": "L-li"})
     assert ladder.target_rung(Level.BLUE, t, rules, D("2020-06-11")) == ladder.SUPERVISE
     assert ladder.target_rung(Level.NONE, t, rules, D("2020-06-11")) == 0
@@ -252,14 +284,14 @@ def test_next_step_finds_the_day_the_lag_turns_red() -> None:
 
     # the first working day the lag exceeds 30 points, found exactly
     def lag(d: date) -> float:
-        return assess(far, state, d, CAL, CardRules()).lag
+        return assess(far, state, d, CAL, to_record(spec.CardRules())).lag
 
     assert lag(day) > 30 >= lag(CAL.add_workdays(day, -1))
     assert day < D("2020-12-31")
 
 
 def test_repeat_reminders() -> None:
-    rules = CONFIG.rules.ladder.model_copy(update={"repeat_reminder_wd": 2})
+    rules = CONFIG.rules.ladder._replace(repeat_reminder_wd=2)
     t = task()
     urge = Filed("urge", D("2020-06-17"), D("2020-06-22"))
     s = ladder.stand(t, ON_PLAN, t.due, [urge], CONFIG, D("2020-06-19"), CAL)

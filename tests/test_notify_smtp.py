@@ -31,7 +31,8 @@ from aiosmtpd.smtp import SMTP, AuthResult, Envelope, LoginPassword, Session
 from typer.testing import CliRunner
 
 from gaoxin_cli.cli import app
-from gaoxin_cli.models import Config, MailConfig
+from gaoxin_cli.models import spec
+from gaoxin_cli.models.spec import to_record
 from gaoxin_cli.notify import digest, message
 from gaoxin_cli.notify.smtp import send
 from gaoxin_cli.store import Store
@@ -494,21 +495,23 @@ def test_a_title_with_crlf_is_refused_by_the_plan(tmp_path: Path, server: Server
 def test_crlf_in_stored_text_never_reaches_a_header(tmp_path: Path, server: Server) -> None:
     """Even text that bypassed validation (a tampered database, an old version) stays in
     the body: the recipient list and headers come only from checked values."""
-    valid = Config.model_validate(
-        {
-            "org": {"name": "测试区", "office": "duchashi"},
-            "units": {
-                "duchashi": {
-                    "name": "督查室",
-                    "head": {"name": "张主任"},
-                    "contact": {"name": "李联络"},
-                }
-            },
-        }
+    valid = to_record(
+        spec.Config.model_validate(
+            {
+                "org": {"name": "测试区", "office": "duchashi"},
+                "units": {
+                    "duchashi": {
+                        "name": "督查室",
+                        "head": {"name": "张主任"},
+                        "contact": {"name": "李联络"},
+                    }
+                },
+            }
+        )
     )
-    # model_copy does not validate: as if the text had slipped past the plan checks
-    org = valid.org.model_copy(update={"name": "测试区\r\nBcc: spy@evil.example"})
-    cfg = valid.model_copy(update={"org": org})
+    # _replace does not validate: as if the text had slipped past the plan checks
+    org = valid.org._replace(name="测试区\r\nBcc: spy@evil.example")
+    cfg = valid._replace(org=org)
     notice = StoredNotice(
         1,
         "督办〔2020〕1号",
@@ -530,8 +533,10 @@ def test_crlf_in_stored_text_never_reaches_a_header(tmp_path: Path, server: Serv
         "email": "contact@jianshe.example.org",
     }
     (d,) = digest.group([(notice, person, False)])
-    mail = MailConfig(
-        host="127.0.0.1", port=server.port, security="none", sender="duban@gaoxin.example.org"
+    mail = to_record(
+        spec.MailConfig(
+            host="127.0.0.1", port=server.port, security="none", sender="duban@gaoxin.example.org"
+        )
     )
     out = message.build(cfg, mail, date(2020, 6, 24), d, datetime(2020, 6, 24, 8, 0).astimezone())
     parsed = email.message_from_bytes(out.as_bytes(), policy=policy.default)
@@ -680,16 +685,20 @@ def test_tls_with_certificate_checks(cert: tuple[Path, Path], security: str) -> 
     controller = Controller(handler, hostname="127.0.0.1", port=port, **kwargs)
     controller.start()
     try:
-        mail = MailConfig(
-            host="127.0.0.1", port=port, security=security, sender="duban@gaoxin.example.org"
+        mail = to_record(
+            spec.MailConfig(
+                host="127.0.0.1", port=port, security=security, sender="duban@gaoxin.example.org"
+            )
         )  # type: ignore[arg-type]
-        cfg = Config.model_validate(
-            {
-                "org": {"name": "测试区", "office": "o"},
-                "units": {
-                    "o": {"name": "督查室", "head": {"name": "张"}, "contact": {"name": "李"}}
-                },
-            }
+        cfg = to_record(
+            spec.Config.model_validate(
+                {
+                    "org": {"name": "测试区", "office": "o"},
+                    "units": {
+                        "o": {"name": "督查室", "head": {"name": "张"}, "contact": {"name": "李"}}
+                    },
+                }
+            )
         )
         notice = StoredNotice(
             1,

@@ -13,8 +13,10 @@ import pytest
 from gaoxin_cli.calendar import WorkCalendar
 from gaoxin_cli.errors import GaoxinError, UsageError
 from gaoxin_cli.i18n import t
-from gaoxin_cli.loading.workspace import calendar_for, load
+from gaoxin_cli.loading.paths import calendar_for
+from gaoxin_cli.loading.workspace import load
 from gaoxin_cli.models import Plan
+from gaoxin_cli.models.spec import to_plan
 from gaoxin_cli.models.state import Event, Level
 from gaoxin_cli.rules import problems as pr
 from gaoxin_cli.store import Store
@@ -27,7 +29,7 @@ MINI = Path(__file__).parent / "data" / "mini"
 def plan() -> Plan:
     loaded = load(MINI)
     assert not loaded.errors
-    return Plan(loaded.config, tuple(loaded.tasks))  # type: ignore[arg-type]
+    return to_plan(loaded.config, loaded.tasks)  # type: ignore[arg-type]
 
 
 @pytest.fixture(scope="module")

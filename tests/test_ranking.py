@@ -24,7 +24,8 @@ from typer.testing import CliRunner
 from gaoxin_cli.calendar import WorkCalendar
 from gaoxin_cli.cli import app
 from gaoxin_cli.errors import UsageError
-from gaoxin_cli.models import RankingRules, Task
+from gaoxin_cli.models import Task, spec
+from gaoxin_cli.models.spec import to_record
 from gaoxin_cli.models.state import Event
 from gaoxin_cli.ranking import evaluate, facts, period_scores
 from gaoxin_cli.ranking.flag import AwardSummary, rank, rank_cards, timeline
@@ -314,8 +315,14 @@ def test_a_running_period_counts_to_today(ws: Path) -> None:
 
 
 def _task(tid: str, due: str) -> Task:
-    return Task(
-        id=tid, title=f"任务{tid}", lead="jianshe", measures=["推进"], due=date.fromisoformat(due)
+    return to_record(
+        spec.Task(
+            id=tid,
+            title=f"任务{tid}",
+            lead="jianshe",
+            measures=["推进"],
+            due=date.fromisoformat(due),
+        )
     )
 
 
@@ -343,7 +350,7 @@ def test_worked_example_of_the_docs() -> None:
         ("C", 0, 0, 2),
         ("D", 0, 0, 0),
     ]
-    result = score_month(may, built, RankingRules())["jianshe"]
+    result = score_month(may, built, to_record(spec.RankingRules()))["jianshe"]
     assert [(x.rule, x.task, x.points) for x in result.lines] == [
         ("base", None, 10000),
         ("red_card", "A", -200),
@@ -421,11 +428,11 @@ def _unit_score(unit: str, done: bool, red: int = 0) -> Any:
     task = TaskFacts(
         unit, "t", unit, date(2020, 5, 10), date(2020, 5, 10) if done else None, red=red
     )
-    return score_month(Period.parse("2020-05"), [task], RankingRules())[unit]
+    return score_month(Period.parse("2020-05"), [task], to_record(spec.RankingRules()))[unit]
 
 
 def test_rank_shared_and_bottom_and_cards() -> None:
-    rules = RankingRules(top_n=1, bottom_n=2)
+    rules = to_record(spec.RankingRules(top_n=1, bottom_n=2))
     s = {
         u.unit: u
         for u in (
@@ -523,11 +530,13 @@ def test_lines_always_sum_to_the_score(
     early: float,
     inspections: list[tuple[str, float]],
 ) -> None:
-    rules = RankingRules.model_validate(
-        {
-            "deductions": {"red_card": red},
-            "bonuses": {"completion_rate": rate, "early_finish": early},
-        }
+    rules = to_record(
+        spec.RankingRules.model_validate(
+            {
+                "deductions": {"red_card": red},
+                "bonuses": {"completion_rate": rate, "early_finish": early},
+            }
+        )
     )
     months = [Period.parse(m) for m in ("2020-04", "2020-05", "2020-06")]
     parts = [score_month(m, tasks, rules) for m in months]
@@ -548,7 +557,7 @@ def test_lines_always_sum_to_the_score(
 
 
 def test_period_scores_uses_frozen_parts() -> None:
-    rules = RankingRules()
+    rules = to_record(spec.RankingRules())
     q = Period.parse("2020Q2")
     frozen = score_month(
         Period.parse("2020-04"), [TaskFacts("T", "t", "a", date(2020, 4, 1))], rules

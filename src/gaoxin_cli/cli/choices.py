@@ -63,7 +63,7 @@ def task_filters(
     listed: bool,
 ) -> Filters:
     """The checked filters of ``--unit``, ``--pillar``, ``--card``, ``--leader``, ``--listed``."""
-    from gaoxin_cli.loading.checks import pillar_paths
+    from gaoxin_cli.models import pillar_paths
     from gaoxin_cli.rules.dashboard import Filters
 
     cfg = plan.config

@@ -17,7 +17,7 @@ if TYPE_CHECKING:
 
 
 def root(s: Settings) -> Path:
-    from gaoxin_cli.loading.workspace import require_workspace
+    from gaoxin_cli.loading.paths import require_workspace
 
     return require_workspace(s.workspace or s.cwd)
 
@@ -30,7 +30,7 @@ def plan(s: Settings) -> tuple[Path, Plan]:
 
 
 def calendar(p: Plan) -> WorkCalendar:
-    from gaoxin_cli.loading.workspace import calendar_for
+    from gaoxin_cli.loading.paths import calendar_for
 
     return calendar_for(p.config)
 

@@ -261,7 +261,6 @@ def notify(
 ) -> None:
     from datetime import datetime
 
-    from gaoxin_cli.models import MailConfig
     from gaoxin_cli.notify import lock, runner
 
     s = settings(ctx)
@@ -281,7 +280,9 @@ def notify(
     if mail is None:
         if not dry_run and outbox is None:
             raise GaoxinError("error.mail_not_configured")
-        mail = MailConfig(host="localhost", sender="notify@gaoxin.invalid")
+        from gaoxin_cli.models import spec
+
+        mail = spec.to_record(spec.MailConfig(host="localhost", sender="notify@gaoxin.invalid"))
     elif not dry_run and outbox is None and mail.username:
         password = os.environ.get(mail.password_env)
         if not password:

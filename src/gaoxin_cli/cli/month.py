@@ -438,6 +438,7 @@ def award(
     ] = None,
     as_json: JsonOpt = False,
 ) -> None:
+    from gaoxin_cli import models
     from gaoxin_cli.ranking.result import to_json
     from gaoxin_cli.render import ranking as view
     from gaoxin_cli.store import awards as aw
@@ -472,7 +473,7 @@ def award(
             awarded_on=today,
             holder=result.holder,
             result=to_json(result),
-            rules=plan.config.rules.ranking.model_dump(mode="json"),
+            rules=models.dump(plan.config.rules.ranking),
             force_reason=reason,
             supersedes=old.id if old is not None else None,
             recorded_at=context.now_stamp(),

@@ -35,13 +35,13 @@ def validate(
     fmt: Annotated[Format, typer.Option("--format", "-f", help=H("validate.format"))] = Format.text,
     strict: Annotated[bool, typer.Option("--strict", help=H("validate.strict"))] = False,
 ) -> None:
-    from gaoxin_cli.loading.workspace import (
+    from gaoxin_cli.loading.paths import (
         CONFIG_NAME,
         YAML_SUFFIXES,
         find_workspace,
-        load,
         require_workspace,
     )
+    from gaoxin_cli.loading.workspace import load
     from gaoxin_cli.render import diagnostics as out
 
     s = settings(ctx)

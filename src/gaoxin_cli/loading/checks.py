@@ -17,7 +17,8 @@ from gaoxin_cli.calendar import WorkCalendar
 from gaoxin_cli.i18n import Msg
 from gaoxin_cli.loading.diagnostics import Diagnostic
 from gaoxin_cli.loading.files import LoadedConfig, TaskEntry
-from gaoxin_cli.models import Config, Pillar
+from gaoxin_cli.models import pillar_paths
+from gaoxin_cli.models.spec import Config
 
 
 @dataclass(slots=True)
@@ -47,13 +48,6 @@ class Names:
                 getattr(names, attr).update(k for k in value if isinstance(k, str))
         names.pillars.update(_raw_pillar_paths(data.get("pillars")))
         return names
-
-
-def pillar_paths(pillars: dict[str, Pillar], prefix: str = "") -> Iterator[str]:
-    for pid, node in pillars.items():
-        path = prefix + pid
-        yield path
-        yield from pillar_paths(node.children, path + ".")
 
 
 def _raw_pillar_paths(node: Any, prefix: str = "", depth: int = 0) -> Iterator[str]:

@@ -13,7 +13,7 @@ from gaoxin_cli.i18n import Msg
 from gaoxin_cli.loading.diagnostics import Diagnostic
 from gaoxin_cli.loading.schema_errors import schema_diagnostics
 from gaoxin_cli.loading.yamlstrict import Document, parse
-from gaoxin_cli.models import Config, PlanFile, Task
+from gaoxin_cli.models.spec import Config, PlanFile, Task
 
 MAX_BYTES = 5 * 1024 * 1024
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any, Literal
 
-from gaoxin_cli.models import Config, PlanFile
+from gaoxin_cli.models.spec import Config, PlanFile
 
 Kind = Literal["config", "plan"]
 FILE_NAMES: dict[Kind, str] = {"config": "gaoxin.schema.json", "plan": "plan.schema.json"}

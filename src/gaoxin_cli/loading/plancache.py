@@ -2,7 +2,8 @@
 
 Parsing thousands of tasks of YAML takes seconds even with the C reader, so every command
 except ``validate`` loads the plan through this cache. The key is a hash of the bytes of
-every workspace file (plus the versions of gaoxin, pydantic and Python), so any change to
+every workspace file (plus gaoxin's version, the fields of every record and Python's
+version), so any change to
 any file — or an added or removed plan file — invalidates it: a stale plan is a bug.
 A plan with errors is never cached and never used.
 """
@@ -17,20 +18,18 @@ import sys
 import tempfile
 from pathlib import Path
 
-import pydantic
-
 from gaoxin_cli import __version__
 from gaoxin_cli.errors import GaoxinError
 from gaoxin_cli.i18n import Msg
-from gaoxin_cli.loading.workspace import CONFIG_NAME, load, plan_files
-from gaoxin_cli.models import Plan
+from gaoxin_cli.loading.paths import CONFIG_NAME, plan_files
+from gaoxin_cli.models import Plan, records
 
-_FORMAT = 1
+_FORMAT = 2  # 2: records (NamedTuples) instead of pydantic models
 
 
 def fingerprint(root: Path) -> str:
     h = hashlib.blake2b(digest_size=20)
-    h.update(f"{_FORMAT}|{__version__}|{pydantic.VERSION}|{sys.version}".encode())
+    h.update(f"{_FORMAT}|{__version__}|{records.SHAPE}|{sys.version}".encode())
     for path in [root / CONFIG_NAME, *plan_files(root)]:
         rel = path.relative_to(root).as_posix().encode()
         h.update(len(rel).to_bytes(4, "big") + rel)
@@ -56,6 +55,9 @@ def load_plan(root: Path, cache_dir: Path | None) -> Plan:
         plan = _read(target, key)
         if plan is not None:
             return plan
+    from gaoxin_cli.loading.workspace import load  # the YAML reader and the specs
+    from gaoxin_cli.models.spec import to_plan
+
     loaded = load(root)
     if loaded.errors or loaded.config is None:
         first = loaded.errors[0] if loaded.errors else None
@@ -66,7 +68,7 @@ def load_plan(root: Path, cache_dir: Path | None) -> Plan:
             first=where,
             hint=Msg("error.plan_invalid_hint"),
         )
-    plan = Plan(loaded.config, tuple(loaded.tasks), len(loaded.warnings))
+    plan = to_plan(loaded.config, loaded.tasks, len(loaded.warnings))
     if target is not None:
         _write(target, key, plan)
     return plan

@@ -1,8 +1,5 @@
-"""Find a workspace, load every file in it, run the cross-file checks.
-
-A workspace is a directory holding ``gaoxin.yaml``; its tasks live in ``plans/*.yaml``
-(sub-directories included). Like git, gaoxin finds it by searching upward.
-"""
+"""Load every file of a workspace and run the cross-file checks (``loading/paths.py``
+finds the workspace and its files)."""
 
 from __future__ import annotations
 
@@ -10,55 +7,15 @@ import gc
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from gaoxin_cli.calendar import WorkCalendar
-from gaoxin_cli.errors import WorkspaceError
-from gaoxin_cli.i18n import Msg
 from gaoxin_cli.loading.checks import Names, check_config, check_tasks
 from gaoxin_cli.loading.diagnostics import Diagnostic
 from gaoxin_cli.loading.files import LoadedConfig, TaskEntry, load_config, load_plan, shown_path
-from gaoxin_cli.models import Config, Task
-
-CONFIG_NAME = "gaoxin.yaml"
-PLANS_DIR = "plans"
-YAML_SUFFIXES = (".yaml", ".yml")
-
-
-def find_workspace(start: Path) -> Path | None:
-    """The nearest directory at or above *start* that holds gaoxin.yaml."""
-    here = start.resolve()
-    if here.is_file():
-        here = here.parent
-    for candidate in (here, *here.parents):
-        if (candidate / CONFIG_NAME).is_file():
-            return candidate
-    return None
-
-
-def require_workspace(start: Path) -> Path:
-    if start.exists() and not start.is_dir():
-        raise WorkspaceError("error.workspace_not_dir", path=str(start))
-    root = find_workspace(start)
-    if root is None:
-        raise WorkspaceError(
-            "error.no_workspace", start=str(start), hint=Msg("error.no_workspace_hint")
-        )
-    return root
-
-
-def plan_files(root: Path) -> list[Path]:
-    plans = root / PLANS_DIR
-    if not plans.is_dir():
-        return []
-    return sorted(
-        p for p in plans.rglob("*") if p.suffix in YAML_SUFFIXES and not p.name.startswith(".")
-    )
-
-
-def calendar_for(config: Config | None) -> WorkCalendar:
-    if config is None:
-        return WorkCalendar()
-    c = config.calendar
-    return WorkCalendar(c.rest, c.work, c.years, c.assume_weekends)
+from gaoxin_cli.loading.paths import (
+    CONFIG_NAME,
+    calendar_for,
+    plan_files,
+)
+from gaoxin_cli.models.spec import Config, Task
 
 
 @dataclass(slots=True)

@@ -1,341 +1,123 @@
-"""Pydantic models of the workspace: gaoxin.yaml (config) and plans/*.yaml (tasks).
+"""The workspace as the commands see it: validated records, cheap to import and load.
 
-No I/O here. Every model rejects unknown keys and coerces nothing silently: an int is
-never read from a string, a date only from ``YYYY-MM-DD``. Rule thresholds carry the
-defaults of DESIGN.md / research/domain.md, each one overridable in gaoxin.yaml.
+``models/spec.py`` holds the pydantic specs that validate gaoxin.yaml and plans/*.yaml
+(used by ``validate``, the loader and the JSON Schema export). Everything else works on
+the records of ``models/records.py`` — the same names and fields as plain NamedTuples —
+re-exported here with the shared patterns and literal types, and :class:`Plan`.
 """
 
 from __future__ import annotations
 
-import re
-from datetime import date
-from typing import Annotated, Any, Literal
+from collections.abc import Iterator, Mapping
+from typing import Any, Protocol
 
-from pydantic import (
-    AfterValidator,
-    BaseModel,
-    BeforeValidator,
-    ConfigDict,
-    Field,
-    StringConstraints,
+from gaoxin_cli.models.base import (
+    EMAIL_PATTERN,
+    ENV_NAME_PATTERN,
+    ID_PATTERN,
+    LONG_TEXT_PATTERN,
+    PILLAR_ID_PATTERN,
+    PILLAR_PATH_PATTERN,
+    TEXT_PATTERN,
+    Cadence,
+    Period,
+    Security,
+    SourceKind,
+    UnitKind,
+    Urgency,
 )
-from pydantic_core import PydanticCustomError
+from gaoxin_cli.models.records import (
+    Bonuses,
+    CalendarConfig,
+    CardRules,
+    Config,
+    Deductions,
+    FeedbackRules,
+    LadderRules,
+    Leader,
+    Listing,
+    MailConfig,
+    Milestone,
+    Org,
+    Person,
+    Pillar,
+    ProblemRules,
+    RankingRules,
+    Rules,
+    Source,
+    Task,
+    Unit,
+)
 
-# --- scalar types -------------------------------------------------------------------
-
-ID_PATTERN = r"^[A-Za-z][A-Za-z0-9_-]{0,63}$"
-PILLAR_ID_PATTERN = r"^[A-Za-z][A-Za-z0-9_-]{0,63}$"
-PILLAR_PATH_PATTERN = r"^[A-Za-z][A-Za-z0-9_-]{0,63}(\.[A-Za-z][A-Za-z0-9_-]{0,63})*$"
-# One line of text: no C0/C1 control characters, no bidi overrides (they reorder what a
-# reader sees on the terminal and in mail).
-TEXT_PATTERN = r"^[^\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]*$"
-# Several lines: newlines and tabs allowed, other controls not.
-LONG_TEXT_PATTERN = r"^[^\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]*$"
-# Conservative on purpose: nothing that could end or add a mail header.
-EMAIL_PATTERN = r"^[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+$"
-ENV_NAME_PATTERN = r"^[A-Z_][A-Z0-9_]*$"
-DATE_RE = re.compile(r"\d{4}-\d{2}-\d{2}")
-
-Id = Annotated[str, StringConstraints(pattern=ID_PATTERN)]
-PillarId = Annotated[str, StringConstraints(pattern=PILLAR_ID_PATTERN)]
-PillarPath = Annotated[str, StringConstraints(pattern=PILLAR_PATH_PATTERN)]
-Text = Annotated[
-    str,
-    StringConstraints(strip_whitespace=True, min_length=1, max_length=500, pattern=TEXT_PATTERN),
+__all__ = [
+    "EMAIL_PATTERN",
+    "ENV_NAME_PATTERN",
+    "ID_PATTERN",
+    "LONG_TEXT_PATTERN",
+    "PILLAR_ID_PATTERN",
+    "PILLAR_PATH_PATTERN",
+    "TEXT_PATTERN",
+    "Bonuses",
+    "Cadence",
+    "CalendarConfig",
+    "CardRules",
+    "Config",
+    "Deductions",
+    "FeedbackRules",
+    "LadderRules",
+    "Leader",
+    "Listing",
+    "MailConfig",
+    "Milestone",
+    "Org",
+    "Period",
+    "Person",
+    "Pillar",
+    "Plan",
+    "ProblemRules",
+    "RankingRules",
+    "Rules",
+    "Security",
+    "Source",
+    "SourceKind",
+    "Task",
+    "Unit",
+    "UnitKind",
+    "Urgency",
+    "dump",
+    "pillar_paths",
 ]
-LongText = Annotated[
-    str, StringConstraints(min_length=1, max_length=5000, pattern=LONG_TEXT_PATTERN)
-]
-Email = Annotated[str, StringConstraints(max_length=254, pattern=EMAIL_PATTERN)]
 
 
-def parse_plan_date(value: Any) -> Any:
-    """Accept only ``YYYY-MM-DD`` text (or a date): no timestamps, no day counts."""
-    if isinstance(value, date):
-        return value
-    if isinstance(value, str) and DATE_RE.fullmatch(value):
-        try:
-            return date.fromisoformat(value)
-        except ValueError:
-            raise PydanticCustomError("date_invalid", "not a real calendar date") from None
-    raise PydanticCustomError("date_format", "expected a date written YYYY-MM-DD")
+def dump(value: Any) -> Any:
+    """A record (or nested records) as JSON-ready data: dicts, lists, ISO dates.
 
-
-PlanDate = Annotated[date, BeforeValidator(parse_plan_date)]
-
-
-def _int_as_float(value: Any) -> Any:
-    """Strict floats still take a whole number (30 → 30.0), but never text or a bool."""
-    if isinstance(value, int) and not isinstance(value, bool):
-        return float(value)
+    The same shape as pydantic's ``model_dump(mode="json")`` of the spec.
+    """
+    if isinstance(value, tuple) and hasattr(value, "_fields"):
+        return {name: dump(v) for name, v in zip(value._fields, value, strict=True)}
+    if isinstance(value, (tuple, list)):
+        return [dump(v) for v in value]
+    if isinstance(value, dict):
+        return {k: dump(v) for k, v in value.items()}
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
     return value
 
 
-_AS_FLOAT = BeforeValidator(_int_as_float)
-# Bounds come before the validator, or the JSON Schema shows raw "gt"/"le" keys.
-Weight = Annotated[float, Field(gt=0, le=100), _AS_FLOAT]
-Seconds = Annotated[float, Field(gt=0, le=300), _AS_FLOAT]
-
-
-def _unique(values: list[Any]) -> list[Any]:
-    seen: set[Any] = set()
-    for v in values:
-        if v in seen:
-            raise PydanticCustomError("list_duplicate", "duplicate entry")
-        seen.add(v)
-    return values
-
-
-Cadence = Literal["weekly", "biweekly", "monthly"]
-Urgency = Literal["normal", "urgent", "special"]
-SourceKind = Literal["plan", "instruction", "meeting", "problem", "upper", "media"]
-UnitKind = Literal["bureau", "street", "company", "office", "park", "other"]
-
-
-class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
-
-
-# --- gaoxin.yaml --------------------------------------------------------------------
-
-
-class Person(Strict):
-    """A named person with an optional mail address."""
-
-    name: Text
-    email: Email | None = None
-    phone: Annotated[str, StringConstraints(pattern=r"^[0-9+() -]{3,30}$")] | None = None
-
-
-class Unit(Strict):
-    """A department (单位): bureau, 街道, company, office …"""
-
-    name: Text
-    short: Text | None = Field(None, description="Short name for narrow tables")
-    kind: UnitKind = "bureau"
-    head: Person = Field(description="The unit's principal (主要负责人)")
-    contact: Person = Field(description="The unit's contact (联络员), first mail recipient")
-    cadence: Cadence | None = Field(None, description="Feedback cadence for this unit's tasks")
-
-
-class Leader(Strict):
-    """A zone leader (区级领导) who can be 责任领导 or supervise a listed task."""
-
-    name: Text
-    title: Text | None = None
-    email: Email | None = None
-
-
-class Pillar(Strict):
-    """A node of the pillar tree ("1+235"); children nest to any depth."""
-
-    name: Text
-    short: Text | None = None
-    children: dict[PillarId, Pillar] = Field(default_factory=dict)
-
-
-class Org(Strict):
-    name: Text = Field(description="Organisation, e.g. 济宁高新区")
-    short: Text | None = None
-    office: Id = Field(description="Unit id of the supervising office (指挥部办公室 / 督查室)")
-
-
-WorkDays = Annotated[int, Field(ge=0, le=250)]
-Points = Annotated[float, Field(ge=0, le=100), _AS_FLOAT]
-Percent = Annotated[float, Field(ge=0, le=100), _AS_FLOAT]
-
-
-class CardRules(Strict):
-    """Warning-card thresholds (红黄蓝牌), research/domain.md §4.2."""
-
-    blue_within_wd: WorkDays = Field(3, description="Blue when due within N working days")
-    yellow_overdue_wd: Annotated[int, Field(ge=1, le=250)] = Field(
-        1, description="Yellow when overdue at least N working days"
-    )
-    red_overdue_wd: Annotated[int, Field(ge=1, le=250)] = Field(
-        5, description="Red when overdue MORE than N working days"
-    )
-    yellow_lag_pp: Percent = Field(10, description="Yellow when lag >= N percentage points")
-    red_lag_pp: Percent = Field(30, description="Red when lag > N percentage points")
-    red_not_started_months: Annotated[int, Field(ge=1, le=24)] = Field(
-        3, description="Red when not started N months after the planned start"
-    )
-    accountability_response_wd: Annotated[int, Field(ge=1, le=60)] = Field(
-        3, description="L4 when a red notice is unanswered after N working days"
-    )
-
-
-class FeedbackRules(Strict):
-    """反馈 cadence: by default every task reports weekly, by Friday."""
-
-    cadence: Cadence = "weekly"
-    weekday: Annotated[int, Field(ge=1, le=7)] = Field(5, description="1 = Monday … 5 = Friday")
-    monthly_day: Annotated[int, Field(ge=1, le=28)] = Field(
-        25, description="Day of month for monthly reports"
-    )
-
-
-class LadderRules(Strict):
-    """The 三单 escalation ladder, research/domain.md §5."""
-
-    response_wd: Annotated[int, Field(ge=1, le=60)] = Field(
-        3, description="Response deadline of a notice, in working days"
-    )
-    repeat_reminder_wd: Annotated[int, Field(ge=0, le=60)] = Field(
-        0, description="Repeat an unanswered notice every N working days (0 = never)"
-    )
-    listed_start_rung: Annotated[int, Field(ge=1, le=4)] = Field(
-        2, description="Lowest rung for listed (挂牌) tasks"
-    )
-    urgent_start_rung: Annotated[int, Field(ge=1, le=4)] = Field(
-        2, description="Lowest rung for urgent/special tasks"
-    )
-
-
-class Deductions(Strict):
-    yellow_card: Points = Field(1, description="Per repeated (2nd+) yellow card of a task")
-    red_card: Points = 2
-    overdue_task: Points = 1
-    returned_feedback: Points = 0.5
-    missed_report: Points = 0.5
-
-
-class Bonuses(Strict):
-    early_finish: Points = 1
-    completion_rate: Points = Field(5, description="Times the lead-unit completion rate (0–1)")
-
-
-class RankingRules(Strict):
-    """流动红旗 and 正负激励, research/domain.md §7.2."""
-
-    period: Literal["month", "quarter", "year"] = "month"
-    base: Points = 100
-    flag_threshold: Points = Field(90, description="The flag goes to rank 1 only at this score")
-    top_n: Annotated[int, Field(ge=1, le=20)] = 1
-    bottom_n: Annotated[int, Field(ge=0, le=20)] = 3
-    deductions: Deductions = Field(default_factory=Deductions)
-    bonuses: Bonuses = Field(default_factory=Bonuses)
-
-
-class ProblemRules(Strict):
-    """问题提报 stage limits in working days (枣庄 1/2/10/25, domain.md §3.2)."""
-
-    accept_wd: Annotated[int, Field(ge=1, le=60)] = 1
-    answer_wd: Annotated[int, Field(ge=1, le=60)] = 2
-    resolve_wd: Annotated[int, Field(ge=1, le=120)] = 10
-    hard_resolve_wd: Annotated[int, Field(ge=1, le=250)] = 25
-
-
-class Rules(Strict):
-    cards: CardRules = Field(default_factory=CardRules)
-    feedback: FeedbackRules = Field(default_factory=FeedbackRules)
-    ladder: LadderRules = Field(default_factory=LadderRules)
-    ranking: RankingRules = Field(default_factory=RankingRules)
-    problems: ProblemRules = Field(default_factory=ProblemRules)
-
-
-class CalendarConfig(Strict):
-    """Working-day overrides on top of the State Council tables (chinesecalendar)."""
-
-    rest: Annotated[list[PlanDate], AfterValidator(_unique)] = Field(
-        default_factory=list, description="Extra rest days (local holidays, extensions)"
-    )
-    work: Annotated[list[PlanDate], AfterValidator(_unique)] = Field(
-        default_factory=list, description="Extra working days (调休上班)"
-    )
-    years: Annotated[list[Annotated[int, Field(ge=2000, le=2100)]], AfterValidator(_unique)] = (
-        Field(
-            default_factory=list,
-            description="Years described here in full (weekends + rest/work) when "
-            "chinesecalendar has no data for them",
-        )
-    )
-    assume_weekends: bool = Field(
-        False, description="Opt in: treat a year without data as Mon–Fri working days"
-    )
-
-
-class MailConfig(Strict):
-    """SMTP settings. Never a password: it comes from the environment variable named here."""
-
-    host: Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9.-]{1,253}$")]
-    port: Annotated[int, Field(ge=1, le=65535)] = 587
-    security: Literal["starttls", "ssl", "none"] = "starttls"
-    sender: Email
-    sender_name: Text | None = None
-    username: Annotated[str, StringConstraints(pattern=r"^[^\s\x00-\x1f]{1,254}$")] | None = None
-    password_env: Annotated[str, StringConstraints(pattern=ENV_NAME_PATTERN)] = (
-        "GAOXIN_SMTP_PASSWORD"
-    )
-    timeout_s: Seconds = 30
-
-
-class Config(Strict):
-    """gaoxin.yaml: the workspace configuration."""
-
-    org: Org
-    units: Annotated[dict[Id, Unit], Field(min_length=1)]
-    leaders: dict[Id, Leader] = Field(default_factory=dict)
-    pillars: dict[PillarId, Pillar] = Field(default_factory=dict)
-    rules: Rules = Field(default_factory=Rules)
-    calendar: CalendarConfig = Field(default_factory=CalendarConfig)
-    mail: MailConfig | None = None
-
-
-# --- plans/*.yaml -------------------------------------------------------------------
-
-
-class Milestone(Strict):
-    name: Text
-    due: PlanDate
-    weight: Weight | None = Field(
-        None, description="Share of the task (percent) this milestone stands for"
-    )
-
-
-class Listing(Strict):
-    """挂牌督办: a publicly listed task with a supervising leader."""
-
-    since: PlanDate
-    by: Id | None = Field(None, description="Supervising leader (督办领导), a leader id")
-    note: Text | None = None
-
-
-class Source(Strict):
-    """Where the task comes from: 批示 (instruction), 会商 (meeting), the plan …"""
-
-    kind: SourceKind = "plan"
-    ref: Text | None = Field(None, description="文号 or 会议纪要号")
-    date: PlanDate | None = None
-
-
-class Task(Strict):
-    """One supervised task. 三定 — lead unit, measures and due — are required."""
-
-    id: Id
-    title: Text
-    pillar: PillarPath | None = Field(None, description="Dotted path in the pillar tree")
-    lead: Id = Field(description="牵头单位 (unit id)")
-    support: Annotated[list[Id], AfterValidator(_unique)] = Field(
-        default_factory=list, description="配合单位 (unit ids)"
-    )
-    leader: Id | None = Field(None, description="责任领导 (leader id)")
-    measures: Annotated[list[Text], Field(min_length=1)] = Field(description="定措施")
-    start: PlanDate | None = Field(None, description="Planned start (开工) date")
-    due: PlanDate = Field(description="定时限: the deadline")
-    milestones: list[Milestone] = Field(default_factory=list)
-    listed: Listing | None = None
-    source: Source = Field(default_factory=Source)
-    urgency: Urgency = "normal"
-    depends: Annotated[list[Id], AfterValidator(_unique)] = Field(default_factory=list)
-    cadence: Cadence | None = None
-    note: LongText | None = None
-
-
-class PlanFile(Strict):
-    """plans/*.yaml: a list of tasks."""
-
-    tasks: list[Task] = Field(default_factory=list)
+class PillarNode(Protocol):
+    """A pillar as a spec or a record: what walking the tree needs."""
+
+    @property
+    def children(self) -> Mapping[str, PillarNode]: ...
+
+
+def pillar_paths(pillars: Mapping[str, PillarNode], prefix: str = "") -> Iterator[str]:
+    """Every dotted path of the pillar tree, parents before children."""
+    for pid, node in pillars.items():
+        path = prefix + pid
+        yield path
+        yield from pillar_paths(node.children, path + ".")
 
 
 class Plan:

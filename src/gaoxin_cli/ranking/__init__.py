@@ -14,7 +14,7 @@ from collections.abc import Callable, Mapping, Sequence
 from datetime import date
 
 from gaoxin_cli.i18n import Msg
-from gaoxin_cli.models import RankingRules
+from gaoxin_cli.models import RankingRules, dump
 from gaoxin_cli.ranking.flag import rank
 from gaoxin_cli.ranking.inputs import ScoreItem, TaskFacts
 from gaoxin_cli.ranking.period import Period
@@ -108,5 +108,5 @@ def evaluate(
         previous=previous.key if previous is not None else None,
         previous_frozen=previous_frozen,
         warnings=tuple(warnings),
-        rules=rules.model_dump(mode="json"),
+        rules=dump(rules),
     )

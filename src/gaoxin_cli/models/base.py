@@ -1,0 +1,38 @@
+"""Patterns and literal types shared by the pydantic specs and the runtime records.
+
+Plain values only: importing this costs nothing (no pydantic), so the commands that only
+read a cached plan never pay for the validation machinery.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+ID_PATTERN = r"^[A-Za-z][A-Za-z0-9_-]{0,63}$"
+PILLAR_ID_PATTERN = r"^[A-Za-z][A-Za-z0-9_-]{0,63}$"
+PILLAR_PATH_PATTERN = r"^[A-Za-z][A-Za-z0-9_-]{0,63}(\.[A-Za-z][A-Za-z0-9_-]{0,63})*$"
+# One line of text: no C0/C1 control characters, no bidi overrides (they reorder what a
+# reader sees on the terminal and in mail).
+TEXT_PATTERN = r"^[^\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]*$"
+# Several lines: newlines and tabs allowed, other controls not.
+LONG_TEXT_PATTERN = r"^[^\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]*$"
+# Conservative on purpose: nothing that could end or add a mail header.
+EMAIL_PATTERN = r"^[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+$"
+ENV_NAME_PATTERN = r"^[A-Z_][A-Z0-9_]*$"
+
+Cadence = Literal["weekly", "biweekly", "monthly"]
+Urgency = Literal["normal", "urgent", "special"]
+SourceKind = Literal["plan", "instruction", "meeting", "problem", "upper", "media"]
+UnitKind = Literal["bureau", "street", "company", "office", "park", "other"]
+Period = Literal["month", "quarter", "year"]
+Security = Literal["starttls", "ssl", "none"]
+
+# The literal types by name, so the generated records spell them as the specs do.
+LITERALS = {
+    "Cadence": Cadence,
+    "Urgency": Urgency,
+    "SourceKind": SourceKind,
+    "UnitKind": UnitKind,
+    "Period": Period,
+    "Security": Security,
+}

@@ -1,0 +1,311 @@
+"""The validated workspace as runtime records: one NamedTuple per spec in ``spec.py``.
+
+Generated from the pydantic specs by cog — edit ``models/spec.py``, then run
+``python3 -m cogapp -r src/gaoxin_cli/models/records.py`` (a test fails when this file is
+stale). Records are built only by :func:`gaoxin_cli.models.spec.to_record` from a spec
+that passed validation, so every value here is already checked. They import nothing
+heavy and unpickle from the plan cache with one C call each (``__reduce__``).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any, NamedTuple
+
+from gaoxin_cli.models.base import Cadence, Period, Security, SourceKind, UnitKind, Urgency
+
+_REBUILD = tuple.__new__  # unpickling calls it directly: no Python frame per record
+
+
+# [[[cog
+# import cog
+# from gaoxin_cli.models.spec import records_source
+# cog.out(records_source())
+# ]]]
+class Person(NamedTuple):
+    """A named person with an optional mail address."""
+
+    name: str
+    email: str | None
+    phone: str | None
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return _REBUILD, (type(self), tuple(self))
+
+
+class Unit(NamedTuple):
+    """A department (单位): bureau, 街道, company, office …"""
+
+    name: str
+    short: str | None
+    kind: UnitKind
+    head: Person
+    contact: Person
+    cadence: Cadence | None
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return _REBUILD, (type(self), tuple(self))
+
+
+class Leader(NamedTuple):
+    """A zone leader (区级领导) who can be 责任领导 or supervise a listed task."""
+
+    name: str
+    title: str | None
+    email: str | None
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return _REBUILD, (type(self), tuple(self))
+
+
+class Pillar(NamedTuple):
+    """A node of the pillar tree ("1+235"); children nest to any depth."""
+
+    name: str
+    short: str | None
+    children: dict[str, Pillar]
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return _REBUILD, (type(self), tuple(self))
+
+
+class Org(NamedTuple):
+    """The organisation and its supervising office."""
+
+    name: str
+    short: str | None
+    office: str
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return _REBUILD, (type(self), tuple(self))
+
+
+class CardRules(NamedTuple):
+    """Warning-card thresholds (红黄蓝牌), research/domain.md §4.2."""
+
+    blue_within_wd: int
+    yellow_overdue_wd: int
+    red_overdue_wd: int
+    yellow_lag_pp: float
+    red_lag_pp: float
+    red_not_started_months: int
+    accountability_response_wd: int
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return _REBUILD, (type(self), tuple(self))
+
+
+class FeedbackRules(NamedTuple):
+    """反馈 cadence: by default every task reports weekly, by Friday."""
+
+    cadence: Cadence
+    weekday: int
+    monthly_day: int
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return _REBUILD, (type(self), tuple(self))
+
+
+class LadderRules(NamedTuple):
+    """The 三单 escalation ladder, research/domain.md §5."""
+
+    response_wd: int
+    repeat_reminder_wd: int
+    listed_start_rung: int
+    urgent_start_rung: int
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return _REBUILD, (type(self), tuple(self))
+
+
+class Deductions(NamedTuple):
+    """Points taken off a unit's monthly score, per occurrence."""
+
+    yellow_card: float
+    red_card: float
+    overdue_task: float
+    returned_feedback: float
+    missed_report: float
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return _REBUILD, (type(self), tuple(self))
+
+
+class Bonuses(NamedTuple):
+    """Points added to a unit's monthly score."""
+
+    early_finish: float
+    completion_rate: float
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return _REBUILD, (type(self), tuple(self))
+
+
+class RankingRules(NamedTuple):
+    """流动红旗 and 正负激励, research/domain.md §7.2."""
+
+    period: Period
+    base: float
+    flag_threshold: float
+    top_n: int
+    bottom_n: int
+    deductions: Deductions
+    bonuses: Bonuses
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return _REBUILD, (type(self), tuple(self))
+
+
+class ProblemRules(NamedTuple):
+    """问题提报 stage limits in working days (枣庄 1/2/10/25, domain.md §3.2)."""
+
+    accept_wd: int
+    answer_wd: int
+    resolve_wd: int
+    hard_resolve_wd: int
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return _REBUILD, (type(self), tuple(self))
+
+
+class Rules(NamedTuple):
+    """Every rule threshold, each with the default of DESIGN.md."""
+
+    cards: CardRules
+    feedback: FeedbackRules
+    ladder: LadderRules
+    ranking: RankingRules
+    problems: ProblemRules
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return _REBUILD, (type(self), tuple(self))
+
+
+class CalendarConfig(NamedTuple):
+    """Working-day overrides on top of the State Council tables (chinesecalendar)."""
+
+    rest: tuple[date, ...]
+    work: tuple[date, ...]
+    years: tuple[int, ...]
+    assume_weekends: bool
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return _REBUILD, (type(self), tuple(self))
+
+
+class MailConfig(NamedTuple):
+    """SMTP settings. Never a password: it comes from the environment variable named here."""
+
+    host: str
+    port: int
+    security: Security
+    sender: str
+    sender_name: str | None
+    username: str | None
+    password_env: str
+    timeout_s: float
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return _REBUILD, (type(self), tuple(self))
+
+
+class Config(NamedTuple):
+    """gaoxin.yaml: the workspace configuration."""
+
+    org: Org
+    units: dict[str, Unit]
+    leaders: dict[str, Leader]
+    pillars: dict[str, Pillar]
+    rules: Rules
+    calendar: CalendarConfig
+    mail: MailConfig | None
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return _REBUILD, (type(self), tuple(self))
+
+
+class Milestone(NamedTuple):
+    """Milestone"""
+
+    name: str
+    due: date
+    weight: float | None
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return _REBUILD, (type(self), tuple(self))
+
+
+class Listing(NamedTuple):
+    """挂牌督办: a publicly listed task with a supervising leader."""
+
+    since: date
+    by: str | None
+    note: str | None
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return _REBUILD, (type(self), tuple(self))
+
+
+class Source(NamedTuple):
+    """Where the task comes from: 批示 (instruction), 会商 (meeting), the plan …"""
+
+    kind: SourceKind
+    ref: str | None
+    date: date | None
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return _REBUILD, (type(self), tuple(self))
+
+
+class Task(NamedTuple):
+    """One supervised task. 三定 — lead unit, measures and due — are required."""
+
+    id: str
+    title: str
+    pillar: str | None
+    lead: str
+    support: tuple[str, ...]
+    leader: str | None
+    measures: tuple[str, ...]
+    start: date | None
+    due: date
+    milestones: tuple[Milestone, ...]
+    listed: Listing | None
+    source: Source
+    urgency: Urgency
+    depends: tuple[str, ...]
+    cadence: Cadence | None
+    note: str | None
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return _REBUILD, (type(self), tuple(self))
+
+
+# What the plan cache keys on besides the files: a cache written with other fields
+# is never read back into these classes.
+SHAPE = ";".join(
+    f"{cls.__name__}:{','.join(cls._fields)}"
+    for cls in (
+        Person,
+        Unit,
+        Leader,
+        Pillar,
+        Org,
+        CardRules,
+        FeedbackRules,
+        LadderRules,
+        Deductions,
+        Bonuses,
+        RankingRules,
+        ProblemRules,
+        Rules,
+        CalendarConfig,
+        MailConfig,
+        Config,
+        Milestone,
+        Listing,
+        Source,
+        Task,
+    )
+)
+# [[[end]]]
