@@ -10,11 +10,15 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from datetime import date
-from typing import Any, Literal
+from types import MappingProxyType
+from typing import Any, Literal, NamedTuple
 
 from gaoxin_cli.i18n import Msg
+
+# Plain immutable values: NamedTuples, which cost a seventh of a frozen dataclass to
+# define (start-up of every command) and nothing more to use.
+_NO_MILESTONES: Mapping[str, date] = MappingProxyType({})
 
 # Kinds of event. Later features add theirs (lifecycle, notice, extension, award, …);
 # a kind is never renamed, because old databases keep it.
@@ -33,8 +37,7 @@ EVENT_KINDS: tuple[str, ...] = (
 )
 
 
-@dataclass(frozen=True, slots=True)
-class Event:
+class Event(NamedTuple):
     """One fact about a task, as recorded.
 
     * ``feedback``   — a progress report (反馈): ``progress`` 0–100 and/or a ``note``.
@@ -67,8 +70,7 @@ class Event:
     id: int | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class TaskState:
+class TaskState(NamedTuple):
     """A task's history condensed as of one day (only events with ``at`` ≤ that day)."""
 
     progress: float = 0.0  # latest reported progress (feedback or correction)
@@ -76,7 +78,7 @@ class TaskState:
     last_report: date | None = None  # latest feedback or correction of any kind
     reports: int = 0  # number of feedback/correction events
     started: date | None = None  # first "start" event, else first report with progress > 0
-    milestones_done: Mapping[str, date] = field(default_factory=dict)
+    milestones_done: Mapping[str, date] = _NO_MILESTONES
     card_level: int | None = None  # last card recorded by sweep
     card_since: date | None = None  # the day that card was recorded
 
@@ -96,8 +98,7 @@ class Level:
     NAMES: tuple[str, ...] = ("none", "blue", "yellow", "red", "accountability")
 
 
-@dataclass(frozen=True, slots=True)
-class Card:
+class Card(NamedTuple):
     """A task's card as of a day, with every reason in words."""
 
     level: int
@@ -108,8 +109,7 @@ class Card:
         return Level.NAMES[self.level]
 
 
-@dataclass(frozen=True, slots=True)
-class Report:
+class Report(NamedTuple):
     """One report as given on the command line or in an imported row."""
 
     task: str
