@@ -1,0 +1,86 @@
+"""The plan cache: never stale, and trusted on stat only when that is safe."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from gaoxin_cli.loading import plancache
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture
+def ws(tmp_path: Path) -> Path:
+    root = tmp_path / "ws"
+    root.mkdir()
+    shutil.copy(REPO / "gaoxin.yaml", root / "gaoxin.yaml")
+    shutil.copytree(REPO / "plans", root / "plans")
+    return root
+
+
+def _title(plan: plancache.Plan, task: str) -> str:
+    return plan.by_id[task].title
+
+
+def test_an_edit_of_the_same_size_right_after_caching_is_seen(ws: Path, tmp_path: Path) -> None:
+    cache = tmp_path / "cache"
+    first = plancache.load_plan(ws, cache)
+    task = first.tasks[0]
+    path = next(p for p in plancache.plan_files(ws) if f"id: {task.id}" in p.read_text("utf-8"))
+    text = path.read_text("utf-8")
+    assert task.title in text
+    # Same byte length, same mtime: only the bytes tell the difference.
+    new_title = "改" * len(task.title)
+    before = path.stat()
+    path.write_text(text.replace(task.title, new_title, 1), "utf-8")
+    os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert path.stat().st_size == before.st_size
+    assert _title(plancache.load_plan(ws, cache), task.id) == new_title
+
+
+def test_a_settled_cache_is_trusted_on_stat_without_reading_the_files(
+    ws: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    cache = tmp_path / "cache"
+    plancache.load_plan(ws, cache)
+    real = plancache.fingerprint
+    calls: list[Path] = []
+
+    def counted(root: Path) -> str:
+        calls.append(root)
+        return real(root)
+
+    monkeypatch.setattr(plancache, "fingerprint", counted)
+    # Files written just now are not settled: their bytes are compared (and match).
+    plancache.load_plan(ws, cache)
+    assert calls == [ws]
+    # Once the files are older than the cache by the margin, stat alone decides.
+    monkeypatch.setattr(plancache, "_SETTLE_NS", -(10**12))
+    calls.clear()
+    assert len(plancache.load_plan(ws, cache).tasks) > 50
+    assert calls == []
+
+
+def test_added_removed_and_renamed_plan_files_invalidate(ws: Path, tmp_path: Path) -> None:
+    cache = tmp_path / "cache"
+    n = len(plancache.load_plan(ws, cache).tasks)
+    files = plancache.plan_files(ws)
+    moved = files[0].rename(files[0].with_suffix(".yaml.off"))
+    fewer = len(plancache.load_plan(ws, cache).tasks)
+    assert fewer < n
+    moved.rename(files[0])
+    assert len(plancache.load_plan(ws, cache).tasks) == n
+
+
+def test_a_corrupt_cache_is_rebuilt(ws: Path, tmp_path: Path) -> None:
+    cache = tmp_path / "cache"
+    n = len(plancache.load_plan(ws, cache).tasks)
+    target = plancache.cache_path(cache, ws)
+    target.write_bytes(target.read_bytes()[:1000])
+    assert len(plancache.load_plan(ws, cache).tasks) == n
+    target.write_bytes(b"not a pickle")
+    assert len(plancache.load_plan(ws, cache).tasks) == n
