@@ -39,6 +39,19 @@ CREATE TABLE awards (
     supersedes INTEGER REFERENCES awards (id),
     recorded_at TEXT
 );
+CREATE TABLE checkpoint_columns (
+    id INTEGER PRIMARY KEY,
+    checkpoint INTEGER NOT NULL REFERENCES checkpoints (id),
+    name TEXT NOT NULL,
+    data BLOB NOT NULL,
+    UNIQUE (checkpoint, name)
+);
+CREATE TABLE checkpoints (
+    id INTEGER PRIMARY KEY,
+    format INTEGER NOT NULL,
+    upto INTEGER NOT NULL,
+    max_at TEXT
+);
 CREATE TABLE deliveries (
     id INTEGER PRIMARY KEY,
     notice_id INTEGER NOT NULL REFERENCES notices (id),
@@ -113,6 +126,12 @@ CREATE TRIGGER awards_no_delete BEFORE DELETE ON awards
 BEGIN SELECT RAISE(ABORT, 'awards are append-only: DELETE is not allowed'); END;
 CREATE TRIGGER awards_no_update BEFORE UPDATE ON awards
 BEGIN SELECT RAISE(ABORT, 'awards are append-only: UPDATE is not allowed'); END;
+CREATE TRIGGER checkpoint_columns_no_update BEFORE UPDATE ON checkpoint_columns
+BEGIN SELECT RAISE(ABORT, 'checkpoint_columns are replaced, never edited'); END;
+CREATE TRIGGER checkpoints_drop_columns AFTER DELETE ON checkpoints
+BEGIN DELETE FROM checkpoint_columns WHERE checkpoint = old.id; END;
+CREATE TRIGGER checkpoints_no_update BEFORE UPDATE ON checkpoints
+BEGIN SELECT RAISE(ABORT, 'checkpoints are replaced, never edited'); END;
 CREATE TRIGGER deliveries_no_delete BEFORE DELETE ON deliveries
 BEGIN SELECT RAISE(ABORT, 'deliveries are append-only: DELETE is not allowed'); END;
 CREATE TRIGGER deliveries_no_update BEFORE UPDATE ON deliveries
@@ -291,6 +310,7 @@ def test_schema_is_pinned(store: Store) -> None:
             "m003_notices",
             "m004_problems",
             "m005_awards",
+            "m006_checkpoints",
         ]
     )
 

@@ -8,9 +8,9 @@
                 store.add([event])
         store.states(as_of)                       # {task: TaskState}
 
-See docs/store.md for the schema, migrations, locking and the errors raised. Importing
-this package is cheap: sqlite-utils is imported only when a migration has to run or
-:attr:`Store.db` is asked for.
+See docs/store.md for the schema, migrations, locking, state checkpoints and the errors
+raised. Importing this package is cheap: sqlite-utils is imported only when a migration
+has to run or :attr:`Store.db` is asked for.
 """
 
 from __future__ import annotations

@@ -1,11 +1,19 @@
-"""Current state from the event log, by a few queries over two indexes, never a row loop.
+"""Current state from the event log: by queries over two indexes, or by folding events.
 
-``events_task_kind_at`` holds ``(task, kind, at, id, progress)``: reports are counted in
-one scan of it, and per task a handful of seeks read the latest report, the latest with a
-progress value and the first with progress > 0 (its entries for one task and kind run in
-``(at, id)`` order, so each seek is one step). ``events_kind_task`` holds
-``(kind, task, milestone, at)`` and covers start, milestone and card dates. Every query
-names its index (``INDEXED BY``), so the plan cannot drift to a table scan.
+Every :class:`TaskState` field is an aggregate over the task's events with ``at`` on or
+before the day asked about, and none depends on the order the events are met in: a
+count, a greatest or least day, the greatest ``(at, id)`` of some kind. So a task's
+figures can be computed in parts and merged (:class:`Partial`): the state checkpoints
+(``store/checkpoint.py``) keep the parts for the events up to some id, and :func:`fold`
+adds the events written since.
+
+The query path, for any day: ``events_task_kind_at`` holds ``(task, kind, at, id,
+progress)``: reports are counted in one scan of it, and per task a handful of seeks read
+the latest report, the latest with a progress value and the first with progress > 0 (its
+entries for one task and kind run in ``(at, id)`` order, so each seek is one step).
+``events_kind_task`` holds ``(kind, task, milestone, at)`` and covers start, milestone and
+card dates. Every query names its index (``INDEXED BY``), so the plan cannot drift to a
+table scan.
 
 "Latest" means the greatest ``(at, id)``: the id breaks ties between events of one day.
 A task appears only if it has something to show: a report, a start, a named milestone
@@ -16,7 +24,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Collection, Iterator
+from collections.abc import Collection, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from itertools import islice
@@ -25,6 +33,11 @@ from typing import Any
 from gaoxin_cli.models.state import TaskState
 
 REPORT_KINDS = ("feedback", "correction")
+# The kinds a TaskState is made of; the other kinds (extension, lifecycle, problem …)
+# never change it.
+STATE_KINDS = (*REPORT_KINDS, "start", "milestone", "card")
+# A day after every day the events table can hold (its CHECK wants digits and dashes).
+EVER = "9999-99-99"
 _CHUNK = 500  # task ids per query when the caller names tasks (SQLite variable limit)
 _FEW = 2000  # naming more tasks than this, reading all of them and filtering is faster
 
@@ -39,9 +52,13 @@ def _seek(kind: str, column: str, where: str, order: str) -> str:
     )
 
 
-def _report_sql() -> str:
+_REPORT_COLUMNS = 5  # per report kind, as _report_sql lists them (6 with first=True)
+
+
+def _report_sql(*, first: bool) -> str:
     """Per task: how many reports; then, per report kind, the latest report's day, the
-    latest report with a progress value (day, id, value) and the first with progress > 0.
+    latest report with a progress value (day, id, value), the first with progress > 0 and,
+    with *first*, the first report of all.
 
     Counting is one scan of the covering index; the rest are seeks per task, far cheaper
     than aggregating text columns over every row.
@@ -56,6 +73,8 @@ def _report_sql() -> str:
             _seek(kind, "progress", valued, "DESC"),
             _seek(kind, "at", " AND e.progress > 0", "ASC"),
         ]
+        if first:
+            cols.append(_seek(kind, "at", "", "ASC"))
     kinds = ", ".join(f"'{k}'" for k in REPORT_KINDS)
     return (
         "SELECT r.task, r.reports,\n  "
@@ -65,7 +84,8 @@ def _report_sql() -> str:
     )
 
 
-_REPORT_SQL = _report_sql()
+_REPORT_SQL = _report_sql(first=False)
+_REPORT_FIRST_SQL = _report_sql(first=True)
 
 _START_SQL = """
 SELECT task, min(at) FROM events INDEXED BY events_kind_task
@@ -79,16 +99,36 @@ WHERE kind = 'milestone' AND milestone IS NOT NULL AND at <= :as_of {tasks}
 GROUP BY task, milestone
 """
 
+# Any milestone event, named or not, makes a task active (store/lifecycle.py).
+_MILESTONE_ANY_SQL = """
+SELECT task, min(at) FROM events INDEXED BY events_kind_task
+WHERE kind = 'milestone' AND at <= :as_of {tasks}
+GROUP BY task
+"""
+
+# The latest card per task: its day, id and data (readable or not).
 _CARD_SQL = """
-SELECT c.task, c.at,
-  (SELECT e.data FROM events AS e INDEXED BY events_task_kind_at
-    WHERE e.task = c.task AND e.kind = 'card' AND e.at = c.at
-    ORDER BY e.id DESC LIMIT 1)
+SELECT c.task, c.at, c.id, (SELECT d.data FROM events AS d WHERE d.id = c.id)
 FROM (
-  SELECT task, max(at) AS at FROM events INDEXED BY events_kind_task
-  WHERE kind = 'card' AND at <= :as_of {tasks}
-  GROUP BY task
+  SELECT m.task, m.at,
+    (SELECT e.id FROM events AS e INDEXED BY events_task_kind_at
+      WHERE e.task = m.task AND e.kind = 'card' AND e.at = m.at
+      ORDER BY e.id DESC LIMIT 1) AS id
+  FROM (
+    SELECT task, max(at) AS at FROM events INDEXED BY events_kind_task
+    WHERE kind = 'card' AND at <= :as_of {tasks}
+    GROUP BY task
+  ) AS m
 ) AS c
+"""
+
+# The state-making events written after event *upto*, read along the primary key (NOT
+# INDEXED keeps SQLite from walking a kind index instead); their order does not matter
+# to fold(). A card's data is read only for cards.
+TAIL_SQL = f"""
+SELECT id, task, kind, at, progress, milestone, CASE WHEN kind = 'card' THEN data END
+FROM events NOT INDEXED
+WHERE id > :upto AND at <= :as_of AND kind IN ({", ".join(f"'{k}'" for k in STATE_KINDS)})
 """
 
 
@@ -104,36 +144,108 @@ class _Days(dict[str, date]):
 
 
 @dataclass(slots=True)
-class _Partial:
-    """One task's figures as read (days still ISO text), before they become a TaskState."""
+class Partial:
+    """One task's aggregates over some of its events (days as ISO text), with the keys
+    needed to add more: :func:`fold` of the events B into ``agg(A)`` is ``agg(A ∪ B)``."""
 
     reports: int = 0
-    last_report: str | None = None
-    latest: tuple[str, int, float] | None = None  # (at, id, progress) of the latest value
-    first_progress: str | None = None
-    start: str | None = None
-    milestones: dict[str, date] = field(default_factory=dict)
-    card: tuple[int, date] | None = None
+    last_report: str | None = None  # greatest day of a report
+    latest: tuple[str, int, float] | None = None  # (at, id, progress): greatest valued report
+    first_progress: str | None = None  # least day of a report with progress > 0
+    start: str | None = None  # least day of a start event
+    active: str | None = None  # least day of a report, start or milestone (named or not)
+    milestones: dict[str, str] = field(default_factory=dict)  # name → least day
+    card: tuple[str, int, int | None] | None = None  # (at, id, level): greatest card
+
+    def shown(self) -> bool:
+        """Has the task something to show (is it in :func:`states`)?"""
+        return bool(
+            self.reports
+            or self.start is not None
+            or self.milestones
+            or (self.card is not None and self.card[2] is not None)
+        )
 
     def state(self, days: _Days) -> TaskState:
         at, _, progress = self.latest or (None, 0, 0.0)
+        card = self.card if self.card is not None and self.card[2] is not None else None
+        milestones = self.milestones
         return TaskState(
             progress=progress,
             progress_at=days.get_day(at),
             last_report=days.get_day(self.last_report),
             reports=self.reports,
             started=days.get_day(self.start or self.first_progress),
-            milestones_done=self.milestones,
-            card_level=self.card[0] if self.card else None,
-            card_since=self.card[1] if self.card else None,
+            # By name, as the milestone query returns them, whatever the order merged in.
+            milestones_done={name: days[milestones[name]] for name in sorted(milestones)},
+            card_level=card[2] if card else None,
+            card_since=days[card[0]] if card else None,
         )
 
 
+def earlier(a: str | None, b: str | None) -> str | None:
+    """The lesser of two ISO days, either of which may be missing."""
+    return b if a is None or (b is not None and b < a) else a
+
+
+def later(a: str | None, b: str | None) -> str | None:
+    """The greater of two ISO days, either of which may be missing."""
+    return b if a is None or (b is not None and b > a) else a
+
+
+def card_level(data: object) -> int | None:
+    """A card's ``data["level"]`` when it is an integer (JSON text in, ``None`` if not)."""
+    try:
+        level = json.loads(data)["level"] if isinstance(data, str) else None
+    except (ValueError, TypeError, KeyError):
+        return None
+    return level if isinstance(level, int) and not isinstance(level, bool) else None
+
+
+TailRow = tuple[int, str, str, str, Any, str | None, str | None]
+
+
+def fold(parts: dict[str, Partial], rows: Iterable[TailRow]) -> str | None:
+    """Add event *rows* (as :data:`TAIL_SQL` reads them) to *parts*, in place; return the
+    greatest day among them (``None`` for no rows)."""
+    latest_day: str | None = None
+    for id_, task, kind, at, progress, milestone, data in rows:
+        p = parts.get(task)
+        if p is None:
+            p = parts[task] = Partial()
+        if latest_day is None or at > latest_day:
+            latest_day = at
+        if kind == "card":
+            if p.card is None or (at, id_) > p.card[:2]:
+                p.card = (at, id_, card_level(data))
+            continue
+        if p.active is None or at < p.active:
+            p.active = at
+        if kind == "start":
+            if p.start is None or at < p.start:
+                p.start = at
+        elif kind == "milestone":
+            if milestone is not None:
+                seen = p.milestones.get(milestone)
+                if seen is None or at < seen:
+                    p.milestones[milestone] = at
+        else:  # a report
+            p.reports += 1
+            if p.last_report is None or at > p.last_report:
+                p.last_report = at
+            if progress is not None:
+                if p.latest is None or (at, id_) > p.latest[:2]:
+                    p.latest = (at, id_, float(progress))
+                if progress > 0 and (p.first_progress is None or at < p.first_progress):
+                    p.first_progress = at
+    return latest_day
+
+
 def _rows(
-    conn: sqlite3.Connection, sql: str, as_of: date, tasks: Collection[str] | None
+    conn: sqlite3.Connection, sql: str, as_of: str, tasks: Collection[str] | None
 ) -> Iterator[Any]:
     """Run *sql* (with a ``{tasks}`` slot) for all tasks, or for *tasks* in chunks."""
-    params: dict[str, str] = {"as_of": as_of.isoformat()}
+    params: dict[str, str] = {"as_of": as_of}
     if tasks is None:
         yield from conn.execute(sql.format(tasks=""), params)
         return
@@ -147,19 +259,66 @@ def _rows(
         )
 
 
-def _card_level(data: object) -> int | None:
-    try:
-        level = json.loads(data)["level"] if isinstance(data, str) else None
-    except (ValueError, TypeError, KeyError):
-        return None
-    return level if isinstance(level, int) and not isinstance(level, bool) else None
+def partials(
+    conn: sqlite3.Connection,
+    as_of: str,
+    tasks: Collection[str] | None = None,
+    *,
+    active: bool = False,
+) -> dict[str, Partial]:
+    """:class:`Partial` per task from its state-making events on or before *as_of* (ISO
+    text; :data:`EVER` for all), by queries. With *active*, also the first active day —
+    and tasks whose events show nothing (an unreadable card, an unnamed milestone) —
+    which a checkpoint keeps; without, those may be missing."""
+    parts: dict[str, Partial] = {}
+
+    def part(task: str) -> Partial:
+        found = parts.get(task)
+        if found is None:
+            found = parts[task] = Partial()
+        return found
+
+    width = _REPORT_COLUMNS + active
+    for task, reports, *per_kind in _rows(
+        conn, _REPORT_FIRST_SQL if active else _REPORT_SQL, as_of, tasks
+    ):
+        p = parts[task] = Partial(reports=reports)
+        for i in range(0, len(per_kind), width):
+            last, valued_at, valued_id, progress, first, *earliest = per_kind[i : i + width]
+            p.last_report = later(p.last_report, last)
+            if valued_at is not None and (
+                p.latest is None or (valued_at, valued_id) > p.latest[:2]
+            ):
+                p.latest = (valued_at, valued_id, float(progress))
+            p.first_progress = earlier(p.first_progress, first)
+            if earliest:
+                p.active = earlier(p.active, earliest[0])
+    for task, start in _rows(conn, _START_SQL, as_of, tasks):
+        p = part(task)
+        p.start = start
+        if active:
+            p.active = earlier(p.active, start)
+    for task, name, at in _rows(conn, _MILESTONE_SQL, as_of, tasks):
+        part(task).milestones[name] = at
+    if active:
+        for task, at in _rows(conn, _MILESTONE_ANY_SQL, as_of, tasks):
+            p = part(task)
+            p.active = earlier(p.active, at)
+    for task, at, id_, data in _rows(conn, _CARD_SQL, as_of, tasks):
+        level = card_level(data)
+        if level is not None or active:
+            part(task).card = (at, id_, level)
+    return parts
+
+
+def finish(parts: dict[str, Partial]) -> dict[str, TaskState]:
+    """The :class:`TaskState` of each task in *parts* that has something to show."""
+    days = _Days()
+    return {task: p.state(days) for task, p in parts.items() if p.shown()}
 
 
 def cards(
-    conn: sqlite3.Connection,
-    as_of: date,
-    tasks: Collection[str] | None = None,
-    days: _Days | None = None,
+    conn: sqlite3.Connection, as_of: date, tasks: Collection[str] | None = None
 ) -> dict[str, tuple[int, date]]:
     """Latest ``card`` event per task as of *as_of*: its level and day.
 
@@ -167,51 +326,21 @@ def cards(
     """
     if tasks is not None and len(tasks) > _FEW:
         wanted = set(tasks)
-        return {t: c for t, c in cards(conn, as_of, None, days).items() if t in wanted}
-    days = _Days() if days is None else days
+        return {t: c for t, c in cards(conn, as_of, None).items() if t in wanted}
+    days = _Days()
     out: dict[str, tuple[int, date]] = {}
-    for task, at, data in _rows(conn, _CARD_SQL, as_of, tasks):
-        level = _card_level(data)
+    for task, at, _, data in _rows(conn, _CARD_SQL, as_of.isoformat(), tasks):
+        level = card_level(data)
         if level is not None:
             out[task] = (level, days[at])
     return out
 
 
-def _lower(a: str | None, b: str | None) -> str | None:
-    return b if a is None or (b is not None and b < a) else a
-
-
 def states(
     conn: sqlite3.Connection, as_of: date, tasks: Collection[str] | None = None
 ) -> dict[str, TaskState]:
-    """:class:`TaskState` per task that has an event on or before *as_of*."""
+    """:class:`TaskState` per task that has an event on or before *as_of*, by queries."""
     if tasks is not None and len(tasks) > _FEW:
         wanted = set(tasks)
         return {t: s for t, s in states(conn, as_of).items() if t in wanted}
-    parts: dict[str, _Partial] = {}
-
-    def part(task: str) -> _Partial:
-        found = parts.get(task)
-        if found is None:
-            found = parts[task] = _Partial()
-        return found
-
-    for task, reports, *per_kind in _rows(conn, _REPORT_SQL, as_of, tasks):
-        p = parts[task] = _Partial(reports=reports)
-        for i in range(0, len(per_kind), 5):
-            last, valued_at, valued_id, progress, first = per_kind[i : i + 5]
-            if last is not None and (p.last_report is None or last > p.last_report):
-                p.last_report = last
-            if valued_at is not None and (
-                p.latest is None or (valued_at, valued_id) > p.latest[:2]
-            ):
-                p.latest = (valued_at, valued_id, float(progress))
-            p.first_progress = _lower(p.first_progress, first)
-    for task, start in _rows(conn, _START_SQL, as_of, tasks):
-        part(task).start = start
-    days = _Days()
-    for task, name, at in _rows(conn, _MILESTONE_SQL, as_of, tasks):
-        part(task).milestones[name] = days[at]
-    for task, card in cards(conn, as_of, tasks, days).items():
-        part(task).card = card
-    return {task: p.state(days) for task, p in parts.items()}
+    return finish(partials(conn, as_of.isoformat(), tasks))

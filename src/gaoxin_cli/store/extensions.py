@@ -7,15 +7,15 @@ is what scoring counts.
 
 from __future__ import annotations
 
-import json
 from datetime import date
 
 from gaoxin_cli.models.state import Event
+from gaoxin_cli.store import rows
 from gaoxin_cli.store.core import Store
 
-_APPROVALS = (
-    "SELECT task, data FROM events INDEXED BY events_kind_task"
-    " WHERE kind = 'extension' AND at <= ? ORDER BY at, id"
+_EXTENSIONS = (
+    "SELECT task, at, id, data, json_valid(data) FROM events INDEXED BY events_kind_task"
+    " WHERE kind = 'extension' AND at <= ?"
 )
 
 
@@ -26,15 +26,20 @@ def effective_dues(store: Store, as_of: date) -> dict[str, date]:
     result as ``dues`` to ``rules.dashboard.build`` / ``assess_all`` (or ``due=`` to
     ``rules.cards.assess``).
     """
-    out: dict[str, date] = {}
-    for task, data in store.query(_APPROVALS, (as_of.isoformat(),)):
+    found = store.query(_EXTENSIONS, (as_of.isoformat(),))
+    docs = rows.json_objects([r[3] for r in found], [r[4] for r in found])
+    latest: dict[str, tuple[str, int, date]] = {}
+    for (task, at, id_, _, _), doc in zip(found, docs, strict=True):
+        if not doc or doc.get("action") != "approve" or not doc.get("to"):
+            continue
         try:
-            doc = json.loads(data) if data else {}
-            if doc.get("action") == "approve" and doc.get("to"):
-                out[task] = date.fromisoformat(str(doc["to"]))
-        except (ValueError, TypeError, AttributeError):
+            to = date.fromisoformat(str(doc["to"]))
+        except (ValueError, TypeError):
             continue  # a damaged row never moves a deadline
-    return out
+        seen = latest.get(task)
+        if seen is None or (at, id_) > seen[:2]:
+            latest[task] = (at, id_, to)
+    return {task: to for task, (_, _, to) in latest.items()}
 
 
 def extension_history(store: Store, task: str, as_of: date) -> list[Event]:

@@ -183,6 +183,41 @@ def m005_awards(db: Database) -> None:
     _append_only(db, "score_items")
 
 
+@_step
+def m006_checkpoints(db: Database) -> None:
+    """State checkpoints (store/checkpoint.py): every task's aggregates over the events up
+    to ``upto``, kept as packed columns, one row each. A cache: rows are replaced by newer
+    checkpoints (deleting one deletes its columns) but never edited; the events are
+    untouched, and deleting every checkpoint changes no result.
+    """
+    db.execute(
+        """CREATE TABLE checkpoints (
+    id INTEGER PRIMARY KEY,
+    format INTEGER NOT NULL,
+    upto INTEGER NOT NULL,
+    max_at TEXT
+)"""
+    )
+    db.execute(
+        """CREATE TABLE checkpoint_columns (
+    id INTEGER PRIMARY KEY,
+    checkpoint INTEGER NOT NULL REFERENCES checkpoints (id),
+    name TEXT NOT NULL,
+    data BLOB NOT NULL,
+    UNIQUE (checkpoint, name)
+)"""
+    )
+    db.execute(
+        "CREATE TRIGGER checkpoints_drop_columns AFTER DELETE ON checkpoints\n"
+        "BEGIN DELETE FROM checkpoint_columns WHERE checkpoint = old.id; END"
+    )
+    for table in ("checkpoints", "checkpoint_columns"):
+        db.execute(
+            f"CREATE TRIGGER {table}_no_update BEFORE UPDATE ON {table}\n"
+            f"BEGIN SELECT RAISE(ABORT, '{table} are replaced, never edited'); END"
+        )
+
+
 NAMES: tuple[str, ...] = tuple(fn.__name__ for fn in _STEPS)
 
 
