@@ -50,3 +50,17 @@ def test_lean_help_is_the_full_help(name: str) -> None:
     lean = runner.invoke(lean_app(name), ["--lang", "en", name, "--help"])
     assert full.exit_code == lean.exit_code == 0
     assert lean.output == full.output
+
+
+@pytest.mark.parametrize(
+    ("code", "status", "stderr"), [("None", 0, ""), ("3", 3, ""), ("'boom'", 1, "boom\n")]
+)
+def test_main_exits_with_the_code_and_flushes(code: str, status: int, stderr: str) -> None:
+    import subprocess
+    import sys
+
+    prog = (
+        f"import sys\nfrom gaoxin_cli.cli import _exit\nsys.stdout.write('kept')\n_exit({code})\n"
+    )
+    out = subprocess.run([sys.executable, "-c", prog], capture_output=True, text=True)
+    assert (out.returncode, out.stdout, out.stderr) == (status, "kept", stderr)

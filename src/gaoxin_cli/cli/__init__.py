@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import gc
+import os
 import sys
+from typing import NoReturn
 
 import typer
 from typer.main import get_command_name
@@ -71,4 +74,27 @@ def main() -> None:
         lean_app(command_named(sys.argv[1:]))()
     except KeyboardInterrupt:  # pragma: no cover - typer maps ^C inside commands to 130
         sys.stderr.write("\n")
-        sys.exit(130)
+        _exit(130)
+    except SystemExit as done:  # click ends every run this way
+        _exit(done.code)
+    _exit(0)
+
+
+def _exit(code: object) -> NoReturn:
+    """End the process without tearing the interpreter down.
+
+    Every file and database is closed by the time a command returns; what is left is
+    freeing tens of thousands of plan and state objects one by one (~20 ms on 10,000
+    tasks), which the operating system does at once.
+    """
+    if code is None:
+        status = 0
+    elif isinstance(code, int):
+        status = code
+    else:  # sys.exit("message"): Python prints it and exits 1
+        sys.stderr.write(f"{code}\n")
+        status = 1
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(BrokenPipeError):  # the reader went away (| head)
+            stream.flush()
+    os._exit(status)
