@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from gaoxin_cli.errors import GaoxinError
 from gaoxin_cli.i18n import Lang, Msg
@@ -28,8 +28,7 @@ class MsgList(Msg):
         return hash(self.items)
 
 
-@dataclass(frozen=True, slots=True)
-class Machine:
+class Machine(NamedTuple):
     """States, actions and the allowed (state, action) → state steps, with the message
     keys that name them: ``{state_prefix}.{state}`` and ``{action_prefix}.{action}``."""
 

@@ -33,7 +33,6 @@ from __future__ import annotations
 import difflib
 import re
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
 from datetime import date
 from types import MappingProxyType
 from typing import Final, NamedTuple, Protocol
@@ -129,8 +128,7 @@ def unknown_number(text: str, known: Sequence[str]) -> GaoxinError:
 # --- replaying the steps ---------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
-class ProblemStatus:
+class ProblemStatus(NamedTuple):
     """A problem as of one day: its state and the clocks that run on it."""
 
     number: str
@@ -257,8 +255,7 @@ def responsible(status: ProblemStatus, office: str) -> str:
     return office
 
 
-@dataclass(frozen=True, slots=True)
-class ProblemCard:
+class ProblemCard(NamedTuple):
     """An open problem's card as of a day, with the numbers behind it."""
 
     status: ProblemStatus
@@ -401,8 +398,7 @@ def problem_subjects(
 # --- listing ----------------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
-class ProblemLine:
+class ProblemLine(NamedTuple):
     """One problem for ``gaoxin problem list``: its status, card (open ones) and age."""
 
     status: ProblemStatus
@@ -410,8 +406,7 @@ class ProblemLine:
     age_wd: int  # working days from the report to today, or to the day it ended
 
 
-@dataclass(frozen=True, slots=True)
-class ProblemFilter:
+class ProblemFilter(NamedTuple):
     states: frozenset[str] = frozenset()  # empty: the open states (all with everything)
     units: frozenset[str] = frozenset()  # assigned to, or whose move it is
     task: str | None = None
@@ -434,12 +429,15 @@ class ProblemFilter:
         return not (self.late and (line.card is None or line.card.late_wd <= 0))
 
 
+_OPEN = ProblemFilter()  # the open problems, of every unit
+
+
 def problem_lines(
     statuses: Iterable[ProblemStatus],
     today: date,
     calendar: WorkCalendar,
     plan: Plan,
-    chosen: ProblemFilter = ProblemFilter(),
+    chosen: ProblemFilter = _OPEN,
 ) -> list[ProblemLine]:
     """The problems *chosen* keeps: open ones most severe first, then the rest by number."""
     cfg = plan.config

@@ -18,9 +18,8 @@ from __future__ import annotations
 
 import json
 from collections.abc import Collection
-from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import Any, NamedTuple
 
 from gaoxin_cli.models.state import Event
 from gaoxin_cli.store import rows
@@ -155,8 +154,7 @@ def lifecycle_states(store: Store, plan_task_ids: Collection[str], as_of: date) 
     return out
 
 
-@dataclass(frozen=True, slots=True)
-class TaskLifecycle:
+class TaskLifecycle(NamedTuple):
     """One task's lifecycle as of a day: its state, and every recorded step (all days)."""
 
     state: str

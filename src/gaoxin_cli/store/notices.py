@@ -18,7 +18,7 @@ from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from functools import cached_property
-from typing import Any
+from typing import Any, NamedTuple
 
 from gaoxin_cli.store.core import Store
 
@@ -79,8 +79,7 @@ class StoredNotice:
         return doc if isinstance(doc, dict) else {}
 
 
-@dataclass(frozen=True, slots=True)
-class NewNotice:
+class NewNotice(NamedTuple):
     """A notice to file; the store gives it its number."""
 
     kind: str
@@ -94,8 +93,7 @@ class NewNotice:
     subject_kind: str = "task"  # 'task' or 'problem'
 
 
-@dataclass(frozen=True, slots=True)
-class Delivery:
+class Delivery(NamedTuple):
     notice_id: int
     recipient: str
     sent_on: date

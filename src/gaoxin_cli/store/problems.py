@@ -10,8 +10,8 @@ step (report, accept, assign, answer, verify, reopen, reject) is a ``problem`` e
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import date
+from typing import NamedTuple
 
 from gaoxin_cli.models.state import Event
 from gaoxin_cli.store import rows
@@ -24,8 +24,7 @@ def number_for(year: int, seq: int) -> str:
     return NUMBER_FORMAT.format(year=year, seq=seq)
 
 
-@dataclass(frozen=True, slots=True)
-class ProblemRow:
+class ProblemRow(NamedTuple):
     """A ``problems`` row: what was reported, by whom, when."""
 
     number: str
