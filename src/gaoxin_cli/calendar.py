@@ -11,7 +11,6 @@ strictly after D; the day D itself is not counted.
 
 from __future__ import annotations
 
-import bisect
 from collections.abc import Iterable
 from datetime import date, timedelta
 from functools import cache
@@ -46,8 +45,27 @@ def _library_day(day: date) -> bool | None:
     return day.weekday() < 5
 
 
+class _Year:
+    """One year's working days as lookup tables, indexed by ``ordinal - first``.
+
+    ``cum[i]`` is the number of working days among the year's first *i* days, so the
+    working days in ``(a, b]`` are ``cum[b - first + 1] - cum[a - first + 1]``; ``days``
+    lists the ordinals of the working days, so the k-th working day after *a* is
+    ``days[cum[a - first + 1] + k - 1]``.
+    """
+
+    __slots__ = ("cum", "days", "first", "total")
+
+    def __init__(self, first: int, cum: list[int], days: list[int]) -> None:
+        self.first = first
+        self.cum = cum
+        self.days = days
+        self.total = len(days)
+
+
 class WorkCalendar:
-    """Answers working-day questions; years are built lazily and cached."""
+    """Answers working-day questions in constant time; each year's tables are built
+    the first time a question touches it, then kept."""
 
     def __init__(
         self,
@@ -60,8 +78,7 @@ class WorkCalendar:
         self._work = frozenset(work)
         self._years = frozenset(years)
         self._assume = assume_weekends
-        # year → sorted ordinals of its working days
-        self._cache: dict[int, list[int]] = {}
+        self._tables: dict[int, _Year] = {}
 
     @property
     def known_years(self) -> tuple[int, int] | None:
@@ -73,17 +90,23 @@ class WorkCalendar:
             self._assume or year in self._years or (span is not None and span[0] <= year <= span[1])
         )
 
-    def _year(self, year: int) -> list[int]:
-        days = self._cache.get(year)
-        if days is None:
-            if not self.has_year(year):
-                raise CalendarYearMissing(year, _library_years())
-            first, last = date(year, 1, 1).toordinal(), date(year, 12, 31).toordinal()
-            days = [
-                n for n in range(first, last + 1) if self._is_workday_uncached(date.fromordinal(n))
-            ]
-            self._cache[year] = days
-        return days
+    def _year(self, year: int) -> _Year:
+        table = self._tables.get(year)
+        if table is None:
+            table = self._tables[year] = self._build(year)
+        return table
+
+    def _build(self, year: int) -> _Year:
+        if not self.has_year(year):
+            raise CalendarYearMissing(year, _library_years())
+        first, last = date(year, 1, 1).toordinal(), date(year, 12, 31).toordinal()
+        cum = [0]
+        days: list[int] = []
+        for n in range(first, last + 1):
+            if self._is_workday_uncached(date.fromordinal(n)):
+                days.append(n)
+            cum.append(len(days))
+        return _Year(first, cum, days)
 
     def _is_workday_uncached(self, day: date) -> bool:
         if day in self._work:
@@ -97,9 +120,9 @@ class WorkCalendar:
         return day.weekday() < 5
 
     def is_workday(self, day: date) -> bool:
-        days = self._year(day.year)
-        i = bisect.bisect_left(days, day.toordinal())
-        return i < len(days) and days[i] == day.toordinal()
+        y = self._tables.get(day.year) or self._year(day.year)
+        i = day.toordinal() - y.first
+        return y.cum[i + 1] != y.cum[i]
 
     def next_workday(self, day: date, *, include: bool = False) -> date:
         """The first working day after *day* (or *day* itself if ``include`` and it works)."""
@@ -111,40 +134,42 @@ class WorkCalendar:
         """The n-th working day strictly after *day* (before it, for negative n); n=0 → day."""
         if n == 0:
             return day
-        step = 1 if n > 0 else -1
-        remaining = abs(n)
         year = day.year
-        ordinal = day.toordinal()
-        while True:
-            days = self._year(year)
-            if step > 0:
-                i = bisect.bisect_right(days, ordinal)
-                available = len(days) - i
-                if remaining <= available:
-                    return date.fromordinal(days[i + remaining - 1])
-                remaining -= available
+        y = self._tables.get(year) or self._year(year)
+        if n > 0:
+            done = y.cum[day.toordinal() - y.first + 1]  # working days up to *day*
+            while n > y.total - done:
+                n -= y.total - done
                 year += 1
-                ordinal = date(year, 1, 1).toordinal() - 1
-            else:
-                i = bisect.bisect_left(days, ordinal)
-                if remaining <= i:
-                    return date.fromordinal(days[i - remaining])
-                remaining -= i
-                year -= 1
-                ordinal = date(year, 12, 31).toordinal() + 1
+                y = self._tables.get(year) or self._year(year)
+                done = 0
+            return date.fromordinal(y.days[done + n - 1])
+        n = -n
+        before = y.cum[day.toordinal() - y.first]  # working days before *day*
+        while n > before:
+            n -= before
+            year -= 1
+            y = self._tables.get(year) or self._year(year)
+            before = y.total
+        return date.fromordinal(y.days[before - n])
 
     def workdays_between(self, start: date, end: date) -> int:
         """Working days in (start, end]; negative when end is before start."""
         if end == start:
             return 0
-        if end < start:
+        sy, ey = start.year, end.year
+        if sy == ey:
+            y = self._tables.get(sy) or self._year(sy)
+            cum, first = y.cum, y.first - 1
+            return cum[end.toordinal() - first] - cum[start.toordinal() - first]
+        if ey < sy:
             return -self.workdays_between(end, start)
-        total = 0
-        a, b = start.toordinal(), end.toordinal()
-        for year in range(start.year, end.year + 1):
-            days = self._year(year)
-            total += bisect.bisect_right(days, b) - bisect.bisect_right(days, a)
-        return total
+        a = self._year(sy)
+        total = a.total - a.cum[start.toordinal() - a.first + 1]
+        for year in range(sy + 1, ey):
+            total += self._year(year).total
+        b = self._year(ey)
+        return total + b.cum[end.toordinal() - b.first + 1]
 
     def workdays_left_in_year(self, day: date) -> int:
         """Working days after *day* up to 31 December of its year."""

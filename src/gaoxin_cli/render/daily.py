@@ -6,16 +6,21 @@ from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
-from rich import box
 from rich.console import Console
-from rich.table import Table
-from rich.text import Text
 
 from gaoxin_cli.i18n import Lang, Msg, t
 from gaoxin_cli.models import Config, Task
 from gaoxin_cli.models.state import Event, Level
-from gaoxin_cli.render.console import LEVEL_STYLES, fixed, text
+from gaoxin_cli.render.console import (
+    LEVEL_STYLES,
+    Column,
+    TableCell,
+    fixed,
+    print_table,
+    text,
+)
 from gaoxin_cli.render.status import unit_name
+from gaoxin_cli.render.text import safe
 from gaoxin_cli.rules.countdown import Countdown
 
 _TITLES = {
@@ -30,13 +35,13 @@ _EMPTY = {
 }
 
 
-def when(row: Countdown, lang: Lang) -> Text:
+def when_cell(row: Countdown, lang: Lang) -> tuple[str, str]:
+    """How far off the target is, as a table cell (text, style)."""
     if row.missed:
-        return Text(t("countdown.missed", lang, wd=-row.workdays), style="bold red")
+        return t("countdown.missed", lang, wd=-row.workdays), "bold red"
     if row.days == 0:
-        return Text(t("countdown.today", lang), style="bold yellow")
-    style = "bold yellow" if row.workdays <= 3 else ""
-    return Text(t("countdown.in", lang, wd=row.workdays), style=style)
+        return t("countdown.today", lang), "bold yellow"
+    return t("countdown.in", lang, wd=row.workdays), "bold yellow" if row.workdays <= 3 else ""
 
 
 def countdown(
@@ -52,37 +57,53 @@ def countdown(
     if not rows:
         console.print(text(t(_EMPTY[mode], lang)))
         return
-    table = Table(box=box.SIMPLE_HEAD, pad_edge=False, show_edge=False)
-    table.add_column(t("col.task", lang), no_wrap=True)
-    table.add_column(
-        t("col.title", lang),
-        overflow="ellipsis",
-        no_wrap=True,
-        max_width=max(10, (console.width - 44) * 3 // 5),
-    )
-    if mode == "milestones":
-        table.add_column(
-            t("col.milestone", lang),
+    milestones = mode == "milestones"
+    columns = [
+        Column(t("col.task", lang), no_wrap=True),
+        Column(
+            t("col.title", lang),
             overflow="ellipsis",
             no_wrap=True,
-            max_width=max(8, (console.width - 44) * 2 // 5),
+            max_width=max(10, (console.width - 44) * 3 // 5),
+        ),
+    ]
+    if milestones:
+        columns.append(
+            Column(
+                t("col.milestone", lang),
+                overflow="ellipsis",
+                no_wrap=True,
+                max_width=max(8, (console.width - 44) * 2 // 5),
+            )
         )
-    table.add_column(t("col.lead", lang), overflow="ellipsis", no_wrap=True, max_width=8)
-    table.add_column(t("col.target", lang), no_wrap=True)
-    table.add_column(t("col.wd", lang), no_wrap=True)
-    table.add_column(t("col.days", lang), justify="right", no_wrap=True)
+    columns += [
+        Column(t("col.lead", lang), overflow="ellipsis", no_wrap=True, max_width=8),
+        Column(t("col.target", lang), no_wrap=True),
+        Column(t("col.wd", lang), no_wrap=True),
+        Column(t("col.days", lang), justify="right", no_wrap=True),
+    ]
+    # The same words come back row after row: a lead's name, a date and its counts.
+    leads: dict[str, tuple[str, str]] = {}
+    targets: dict[date, tuple[TableCell, TableCell, TableCell]] = {}
+    table: list[list[TableCell]] = []
     for r in rows:
-        cells: list[Text] = [text(r.task.id), text(r.task.title)]
-        if mode == "milestones":
-            cells.append(text(r.milestone or ""))
-        cells += [
-            text(unit_name(config, r.task.lead)),
-            Text(r.target.isoformat()),
-            when(r, lang),
-            Text(str(r.days)),
-        ]
-        table.add_row(*cells)
-    console.print(table)
+        task = r.task
+        lead = leads.get(task.lead)
+        if lead is None:
+            lead = leads[task.lead] = (safe(unit_name(config, task.lead)), "")
+        when_ = targets.get(r.target)  # workdays and days follow from the date
+        if when_ is None:
+            when_ = targets[r.target] = (
+                (r.target.isoformat(), ""),
+                when_cell(r, lang),
+                (str(r.days), ""),
+            )
+        cells: list[TableCell] = [(safe(task.id), ""), (safe(task.title), "")]
+        if milestones:
+            cells.append((safe(r.milestone or ""), ""))
+        cells += [lead, *when_]
+        table.append(cells)
+    print_table(console, columns, table)
 
 
 def countdown_json(rows: Sequence[Countdown], mode: str) -> list[dict[str, Any]]:
@@ -160,22 +181,26 @@ def history(
     if not events:
         console.print(text(t("history.none", lang)))
         return
-    table = Table(box=box.SIMPLE_HEAD, pad_edge=False, show_edge=False)
-    table.add_column(t("col.date", lang), no_wrap=True)
-    table.add_column(t("col.event", lang), no_wrap=True)
-    table.add_column(t("col.by", lang), overflow="ellipsis", no_wrap=True, max_width=8)
-    table.add_column(t("col.note", lang), overflow="fold", min_width=fixed(t("col.note", lang), 12))
+    columns = [
+        Column(t("col.date", lang), no_wrap=True),
+        Column(t("col.event", lang), no_wrap=True),
+        Column(t("col.by", lang), overflow="ellipsis", no_wrap=True, max_width=8),
+        Column(t("col.note", lang), overflow="fold", min_width=fixed(t("col.note", lang), 12)),
+    ]
+    table: list[list[TableCell]] = []
     for e in events:
         style = ""
         if e.kind == "card":
             style = LEVEL_STYLES[int((e.data or {}).get("level", 0)) % len(Level.NAMES)]
-        table.add_row(
-            Text(e.at.isoformat()),
-            Text(t(f"event.{e.kind}", lang), style=style) if _known(e.kind) else text(e.kind),
-            text(unit_name(config, e.unit) if e.unit else ""),
-            text(describe(e, lang)),
+        table.append(
+            [
+                (e.at.isoformat(), ""),
+                (t(f"event.{e.kind}", lang), style) if _known(e.kind) else (safe(e.kind), ""),
+                (safe(unit_name(config, e.unit) if e.unit else ""), ""),
+                (safe(describe(e, lang)), ""),
+            ]
         )
-    console.print(table)
+    print_table(console, columns, table)
 
 
 def _known(kind: str) -> bool:

@@ -46,34 +46,62 @@ def _grid(
     rows: Sequence[Sequence[Cell]],
     flex: int,
     title: str | None = None,
-) -> list[Cell]:
-    """A table that fits the console, as ``(text, style)`` pieces: every column as wide
-    as its widest cell (up to its cap, 0 = none), the *flex* column (the title) gets
-    what is left, long cells cut with "…". *columns* are ``(header, justify, cap)``.
+) -> None:
+    """Print a table that fits the console: every column as wide as its widest cell (up
+    to its cap, 0 = none), the *flex* column (the title) gets what is left, long cells
+    cut with "…". *columns* are ``(header, justify, cap)``; cells ``(text, style)`` with
+    the text already made safe.
 
     Drawn by hand rather than with ``rich.table.Table``: a listing can run to thousands
     of rows (every late task of a big plan), where Table's measuring and wrapping took
-    seconds; the layout is that of the other screens (header, a rule, rows). Print it
-    with :func:`_show`."""
+    seconds; the layout is that of the other screens (header, a rule, rows). Styled on a
+    colour terminal; else (a pipe, cron mail, NO_COLOR) written straight through as
+    plain text. A listing repeats itself (dates, units, rungs): each distinct text of a
+    column is measured and cut once."""
     from rich.cells import cell_len
 
+    header = [(name, "bold") for name, _, _ in columns]
+    texts = [[name, *(r[i][0] for r in rows)] for i, (name, _, _) in enumerate(columns)]
+    sizes = [{v: cell_len(v) for v in set(col)} for col in texts]
     widths = []
-    for i, (name, _, cap) in enumerate(columns):
-        w = max([cell_len(name), *(cell_len(r[i][0]) for r in rows)])
+    for (_, _, cap), size in zip(columns, sizes, strict=True):
+        w = max(size.values())
         widths.append(min(w, cap) if cap else w)
     used = sum(w for i, w in enumerate(widths) if i != flex) + 3 * (len(columns) - 1)
     widths[flex] = max(4, min(widths[flex], console.width - used))
     last = len(columns) - 1
+    # per column: text → (the text as shown, the padding that follows or precedes it)
+    shown: list[dict[str, tuple[str, str]]] = []
+    for size, width in zip(sizes, widths, strict=True):
+        cut = {}
+        for value, n in size.items():
+            fitted = _fit(value, width) if n > width else value
+            cut[value] = fitted, " " * (width - (n if n <= width else cell_len(fitted)))
+        shown.append(cut)
+    rule = "─" * min(console.width, sum(widths) + 3 * last)
+    if console.color_system is None:
+        plain = []
+        for i, ((_, justify, _), cut) in enumerate(zip(columns, shown, strict=True)):
+            if justify == "right":
+                cells = {v: pad + fitted for v, (fitted, pad) in cut.items()}
+            elif i < last:
+                cells = {v: fitted + pad for v, (fitted, pad) in cut.items()}
+            else:
+                cells = {v: fitted for v, (fitted, _) in cut.items()}
+            plain.append(list(map(cells.__getitem__, texts[i])))
+        lines = list(map("   ".join, zip(*plain, strict=True)))
+        head = [title] if title else []
+        console.file.write("\n".join([*head, lines[0], rule, *lines[1:]]) + "\n")
+        console.file.flush()
+        return
     out: list[Cell] = []
     add = out.append
 
-    def line(cells: Sequence[Cell]) -> int:
-        size = 0
-        for i, ((_, justify, _), (value, style), width) in enumerate(
-            zip(columns, cells, widths, strict=True)
+    def line(cells: Sequence[Cell]) -> None:
+        for i, ((_, justify, _), (value, style), cut) in enumerate(
+            zip(columns, cells, shown, strict=True)
         ):
-            value = _fit(value, width)
-            pad = " " * (width - cell_len(value))
+            value, pad = cut[value]
             if i:
                 add(("   ", ""))
             if justify == "right":
@@ -83,28 +111,15 @@ def _grid(
                 add((value, style))
                 if i < last:
                     add((pad, ""))
-            size += width + (3 if i else 0)
-        return size
 
     if title:
         add((title + "\n", "italic"))
-    size = line([(name, "bold") for name, _, _ in columns])
-    add(("\n" + "─" * min(console.width, size), ""))
+    line(header)
+    add(("\n" + rule, ""))
     for r in rows:
         add(("\n", ""))
         line(r)
-    return out
-
-
-def _show(console: Console, pieces: Sequence[Cell]) -> None:
-    """Print :func:`_grid`'s pieces: styled on a colour terminal, else (a pipe, cron
-    mail, NO_COLOR) as plain text written straight through — thousands of rows in a
-    blink. Every piece was made safe (:func:`_c`) or is gaoxin's own text."""
-    if console.color_system is None:
-        console.file.write("".join(text for text, _ in pieces) + "\n")
-        console.file.flush()
-    else:
-        console.print(Text.assemble(*pieces), soft_wrap=True)
+    console.print(Text.assemble(*out), soft_wrap=True)
 
 
 def reasons(s: Standing, lang: Lang) -> list[str]:
@@ -148,34 +163,44 @@ def overdue(
     parts.append(Text(t("overdue.issue_today", lang, n=today_n)))
     line.append_text(Text(" · ").join(parts))
     console.print(line)
+    # Thousands of rows, a few hundred distinct dates and counts: each worded once.
+    lates: dict[tuple[int, int | None], Cell] = {}
+    nexts: dict[tuple[int, date] | None, Cell] = {}
+    dues: dict[tuple[date, bool], str] = {}
+    leads: dict[str, Cell] = {}
+    levels = [_level(level, lang) for level in range(5)]
+    rungs = [(kind_short(rung, lang), "") if rung else ("—", "dim") for rung in range(5)]
     cells = []
     for r in rows:
         s = r.standing
         a = s.assessment
-        late: Cell
-        if a.overdue_wd > 0:
-            late = (str(a.overdue_wd), "bold")
-        elif a.left_wd == 0:
-            late = (t("overdue.today", lang), "bold")
-        elif a.left_wd is not None:
-            late = (t("overdue.left", lang, wd=a.left_wd), "dim")
-        else:
-            late = ("0", "")
-        nxt: Cell = (
-            (f"{kind_short(r.next[0], lang)} {_when(r.next[1], today, lang)}", "")
-            if r.next
-            else ("—", "dim")
-        )
-        due = _day(s.due, today) + ("*" if s.due != s.task.due else "")
+        task = s.task
+        late = lates.get((a.overdue_wd, a.left_wd))
+        if late is None:
+            late = lates[a.overdue_wd, a.left_wd] = _late(a.overdue_wd, a.left_wd, lang)
+        nxt = nexts.get(r.next)
+        if nxt is None:
+            nxt = nexts[r.next] = (
+                (f"{kind_short(r.next[0], lang)} {_when(r.next[1], today, lang)}", "")
+                if r.next
+                else ("—", "dim")
+            )
+        extended = s.due != task.due
+        due = dues.get((s.due, extended))
+        if due is None:
+            due = dues[s.due, extended] = _day(s.due, today) + ("*" if extended else "")
+        lead = leads.get(task.lead)
+        if lead is None:
+            lead = leads[task.lead] = _c(unit_name(config, task.lead))
         cells.append(
             [
-                _level(a.card.level, lang),
-                _c(s.task.id),
-                _c(s.task.title),
-                _c(unit_name(config, s.task.lead)),
+                levels[a.card.level],
+                _c(task.id),
+                _c(task.title),
+                lead,
                 (due, ""),
                 late,
-                (kind_short(s.rung, lang), "") if s.rung else ("—", "dim"),
+                rungs[s.rung],
                 nxt,
             ]
         )
@@ -189,7 +214,18 @@ def overdue(
         (t("overdue.col.rung", lang), "left", 0),
         (t("overdue.col.next", lang), "left", 0),
     ]
-    _show(console, _grid(console, columns, cells, flex=2))
+    _grid(console, columns, cells, flex=2)
+
+
+def _late(overdue_wd: int, left_wd: int | None, lang: Lang) -> Cell:
+    """Working days late, or left."""
+    if overdue_wd > 0:
+        return str(overdue_wd), "bold"
+    if left_wd == 0:
+        return t("overdue.today", lang), "bold"
+    if left_wd is not None:
+        return t("overdue.left", lang, wd=left_wd), "dim"
+    return "0", ""
 
 
 def _latest_number(s: Standing, rung: int) -> str | None:
@@ -200,37 +236,56 @@ def _latest_number(s: Standing, rung: int) -> str | None:
 
 
 def overdue_json(rows: Sequence[OverdueRow], lang: Lang, today: date) -> dict[str, Any]:
-    return {
-        "as_of": today.isoformat(),
-        "tasks": [
+    # Rows share their dates and reasons (one reason object serves every task late since
+    # the same day): each is written out once.
+    days: dict[date, str] = {}
+    why: dict[int, str] = {}  # id(Msg) → text; the rows keep the Msgs alive
+
+    def day(d: date) -> str:
+        text = days.get(d)
+        if text is None:
+            text = days[d] = d.isoformat()
+        return text
+
+    def reasons_of(s: Standing) -> list[str]:  # reasons(s, lang)
+        out = []
+        for m in s.assessment.card.reasons:
+            text = why.get(id(m))
+            if text is None:
+                text = why[id(m)] = m.render(lang)
+            out.append(text)
+        return out
+
+    tasks = []
+    for r in rows:
+        s = r.standing
+        t_, a = s.task, s.assessment
+        tasks.append(
             {
-                "id": r.standing.task.id,
-                "title": r.standing.task.title,
-                "lead": r.standing.task.lead,
-                "leader": r.standing.task.leader,
-                "listed": r.standing.task.listed is not None,
-                "urgency": r.standing.task.urgency,
-                "card": r.standing.assessment.card.name,
-                "level": r.standing.assessment.card.level,
-                "reasons": reasons(r.standing, lang),
-                "due": r.standing.due.isoformat(),
-                "planned_due": r.standing.task.due.isoformat(),
-                "overdue_workdays": r.standing.assessment.overdue_wd,
-                "workdays_left": r.standing.assessment.left_wd,
-                "progress": r.standing.state.progress,
-                "rung": r.standing.rung,
-                "rung_kind": KINDS[r.standing.rung] if r.standing.rung else None,
-                "rung_number": _latest_number(r.standing, r.standing.rung)
-                if r.standing.rung
-                else None,
-                "assigned": r.standing.assigned,
+                "id": t_.id,
+                "title": t_.title,
+                "lead": t_.lead,
+                "leader": t_.leader,
+                "listed": t_.listed is not None,
+                "urgency": t_.urgency,
+                "card": a.card.name,
+                "level": a.card.level,
+                "reasons": reasons_of(s),
+                "due": day(s.due),
+                "planned_due": day(t_.due),
+                "overdue_workdays": a.overdue_wd,
+                "workdays_left": a.left_wd,
+                "progress": s.state.progress,
+                "rung": s.rung,
+                "rung_kind": KINDS[s.rung] if s.rung else None,
+                "rung_number": _latest_number(s, s.rung) if s.rung else None,
+                "assigned": s.assigned,
                 "next_rung": r.next[0] if r.next else None,
                 "next_kind": KINDS[r.next[0]] if r.next else None,
-                "next_on": r.next[1].isoformat() if r.next else None,
+                "next_on": day(r.next[1]) if r.next else None,
             }
-            for r in rows
-        ],
-    }
+        )
+    return {"as_of": today.isoformat(), "tasks": tasks}
 
 
 # --- the formal notice (单) ------------------------------------------------------------
@@ -464,7 +519,7 @@ def notice_list(
         (t("notice.col.sent", lang), "right", 0),
     ]
     title = t("notice.list_title", lang, n=len(notices))
-    _show(console, _grid(console, columns, cells, flex=3, title=title))
+    _grid(console, columns, cells, flex=3, title=title)
 
 
 # --- listed ---------------------------------------------------------------------------
@@ -522,7 +577,7 @@ def listed(
         (t("col.progress", lang), "right", 0),
         (t("listed.col.status", lang), "left", 0),
     ]
-    _show(console, _grid(console, columns, cells, flex=1))
+    _grid(console, columns, cells, flex=1)
 
 
 def listed_json(

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
-from rich import box
 from rich.console import Console
-from rich.table import Table
 from rich.text import Text
 
 from gaoxin_cli.i18n import Lang, Msg, t
@@ -14,13 +13,17 @@ from gaoxin_cli.models import Config
 from gaoxin_cli.models.state import Level
 from gaoxin_cli.render.console import (
     LEVEL_STYLES,
+    Column,
+    TableCell,
     bar,
     card_width,
     fixed,
-    level_text,
-    pct,
+    level_cell,
+    pct_cell,
+    print_table,
     text,
 )
+from gaoxin_cli.render.text import safe
 from gaoxin_cli.rules.dashboard import Dashboard, TaskRow
 
 
@@ -81,81 +84,82 @@ def _pillars(console: Console, dash: Dashboard, lang: Lang) -> None:
     nodes = [p for p in dash.pillars if p.tasks]
     if not nodes:
         return
-    table = Table(
-        title=t("status.pillars", lang),
-        title_justify="left",
-        box=box.SIMPLE_HEAD,
-        pad_edge=False,
-        show_edge=False,
-    )
-    table.add_column(
-        t("col.pillar", lang),
-        overflow="ellipsis",
-        no_wrap=True,
-        max_width=max(12, console.width - 46),
-    )
-    table.add_column(
-        t("col.tasks", lang),
-        justify="right",
-        no_wrap=True,
-        min_width=fixed(t("col.tasks", lang), 4),
-    )
-    table.add_column(
-        t("col.progress", lang), no_wrap=True, min_width=fixed(t("col.progress", lang), 15)
-    )
-    table.add_column(
-        t("col.planned", lang),
-        justify="right",
-        no_wrap=True,
-        min_width=fixed(t("col.planned", lang), 4),
-    )
-    table.add_column(
-        t("col.card", lang),
-        no_wrap=True,
-        min_width=max(fixed(t("col.card", lang)), card_width(lang)),
-    )
+    columns = [
+        Column(
+            t("col.pillar", lang),
+            overflow="ellipsis",
+            no_wrap=True,
+            max_width=max(12, console.width - 46),
+        ),
+        Column(
+            t("col.tasks", lang),
+            justify="right",
+            no_wrap=True,
+            min_width=fixed(t("col.tasks", lang), 4),
+        ),
+        Column(t("col.progress", lang), no_wrap=True, min_width=fixed(t("col.progress", lang), 15)),
+        Column(
+            t("col.planned", lang),
+            justify="right",
+            no_wrap=True,
+            min_width=fixed(t("col.planned", lang), 4),
+        ),
+        Column(
+            t("col.card", lang),
+            no_wrap=True,
+            min_width=max(fixed(t("col.card", lang)), card_width(lang)),
+        ),
+    ]
+    rows: list[list[TableCell]] = []
     for p in nodes:
         name = Text("  " * p.depth) + text(p.name, "bold" if p.depth == 0 else "")
         style = "green" if p.progress >= p.planned - 1e-9 else "yellow"
-        table.add_row(
-            name,
-            str(p.tasks),
-            bar(p.progress, style=style),
-            pct(p.planned),
-            level_text(p.worst, lang),
+        rows.append(
+            [
+                name,
+                str(p.tasks),
+                bar(p.progress, style=style),
+                pct_cell(p.planned),
+                level_cell(p.worst, lang),
+            ]
         )
-    console.print(table)
+    print_table(console, columns, rows, t("status.pillars", lang))
+
+
+_CARD_LEVELS = (Level.ACCOUNTABILITY, Level.RED, Level.YELLOW, Level.BLUE)
 
 
 def _units(console: Console, dash: Dashboard, config: Config, lang: Lang) -> None:
-    table = Table(
-        title=t("status.units", lang),
-        title_justify="left",
-        box=box.SIMPLE_HEAD,
-        pad_edge=False,
-        show_edge=False,
-    )
-    table.add_column(t("col.unit", lang), overflow="ellipsis", no_wrap=True, ratio=1)
-    for key, style in (("col.tasks", ""), ("col.done", "")):
-        table.add_column(t(key, lang), justify="right", no_wrap=True, style=style)
-    for level in (Level.ACCOUNTABILITY, Level.RED, Level.YELLOW, Level.BLUE):
-        table.add_column(
-            t(f"levelshort.{level}", lang),
-            justify="right",
-            no_wrap=True,
-            header_style=LEVEL_STYLES[level],
-        )
-    table.add_column(t("col.progress", lang), no_wrap=True)
-    table.add_column(t("col.missed", lang), justify="right", no_wrap=True)
+    columns = [
+        Column(t("col.unit", lang), overflow="ellipsis", no_wrap=True, ratio=1),
+        Column(t("col.tasks", lang), justify="right", no_wrap=True),
+        Column(t("col.done", lang), justify="right", no_wrap=True),
+        *(
+            Column(
+                t(f"levelshort.{level}", lang),
+                justify="right",
+                no_wrap=True,
+                header_style=LEVEL_STYLES[level],
+            )
+            for level in _CARD_LEVELS
+        ),
+        Column(t("col.progress", lang), no_wrap=True),
+        Column(t("col.missed", lang), justify="right", no_wrap=True),
+    ]
+    rows: list[list[TableCell]] = []
     for u in dash.units:
-        cells: list[Text | str] = [text(unit_name(config, u.unit)), str(u.tasks), str(u.done)]
-        for level in (Level.ACCOUNTABILITY, Level.RED, Level.YELLOW, Level.BLUE):
+        cells: list[TableCell] = [
+            (safe(unit_name(config, u.unit)), ""),
+            str(u.tasks),
+            str(u.done),
+        ]
+        for level in _CARD_LEVELS:
             n = u.levels[level]
-            cells.append(Text(str(n) if n else "·", style=LEVEL_STYLES[level] if n else "dim"))
+            cells.append((str(n), LEVEL_STYLES[level]) if n else ("·", "dim"))
         cells.append(bar(u.progress, width=8))
-        cells.append(Text(str(u.missed) if u.missed else "·", style="" if u.missed else "dim"))
-        table.add_row(*cells)
-    console.print(table)
+        cells.append((str(u.missed), "") if u.missed else ("·", "dim"))
+        rows.append(cells)
+    print_table(console, columns, rows, t("status.units", lang))
 
 
 def _attention(console: Console, dash: Dashboard, config: Config, lang: Lang, limit: int) -> None:
@@ -164,50 +168,47 @@ def _attention(console: Console, dash: Dashboard, config: Config, lang: Lang, li
         console.print(text(t("status.all_clear", lang)))
         return
     shown = rows if limit <= 0 else rows[:limit]
-    table = Table(
-        title=t("status.attention", lang),
-        title_justify="left",
-        box=box.SIMPLE_HEAD,
-        pad_edge=False,
-        show_edge=False,
-    )
-    table.add_column(
-        t("col.card", lang),
-        no_wrap=True,
-        min_width=max(fixed(t("col.card", lang)), card_width(lang)),
-    )
-    table.add_column(t("col.task", lang), no_wrap=True, min_width=fixed(t("col.task", lang), 5))
-    table.add_column(
-        t("col.title", lang),
-        overflow="ellipsis",
-        no_wrap=True,
-        max_width=max(8, (console.width - 40) // 3),
-    )
-    table.add_column(t("col.lead", lang), overflow="ellipsis", no_wrap=True, max_width=6)
-    table.add_column(
-        t("col.progress", lang),
-        justify="right",
-        no_wrap=True,
-        min_width=fixed(t("col.progress", lang), 4),
-    )
-    table.add_column(
-        t("col.planned", lang),
-        justify="right",
-        no_wrap=True,
-        min_width=fixed(t("col.planned", lang), 4),
-    )
-    table.add_column(t("col.why", lang), overflow="fold", min_width=fixed(t("col.why", lang), 12))
-    for r in shown:
-        table.add_row(
-            level_text(r.assessment.card.level, lang),
-            text(r.task.id),
-            text(r.task.title),
-            text(unit_name(config, r.task.lead)),
-            pct(r.state.progress),
-            pct(r.assessment.planned),
-            text("\n".join(reasons(r, lang)), multiline=True),
-        )
-    console.print(table)
+    columns = [
+        Column(
+            t("col.card", lang),
+            no_wrap=True,
+            min_width=max(fixed(t("col.card", lang)), card_width(lang)),
+        ),
+        Column(t("col.task", lang), no_wrap=True, min_width=fixed(t("col.task", lang), 5)),
+        Column(
+            t("col.title", lang),
+            overflow="ellipsis",
+            no_wrap=True,
+            max_width=max(8, (console.width - 40) // 3),
+        ),
+        Column(t("col.lead", lang), overflow="ellipsis", no_wrap=True, max_width=6),
+        Column(
+            t("col.progress", lang),
+            justify="right",
+            no_wrap=True,
+            min_width=fixed(t("col.progress", lang), 4),
+        ),
+        Column(
+            t("col.planned", lang),
+            justify="right",
+            no_wrap=True,
+            min_width=fixed(t("col.planned", lang), 4),
+        ),
+        Column(t("col.why", lang), overflow="fold", min_width=fixed(t("col.why", lang), 12)),
+    ]
+    table: list[list[TableCell]] = [
+        [
+            level_cell(r.assessment.card.level, lang),
+            (safe(r.task.id), ""),
+            (safe(r.task.title), ""),
+            (safe(unit_name(config, r.task.lead)), ""),
+            pct_cell(r.state.progress),
+            pct_cell(r.assessment.planned),
+            (safe("\n".join(reasons(r, lang)), multiline=True), ""),
+        ]
+        for r in shown
+    ]
+    print_table(console, columns, table, t("status.attention", lang))
     if len(shown) < len(rows):
         console.print(text(t("status.more", lang, n=len(rows) - len(shown)), "dim"))
 
@@ -221,7 +222,7 @@ def as_json(dash: Dashboard, config: Config, lang: Lang) -> dict[str, Any]:
         "counts": {name: dash.counts[i] for i, name in enumerate(Level.NAMES)},
         "done": dash.done,
         "missed_reports": dash.missed,
-        "tasks": [task_json(r, lang) for r in dash.rows],
+        "tasks": list(map(_TaskJson(lang), dash.rows)),
         "units": [
             {
                 "unit": u.unit,
@@ -249,27 +250,75 @@ def as_json(dash: Dashboard, config: Config, lang: Lang) -> dict[str, Any]:
 
 
 def task_json(r: TaskRow, lang: Lang) -> dict[str, Any]:
-    a = r.assessment
-    t_ = r.task
-    return {
-        "id": t_.id,
-        "title": t_.title,
-        "pillar": t_.pillar,
-        "lead": t_.lead,
-        "leader": t_.leader,
-        "listed": t_.listed is not None,
-        "card": a.card.name,
-        "level": a.card.level,
-        "reasons": reasons(r, lang),
-        "progress": r.state.progress,
-        "planned": round(a.planned, 1),
-        "lag": round(a.lag, 1),
-        "overdue_workdays": a.overdue_wd,
-        "workdays_left": a.left_wd,
-        "due": r.due.isoformat(),
-        "start": t_.start.isoformat() if t_.start else None,
-        "started": r.state.started.isoformat() if r.state.started else None,
-        "last_report": r.state.last_report.isoformat() if r.state.last_report else None,
-        "lifecycle": r.lifecycle,
-        "missed_report": r.missed_report.isoformat() if r.missed_report else None,
-    }
+    return _TaskJson(lang)(r)
+
+
+class _TaskJson:
+    """:func:`task_json` for every row of a dashboard. Rows share their dates, numbers
+    and reasons (one reason object serves every task late since the same day), so each
+    is written out once."""
+
+    __slots__ = ("_days", "_lang", "_numbers", "_reasons")
+
+    def __init__(self, lang: Lang) -> None:
+        self._lang = lang
+        self._days: dict[date, str] = {}
+        self._numbers: dict[float, float] = {}
+        self._reasons: dict[int, str] = {}  # id(Msg) → text; the rows keep the Msgs alive
+
+    def _day(self, day: date | None) -> str | None:
+        if day is None:
+            return None
+        text = self._days.get(day)
+        if text is None:
+            text = self._days[day] = day.isoformat()
+        return text
+
+    def _round(self, value: float) -> float:
+        if not value:
+            return value  # round(±0.0, 1) is itself; and 0.0, -0.0 would share a key
+        rounded = self._numbers.get(value)
+        if rounded is None:
+            rounded = self._numbers[value] = round(value, 1)
+        return rounded
+
+    def _why(self, r: TaskRow) -> list[str]:
+        """:func:`reasons`."""
+        out = []
+        for m in r.assessment.card.reasons:
+            text = self._reasons.get(id(m))
+            if text is None:
+                text = self._reasons[id(m)] = m.render(self._lang)
+            out.append(text)
+        if r.missed_report is not None:
+            d = r.missed_report
+            out.append(Msg("card.missed_report", m=d.month, d=d.day).render(self._lang))
+        return out
+
+    def __call__(self, r: TaskRow) -> dict[str, Any]:
+        a = r.assessment
+        t_ = r.task
+        st = r.state
+        day = self._day
+        return {
+            "id": t_.id,
+            "title": t_.title,
+            "pillar": t_.pillar,
+            "lead": t_.lead,
+            "leader": t_.leader,
+            "listed": t_.listed is not None,
+            "card": a.card.name,
+            "level": a.card.level,
+            "reasons": self._why(r),
+            "progress": st.progress,
+            "planned": self._round(a.planned),
+            "lag": self._round(a.lag),
+            "overdue_workdays": a.overdue_wd,
+            "workdays_left": a.left_wd,
+            "due": day(r.due),
+            "start": day(t_.start) if t_.start else None,
+            "started": day(st.started) if st.started else None,
+            "last_report": day(st.last_report) if st.last_report else None,
+            "lifecycle": r.lifecycle,
+            "missed_report": day(r.missed_report) if r.missed_report else None,
+        }

@@ -21,4 +21,6 @@ def _escape(m: re.Match[str]) -> str:
 def safe(text: object, *, multiline: bool = False) -> str:
     """*text* with every control character shown as a visible escape (``\\x1b``)."""
     s = str(text)
+    if s.isprintable():  # every character escaped below is non-printable: nothing to do
+        return s
     return (_UNSAFE if multiline else _UNSAFE_LINE).sub(_escape, s)

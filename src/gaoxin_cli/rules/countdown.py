@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
 from datetime import date
+from typing import NamedTuple
 
 from gaoxin_cli.calendar import WorkCalendar
 from gaoxin_cli.models import Task
@@ -13,8 +13,7 @@ from gaoxin_cli.models.state import TaskState
 _EMPTY = TaskState()
 
 
-@dataclass(frozen=True, slots=True)
-class Countdown:
+class Countdown(NamedTuple):
     task: Task
     target: date
     workdays: int  # working days from today to target; negative once it has passed
@@ -27,26 +26,51 @@ class Countdown:
         return self.days < 0
 
 
-def _row(
-    task: Task, target: date, today: date, cal: WorkCalendar, milestone: str | None = None
-) -> Countdown:
-    return Countdown(
-        task, target, cal.workdays_between(today, target), (target - today).days, milestone
-    )
+class _Rows:
+    """Countdown rows for one day: the working days to each target date counted once
+    (thousands of tasks share a few hundred dates), sorted soonest first, then by id."""
+
+    __slots__ = ("_cal", "_counts", "_rows", "_today")
+
+    def __init__(self, today: date, cal: WorkCalendar) -> None:
+        self._today = today
+        self._cal = cal
+        self._counts: dict[date, tuple[int, int]] = {}
+        self._rows: list[tuple[int, str, int, Countdown]] = []
+
+    def add(self, task: Task, target: date, milestone: str | None = None) -> None:
+        counts = self._counts.get(target)
+        if counts is None:
+            today = self._today
+            counts = self._counts[target] = (
+                self._cal.workdays_between(today, target),
+                (target - today).days,
+            )
+        workdays, days = counts
+        row = _new(Countdown, (task, target, workdays, days, milestone))
+        self._rows.append((workdays, task.id, len(self._rows), row))
+
+    def sorted(self) -> list[Countdown]:
+        self._rows.sort()  # (workdays, id), then the order found: a stable sort
+        return [r[-1] for r in self._rows]
+
+
+_new = tuple.__new__  # a named tuple without its keyword-taking __new__
 
 
 def starts(
     tasks: Iterable[Task], states: Mapping[str, TaskState], today: date, cal: WorkCalendar
 ) -> list[Countdown]:
     """Projects with a planned start that have not started, soonest (or most missed) first."""
-    rows = [
-        _row(t, t.start, today, cal)
-        for t in tasks
-        if t.start is not None
-        and states.get(t.id, _EMPTY).started is None
-        and not states.get(t.id, _EMPTY).done
-    ]
-    return sorted(rows, key=lambda r: (r.workdays, r.task.id))
+    rows = _Rows(today, cal)
+    state_of = states.get
+    for t in tasks:
+        if t.start is None:
+            continue
+        st = state_of(t.id, _EMPTY)
+        if st.started is None and not st.done:
+            rows.add(t, t.start)
+    return rows.sorted()
 
 
 def deadlines(
@@ -58,12 +82,12 @@ def deadlines(
 ) -> list[Countdown]:
     """Open tasks by working days to their due date (extended dates in *dues*)."""
     dues = dues or {}
-    rows = [
-        _row(t, dues.get(t.id, t.due), today, cal)
-        for t in tasks
-        if not states.get(t.id, _EMPTY).done
-    ]
-    return sorted(rows, key=lambda r: (r.workdays, r.task.id))
+    rows = _Rows(today, cal)
+    state_of = states.get
+    for t in tasks:
+        if not state_of(t.id, _EMPTY).done:
+            rows.add(t, dues.get(t.id, t.due) if dues else t.due)
+    return rows.sorted()
 
 
 def milestones_within(
@@ -71,12 +95,13 @@ def milestones_within(
 ) -> list[Countdown]:
     """Milestones not yet reached that fall due from today to *n* working days ahead."""
     horizon = cal.add_workdays(today, n)
-    rows = []
+    rows = _Rows(today, cal)
+    state_of = states.get
     for t in tasks:
-        st = states.get(t.id, _EMPTY)
+        st = state_of(t.id, _EMPTY)
         if st.done:
             continue
         for m in t.milestones:
-            if m.name not in st.milestones_done and today <= m.due <= horizon:
-                rows.append(_row(t, m.due, today, cal, m.name))
-    return sorted(rows, key=lambda r: (r.workdays, r.task.id))
+            if today <= m.due <= horizon and m.name not in st.milestones_done:
+                rows.add(t, m.due, m.name)
+    return rows.sorted()

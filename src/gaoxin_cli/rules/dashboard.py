@@ -3,23 +3,25 @@ and by the pillar tree, with the tasks that need attention first."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
+from operator import itemgetter
+from typing import NamedTuple
 
 from gaoxin_cli.calendar import WorkCalendar
 from gaoxin_cli.models import Config, Pillar, Task
-from gaoxin_cli.models.state import Card, Level, TaskState
-from gaoxin_cli.rules.cards import Assessment, assess, severity_key
-from gaoxin_cli.rules.lifecycle import stopped
-from gaoxin_cli.rules.progress import planned_progress
-from gaoxin_cli.rules.reports import cadence_of, missed_report
+from gaoxin_cli.models.state import Level, TaskState
+from gaoxin_cli.rules.cards import PAST_DUE, Assessment, CardClock, no_card
+from gaoxin_cli.rules.lifecycle import STOPPED_STATES, stopped
+from gaoxin_cli.rules.reports import missed_reports
 
 _EMPTY = TaskState()
 
 
-@dataclass(frozen=True, slots=True)
-class TaskRow:
+class TaskRow(NamedTuple):
+    """One task on the dashboard (a named tuple: one is made per task, and fast)."""
+
     task: Task
     state: TaskState
     assessment: Assessment
@@ -85,6 +87,11 @@ class Filters:
             return False
         return not (self.listed and t.listed is None)
 
+    @property
+    def by_task(self) -> bool:
+        """Some filter that :meth:`keep_task` applies."""
+        return bool(self.units or self.pillar or self.leaders or self.listed)
+
     def keep_row(self, row: TaskRow) -> bool:
         return not self.levels or row.assessment.card.level in self.levels
 
@@ -111,27 +118,68 @@ def assess_all(
     lifecycle: Mapping[str, str] | None = None,
     red_notice_dues: Mapping[str, date] | None = None,
 ) -> list[TaskRow]:
+    """Every task assessed, most urgent first: :func:`~gaoxin_cli.rules.cards.severity_key`,
+    then a missed report first, then the id (tasks with none of these, by id)."""
+    facts = _assess(tasks, states, config, today, calendar, dues, lifecycle, red_notice_dues)
+    return [f[0] for f in facts]
+
+
+# A row with what the roll-ups read from it: row, lead, pillar, progress, planned, level,
+# finished, missed report, and the id. Gathered while the task and its state are at hand:
+# reading them again from 10,000 rows costs more than the sums themselves.
+_Fact = tuple[TaskRow, str, str | None, float, float, int, bool, bool, str]
+_ID = itemgetter(8)
+
+
+def _assess(
+    tasks: Iterable[Task],
+    states: Mapping[str, TaskState],
+    config: Config,
+    today: date,
+    calendar: WorkCalendar,
+    dues: Mapping[str, date] | None,
+    lifecycle: Mapping[str, str] | None,
+    red_notice_dues: Mapping[str, date] | None,
+) -> list[_Fact]:
+    """:func:`assess_all`, each row with its :data:`_Fact`."""
     dues = dues or {}
     lifecycle = lifecycle or {}
     red_notice_dues = red_notice_dues or {}
-    rules = config.rules
-    rows = []
+    card = CardClock(today, calendar, config.rules.cards).assess
+    missed_report = missed_reports(config, today)
+    state_of, life_of, red_due_of = states.get, lifecycle.get, red_notice_dues.get
+    row = tuple.__new__  # TaskRow(...) without the keyword-taking __new__: 10,000 of them
+    # A card, a lag or a missed report: sorted by urgency (the key, then the place found,
+    # so that equal keys keep their order and facts are never compared).
+    urgent: list[tuple[int, int, float, bool, str, int, _Fact]] = []
+    quiet: list[_Fact] = []  # none of these: they sort last, by id
     for t in tasks:
-        st = states.get(t.id, _EMPTY)
-        due = dues.get(t.id, t.due)
-        life = lifecycle.get(t.id)
-        if life is not None and stopped(life):
-            # Done, closed or cancelled: no card and no reminder, whatever the numbers say.
-            a = Assessment(Card(Level.NONE), planned_progress(t, today, due), 0.0, 0, None)
-            rows.append(TaskRow(t, st, a, due, None, life))
+        tid = t.id
+        st = state_of(tid, _EMPTY)
+        due = dues.get(tid, t.due) if dues else t.due
+        life = life_of(tid)
+        if st.done or (life is not None and life in STOPPED_STATES):
+            # Done (100 %), or done, closed or cancelled by the lifecycle: no card and no
+            # reminder, whatever the numbers say.
+            a = PAST_DUE if today >= due else no_card(t, today, due)
+            r = row(TaskRow, (t, st, a, due, None, life))
+            quiet.append((r, t.lead, t.pillar, st.progress, a.planned, 0, True, False, tid))
             continue
-        a = assess(
-            t, st, today, calendar, rules.cards, due=due, red_notice_due=red_notice_dues.get(t.id)
-        )
-        missed = missed_report(t, st, today, cadence_of(t, config), rules.feedback)
-        rows.append(TaskRow(t, st, a, due, missed, life))
-    rows.sort(key=lambda r: (*severity_key(r.assessment), r.missed_report is None, r.task.id))
-    return rows
+        a = card(t, st, due, red_due_of(tid))
+        missed = missed_report(t, st)
+        r = row(TaskRow, (t, st, a, due, missed, life))
+        level = a.card.level
+        fact = (r, t.lead, t.pillar, st.progress, a.planned, level, False, missed is not None, tid)
+        if level or a.overdue_wd or a.lag or missed is not None:
+            # severity_key(a), a missed report first, the id
+            urgent.append((-level, -a.overdue_wd, -a.lag, missed is None, tid, len(urgent), fact))
+        else:
+            quiet.append(fact)
+    urgent.sort()
+    quiet.sort(key=_ID)
+    facts = [u[-1] for u in urgent]
+    facts += quiet
+    return facts
 
 
 def build(
@@ -145,20 +193,41 @@ def build(
     lifecycle: Mapping[str, str] | None = None,
     red_notice_dues: Mapping[str, date] | None = None,
 ) -> Dashboard:
-    kept = [t for t in tasks if filters.keep_task(t)]
-    assessed = assess_all(kept, states, config, today, calendar, dues, lifecycle, red_notice_dues)
-    rows = [r for r in assessed if filters.keep_row(r)]
+    kept = [t for t in tasks if filters.keep_task(t)] if filters.by_task else tasks
+    facts = _assess(kept, states, config, today, calendar, dues, lifecycle, red_notice_dues)
+    levels = filters.levels
+    if levels:  # Filters.keep_row
+        facts = [f for f in facts if f[5] in levels]
     counts = [0] * 5
     units: dict[str, UnitRow] = {}
-    for r in rows:
-        level = r.assessment.card.level
+    pillars, chain_of = _pillar_tree(config.pillars)
+    chains: dict[str, list[PillarRow]] = {}
+    done = missed = 0
+    # One pass in row order (the float sums depend on the order of the additions).
+    for _, lead, path, progress, planned, level, finished, missed_report, _ in facts:
         counts[level] += 1
-        u = units.setdefault(r.task.lead, UnitRow(r.task.lead))
+        u = units.get(lead)
+        if u is None:
+            u = units[lead] = UnitRow(lead)
         u.tasks += 1
-        u.done += r.finished
+        if finished:
+            u.done += 1
+            done += 1
         u.levels[level] += 1
-        u.progress_sum += r.state.progress
-        u.missed += r.missed_report is not None
+        u.progress_sum += progress
+        if missed_report:
+            u.missed += 1
+            missed += 1
+        if path:
+            chain = chains.get(path)
+            if chain is None:
+                chain = chains[path] = chain_of(path)
+            for node in chain:
+                node.tasks += 1
+                node.progress_sum += progress
+                node.planned_sum += planned
+                if level > node.worst:
+                    node.worst = level
     unit_rows = sorted(
         units.values(),
         key=lambda u: (-u.levels[4], -u.levels[3], -u.levels[2], -u.missed, u.unit),
@@ -166,17 +235,20 @@ def build(
     return Dashboard(
         today=today,
         workdays_left=calendar.workdays_left_in_year(today),
-        rows=rows,
+        rows=[f[0] for f in facts],
         counts=tuple(counts),
-        done=sum(r.finished for r in rows),
-        missed=sum(r.missed_report is not None for r in rows),
+        done=done,
+        missed=missed,
         units=unit_rows,
-        pillars=pillar_rollup(config.pillars, rows),
+        pillars=pillars,
     )
 
 
-def pillar_rollup(pillars: Mapping[str, Pillar], rows: Iterable[TaskRow]) -> list[PillarRow]:
-    """The pillar tree in order, each node summing the tasks at or below it."""
+def _pillar_tree(
+    pillars: Mapping[str, Pillar],
+) -> tuple[list[PillarRow], Callable[[str], list[PillarRow]]]:
+    """The pillar tree in order as empty rows, and for a task's pillar path the rows it
+    counts in: the node and its ancestors, root first (unknown segments skipped)."""
     out: list[PillarRow] = []
     index: dict[str, PillarRow] = {}
 
@@ -189,19 +261,33 @@ def pillar_rollup(pillars: Mapping[str, Pillar], rows: Iterable[TaskRow]) -> lis
             walk(node.children, path + ".", depth + 1)
 
     walk(pillars, "", 0)
+
+    def chain(path: str) -> list[PillarRow]:
+        parts = path.split(".")
+        found = (index.get(".".join(parts[:i])) for i in range(1, len(parts) + 1))
+        return [node for node in found if node is not None]
+
+    return out, chain
+
+
+def pillar_rollup(pillars: Mapping[str, Pillar], rows: Iterable[TaskRow]) -> list[PillarRow]:
+    """The pillar tree in order, each node summing the tasks at or below it."""
+    out, chain_of = _pillar_tree(pillars)
+    chains: dict[str, list[PillarRow]] = {}
     for r in rows:
         path = r.task.pillar
         if not path:
             continue
-        parts = path.split(".")
-        for i in range(1, len(parts) + 1):
-            node = index.get(".".join(parts[:i]))
-            if node is None:
-                continue
+        chain = chains.get(path)
+        if chain is None:
+            chain = chains[path] = chain_of(path)
+        progress = r.state.progress
+        a = r.assessment
+        for node in chain:
             node.tasks += 1
-            node.progress_sum += r.state.progress
-            node.planned_sum += r.assessment.planned
-            node.worst = max(node.worst, r.assessment.card.level)
+            node.progress_sum += progress
+            node.planned_sum += a.planned
+            node.worst = max(node.worst, a.card.level)
     return out
 
 

@@ -26,17 +26,17 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import Any, Protocol
+from operator import itemgetter
+from typing import Any, NamedTuple, Protocol
 
 from gaoxin_cli.calendar import WorkCalendar
 from gaoxin_cli.i18n import Msg
 from gaoxin_cli.models import Config, LadderRules, Person, Task
-from gaoxin_cli.models.state import Card, Level, TaskState
-from gaoxin_cli.rules.cards import Assessment, assess, severity_key
+from gaoxin_cli.models.state import Level, TaskState
+from gaoxin_cli.rules.cards import PAST_DUE, Assessment, CardClock, no_card
 from gaoxin_cli.rules.feedback import opened
-from gaoxin_cli.rules.lifecycle import stopped
+from gaoxin_cli.rules.lifecycle import STOPPED_STATES, stopped
 from gaoxin_cli.rules.problems import ProblemStatus, ProblemSubject
-from gaoxin_cli.rules.progress import planned_progress
 
 KINDS: tuple[str, ...] = ("assign", "remind", "urge", "supervise", "report")
 ASSIGN, REMIND, URGE, SUPERVISE, REPORT = range(5)
@@ -120,9 +120,8 @@ class Draft:
     subject_kind: str = "task"  # 'task' (``task`` is its id) or 'problem' (its number)
 
 
-@dataclass(frozen=True, slots=True)
-class Standing:
-    """Where a task stands on the ladder on a day."""
+class Standing(NamedTuple):
+    """Where a task stands on the ladder on a day (a named tuple: one per task)."""
 
     task: Task
     state: TaskState
@@ -184,22 +183,11 @@ def stand(
     calendar: WorkCalendar,
     lifecycle: str | None = None,
 ) -> Standing:
-    rung = max((n.rung for n in notices if n.rung >= REMIND), default=0)
-    if lifecycle is not None and stopped(lifecycle):
-        # Done, closed or cancelled: no card, no notice, whatever the numbers say.
-        a = Assessment(Card(Level.NONE), planned_progress(task, today, due), 0.0, 0, None)
-        return Standing(task, state, a, due, tuple(notices), rung, 0, lifecycle)
-    a = assess(
-        task,
-        state,
-        today,
-        calendar,
-        config.rules.cards,
-        due=due,
-        red_notice_due=red_notice_due(notices),
+    life = {task.id: lifecycle} if lifecycle is not None else None
+    one = standings(
+        [task], {task.id: state}, {task.id: due}, {task.id: notices}, config, today, calendar, life
     )
-    target = target_rung(a.card.level, task, config.rules.ladder, today)
-    return Standing(task, state, a, due, tuple(notices), rung, target, lifecycle)
+    return one[0]
 
 
 def standings(
@@ -212,25 +200,48 @@ def standings(
     calendar: WorkCalendar,
     lifecycle: Mapping[str, str] | None = None,
 ) -> list[Standing]:
-    """Every task's standing, most severe first (level, WD late, lag, id). *lifecycle*
-    (``store.lifecycle.lifecycle_states``) stops tasks that are done, closed or
-    cancelled."""
-    life = lifecycle or {}
-    out = [
-        stand(
-            t,
-            states.get(t.id, _EMPTY),
-            dues.get(t.id, t.due),
-            issued.get(t.id, ()),
-            config,
-            today,
-            calendar,
-            life.get(t.id),
-        )
-        for t in tasks
-    ]
-    out.sort(key=lambda s: (*severity_key(s.assessment), -s.rung, s.task.id))
-    return out
+    """Every task's standing, most severe first (level, WD late, lag, rung, id).
+    *lifecycle* (``store.lifecycle.lifecycle_states``) stops tasks that are done, closed
+    or cancelled."""
+    card = CardClock(today, calendar, config.rules.cards).assess
+    rules = config.rules.ladder
+    state_of, issued_of, life_of = states.get, issued.get, (lifecycle or {}).get
+    new = tuple.__new__  # Standing(...) without the keyword-taking __new__: one per task
+    # A card, lateness, a lag or a notice filed: sorted by severity_key, -rung and the id,
+    # then the place found (equal keys keep their order; standings are never compared).
+    urgent: list[tuple[int, int, float, int, str, int, Standing]] = []
+    quiet: list[tuple[str, Standing]] = []  # none of these: they sort last, by id
+    for t in tasks:
+        tid = t.id
+        st = state_of(tid, _EMPTY)
+        due = dues.get(tid, t.due) if dues else t.due
+        notices = issued_of(tid)
+        life = life_of(tid)
+        if notices:
+            notices = tuple(notices)
+            rung = max((n.rung for n in notices if n.rung >= REMIND), default=0)
+            red_due = red_notice_due(notices)
+        else:
+            notices, rung, red_due = (), 0, NO_RED_NOTICE
+        if st.done or (life is not None and life in STOPPED_STATES):
+            # Done, closed or cancelled: no card, no notice, whatever the numbers say.
+            a = PAST_DUE if today >= due else no_card(t, today, due)
+            target = 0
+        else:
+            a = card(t, st, due, red_due)
+            target = target_rung(a.card.level, t, rules, today) if a.card.level else 0
+        s = new(Standing, (t, st, a, due, notices, rung, target, life))
+        level = a.card.level
+        if level or a.overdue_wd or a.lag or rung:
+            urgent.append((-level, -a.overdue_wd, -a.lag, -rung, tid, len(urgent), s))
+        else:
+            quiet.append((tid, s))
+    urgent.sort()
+    quiet.sort(key=_FIRST)
+    return [u[-1] for u in urgent] + [q[1] for q in quiet]
+
+
+_FIRST = itemgetter(0)
 
 
 # --- what to issue -----------------------------------------------------------------
@@ -493,46 +504,70 @@ def next_step(
     day. The lateness thresholds (and the 督办单's reply deadline) give a day by which the
     rung has risen; a binary search over the working days before it finds the first.
     """
-    if not s.open:
-        return None
-    if s.target > s.rung:
-        return s.target, today
-    if s.rung >= REPORT:
-        return None
-    red_due = red_notice_due(s.notices)
-    rules = config.rules
-    if s.rung == SUPERVISE and red_due != NO_RED_NOTICE and s.assessment.card.level >= Level.RED:
-        # red holding its 督办单: 通报 the first working day after the reply deadline
-        return REPORT, max(calendar.add_workdays(red_due, 1), calendar.next_workday(today))
-
-    def rung_on(day: date) -> int:
-        a = assess(s.task, s.state, day, calendar, rules.cards, due=s.due, red_notice_due=red_due)
-        return target_rung(a.card.level, s.task, rules.ladder, day)
-
-    cards = rules.cards
-    candidates = [
-        calendar.add_workdays(s.due, -cards.blue_within_wd),
-        calendar.add_workdays(s.due, cards.yellow_overdue_wd),
-        calendar.add_workdays(s.due, cards.red_overdue_wd + 1),
-    ]
-    if red_due != NO_RED_NOTICE:
-        candidates.append(calendar.add_workdays(red_due, 1))
-    bound = next((c for c in sorted(candidates) if c > today and rung_on(c) > s.rung), None)
-    if bound is None:
-        return None
-    lo, hi = 1, calendar.workdays_between(today, bound)  # bound is the hi-th working day
-    while lo < hi:
-        mid = (lo + hi) // 2
-        if rung_on(calendar.add_workdays(today, mid)) > s.rung:
-            hi = mid
-        else:
-            lo = mid + 1
-    day = calendar.add_workdays(today, lo)
-    return rung_on(day), day
+    return _Lookahead(config, today, calendar).next_step(s)
 
 
-@dataclass(frozen=True, slots=True)
-class OverdueRow:
+class _Lookahead:
+    """:func:`next_step` for many tasks: the cards of each day looked at are worked out
+    by one :class:`CardClock` per day, shared by all the tasks."""
+
+    __slots__ = ("_calendar", "_clocks", "_config", "_today")
+
+    def __init__(self, config: Config, today: date, calendar: WorkCalendar) -> None:
+        self._config = config
+        self._today = today
+        self._calendar = calendar
+        self._clocks: dict[date, CardClock] = {}
+
+    def _rung_on(self, s: Standing, day: date, red_due: date) -> int:
+        clock = self._clocks.get(day)
+        if clock is None:
+            clock = self._clocks[day] = CardClock(day, self._calendar, self._config.rules.cards)
+        a = clock.assess(s.task, s.state, s.due, red_due)
+        return target_rung(a.card.level, s.task, self._config.rules.ladder, day)
+
+    def next_step(self, s: Standing) -> tuple[int, date] | None:
+        if not s.open:
+            return None
+        today, calendar = self._today, self._calendar
+        if s.target > s.rung:
+            return s.target, today
+        if s.rung >= REPORT:
+            return None
+        red_due = red_notice_due(s.notices)
+        if (
+            s.rung == SUPERVISE
+            and red_due != NO_RED_NOTICE
+            and s.assessment.card.level >= Level.RED
+        ):
+            # red holding its 督办单: 通报 the first working day after the reply deadline
+            return REPORT, max(calendar.add_workdays(red_due, 1), calendar.next_workday(today))
+        cards = self._config.rules.cards
+        candidates = [
+            calendar.add_workdays(s.due, -cards.blue_within_wd),
+            calendar.add_workdays(s.due, cards.yellow_overdue_wd),
+            calendar.add_workdays(s.due, cards.red_overdue_wd + 1),
+        ]
+        if red_due != NO_RED_NOTICE:
+            candidates.append(calendar.add_workdays(red_due, 1))
+        bound = next(
+            (c for c in sorted(candidates) if c > today and self._rung_on(s, c, red_due) > s.rung),
+            None,
+        )
+        if bound is None:
+            return None
+        lo, hi = 1, calendar.workdays_between(today, bound)  # bound is the hi-th working day
+        while lo < hi:
+            mid = (lo + hi) // 2
+            if self._rung_on(s, calendar.add_workdays(today, mid), red_due) > s.rung:
+                hi = mid
+            else:
+                lo = mid + 1
+        day = calendar.add_workdays(today, lo)
+        return self._rung_on(s, day, red_due), day
+
+
+class OverdueRow(NamedTuple):
     """A late or warned task for ``gaoxin overdue``."""
 
     standing: Standing
@@ -547,12 +582,13 @@ def overdue(
     levels: frozenset[int] = frozenset(),
 ) -> list[OverdueRow]:
     """Open tasks carrying a card (only *levels*, when given), in the order of *items*."""
+    ahead = _Lookahead(config, today, calendar).next_step
     return [
-        OverdueRow(s, next_step(s, config, today, calendar))
+        OverdueRow(s, ahead(s))
         for s in items
-        if s.open
-        and s.assessment.card.level > Level.NONE
+        if s.assessment.card.level > Level.NONE
         and (not levels or s.assessment.card.level in levels)
+        and s.open
     ]
 
 

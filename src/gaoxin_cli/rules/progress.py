@@ -22,10 +22,18 @@ def planned_progress(task: Task, today: date, due: date | None = None) -> float:
     due = due or task.due
     if today >= due:
         return 100.0
-    weights = [m.weight for m in task.milestones]
-    if weights and all(w is not None for w in weights):
-        return float(sum(m.weight or 0.0 for m in task.milestones if m.due <= today))
-    start = window_start(task)
+    milestones = task.milestones
+    if milestones:
+        done = 0.0
+        for m in milestones:
+            weight = m.weight
+            if weight is None:
+                break  # not every milestone weighted: linear
+            if m.due <= today:
+                done += weight
+        else:
+            return float(done)
+    start = task.start or date(task.due.year, 1, 1)  # window_start(task)
     if today <= start or due <= start:
         return 0.0
     return 100.0 * (today - start).days / (due - start).days

@@ -7,6 +7,7 @@ is missed when the latest deadline before today passed with no report in its per
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, timedelta
 
 from gaoxin_cli.models import Cadence, Config, FeedbackRules, Task
@@ -55,3 +56,32 @@ def missed_report(
     if state.last_report is not None and state.last_report >= period_start:
         return None
     return deadline
+
+
+def missed_reports(config: Config, today: date) -> Callable[[Task, TaskState], date | None]:
+    """``missed_report(task, state, today, cadence_of(task, config), …)`` for many tasks
+    on one day: each unit's cadence and each cadence's deadline are looked up once."""
+    rules = config.rules.feedback
+    default = rules.cadence
+    by_unit = {uid: u.cadence or default for uid, u in config.units.items()}
+    periods: dict[str, tuple[date, date]] = {}
+
+    def missed(task: Task, state: TaskState) -> date | None:
+        if state.done:
+            return None
+        cadence = task.cadence or by_unit.get(task.lead, default)
+        period = periods.get(cadence)
+        if period is None:
+            period = periods[cadence] = last_deadline(cadence, rules, today)
+        deadline, period_start = period
+        start = task.start
+        if start is None:
+            start = date(task.due.year, 1, 1)  # window_start(task)
+        if deadline < start or deadline > task.due:
+            return None
+        last = state.last_report
+        if last is not None and last >= period_start:
+            return None
+        return deadline
+
+    return missed
