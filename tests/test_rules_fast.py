@@ -20,7 +20,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from gaoxin_cli.calendar import WorkCalendar
-from gaoxin_cli.models import CardRules, Config, Task
+from gaoxin_cli.models import CardRules, Config, Task, spec
+from gaoxin_cli.models.spec import to_record
 from gaoxin_cli.models.state import Level, TaskState
 from gaoxin_cli.rules import countdown, dashboard, ladder
 from gaoxin_cli.rules.cards import add_months
@@ -34,30 +35,32 @@ UNITS = ("jianshe", "caizheng", "fagai")
 
 def config(rules: Mapping[str, Any]) -> Config:
     person = {"name": "某人"}
-    return Config.model_validate(
-        {
-            "org": {"name": "测试区", "office": "jianshe"},
-            "units": {
-                "jianshe": {"name": "建设局", "head": person, "contact": person},
-                "caizheng": {
-                    "name": "财政局",
-                    "head": person,
-                    "contact": person,
-                    "cadence": "monthly",
+    return to_record(
+        spec.Config.model_validate(
+            {
+                "org": {"name": "测试区", "office": "jianshe"},
+                "units": {
+                    "jianshe": {"name": "建设局", "head": person, "contact": person},
+                    "caizheng": {
+                        "name": "财政局",
+                        "head": person,
+                        "contact": person,
+                        "cadence": "monthly",
+                    },
+                    "fagai": {
+                        "name": "发改局",
+                        "head": person,
+                        "contact": person,
+                        "cadence": "biweekly",
+                    },
                 },
-                "fagai": {
-                    "name": "发改局",
-                    "head": person,
-                    "contact": person,
-                    "cadence": "biweekly",
+                "pillars": {
+                    "a": {"name": "甲", "children": {"x": {"name": "甲一"}, "y": {"name": "甲二"}}},
+                    "b": {"name": "乙"},
                 },
-            },
-            "pillars": {
-                "a": {"name": "甲", "children": {"x": {"name": "甲一"}, "y": {"name": "甲二"}}},
-                "b": {"name": "乙"},
-            },
-            "rules": rules,
-        }
+                "rules": rules,
+            }
+        )
     )
 
 
@@ -268,7 +271,7 @@ def cases(draw: st.DrawFn) -> Case:
             doc["cadence"] = cadence
         if draw(st.booleans()):
             doc["listed"] = {"since": draw(st.dates(D("2020-01-01"), D("2020-12-31"))).isoformat()}
-        tasks.append(Task.model_validate(doc))
+        tasks.append(to_record(spec.Task.model_validate(doc)))
         if draw(st.integers(0, 4)):
             progress = draw(st.sampled_from([0.0, 5.0, 20.0, 55.5, 90.0, 99.0, 100.0]))
             day = today - timedelta(days=draw(st.integers(0, 60)))
