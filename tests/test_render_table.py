@@ -1,6 +1,6 @@
 """The plain table layout writes what rich.table.Table writes.
 
-``render.console.print_table`` lays out tables itself on a console without colour (the
+``render.table.print_table`` lays out tables itself on a console without colour (the
 dashboard, countdown and their golden files) and leaves the rest to Rich. These tests
 draw random tables both ways — Chinese and Latin text, spaces, lines that must wrap,
 cells cut with "…", every column option the screens use, narrow and wide consoles — and
@@ -16,13 +16,7 @@ from hypothesis import strategies as st
 from rich.console import Console
 from rich.text import Text
 
-from gaoxin_cli.render.console import (
-    Column,
-    TableCell,
-    plain_table,
-    print_table,
-    rich_table,
-)
+from gaoxin_cli.render.table import Column, TableCell, plain_table, print_table, rich_table
 
 ALPHABET = "abcxyz019 -·%█▏…宽字测试体甲乙"
 

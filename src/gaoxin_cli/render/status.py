@@ -13,16 +13,14 @@ from gaoxin_cli.models import Config
 from gaoxin_cli.models.state import Level
 from gaoxin_cli.render.console import (
     LEVEL_STYLES,
-    Column,
-    TableCell,
     bar,
     card_width,
     fixed,
     level_cell,
     pct_cell,
-    print_table,
     text,
 )
+from gaoxin_cli.render.table import Column, TableCell, print_table
 from gaoxin_cli.render.text import safe
 from gaoxin_cli.rules.dashboard import Dashboard, TaskRow
 
