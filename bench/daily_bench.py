@@ -8,7 +8,8 @@ Used by bench/run.py (``--only daily|feedback|import``); see bench/README.md.
   ``--import-events`` follow-up rows dated in the two weeks after it.
 * :func:`bench_daily` — ``task overdue`` (Taskwarrior 2.6, the same tasks, dates shifted
   so its real clock sees the as-of date) vs ``gaoxin --as-of D status`` and
-  ``gaoxin --as-of D countdown``, alternating in one loop.
+  ``gaoxin --as-of D countdown`` and ``gaoxin --as-of D overdue`` (issue 4: "within
+  the same bound as status"), alternating in one loop.
 * :func:`bench_feedback` — ``gaoxin feedback TASK --progress N``, each rep on another
   open task with N above the task's latest progress, against the big database.
 * :func:`bench_import` — ``gaoxin import`` of the follow-up rows into a fresh copy of
@@ -268,15 +269,20 @@ def bench_daily(
         gx(gaoxin, setup, *db, "countdown"),
         label="countdown",
     )
-    trio = (tw, status, countdown)
-    for s in trio:
+    overdue_cmd = Series(
+        f"gaoxin overdue ({size}, {setup.events:,} events)",
+        gx(gaoxin, setup, *db, "overdue"),
+        label="overdue",
+    )
+    group = (tw, status, countdown, overdue_cmd)
+    for s in group:
         log(f"warm-up: {s.name}")
         warm_up(s)
     for i in range(args.daily_reps):
-        for s in trio:
+        for s in group:
             measure(s)
-        log(f"  rep {i + 1}: " + " | ".join(fmt_s(s.times[-1]) for s in trio))
-    series = [tw, status, countdown]
+        log(f"  rep {i + 1}: " + " | ".join(fmt_s(s.times[-1]) for s in group))
+    series = [tw, status, countdown, overdue_cmd]
     if args.tw_depends:
         task, env, _ = taskwarrior(args, setup, work, "taskwarrior-depends", depends=True)
         dep = Series(
@@ -295,9 +301,11 @@ def bench_daily(
     targets = [
         _ratio_target("status_vs_taskwarrior", status, tw, enforced),
         _ratio_target("countdown_vs_taskwarrior", countdown, tw, enforced),
+        _ratio_target("overdue_vs_taskwarrior", overdue_cmd, tw, enforced),
     ]
     targets[0].profile_args = status.cmd[1:]
     targets[1].profile_args = countdown.cmd[1:]
+    targets[2].profile_args = overdue_cmd.cmd[1:]
     return series, targets
 
 

@@ -15,8 +15,8 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Iterable
-from dataclasses import dataclass
 from datetime import date
+from typing import NamedTuple
 
 from gaoxin_cli.errors import GaoxinError, UsageError
 from gaoxin_cli.i18n import Msg
@@ -25,8 +25,7 @@ from gaoxin_cli.models.state import Event, TaskState
 from gaoxin_cli.rules.feedback import check_text
 
 
-@dataclass(frozen=True, slots=True)
-class Extensions:
+class Extensions(NamedTuple):
     """A task's extension history as of a day."""
 
     due: date  # the latest approved date, else the plan's
@@ -83,8 +82,7 @@ def check_leader(plan: Plan, leader: str) -> None:
         )
 
 
-@dataclass(frozen=True, slots=True)
-class Request:
+class Request(NamedTuple):
     """``gaoxin extend`` as given on the command line."""
 
     task: str

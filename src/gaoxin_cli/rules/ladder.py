@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
 from datetime import date
 from operator import itemgetter
 from typing import Any, NamedTuple, Protocol
@@ -91,8 +90,7 @@ class IssuedNotice(Protocol):
     def response_due(self) -> date | None: ...
 
 
-@dataclass(frozen=True, slots=True)
-class Recipient:
+class Recipient(NamedTuple):
     """One addressee of a notice. ``role``: contact, support, head, leader,
     office_contact, office_head, supervisor. No ``email``: listed, but not mailed."""
 
@@ -105,8 +103,7 @@ class Recipient:
         return {"role": self.role, "name": self.name, "email": self.email, "unit": self.unit}
 
 
-@dataclass(frozen=True, slots=True)
-class Draft:
+class Draft(NamedTuple):
     """A notice due today, not yet filed (the store gives it a number)."""
 
     task: str
@@ -592,8 +589,7 @@ def overdue(
     ]
 
 
-@dataclass(frozen=True, slots=True)
-class ListedRow:
+class ListedRow(NamedTuple):
     """A listed (挂牌督办) task: who supervises it, for how long, and whether 摘牌."""
 
     standing: Standing
