@@ -946,3 +946,21 @@ def test_query_and_insert_for_store_modules(db_path: Path) -> None:
         assert s.query("SELECT id, number FROM problems") == [(rowid, "问题〔2020〕1号")]
     with Store.open(db_path, write=False) as s, pytest.raises(RuntimeError, match="read-only"):
         s.insert("INSERT INTO problems DEFAULT VALUES")
+
+
+def test_notices_read_back_equal_to_what_the_constructor_makes() -> None:
+    from dataclasses import fields
+
+    from gaoxin_cli.store.notices import StoredNotice, _notice
+
+    row = (7, "督办〔2020〕3号", "supervise", 2020, 3, "T1", 3, "2020-06-01", None, "u",
+           "[]", "{}", None, None)  # fmt: skip
+    made = _notice(row)
+    expected = StoredNotice(
+        7, "督办〔2020〕3号", "supervise", 2020, 3, "T1", 3, date(2020, 6, 1), None, "u", "[]", "{}"
+    )
+    assert made == expected
+    assert {f.name for f in fields(StoredNotice)} == set(vars(made))
+    assert made.recipients == () and made.body == {}
+    with pytest.raises(AttributeError):
+        made.rung = 4  # type: ignore[misc]

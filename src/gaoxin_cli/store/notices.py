@@ -103,7 +103,11 @@ class Delivery(NamedTuple):
 
 def _notice(row: Sequence[Any]) -> StoredNotice:
     (id_, number, kind, year, seq, subject, rung, issued, due, unit, rcpts, body, rec, sk) = row
-    return StoredNotice(
+    # A frozen dataclass's __init__ sets each field through object.__setattr__ (~4 µs a
+    # notice, 50 ms for the 12,000 a big plan files in a year); filling the instance
+    # dict directly makes the same object.
+    notice = object.__new__(StoredNotice)
+    notice.__dict__.update(
         id=int(id_),
         number=str(number),
         kind=str(kind),
@@ -119,6 +123,7 @@ def _notice(row: Sequence[Any]) -> StoredNotice:
         recorded_at=rec,
         subject_kind=str(sk or "task"),
     )
+    return notice
 
 
 def notices(
