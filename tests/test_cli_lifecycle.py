@@ -191,6 +191,21 @@ def test_cancel_from_every_open_state_and_never_after(ws: Path) -> None:
     assert (code, out) == (0, "JC-01 已撤销：合并到 JC-02（审核中 → 已撤销）\n")
 
 
+def test_no_extension_for_a_task_that_is_over(ws: Path) -> None:
+    run(ws, "--as-of", "2020-04-01", "cancel", "JC-02", "--reason", "规划调整", "--by", "L-li")
+    args = ("extend", "JC-02", "--to", "2021-03-31", "--reason", "x")
+    code, out, err = run(ws, "--as-of", "2020-04-02", *args)
+    assert (code, out, err) == (1, "", "Error: 任务 JC-02 已撤销，不能再申请或批准延期\n")
+    code, _, err = run(ws, "--lang", "en", "--as-of", "2020-04-02", *args)
+    assert (code, err) == (1, "Error: task JC-02 is cancelled; it can no longer be extended\n")
+    code, out, _ = run(ws, "--as-of", "2020-04-02", "extend", "JC-02", "--json")
+    assert code == 0 and '"events": []' in out  # nothing was recorded
+    # an open task still can
+    code, _, err = run(ws, "--as-of", "2020-04-02", "extend", "JC-01", "--to", "2021-03-31",
+                       "--reason", "征迁延后")  # fmt: skip
+    assert (code, err) == (0, "")
+
+
 def test_a_step_is_never_recorded_before_the_last_one(ws: Path) -> None:
     run(ws, "--as-of", "2020-04-01", "feedback", "JC-01", "--progress", "60")
     assert run(ws, "--as-of", "2020-04-10", "submit", "JC-01", "-m", "x")[0] == 0

@@ -19,7 +19,7 @@ from gaoxin_cli.cli.app import app, parse_date_option, settings
 from gaoxin_cli.cli.choices import known, task_filters
 from gaoxin_cli.cli.help import help_table
 from gaoxin_cli.errors import GaoxinError, UsageError
-from gaoxin_cli.i18n import t
+from gaoxin_cli.i18n import Msg, t
 
 if TYPE_CHECKING:
     from gaoxin_cli.models import Plan
@@ -586,6 +586,7 @@ def extend(
     from gaoxin_cli.rules import extensions as rules
     from gaoxin_cli.rules.feedback import find_task
     from gaoxin_cli.store.extensions import extension_history
+    from gaoxin_cli.store.lifecycle import task_lifecycle
 
     s = settings(ctx)
     root, plan = context.plan(s)
@@ -604,6 +605,9 @@ def extend(
         return
     req = rules.Request(task, new_to, reason, approve, reject, by, late)
     with context.store(s, root, write=True) as st, st.transaction():
+        life = task_lifecycle(st, task, today).state
+        if life in ("done", "closed", "cancelled"):  # nothing left to extend
+            raise GaoxinError("error.extend_task_over", task=task, state=Msg(f"lstate.{life}"))
         current = rules.summarize(found, extension_history(st, task, today))
         state = st.state(task, today)
         events = rules.extension_events(

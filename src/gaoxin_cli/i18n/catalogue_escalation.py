@@ -155,6 +155,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "extend.line.approve": ("{at} {by} 批准延期至 {to}", "{at} {by} approved {to}"),
     "extend.line.reject": ("{at} {by} 驳回：{reason}", "{at} {by} refused: {reason}"),
+    "error.extend_task_over": (
+        "任务 {task} {state}，不能再申请或批准延期",
+        "task {task} is {state}; it can no longer be extended",
+    ),
     "error.extend_approve_and_reject": (
         "--approve 和 --reject 只能选一个",
         "--approve and --reject cannot be used together",
