@@ -14,6 +14,7 @@ from typer.testing import CliRunner
 from gaoxin_cli.cli import app
 
 MINI = Path(__file__).parent / "data" / "mini"
+REPO = Path(__file__).resolve().parent.parent
 GOLDEN = Path(__file__).parent / "data" / "golden"
 UPDATE = os.environ.get("GAOXIN_UPDATE_GOLDEN") == "1"
 
@@ -371,3 +372,23 @@ def test_feedback_is_refused_once_a_task_is_cancelled(ws: Path, history: Path) -
     assert run(ws, *day, "cancel", "JC-02", "--reason", "并入其他项目", "--by", "L-wang")[0] == 0
     code, _, err = run(ws, *day, "feedback", "JC-02", "--progress", "10")
     assert (code, err) == (1, "Error: 任务 JC-02 已撤销，不再接受反馈\n")
+
+
+def test_sweep_never_changes_what_it_measures(tmp_path: Path) -> None:
+    """On the example plan and history: a second sweep the same day records nothing, and
+    status shows the same cards before and after a sweep (a first sweep long after a
+    task turned red must not move its red-since day, and so its accountability)."""
+    ws = tmp_path / "example"
+    ws.mkdir()
+    shutil.copy(REPO / "gaoxin.yaml", ws / "gaoxin.yaml")
+    shutil.copytree(REPO / "plans", ws / "plans")
+    history = str(REPO / "data" / "example-history.csv")
+    assert run(ws, "--as-of", "2020-06-30", "import", history)[0] == 0
+    for day in ("2020-03-02", "2020-04-20", "2020-06-24", "2020-06-30"):
+        before = run(ws, "--as-of", day, "status", "--json")[1]
+        code, out, _ = run(ws, "--as-of", day, "sweep")
+        assert code == 0 and "：检查 58 项任务" in out
+        code, again, _ = run(ws, "--as-of", day, "sweep")
+        assert again.endswith("，0 项牌色变化已记录\n"), (day, out, again)
+        after = run(ws, "--as-of", day, "status", "--json")[1]
+        assert json.loads(after)["counts"] == json.loads(before)["counts"], day

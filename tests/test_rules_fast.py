@@ -157,18 +157,19 @@ def ref_assess(
     reasons = [m for _, m in sorted(found, key=lambda f: -f[0])]
     red_since = None
     if level == 3:
+        candidates = []
         if state.card_level is not None and state.card_level >= 3 and state.card_since:
-            red_since = state.card_since
-        elif overdue > rules.red_overdue_wd:
-            red_since = CAL.add_workdays(due, rules.red_overdue_wd + 1)
-        else:
-            red_since = today
+            candidates.append(state.card_since)
+        if overdue > rules.red_overdue_wd:
+            candidates.append(CAL.add_workdays(due, rules.red_overdue_wd + 1))
+        red_since = min(candidates, default=today)
         deadline = (
             red_notice_due
             if red_notice_due is not None
             else CAL.add_workdays(red_since, rules.accountability_response_wd)
         )
-        if today > deadline:
+        sticky = state.card_level == 4 and red_notice_due is None
+        if today > deadline or sticky:
             level = 4
             reasons.insert(
                 0,

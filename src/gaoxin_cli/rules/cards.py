@@ -165,7 +165,11 @@ class CardClock:
         if level == _RED:
             red_since = self._since(state, due, overdue)
             deadline = red_notice_due or self._deadline(red_since)
-            if today > deadline:
+            # Without a filed 督办单 the deadline is an estimate from the red-since day,
+            # which a later sweep may record as a later day: once recorded, accountability
+            # stays while the task is still red (else sweep would flip it back and forth).
+            recorded = state.card_level == Level.ACCOUNTABILITY and not red_notice_due
+            if today > deadline or recorded:
                 level = Level.ACCOUNTABILITY
                 reasons.insert(0, self._accountability(red_since, deadline))
         card = Card(level, tuple(reasons))
@@ -207,18 +211,21 @@ class CardClock:
         return found
 
     def _since(self, state: TaskState, due: date, overdue: int) -> date:
-        """The day the task turned red: from recorded card history when sweep has run,
-        else, for lateness, the first day it was more than N WD late (once per due date)."""
+        """The day the task turned red: the earlier of the recorded card history (when
+        sweep has run) and, for lateness, the first day it was more than N WD late."""
+        recorded = None
         if state.card_level is not None and state.card_level >= Level.RED and state.card_since:
-            return state.card_since
+            recorded = state.card_since
         if overdue > self._rules.red_overdue_wd:
             since = self._red_since.get(due)
             if since is None:
                 since = self._red_since[due] = self._calendar.add_workdays(
                     due, self._rules.red_overdue_wd + 1
                 )
-            return since
-        return self._today
+            # The earlier of the two: a first sweep long after the task turned red
+            # records the day it ran, not the day lateness made it red.
+            return since if recorded is None or since < recorded else recorded
+        return recorded or self._today
 
     def _deadline(self, since: date) -> date:
         """The reply deadline estimated for a card red since *since*."""
