@@ -265,7 +265,8 @@ def import_(
         for ev in made:
             events.append(ev)
             keys.append(event_key(ev))
-    with context.store(s, root, write=not dry_run) as st:
+    # One transaction: the progress check reads what the write will build on.
+    with context.store(s, root, write=not dry_run) as st, st.transaction():
         if rows:
             latest = max(r.at for _, r in rows)
             tasks = {r.task for _, r in rows}
