@@ -4,6 +4,7 @@ ladder (``rules.ladder.problem_due_notices``)."""
 
 from __future__ import annotations
 
+import json
 import shutil
 import socket
 from collections.abc import Iterator
@@ -92,6 +93,17 @@ def test_a_late_problem_is_mailed_to_whoever_must_move(ws: Path, smtp: tuple[int
     assert run(ws, "--as-of", "2020-04-30", "problem", "report", "路灯不亮")[0] == 0
     # 3: reported on 13 May: nothing is late yet.
     assert run(ws, "--as-of", "2020-05-13", "problem", "report", "井盖缺失")[0] == 0
+
+    # overdue lists the two late problems after the tasks, with their units and filters.
+    code, out, _ = run(ws, "--as-of", "2020-05-13", "overdue", "--json")
+    late = json.loads(out)["problems"]
+    assert code == 0 and sorted(p["number"] for p in late) == ["问题〔2020〕1号", "问题〔2020〕2号"]
+    code, out, _ = run(ws, "--as-of", "2020-05-13", "overdue", "--unit", "caizheng", "--json")
+    assert [p["number"] for p in json.loads(out)["problems"]] == ["问题〔2020〕1号"]
+    code, out, _ = run(ws, "--as-of", "2020-05-13", "overdue", "--card", "red", "--json")
+    assert [p["number"] for p in json.loads(out)["problems"]] == ["问题〔2020〕2号"]
+    code, out, _ = run(ws, "--as-of", "2020-05-13", "overdue")
+    assert code == 0 and "征地补偿款未到位" in out and "路灯不亮" in out and "井盖缺失" not in out
 
     code, _, err = run(ws, "--as-of", "2020-05-13", "notify")
     assert code == 0, err

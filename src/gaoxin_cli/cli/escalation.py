@@ -225,6 +225,8 @@ def overdue(
     as_json: JsonOpt = False,
 ) -> None:
     from gaoxin_cli.rules import ladder
+    from gaoxin_cli.rules.problems import ProblemFilter, problem_lines, replay
+    from gaoxin_cli.store.problems import all_problems
 
     s = settings(ctx)
     root, plan = context.plan(s)
@@ -232,15 +234,31 @@ def overdue(
     filters = task_filters(plan, unit, pillar, card, leader, listed)
     today = s.today()
     tasks = [tk for tk in plan.tasks if filters.keep_task(tk)]
+    # Late 问题提报 climb the same ladder (docs/lifecycle.md); pillar, leader and listed
+    # describe tasks only, so with one of them only tasks are listed.
+    with_problems = not (pillar or leader or listed)
     with context.store(s, root, write=False) as st:
         items = _standings(st, plan, today, tasks)
-    rows = ladder.overdue(items, cfg, today, context.calendar(plan), filters.levels)
+        problems = all_problems(st, today) if with_problems else []
+    cal = context.calendar(plan)
+    rows = ladder.overdue(items, cfg, today, cal, filters.levels)
+    chosen = ProblemFilter(units=frozenset(unit or ()), late=True)
+    late = [
+        ln
+        for ln in problem_lines([replay(r, e) for r, e in problems], today, cal, plan, chosen)
+        if ln.card is not None and (not filters.levels or ln.card.card.level in filters.levels)
+    ]
     from gaoxin_cli.render import notices as view
+    from gaoxin_cli.render.lifecycle import problem_json, problems_section
 
     if as_json:
-        _emit_json(view.overdue_json(rows, s.lang, today))
+        doc = view.overdue_json(rows, s.lang, today)
+        doc["problems"] = [problem_json(ln, s.lang) for ln in late]
+        _emit_json(doc)
     else:
-        view.overdue(context.console(), rows, cfg, s.lang, today)
+        console = context.console()
+        view.overdue(console, rows, cfg, s.lang, today)
+        problems_section(console, late, cfg, s.lang, limit=0)
 
 
 # --- notify -------------------------------------------------------------------------
