@@ -964,3 +964,9 @@ def test_notices_read_back_equal_to_what_the_constructor_makes() -> None:
     assert made.recipients == () and made.body == {}
     with pytest.raises(AttributeError):
         made.rung = 4  # type: ignore[misc]
+
+
+def test_has_kind(store: Store) -> None:
+    assert not store.has_kind("feedback")
+    store.add([fb("T1", 5, 1)])
+    assert store.has_kind("feedback") and not store.has_kind("problem")

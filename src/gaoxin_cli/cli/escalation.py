@@ -19,7 +19,7 @@ from gaoxin_cli.cli.app import app, parse_date_option, settings
 from gaoxin_cli.cli.choices import known, task_filters
 from gaoxin_cli.cli.help import help_table
 from gaoxin_cli.errors import GaoxinError, UsageError
-from gaoxin_cli.i18n import Msg, t
+from gaoxin_cli.i18n import Lang, Msg, t
 
 if TYPE_CHECKING:
     from gaoxin_cli.models import Plan
@@ -225,8 +225,6 @@ def overdue(
     as_json: JsonOpt = False,
 ) -> None:
     from gaoxin_cli.rules import ladder
-    from gaoxin_cli.rules.problems import ProblemFilter, problem_lines, replay
-    from gaoxin_cli.store.problems import all_problems
 
     s = settings(ctx)
     root, plan = context.plan(s)
@@ -236,29 +234,47 @@ def overdue(
     tasks = [tk for tk in plan.tasks if filters.keep_task(tk)]
     # Late 问题提报 climb the same ladder (docs/lifecycle.md); pillar, leader and listed
     # describe tasks only, so with one of them only tasks are listed.
-    with_problems = not (pillar or leader or listed)
     with context.store(s, root, write=False) as st:
         items = _standings(st, plan, today, tasks)
-        problems = all_problems(st, today) if with_problems else []
-    cal = context.calendar(plan)
-    rows = ladder.overdue(items, cfg, today, cal, filters.levels)
-    chosen = ProblemFilter(units=frozenset(unit or ()), late=True)
-    late = [
-        ln
-        for ln in problem_lines([replay(r, e) for r, e in problems], today, cal, plan, chosen)
-        if ln.card is not None and (not filters.levels or ln.card.card.level in filters.levels)
-    ]
+        with_problems = not (pillar or leader or listed) and st.has_kind("problem")
+        late = _late_problems(st, plan, today, unit, filters.levels) if with_problems else []
+    rows = ladder.overdue(items, cfg, today, context.calendar(plan), filters.levels)
     from gaoxin_cli.render import notices as view
-    from gaoxin_cli.render.lifecycle import problem_json, problems_section
 
     if as_json:
         doc = view.overdue_json(rows, s.lang, today)
-        doc["problems"] = [problem_json(ln, s.lang) for ln in late]
+        doc["problems"] = _problems_json(late, s.lang)
         _emit_json(doc)
     else:
         console = context.console()
         view.overdue(console, rows, cfg, s.lang, today)
-        problems_section(console, late, cfg, s.lang, limit=0)
+        if late:
+            from gaoxin_cli.render.lifecycle import problems_section
+
+            problems_section(console, late, cfg, s.lang, limit=0)
+
+
+def _late_problems(
+    st: Store, plan: Plan, today: date, units: list[str] | None, levels: frozenset[int]
+) -> list[Any]:
+    """The 问题提报 past a stage deadline, most severe first, for ``overdue``."""
+    from gaoxin_cli.rules.problems import ProblemFilter, problem_lines, replay
+    from gaoxin_cli.store.problems import all_problems
+
+    chosen = ProblemFilter(units=frozenset(units or ()), late=True)
+    statuses = [replay(r, e) for r, e in all_problems(st, today)]
+    lines = problem_lines(statuses, today, context.calendar(plan), plan, chosen)
+    return [
+        ln for ln in lines if ln.card is not None and (not levels or ln.card.card.level in levels)
+    ]
+
+
+def _problems_json(lines: list[Any], lang: Lang) -> list[dict[str, Any]]:
+    if not lines:
+        return []
+    from gaoxin_cli.render.lifecycle import problem_json
+
+    return [problem_json(ln, lang) for ln in lines]
 
 
 # --- notify -------------------------------------------------------------------------

@@ -351,6 +351,14 @@ class Store:
         with self._guard():
             return int(self._conn.execute("SELECT count(*) FROM events").fetchone()[0])
 
+    def has_kind(self, kind: str) -> bool:
+        """Whether any event of *kind* is stored (one seek of the kind index)."""
+        with self._guard():
+            row = self._conn.execute(
+                "SELECT 1 FROM events INDEXED BY events_kind_task WHERE kind = ? LIMIT 1", (kind,)
+            ).fetchone()
+        return row is not None
+
     def schema_sql(self) -> str:
         """gaoxin's ``CREATE`` statements (tables, indexes, triggers), for the pin test.
 
