@@ -11,8 +11,7 @@ from rich.console import Console
 from gaoxin_cli.i18n import Lang, Msg, t
 from gaoxin_cli.models import Config, Task
 from gaoxin_cli.models.state import Event, Level
-from gaoxin_cli.render.console import LEVEL_STYLES, fixed, text
-from gaoxin_cli.render.status import unit_name
+from gaoxin_cli.render.console import LEVEL_STYLES, fixed, text, unit_name
 from gaoxin_cli.render.table import Column, TableCell, print_table
 from gaoxin_cli.render.text import safe
 from gaoxin_cli.rules.countdown import Countdown

@@ -14,8 +14,15 @@ from rich.text import Text
 from gaoxin_cli.i18n import Lang, Msg, t
 from gaoxin_cli.models import Config
 from gaoxin_cli.models.state import Event
-from gaoxin_cli.render.console import LEVEL_STYLES, card_width, fixed, level_text, text
-from gaoxin_cli.render.status import leader_name, unit_name
+from gaoxin_cli.render.console import (
+    LEVEL_STYLES,
+    card_width,
+    fixed,
+    leader_name,
+    level_text,
+    text,
+    unit_name,
+)
 from gaoxin_cli.rules.problems import ProblemCard, ProblemLine, ProblemStatus
 
 if TYPE_CHECKING:  # rich.table is imported where a table is drawn (~5 ms of start-up)

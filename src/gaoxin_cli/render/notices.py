@@ -13,8 +13,7 @@ from rich.text import Text
 from gaoxin_cli.i18n import Lang, has, t
 from gaoxin_cli.models import Config
 from gaoxin_cli.models.state import Event, Level
-from gaoxin_cli.render.console import LEVEL_STYLES, text
-from gaoxin_cli.render.status import leader_name, unit_name
+from gaoxin_cli.render.console import LEVEL_STYLES, leader_name, text, unit_name
 from gaoxin_cli.render.text import safe
 from gaoxin_cli.rules.ladder import KINDS, ListedRow, OverdueRow, Standing, stored_reasons
 from gaoxin_cli.store.notices import Delivery, StoredNotice

@@ -19,6 +19,7 @@ from gaoxin_cli.render.console import (
     level_cell,
     pct_cell,
     text,
+    unit_name,
 )
 from gaoxin_cli.render.table import Column, TableCell, print_table
 from gaoxin_cli.render.text import safe
@@ -31,18 +32,6 @@ def reasons(row: TaskRow, lang: Lang) -> list[str]:
         d = row.missed_report
         out.append(Msg("card.missed_report", m=d.month, d=d.day).render(lang))
     return out
-
-
-def unit_name(config: Config, unit: str) -> str:
-    u = config.units.get(unit)
-    return (u.short or u.name) if u else unit
-
-
-def leader_name(config: Config, leader: str | None) -> str:
-    if leader is None:
-        return ""
-    p = config.leaders.get(leader)
-    return p.name if p else leader
 
 
 def render(console: Console, dash: Dashboard, config: Config, lang: Lang, limit: int) -> None:
