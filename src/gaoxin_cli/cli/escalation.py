@@ -187,8 +187,13 @@ def _emit_json(doc: Any) -> None:
     sys.stdout.write(json.dumps(doc, ensure_ascii=False, indent=2) + "\n")
 
 
-def _standings(st: Store, plan: Plan, today: date, tasks: Any = None) -> list[Standing]:
+def _standings(
+    st: Store, plan: Plan, today: date, tasks: Any = None, *, open_only: bool = False
+) -> list[Standing]:
+    """Standings of *tasks* (all), most severe first; *open_only* leaves out the tasks
+    that are done, closed or cancelled (``overdue`` never shows them)."""
     from gaoxin_cli.rules import ladder
+    from gaoxin_cli.rules.lifecycle import STOPPED_STATES
     from gaoxin_cli.store.extensions import effective_dues
     from gaoxin_cli.store.lifecycle import lifecycle_states
     from gaoxin_cli.store.notices import by_subject
@@ -199,6 +204,10 @@ def _standings(st: Store, plan: Plan, today: date, tasks: Any = None) -> list[St
         dues = effective_dues(st, today)
         issued = by_subject(st, today, full=False)
         life = lifecycle_states(st, [tk.id for tk in chosen], today)
+    if open_only:
+        done = {tid for tid, state in states.items() if state.done}
+        done.update(tid for tid, state in life.items() if state in STOPPED_STATES)
+        chosen = [tk for tk in chosen if tk.id not in done]
     return ladder.standings(
         chosen, states, dues, issued, plan.config, today, context.calendar(plan), life
     )
@@ -235,7 +244,7 @@ def overdue(
     # Late 问题提报 climb the same ladder (docs/lifecycle.md); pillar, leader and listed
     # describe tasks only, so with one of them only tasks are listed.
     with context.store(s, root, write=False) as st:
-        items = _standings(st, plan, today, tasks)
+        items = _standings(st, plan, today, tasks, open_only=True)
         with_problems = not (pillar or leader or listed) and st.has_kind("problem")
         late = _late_problems(st, plan, today, unit, filters.levels) if with_problems else []
     rows = ladder.overdue(items, cfg, today, context.calendar(plan), filters.levels)
