@@ -11,12 +11,12 @@ cached and never used.
 from __future__ import annotations
 
 import gc
-import hashlib
 import os
 import pickle
 import sys
 import tempfile
 import time
+import zlib
 from pathlib import Path
 
 from gaoxin_cli import __version__
@@ -51,6 +51,8 @@ def stats(root: Path) -> tuple[Stat, ...]:
 
 def fingerprint(root: Path) -> str:
     """A digest of the bytes of gaoxin.yaml and every plan file, and of their names."""
+    import hashlib  # only when the files must be read: OpenSSL's start-up costs ~2.5 ms
+
     h = hashlib.blake2b(digest_size=20)
     h.update(_HEADER.encode())
     for path in [root / CONFIG_NAME, *plan_files(root)]:
@@ -70,8 +72,10 @@ def _settled(files: tuple[Stat, ...], written_ns: int) -> bool:
 
 
 def cache_path(cache_dir: Path, root: Path) -> Path:
-    name = hashlib.blake2b(str(root.resolve()).encode(), digest_size=10).hexdigest()
-    return cache_dir / f"plan-{name}.pickle"
+    # A short stable name per workspace path; two paths sharing one is only a cache miss
+    # (the stat and the digest of the files decide what is read back, not the name).
+    path = str(root.resolve())
+    return cache_dir / f"plan-{zlib.crc32(path.encode()):08x}-{len(path)}.pickle"
 
 
 def load_plan(root: Path, cache_dir: Path | None) -> Plan:
