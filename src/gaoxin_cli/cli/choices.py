@@ -12,7 +12,7 @@ from gaoxin_cli.i18n import Msg
 
 if TYPE_CHECKING:
     from gaoxin_cli.models import Plan
-    from gaoxin_cli.rules.dashboard import Filters
+    from gaoxin_cli.rules.filters import Filters
 
 # Card names as users type them: English, or the Chinese words on the cards.
 LEVEL_WORDS = {
@@ -64,7 +64,7 @@ def task_filters(
 ) -> Filters:
     """The checked filters of ``--unit``, ``--pillar``, ``--card``, ``--leader``, ``--listed``."""
     from gaoxin_cli.models import pillar_paths
-    from gaoxin_cli.rules.dashboard import Filters
+    from gaoxin_cli.rules.filters import Filters
 
     cfg = plan.config
     for u in units or []:

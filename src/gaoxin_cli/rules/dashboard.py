@@ -13,6 +13,7 @@ from gaoxin_cli.calendar import WorkCalendar
 from gaoxin_cli.models import Config, Pillar, Task
 from gaoxin_cli.models.state import Level, TaskState
 from gaoxin_cli.rules.cards import PAST_DUE, Assessment, CardClock, no_card
+from gaoxin_cli.rules.filters import EVERYTHING, Filters
 from gaoxin_cli.rules.lifecycle import STOPPED_STATES, stopped
 from gaoxin_cli.rules.reports import missed_reports
 
@@ -66,34 +67,6 @@ class PillarRow:
     @property
     def planned(self) -> float:
         return self.planned_sum / self.tasks if self.tasks else 0.0
-
-
-@dataclass(frozen=True, slots=True)
-class Filters:
-    units: frozenset[str] = frozenset()
-    pillar: str | None = None
-    levels: frozenset[int] = frozenset()
-    leaders: frozenset[str] = frozenset()
-    listed: bool = False
-
-    def keep_task(self, t: Task) -> bool:
-        if self.units and t.lead not in self.units:
-            return False
-        if self.pillar and not (
-            t.pillar == self.pillar or (t.pillar or "").startswith(self.pillar + ".")
-        ):
-            return False
-        if self.leaders and t.leader not in self.leaders:
-            return False
-        return not (self.listed and t.listed is None)
-
-    @property
-    def by_task(self) -> bool:
-        """Some filter that :meth:`keep_task` applies."""
-        return bool(self.units or self.pillar or self.leaders or self.listed)
-
-    def keep_row(self, row: TaskRow) -> bool:
-        return not self.levels or row.assessment.card.level in self.levels
 
 
 @dataclass(frozen=True, slots=True)
@@ -188,7 +161,7 @@ def build(
     config: Config,
     today: date,
     calendar: WorkCalendar,
-    filters: Filters = Filters(),
+    filters: Filters = EVERYTHING,
     dues: Mapping[str, date] | None = None,
     lifecycle: Mapping[str, str] | None = None,
     red_notice_dues: Mapping[str, date] | None = None,
