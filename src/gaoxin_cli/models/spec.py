@@ -10,7 +10,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from datetime import date
-from typing import TYPE_CHECKING, Annotated, Any, get_args, get_origin
+from types import UnionType
+from typing import TYPE_CHECKING, Annotated, Any, Literal, Union, get_args, get_origin
 
 from pydantic import (
     AfterValidator,
@@ -22,10 +23,12 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
+from gaoxin_cli.models import records
 from gaoxin_cli.models.base import (
     EMAIL_PATTERN,
     ENV_NAME_PATTERN,
     ID_PATTERN,
+    LITERALS,
     LONG_TEXT_PATTERN,
     PILLAR_ID_PATTERN,
     PILLAR_PATH_PATTERN,
@@ -389,8 +392,6 @@ def to_record(value: Any, shared: dict[Any, Any] | None = None) -> Any:
     dates repeat across thousands of tasks): the pickled plan is a third smaller and
     loads in two thirds of the time.
     """
-    from gaoxin_cli.models import records
-
     if isinstance(value, BaseModel):
         cls = getattr(records, type(value).__name__)
         return cls(*(to_record(getattr(value, name), shared) for name in cls._fields))
@@ -407,8 +408,6 @@ def to_record(value: Any, shared: dict[Any, Any] | None = None) -> Any:
 
 def _type_source(annotation: Any) -> str:
     """Python source for a field's type as the record declares it."""
-    from gaoxin_cli.models.base import LITERALS
-
     origin = get_origin(annotation)
     args = get_args(annotation)
     if origin is Annotated:
@@ -419,9 +418,9 @@ def _type_source(annotation: Any) -> str:
         return f"tuple[{_type_source(args[0])}, ...]"
     if origin is dict:
         return f"dict[{_type_source(args[0])}, {_type_source(args[1])}]"
-    if str(origin) in ("typing.Union", "<class 'types.UnionType'>"):
+    if origin in (Union, UnionType):
         return " | ".join(_type_source(a) for a in args)
-    if str(origin) == "typing.Literal":
+    if origin is Literal:
         for name, alias in LITERALS.items():
             if get_args(alias) == args:
                 return name
