@@ -57,9 +57,11 @@ def _catalogue() -> dict[str, tuple[str, str]]:
     if not _CATALOGUE:
         from gaoxin_cli.i18n import (
             catalogue,
+            catalogue_calendar,
             catalogue_escalation,
             catalogue_lifecycle,
             catalogue_month,
+            catalogue_notice,
             catalogue_status,
         )
 
@@ -69,6 +71,8 @@ def _catalogue() -> dict[str, tuple[str, str]]:
             catalogue_escalation.MESSAGES,
             catalogue_month.MESSAGES,
             catalogue_lifecycle.MESSAGES,
+            catalogue_calendar.MESSAGES,
+            catalogue_notice.MESSAGES,
         ):
             clash = _CATALOGUE.keys() & block.keys()
             if clash:
