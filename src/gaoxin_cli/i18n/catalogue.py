@@ -194,6 +194,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "a mail address such as name@example.org",
     ),
     "pattern.env": ("应为环境变量名，如 GAOXIN_SMTP_PASSWORD", "an environment variable name"),
+    "pattern.date_range": (
+        "日期或日期范围应写作 YYYY-MM-DD 或 YYYY-MM-DD..YYYY-MM-DD（首日不晚于末日，跨度不超过一年）",
+        "a date or range is written YYYY-MM-DD or YYYY-MM-DD..YYYY-MM-DD (first day not after the last, at most a year)",
+    ),
     "pattern.format": ("格式不符合要求", "does not match the required format"),
     "weekday.0": ("周一", "Monday"),
     "weekday.1": ("周二", "Tuesday"),

@@ -112,6 +112,9 @@ def schema_diagnostics(
             if isinstance(limit, float) and limit.is_integer():
                 limit = int(limit)  # "le 100", not "le 100.0", for a float field
             code, params = "S206", {"where": where(loc), "op": op, "limit": limit}
+        elif kind == "date_range":
+            pos = doc.locate(loc)
+            code, params = "S207", {"where": where(loc), "what": Msg("pattern.date_range")}
         elif kind == "string_pattern_mismatch":
             pos = doc.locate(loc)
             what = _PATTERNS.get(str(ctx.get("pattern", "")), "format")

@@ -26,6 +26,7 @@ SourceKind = Literal["plan", "instruction", "meeting", "problem", "upper", "medi
 UnitKind = Literal["bureau", "street", "company", "office", "park", "other"]
 Period = Literal["month", "quarter", "year"]
 Security = Literal["starttls", "ssl", "none"]
+UnknownYears = Literal["estimate", "error"]
 
 # The literal types by name, so the generated records spell them as the specs do.
 LITERALS = {
@@ -35,4 +36,5 @@ LITERALS = {
     "UnitKind": UnitKind,
     "Period": Period,
     "Security": Security,
+    "UnknownYears": UnknownYears,
 }

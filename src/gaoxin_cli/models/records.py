@@ -12,7 +12,15 @@ from __future__ import annotations
 from datetime import date
 from typing import Any, NamedTuple
 
-from gaoxin_cli.models.base import Cadence, Period, Security, SourceKind, UnitKind, Urgency
+from gaoxin_cli.models.base import (
+    Cadence,
+    Period,
+    Security,
+    SourceKind,
+    UnitKind,
+    UnknownYears,
+    Urgency,
+)
 
 _REBUILD = tuple.__new__  # unpickling calls it directly: no Python frame per record
 
@@ -187,7 +195,9 @@ class CalendarConfig(NamedTuple):
     rest: tuple[date, ...]
     work: tuple[date, ...]
     years: tuple[int, ...]
+    unknown_years: UnknownYears
     assume_weekends: bool
+    horizon_years: int
 
     def __reduce__(self) -> tuple[Any, ...]:
         return _REBUILD, (type(self), tuple(self))

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from datetime import date
+from datetime import date, timedelta
 from types import UnionType
 from typing import TYPE_CHECKING, Annotated, Any, Literal, Union, get_args, get_origin
 
@@ -20,6 +20,7 @@ from pydantic import (
     ConfigDict,
     Field,
     StringConstraints,
+    WithJsonSchema,
 )
 from pydantic_core import PydanticCustomError
 
@@ -38,6 +39,7 @@ from gaoxin_cli.models.base import (
     Security,
     SourceKind,
     UnitKind,
+    UnknownYears,
     Urgency,
 )
 
@@ -75,6 +77,35 @@ def parse_plan_date(value: Any) -> Any:
 
 PlanDate = Annotated[date, BeforeValidator(parse_plan_date)]
 
+RANGE_SEP = ".."
+MAX_RANGE_DAYS = 366
+
+
+def expand_date_ranges(value: Any) -> Any:
+    """A list of dates where an item may be a range ``2027-02-05..2027-02-11`` (both ends
+    included): ranges become their days, single dates are left for the item validator."""
+    if not isinstance(value, list):
+        return value
+    out: list[Any] = []
+    for item in value:
+        if not (isinstance(item, str) and RANGE_SEP in item):
+            out.append(item)
+            continue
+        a, _, b = item.partition(RANGE_SEP)
+        a, b = a.strip(), b.strip()
+        if not (DATE_RE.fullmatch(a) and DATE_RE.fullmatch(b)):
+            raise PydanticCustomError("date_range", "bad date range {item}", {"item": item})
+        try:
+            first, last = date.fromisoformat(a), date.fromisoformat(b)
+        except ValueError:
+            raise PydanticCustomError(
+                "date_range", "bad date range {item}", {"item": item}
+            ) from None
+        if not 0 <= (last - first).days <= MAX_RANGE_DAYS:
+            raise PydanticCustomError("date_range", "bad date range {item}", {"item": item})
+        out.extend(first + timedelta(days=i) for i in range((last - first).days + 1))
+    return out
+
 
 def _int_as_float(value: Any) -> Any:
     """Strict floats still take a whole number (30 → 30.0), but never text or a bool."""
@@ -96,6 +127,23 @@ def _unique(values: list[Any]) -> list[Any]:
             raise PydanticCustomError("list_duplicate", "duplicate entry")
         seen.add(v)
     return values
+
+
+DateList = Annotated[
+    list[PlanDate],
+    BeforeValidator(expand_date_ranges),
+    AfterValidator(_unique),
+    WithJsonSchema(
+        {
+            "type": "array",
+            "items": {
+                "type": "string",
+                "pattern": r"^\d{4}-\d{2}-\d{2}(\.\.\d{4}-\d{2}-\d{2})?$",
+                "description": "YYYY-MM-DD, or a range YYYY-MM-DD..YYYY-MM-DD (both days included)",
+            },
+        }
+    ),
+]
 
 
 class Strict(BaseModel):
@@ -251,11 +299,13 @@ class Rules(Strict):
 class CalendarConfig(Strict):
     """Working-day overrides on top of the State Council tables (chinesecalendar)."""
 
-    rest: Annotated[list[PlanDate], AfterValidator(_unique)] = Field(
-        default_factory=list, description="Extra rest days (local holidays, extensions)"
+    rest: DateList = Field(
+        default_factory=list,
+        description="Extra rest days (local holidays, extensions); "
+        "a range is written 2027-02-05..2027-02-11",
     )
-    work: Annotated[list[PlanDate], AfterValidator(_unique)] = Field(
-        default_factory=list, description="Extra working days (调休上班)"
+    work: DateList = Field(
+        default_factory=list, description="Extra working days (调休上班); ranges as in rest"
     )
     years: Annotated[list[Annotated[int, Field(ge=2000, le=2100)]], AfterValidator(_unique)] = (
         Field(
@@ -264,8 +314,18 @@ class CalendarConfig(Strict):
             "chinesecalendar has no data for them",
         )
     )
+    unknown_years: UnknownYears = Field(
+        "estimate",
+        description="A year with no holiday data: estimate it by weekends and mark every "
+        "result that used the estimate (estimate), or stop with an error (error)",
+    )
     assume_weekends: bool = Field(
-        False, description="Opt in: treat a year without data as Mon–Fri working days"
+        False, description="Deprecated: the same as unknown_years: estimate (the default)"
+    )
+    horizon_years: Annotated[int, Field(ge=0, le=50)] = Field(
+        1,
+        description="How far ahead a date typed at the command line may reach: the end of "
+        "the year this many years after today (extend --to)",
     )
 
 
