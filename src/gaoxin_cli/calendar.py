@@ -1,9 +1,13 @@
 """Working days (工作日): the State Council holiday tables plus local overrides. Pure.
 
 Data comes from ``chinesecalendar`` (holidays and 调休 working days, 2004 onwards); the
-``calendar:`` block of gaoxin.yaml adds rest days, working days and whole years. A year
-with no data raises :class:`CalendarYearMissing` — never a silent weekend-only guess,
-unless the workspace opts in with ``assume_weekends``.
+``calendar:`` block of gaoxin.yaml and the ``calendar/*.yaml`` files add rest days, working
+days and whole years. A year that has no data anywhere is either *estimated* — Monday to
+Friday less the fixed-date statutory holidays (:data:`FIXED_HOLIDAYS`), local entries
+applied — and recorded in :attr:`WorkCalendar.estimated` so that every
+result built on it can say so, or, with ``estimate=False``, raises
+:class:`CalendarYearMissing`. The daily commands never stop for a missing year: at the end
+of December a reply deadline three working days away already needs next year.
 
 Counting rule (research/domain.md §6.1): "N working days from D" is the N-th working day
 strictly after D; the day D itself is not counted.
@@ -14,8 +18,20 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date, timedelta
 from functools import cache
+from typing import Literal
 
-from gaoxin_cli.errors import CalendarYearMissing
+from gaoxin_cli.errors import CalendarOutOfRange, CalendarYearMissing
+
+#: Where a day's working/rest status comes from (``calendar show``).
+Source = Literal["package", "local", "estimate"]
+#: The statutory holidays on fixed dates (全国年节及纪念日放假办法, 2024 revision, art. 2):
+#: 元旦 1/1, 劳动节 5/1–5/2, 国庆节 10/1–10/3. An estimated year rests on these as well as
+#: on weekends; the lunar holidays (春节, 清明, 端午, 中秋) and the 调休 swaps are known only
+#: from the State Council notice.
+FIXED_HOLIDAYS: tuple[tuple[int, int], ...] = ((1, 1), (5, 1), (5, 2), (10, 1), (10, 2), (10, 3))
+
+#: What a day is: a working day, a rest day, or a make-up working day on a weekend (调休上班).
+DayKind = Literal["work", "rest", "makeup"]
 
 
 @cache
@@ -31,18 +47,15 @@ def _library_years() -> tuple[int, int] | None:
     return (min(years), max(years)) if years else None
 
 
-def _library_day(day: date) -> bool | None:
-    """True = working day, False = rest day, None = no data for the year."""
-    span = _library_years()
-    if span is None or not span[0] <= day.year <= span[1]:
-        return None
+@cache
+def _library_ordinals() -> tuple[frozenset[int], frozenset[int]]:
+    """chinesecalendar's (working days, rest days) as ordinals, for the year tables."""
     import chinese_calendar
 
-    if day in chinese_calendar.workdays:
-        return True
-    if day in chinese_calendar.holidays:
-        return False
-    return day.weekday() < 5
+    return (
+        frozenset(d.toordinal() for d in chinese_calendar.workdays),
+        frozenset(d.toordinal() for d in chinese_calendar.holidays),
+    )
 
 
 class _Year:
@@ -65,30 +78,65 @@ class _Year:
 
 class WorkCalendar:
     """Answers working-day questions in constant time; each year's tables are built
-    the first time a question touches it, then kept."""
+    the first time a question touches it, then kept.
+
+    ``estimate`` decides what a year without data does: True counts it Monday–Friday
+    (local entries still apply) and adds it to :attr:`estimated`; False raises
+    :class:`CalendarYearMissing`.
+    """
 
     def __init__(
         self,
         rest: Iterable[date] = (),
         work: Iterable[date] = (),
         years: Iterable[int] = (),
-        assume_weekends: bool = False,
+        estimate: bool = False,
     ) -> None:
         self._rest = frozenset(rest)
         self._work = frozenset(work)
+        self._rest_ord = frozenset(d.toordinal() for d in self._rest)
+        self._work_ord = frozenset(d.toordinal() for d in self._work)
         self._years = frozenset(years)
-        self._assume = assume_weekends
+        self._estimate = estimate
         self._tables: dict[int, _Year] = {}
+        #: Years whose tables were estimated (weekends only) because no data knows them.
+        self.estimated: set[int] = set()
 
     @property
     def known_years(self) -> tuple[int, int] | None:
         return _library_years()
 
+    @property
+    def estimates(self) -> bool:
+        return self._estimate
+
     def has_year(self, year: int) -> bool:
+        """True when the year's holidays are known (package data or a local full year)."""
         span = _library_years()
-        return (
-            self._assume or year in self._years or (span is not None and span[0] <= year <= span[1])
-        )
+        return year in self._years or (span is not None and span[0] <= year <= span[1])
+
+    def estimated_years(self) -> list[int]:
+        """The estimated years touched so far, sorted (for ``calendar_estimated``)."""
+        return sorted(self.estimated)
+
+    def source(self, year: int) -> Source:
+        """Where the year's holidays come from (local entries on single days aside)."""
+        if year in self._years:
+            return "local"
+        span = _library_years()
+        return "package" if span is not None and span[0] <= year <= span[1] else "estimate"
+
+    def day_kind(self, day: date) -> DayKind:
+        """work, rest, or makeup (a weekend day that is a working day)."""
+        if not self.is_workday(day):
+            return "rest"
+        return "makeup" if day.weekday() >= 5 else "work"
+
+    def day_source(self, day: date) -> Source:
+        """Where this day's status comes from: a local entry, the package, or an estimate."""
+        if day in self._rest or day in self._work:
+            return "local"
+        return self.source(day.year)
 
     def _year(self, year: int) -> _Year:
         table = self._tables.get(year)
@@ -97,27 +145,41 @@ class WorkCalendar:
         return table
 
     def _build(self, year: int) -> _Year:
-        if not self.has_year(year):
-            raise CalendarYearMissing(year, _library_years())
-        first, last = date(year, 1, 1).toordinal(), date(year, 12, 31).toordinal()
+        if not 1 <= year <= 9999:
+            raise CalendarOutOfRange(year)
+        known = year in self._years
+        lib_work: frozenset[int] = frozenset()
+        lib_rest: frozenset[int] = frozenset()
+        if not known:
+            if self.has_year(year):
+                lib_work, lib_rest = _library_ordinals()
+            elif self._estimate:
+                self.estimated.add(year)
+                lib_rest = frozenset(date(year, m, d).toordinal() for m, d in FIXED_HOLIDAYS)
+            else:
+                raise CalendarYearMissing(year, _library_years())
+        first = date(year, 1, 1)
+        start, weekday = first.toordinal(), first.weekday()
+        length = date(year, 12, 31).toordinal() - start + 1
+        work, rest = self._work_ord, self._rest_ord
         cum = [0]
         days: list[int] = []
-        for n in range(first, last + 1):
-            if self._is_workday_uncached(date.fromordinal(n)):
+        for i in range(length):
+            n = start + i
+            if n in work:
+                works = True
+            elif n in rest:
+                works = False
+            elif n in lib_work:
+                works = True
+            elif n in lib_rest:
+                works = False
+            else:
+                works = (weekday + i) % 7 < 5
+            if works:
                 days.append(n)
             cum.append(len(days))
-        return _Year(first, cum, days)
-
-    def _is_workday_uncached(self, day: date) -> bool:
-        if day in self._work:
-            return True
-        if day in self._rest:
-            return False
-        if day.year not in self._years:
-            lib = _library_day(day)
-            if lib is not None:
-                return lib
-        return day.weekday() < 5
+        return _Year(start, cum, days)
 
     def is_workday(self, day: date) -> bool:
         y = self._tables.get(day.year) or self._year(day.year)
@@ -184,3 +246,17 @@ class WorkCalendar:
     def years_needed(self, days: Iterable[date]) -> set[int]:
         """Years among *days* that have no data (for validation messages)."""
         return {d.year for d in days if not self.has_year(d.year)}
+
+
+def year_spans(years: Iterable[int]) -> str:
+    """2027, 2029–2031: consecutive years folded into ranges, for one-line notes."""
+    out: list[str] = []
+    ys = sorted(set(years))
+    i = 0
+    while i < len(ys):
+        j = i
+        while j + 1 < len(ys) and ys[j + 1] == ys[j] + 1:
+            j += 1
+        out.append(str(ys[i]) if i == j else f"{ys[i]}–{ys[j]}")
+        i = j + 1
+    return ", ".join(out)

@@ -55,5 +55,13 @@ class CalendarYearMissing(GaoxinError):
         self.year = year
 
 
+class CalendarOutOfRange(GaoxinError):
+    """A working-day question beyond the years a date can hold (a mistyped date)."""
+
+    def __init__(self, year: int) -> None:
+        super().__init__("error.calendar_out_of_range", year=year)
+        self.year = year
+
+
 class StoreError(GaoxinError):
     """The status database is locked, read-only, corrupt or from a newer gaoxin."""

@@ -12,6 +12,7 @@ if TYPE_CHECKING:
     from rich.console import Console
 
     from gaoxin_cli.calendar import WorkCalendar
+    from gaoxin_cli.i18n import Lang
     from gaoxin_cli.models import Plan
     from gaoxin_cli.store import Store
 
@@ -29,10 +30,39 @@ def plan(s: Settings) -> tuple[Path, Plan]:
     return r, load_plan(r, log_dir() / "cache")
 
 
+# Every calendar this run handed out: what they had to estimate is reported with the
+# results (a header line on screen, ``calendar_estimated`` in JSON).
+_CALENDARS: list[WorkCalendar] = []
+
+
 def calendar(p: Plan) -> WorkCalendar:
     from gaoxin_cli.loading.paths import calendar_for
 
-    return calendar_for(p.config)
+    cal = calendar_for(p.config)
+    _CALENDARS.append(cal)
+    return cal
+
+
+def estimated_years() -> list[int]:
+    """Years this run counted on a weekends-only estimate, sorted."""
+    return sorted({y for cal in _CALENDARS for y in cal.estimated})
+
+
+def with_estimates(doc: object) -> object:
+    """A JSON document with ``calendar_estimated`` (always present: [] when nothing was
+    estimated, so scripts can rely on the key)."""
+    if isinstance(doc, dict):
+        doc["calendar_estimated"] = estimated_years()
+    return doc
+
+
+def estimate_note(console: Console, lang: Lang) -> None:
+    """The header line saying which years were estimated (nothing when none)."""
+    years = estimated_years()
+    if years:
+        from gaoxin_cli.render.console import estimate_note as note
+
+        note(console, years, lang)
 
 
 def db_path(s: Settings, workspace: Path) -> Path:

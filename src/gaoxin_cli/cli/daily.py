@@ -26,6 +26,7 @@ JsonOpt = Annotated[bool, typer.Option("--json", help=H("opt.json"))]
 
 
 def _emit_json(doc: Any) -> None:
+    doc = context.with_estimates(doc)
     sys.stdout.write(json.dumps(doc, ensure_ascii=False, indent=2) + "\n")
 
 
@@ -89,7 +90,7 @@ def status(
         _emit_json(doc)
     else:
         console = context.console()
-        view.render(console, dash, cfg, s.lang, limit)
+        view.render(console, dash, cfg, s.lang, limit, context.estimated_years())
         problems_section(console, lines, cfg, s.lang, limit)
 
 
@@ -134,7 +135,16 @@ def countdown(
             {"as_of": today.isoformat(), "kind": mode, "items": view.countdown_json(rows, mode)}
         )
     else:
-        view.countdown(context.console(), rows, plan.config, s.lang, mode, today, within or 0)
+        view.countdown(
+            context.console(),
+            rows,
+            plan.config,
+            s.lang,
+            mode,
+            today,
+            within or 0,
+            context.estimated_years(),
+        )
 
 
 @app.command(help=H("feedback"))

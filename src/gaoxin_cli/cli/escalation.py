@@ -184,6 +184,7 @@ def _paused(fn: Callable[P, R]) -> Callable[P, R]:
 
 
 def _emit_json(doc: Any) -> None:
+    doc = context.with_estimates(doc)
     sys.stdout.write(json.dumps(doc, ensure_ascii=False, indent=2) + "\n")
 
 
@@ -256,7 +257,7 @@ def overdue(
         _emit_json(doc)
     else:
         console = context.console()
-        view.overdue(console, rows, cfg, s.lang, today)
+        view.overdue(console, rows, cfg, s.lang, today, context.estimated_years())
         if late:
             from gaoxin_cli.render.lifecycle import problems_section
 

@@ -155,6 +155,7 @@ JsonOpt = Annotated[bool, typer.Option("--json", help=H("opt.json"))]
 
 
 def _emit_json(doc: Any) -> None:
+    doc = context.with_estimates(doc)
     sys.stdout.write(json.dumps(doc, ensure_ascii=False, indent=2) + "\n")
 
 

@@ -412,7 +412,7 @@ def ranking(
         doc = view.as_json(result, frozen, s.lang)
         if explain is not None:
             doc["units"] = [u for u in doc["units"] if u["unit"] == explain]
-        _emit(json.dumps(doc, ensure_ascii=False, indent=2) + "\n")
+        _emit(json.dumps(context.with_estimates(doc), ensure_ascii=False, indent=2) + "\n")
         return
     if as_csv:
         _emit(view.as_csv(result))
@@ -482,7 +482,8 @@ def award(
         from gaoxin_cli.render.ranking import Frozen
 
         frozen = Frozen(award_id, today, reason, old.id if old else None)
-        _emit(json.dumps(view.as_json(result, frozen, s.lang), ensure_ascii=False, indent=2) + "\n")
+        doc = context.with_estimates(view.as_json(result, frozen, s.lang))
+        _emit(json.dumps(doc, ensure_ascii=False, indent=2) + "\n")
         return
     _warn(view.warnings(result, s.lang), s.lang)
     from gaoxin_cli.render.text import safe
@@ -525,7 +526,7 @@ def history(ctx: typer.Context, as_json: JsonOpt = False) -> None:
     entries = timeline(summaries)
     if as_json:
         doc = {"awards": view.history_json(entries, names)}
-        _emit(json.dumps(doc, ensure_ascii=False, indent=2) + "\n")
+        _emit(json.dumps(context.with_estimates(doc), ensure_ascii=False, indent=2) + "\n")
         return
     view.history(context.console(), entries, names, plan.config.org.name, s.lang)
 

@@ -140,6 +140,16 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "完成时限 {due} 是休息日（{weekday}），下一个工作日是 {next}",
         "due date {due} is a rest day ({weekday}); the next working day is {next}",
     ),
+    "diag.W402": (
+        "{year} 年还没有节假日数据：涉及该年的工作日按估算计（周一至周五，扣元旦、劳动节、国庆节）",
+        "no holiday data for {year} yet: working days in that year are estimated "
+        "(Monday–Friday less New Year, Labour Day and National Day)",
+    ),
+    "diag.W403": (
+        "{field} {day} 与计划年份（{first}–{last}）相差一年以上，是否输错了年份？",
+        "{field} {day} is more than a year away from the plan's years ({first}–{last}): "
+        "a mistyped year?",
+    ),
     # --- hints ------------------------------------------------------------------------
     "hint.did_you_mean": ('是否指 "{name}"？', 'did you mean "{name}"?'),
     "hint.allowed_fields": ("可用字段：{names}", "allowed fields: {names}"),
@@ -150,18 +160,16 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "hint.quote": ("如果要表示文本，请加引号", "quote it if you mean text"),
     "hint.calendar_year": (
-        "在 gaoxin.yaml 中写明该年的放假和调休安排：\n"
-        "  calendar:\n"
-        "    years: [{year}]\n"
-        "    rest: [{year}-01-01, …]   # 放假日\n"
-        "    work: [{year}-02-07, …]   # 调休上班日\n"
-        "或设置 calendar.assume_weekends: true，按周一至周五估算",
-        "describe the year's holidays in gaoxin.yaml:\n"
-        "  calendar:\n"
-        "    years: [{year}]\n"
-        "    rest: [{year}-01-01, …]   # rest days\n"
-        "    work: [{year}-02-07, …]   # make-up working days\n"
-        "or set calendar.assume_weekends: true to count Monday–Friday",
+        "国务院办公厅的放假通知公布后，把通知原文交给 gaoxin calendar add --notice 文件 --write；"
+        "在此之前，gaoxin.yaml 中 calendar.unknown_years: estimate（默认）按周一至周五估算并在结果中注明",
+        "once the State Council holiday notice is published, pass its text to "
+        "gaoxin calendar add --notice FILE --write; until then calendar.unknown_years: estimate "
+        "(the default) counts Monday–Friday and marks every result that used it",
+    ),
+    "hint.year_typo": (
+        "计划年份取自多数任务的完成时限；确需跨年的日期可忽略此警告",
+        "the plan's years are those of most tasks' due dates; ignore this for a date that "
+        "really is that far away",
     ),
     "hint.due_rest_day": (
         "如无特殊安排，可改为 {next}",

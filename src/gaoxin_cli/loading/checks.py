@@ -11,6 +11,7 @@ from __future__ import annotations
 import difflib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
 from gaoxin_cli.calendar import WorkCalendar
@@ -109,6 +110,7 @@ def check_tasks(
             first[tid] = e
     known_ids = set(first) | set(invalid_ids)
     missing_years: set[int] = set()
+    out.extend(_year_typos(entries))
     for e in entries:
         if names.known:
             out.extend(_references(e, names, known_ids))
@@ -200,8 +202,11 @@ def _rest_day(e: TaskEntry, calendar: WorkCalendar, missing: set[int]) -> Iterat
     if not calendar.has_year(due.year):
         if due.year not in missing:
             missing.add(due.year)
+            # Estimated (the default): a warning, so daily work goes on and
+            # validate --strict can still insist; unknown_years: error stops here.
+            code = "W402" if calendar.estimates else "X315"
             yield _err(
-                e, "X315", ("due",), hint=Msg("hint.calendar_year", year=due.year), year=due.year
+                e, code, ("due",), hint=Msg("hint.calendar_year", year=due.year), year=due.year
             )
         return
     if calendar.is_workday(due):
@@ -219,6 +224,47 @@ def _rest_day(e: TaskEntry, calendar: WorkCalendar, missing: set[int]) -> Iterat
         weekday=Msg(f"weekday.{due.weekday()}"),
         next=nxt,
     )
+
+
+# A year holding at least this share of the due dates is one of the plan's years.
+_PLAN_YEAR_SHARE = 0.05
+
+
+def _year_typos(entries: list[TaskEntry]) -> Iterator[Diagnostic]:
+    """Dates more than a year before the plan's first year or after its last: most likely
+    a mistyped year (2017-06-30 in a 2020 plan shows "逾期 2340 个工作日")."""
+    if not entries:
+        return
+    counts: dict[int, int] = {}
+    for e in entries:
+        counts[e.task.due.year] = counts.get(e.task.due.year, 0) + 1
+    floor = max(1, _PLAN_YEAR_SHARE * len(entries))
+    years = [y for y, n in counts.items() if n >= floor] or list(counts)
+    first, last = min(years), max(years)
+    for e in entries:
+        t = e.task
+        dated: list[tuple[tuple[Any, ...], str, date | None]] = [
+            (("due",), "due", t.due),
+            (("start",), "start", t.start),
+            *(
+                (("milestones", i, "due"), "milestones.due", m.due)
+                for i, m in enumerate(t.milestones)
+            ),
+            (("listed", "since"), "listed.since", t.listed.since if t.listed else None),
+            (("source", "date"), "source.date", t.source.date),
+        ]
+        for loc, name, day in dated:
+            if day is not None and not first - 1 <= day.year <= last + 1:
+                yield _err(
+                    e,
+                    "W403",
+                    loc,
+                    hint=Msg("hint.year_typo"),
+                    field=name,
+                    day=day.isoformat(),
+                    first=first,
+                    last=last,
+                )
 
 
 def _cycles(entries: list[TaskEntry], first: dict[str, TaskEntry]) -> Iterator[Diagnostic]:

@@ -56,4 +56,6 @@ def calendar_for(config: Config | spec.Config | None) -> WorkCalendar:
     if config is None:
         return WorkCalendar()
     c = config.calendar
-    return WorkCalendar(c.rest, c.work, c.years, c.assume_weekends)
+    return WorkCalendar(
+        c.rest, c.work, c.years, estimate=c.unknown_years == "estimate" or c.assume_weekends
+    )

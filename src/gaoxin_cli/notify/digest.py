@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from gaoxin_cli.calendar import year_spans
 from gaoxin_cli.i18n import Lang, has, t
 from gaoxin_cli.models import Config
 from gaoxin_cli.models.state import Level
@@ -288,9 +289,22 @@ def _entry_text(config: Config, entry: Entry, today: date, lang: Lang) -> EntryT
     return EntryText(task, notices, tuple(lines), entry.card, text, html_text)
 
 
-def _footer(config: Config, lang: Lang) -> list[str]:
+def estimated_years(d: Digest) -> list[int]:
+    """Years whose working days the digest's notices counted on an estimate."""
+    years: set[int] = set()
+    for i in d.items:
+        for y in i.notice.body.get("calendar_estimated") or ():
+            if isinstance(y, int):
+                years.add(y)
+    return sorted(years)
+
+
+def _footer(config: Config, lang: Lang, estimated: list[int] | None = None) -> list[str]:
     office = config.units.get(config.org.office)
-    lines = [clean(f"{config.org.name} {office.name if office else ''}")]
+    lines: list[str] = []
+    if estimated:
+        lines.append(t("calendar.estimated_mail", lang, years=year_spans(estimated)))
+    lines.append(clean(f"{config.org.name} {office.name if office else ''}"))
     if office is not None:
         c = office.contact
         reach = " ".join(x for x in (c.phone, c.email) if x)
@@ -325,7 +339,7 @@ def bodies(
         weekday=t(f"weekday.{today.weekday()}", lang),
         n=len(entries),
     )
-    footer = _footer(config, lang)
+    footer = _footer(config, lang, estimated_years(d))
     title = subject(config, today, d, lang)
     return Bodies(
         title,

@@ -56,7 +56,12 @@ class ProblemLadder:
         return frozenset(p.number for p in self.subjects)
 
 
-def _new(d: ladder.Draft) -> NewNotice:
+def _new(d: ladder.Draft, calendar: WorkCalendar) -> NewNotice:
+    body = d.body
+    if d.response_due is not None and d.response_due.year in calendar.estimated:
+        # The reply deadline was counted on a weekends-only estimate: the notice says so
+        # for good, in every mail that carries it (digest footer) and on the sheet.
+        body = {**body, "calendar_estimated": [d.response_due.year]}
     return NewNotice(
         kind=d.kind,
         subject=d.task,
@@ -65,7 +70,7 @@ def _new(d: ladder.Draft) -> NewNotice:
         response_due=d.response_due,
         unit=d.unit,
         recipients=[r.to_json() for r in d.recipients],
-        body=d.body,
+        body=body,
         subject_kind=d.subject_kind,
     )
 
@@ -95,7 +100,7 @@ def prepare(
         drafts += ladder.problem_due_notices(
             problems.subjects, problems.statuses, problems.issued, config, today, calendar
         )
-        return issued, items, [_new(d) for d in drafts], problems
+        return issued, items, [_new(d, calendar) for d in drafts], problems
 
     if dry_run:
         issued, items, new, problems = compute()

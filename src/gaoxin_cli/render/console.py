@@ -94,3 +94,10 @@ def leader_name(config: Config, leader: str | None) -> str:
         return ""
     p = config.leaders.get(leader)
     return p.name if p else leader
+
+
+def estimate_note(console: Console, years: list[int], lang: Lang) -> None:
+    """One line under a header: which years' working days are estimated."""
+    from gaoxin_cli.calendar import year_spans
+
+    console.print(text(t("calendar.estimated", lang, years=year_spans(years)), "yellow"))

@@ -11,7 +11,7 @@ from rich.console import Console
 from gaoxin_cli.i18n import Lang, Msg, t
 from gaoxin_cli.models import Config, Task
 from gaoxin_cli.models.state import Event, Level
-from gaoxin_cli.render.console import LEVEL_STYLES, fixed, text, unit_name
+from gaoxin_cli.render.console import LEVEL_STYLES, estimate_note, fixed, text, unit_name
 from gaoxin_cli.render.table import Column, TableCell, print_table
 from gaoxin_cli.render.text import safe
 from gaoxin_cli.rules.countdown import Countdown
@@ -45,8 +45,11 @@ def countdown(
     mode: str,
     today: date,
     within: int,
+    estimated: Sequence[int] = (),
 ) -> None:
     console.print(text(t(_TITLES[mode], lang, date=today.isoformat(), n=within), "bold"))
+    if estimated:
+        estimate_note(console, list(estimated), lang)
     if not rows:
         console.print(text(t(_EMPTY[mode], lang)))
         return

@@ -13,7 +13,7 @@ from rich.text import Text
 from gaoxin_cli.i18n import Lang, has, t
 from gaoxin_cli.models import Config
 from gaoxin_cli.models.state import Event, Level
-from gaoxin_cli.render.console import LEVEL_STYLES, leader_name, text, unit_name
+from gaoxin_cli.render.console import LEVEL_STYLES, estimate_note, leader_name, text, unit_name
 from gaoxin_cli.render.text import safe
 from gaoxin_cli.rules.ladder import KINDS, ListedRow, OverdueRow, Standing, stored_reasons
 from gaoxin_cli.store.notices import Delivery, StoredNotice
@@ -142,10 +142,17 @@ def _when(day: date, today: date, lang: Lang) -> str:
 
 
 def overdue(
-    console: Console, rows: Sequence[OverdueRow], config: Config, lang: Lang, today: date
+    console: Console,
+    rows: Sequence[OverdueRow],
+    config: Config,
+    lang: Lang,
+    today: date,
+    estimated: Sequence[int] = (),
 ) -> None:
     weekday = t(f"weekday.{today.weekday()}", lang)
     console.print(text(t("overdue.title", lang, date=today.isoformat(), weekday=weekday), "bold"))
+    if estimated:
+        estimate_note(console, list(estimated), lang)
     if not rows:
         console.print(text(t("overdue.none", lang)))
         return

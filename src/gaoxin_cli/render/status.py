@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
@@ -15,6 +16,7 @@ from gaoxin_cli.render.console import (
     LEVEL_STYLES,
     bar,
     card_width,
+    estimate_note,
     fixed,
     level_cell,
     pct_cell,
@@ -34,7 +36,14 @@ def reasons(row: TaskRow, lang: Lang) -> list[str]:
     return out
 
 
-def render(console: Console, dash: Dashboard, config: Config, lang: Lang, limit: int) -> None:
+def render(
+    console: Console,
+    dash: Dashboard,
+    config: Config,
+    lang: Lang,
+    limit: int,
+    estimated: Sequence[int] = (),
+) -> None:
     weekday = t(f"weekday.{dash.today.weekday()}", lang)
     console.print(text(t("status.title", lang, org=config.org.name), "bold"))
     console.print(
@@ -48,6 +57,8 @@ def render(console: Console, dash: Dashboard, config: Config, lang: Lang, limit:
             )
         )
     )
+    if estimated:
+        estimate_note(console, list(estimated), lang)
     line = Text(t("status.counts", lang, total=len(dash.rows)))
     parts: list[Text] = []
     for level in (Level.ACCOUNTABILITY, Level.RED, Level.YELLOW, Level.BLUE):
