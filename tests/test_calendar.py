@@ -64,8 +64,32 @@ def test_year_declared_in_config_uses_weekends_plus_overrides() -> None:
     assert not cal.is_workday(D("2031-01-04"))  # Saturday
 
 
-def test_assume_weekends_is_an_explicit_opt_in() -> None:
-    assert WorkCalendar(assume_weekends=True).is_workday(D("2031-03-03"))
+def test_an_estimated_year_is_recorded_and_rests_on_the_fixed_holidays() -> None:
+    cal = WorkCalendar(estimate=True)
+    assert cal.is_workday(D("2031-03-03"))  # a Monday
+    assert not cal.is_workday(D("2031-01-01"))  # 元旦, a Wednesday
+    assert not cal.is_workday(D("2031-10-02"))  # 国庆, a Thursday
+    assert cal.estimated == {2031}
+    assert cal.source(2031) == "estimate" and cal.source(2026) == "package"
+    # 2026-12-29 (Tue) + 3 working days: 12/30, 12/31, then 1/1 is a rest day → 1/4 (Mon)
+    assert cal.add_workdays(D("2026-12-29"), 3) == D("2027-01-04")
+    assert cal.estimated == {2027, 2031}
+
+
+def test_a_year_past_9999_is_a_clear_error_not_a_crash() -> None:
+    from gaoxin_cli.errors import CalendarOutOfRange
+
+    cal = WorkCalendar(estimate=True)
+    with pytest.raises(CalendarOutOfRange) as exc:
+        cal.add_workdays(D("9999-12-30"), 5)
+    assert "10000" in exc.value.message("zh") and "extend" in exc.value.message("en")
+
+
+def test_year_spans_fold_consecutive_years() -> None:
+    from gaoxin_cli.calendar import year_spans
+
+    assert year_spans([2029, 2027, 2030, 2031]) == "2027, 2029–2031"
+    assert year_spans([]) == ""
 
 
 def test_counting_across_years() -> None:

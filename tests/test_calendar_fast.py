@@ -30,6 +30,9 @@ _LIB_YEARS = {d.year for d in chinese_calendar.holidays} | {
 }
 LIB_SPAN = (min(_LIB_YEARS), max(_LIB_YEARS))
 T = TypeVar("T")
+# 全国年节及纪念日放假办法 art. 2: 元旦 1/1, 劳动节 5/1–5/2, 国庆节 10/1–10/3 (written out
+# here, not imported, so the reference does not share a mistake with the code).
+STATUTORY = {(1, 1), (5, 1), (5, 2), (10, 1), (10, 2), (10, 3)}
 
 
 class Missing(Exception):
@@ -62,6 +65,8 @@ class Reference:
                 return True
             if day in chinese_calendar.holidays:
                 return False
+        elif day.year not in self.years and (day.month, day.day) in STATUTORY:
+            return False  # an estimated year still rests on the fixed-date holidays
         return day.weekday() < 5
 
     def between(self, start: date, end: date) -> int:

@@ -164,6 +164,7 @@ def test_status_json_has_stable_keys(ws: Path, history: Path) -> None:
     assert code == 0
     assert sorted(doc) == [
         "as_of",
+        "calendar_estimated",
         "counts",
         "done",
         "missed_reports",

@@ -132,7 +132,7 @@ def test_overdue_whole_output(notified: Path) -> None:
 def test_overdue_json(notified: Path) -> None:
     code, out, _ = run(notified, "--as-of", "2020-06-24", "overdue", "--json")
     doc = json.loads(out)
-    assert code == 0 and sorted(doc) == ["as_of", "problems", "tasks"]
+    assert code == 0 and sorted(doc) == ["as_of", "calendar_estimated", "problems", "tasks"]
     assert doc["problems"] == []  # no problem reported here
     rows = {r["id"]: r for r in doc["tasks"]}
     assert [r["id"] for r in doc["tasks"]] == ["LT-01", "LT-04", "LT-02"]

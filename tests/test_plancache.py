@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from gaoxin_cli.loading import plancache
+from gaoxin_cli.loading import paths, plancache
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -30,7 +30,7 @@ def test_an_edit_of_the_same_size_right_after_caching_is_seen(ws: Path, tmp_path
     cache = tmp_path / "cache"
     first = plancache.load_plan(ws, cache)
     task = first.tasks[0]
-    path = next(p for p in plancache.plan_files(ws) if f"id: {task.id}" in p.read_text("utf-8"))
+    path = next(p for p in paths.plan_files(ws) if f"id: {task.id}" in p.read_text("utf-8"))
     text = path.read_text("utf-8")
     assert task.title in text
     # Same byte length, same mtime: only the bytes tell the difference.
@@ -68,7 +68,7 @@ def test_a_settled_cache_is_trusted_on_stat_without_reading_the_files(
 def test_added_removed_and_renamed_plan_files_invalidate(ws: Path, tmp_path: Path) -> None:
     cache = tmp_path / "cache"
     n = len(plancache.load_plan(ws, cache).tasks)
-    files = plancache.plan_files(ws)
+    files = paths.plan_files(ws)
     moved = files[0].rename(files[0].with_suffix(".yaml.off"))
     fewer = len(plancache.load_plan(ws, cache).tasks)
     assert fewer < n
@@ -84,3 +84,21 @@ def test_a_corrupt_cache_is_rebuilt(ws: Path, tmp_path: Path) -> None:
     assert len(plancache.load_plan(ws, cache).tasks) == n
     target.write_bytes(b"not a pickle")
     assert len(plancache.load_plan(ws, cache).tasks) == n
+
+
+def test_adding_a_calendar_file_invalidates(ws: Path, tmp_path: Path) -> None:
+    """calendar/YYYY.yaml is part of the plan: adding one changes the working days."""
+    from datetime import date
+
+    from gaoxin_cli.loading.paths import calendar_for
+
+    cache = tmp_path / "cache"
+    day = date(2031, 3, 3)  # a Monday in a year no package knows
+    assert calendar_for(plancache.load_plan(ws, cache).config).is_workday(day)
+    (ws / "calendar").mkdir()
+    (ws / "calendar" / "2031.yaml").write_text(
+        "year: 2031\nrest:\n  - 2031-03-02..2031-03-04\n", "utf-8"
+    )
+    cal = calendar_for(plancache.load_plan(ws, cache).config)
+    assert not cal.is_workday(day)
+    assert cal.source(2031) == "local" and not cal.estimated

@@ -192,3 +192,6 @@ def _root(
         report_error(e, chosen)
         raise typer.Exit(EXIT_USAGE) from None
     ctx.obj = Settings(workspace, db, as_of_date, chosen, Path.cwd())
+    from gaoxin_cli.cli import context  # a run starts with no calendar estimates
+
+    context.reset_run()

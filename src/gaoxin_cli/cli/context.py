@@ -43,6 +43,17 @@ def calendar(p: Plan) -> WorkCalendar:
     return cal
 
 
+def reset_run() -> None:
+    """Forget the calendars of an earlier run in this process (tests invoke many)."""
+    _CALENDARS.clear()
+
+
+def register(cal: WorkCalendar) -> WorkCalendar:
+    """Count *cal*'s estimates among this run's (for a calendar built another way)."""
+    _CALENDARS.append(cal)
+    return cal
+
+
 def estimated_years() -> list[int]:
     """Years this run counted on a weekends-only estimate, sorted."""
     return sorted({y for cal in _CALENDARS for y in cal.estimated})

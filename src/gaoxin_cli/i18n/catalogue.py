@@ -130,6 +130,14 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{day} 同时出现在 calendar.rest 和 calendar.work 中",
         "{day} is listed in both calendar.rest and calendar.work",
     ),
+    "diag.X319": (
+        "文件名 {name} 与其中的 year: {year} 不一致",
+        "the file name {name} does not match its year: {year}",
+    ),
+    "diag.X320": (
+        "{year} 年的放假安排写了两次（calendar/ 下的文件或 calendar.years）",
+        "the {year} holidays are described twice (calendar/ files or calendar.years)",
+    ),
     "diag.X317": (
         "没有找到 gaoxin.yaml：单位、领导和工作体系的引用未检查",
         "no gaoxin.yaml found: unit, leader and pillar references were not checked",

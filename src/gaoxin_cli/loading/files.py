@@ -13,7 +13,7 @@ from gaoxin_cli.i18n import Msg
 from gaoxin_cli.loading.diagnostics import Diagnostic
 from gaoxin_cli.loading.schema_errors import schema_diagnostics
 from gaoxin_cli.loading.yamlstrict import Document, parse
-from gaoxin_cli.models.spec import Config, PlanFile, Task
+from gaoxin_cli.models.spec import CalendarFile, Config, PlanFile, Task
 
 MAX_BYTES = 5 * 1024 * 1024
 
@@ -94,6 +94,27 @@ def load_config(path: Path, shown: str) -> tuple[LoadedConfig, list[Diagnostic]]
         return LoadedConfig(shown, None, None), diags
     config = _validate(Config, doc, shown, diags)
     return LoadedConfig(shown, doc, config), diags
+
+
+def load_calendar_file(path: Path, shown: str) -> tuple[CalendarFile | None, list[Diagnostic]]:
+    """One calendar/YYYY.yaml; a day both rest and work is an error located in it."""
+    doc, diags = read_document(path, shown)
+    if doc is None:
+        return None, diags
+    cal: CalendarFile | None = _validate(CalendarFile, doc, shown, diags)
+    if cal is None:
+        return None, diags
+    both = set(cal.rest) & set(cal.work)
+    if both:
+        day = min(both)
+        diags.append(Diagnostic.at("X316", shown, doc.locate(("work",)), day=day.isoformat()))
+        return None, diags
+    if path.stem.isdigit() and int(path.stem) != cal.year:
+        diags.append(
+            Diagnostic.at("X319", shown, doc.locate(("year",)), year=cal.year, name=path.name)
+        )
+        return None, diags
+    return cal, diags
 
 
 def _validate(model: type[BaseModel], doc: Document, shown: str, diags: list[Diagnostic]) -> Any:

@@ -18,6 +18,7 @@ if TYPE_CHECKING:
 
 CONFIG_NAME = "gaoxin.yaml"
 PLANS_DIR = "plans"
+CALENDAR_DIR = "calendar"  # calendar/2027.yaml: one year's holidays, from the notice
 YAML_SUFFIXES = (".yaml", ".yml")
 
 
@@ -50,6 +51,21 @@ def plan_files(root: Path) -> list[Path]:
     return sorted(
         p for p in plans.rglob("*") if p.suffix in YAML_SUFFIXES and not p.name.startswith(".")
     )
+
+
+def calendar_files(root: Path) -> list[Path]:
+    """calendar/*.yaml: each describes one year in full (``calendar add --notice``)."""
+    folder = root / CALENDAR_DIR
+    if not folder.is_dir():
+        return []
+    return sorted(
+        p for p in folder.iterdir() if p.suffix in YAML_SUFFIXES and not p.name.startswith(".")
+    )
+
+
+def workspace_files(root: Path) -> list[Path]:
+    """Every file the plan is read from: gaoxin.yaml, calendar/*.yaml, plans/**/*.yaml."""
+    return [root / CONFIG_NAME, *calendar_files(root), *plan_files(root)]
 
 
 def calendar_for(config: Config | spec.Config | None) -> WorkCalendar:

@@ -22,7 +22,7 @@ from pathlib import Path
 from gaoxin_cli import __version__
 from gaoxin_cli.errors import GaoxinError
 from gaoxin_cli.i18n import Msg
-from gaoxin_cli.loading.paths import CONFIG_NAME, plan_files
+from gaoxin_cli.loading.paths import CONFIG_NAME, workspace_files
 from gaoxin_cli.models import Plan, records
 
 _FORMAT = 3  # 3: file stats beside the content digest; 2: records; 1: pydantic models
@@ -38,7 +38,7 @@ Stat = tuple[str, int, int, int, int]  # relative path, size, mtime_ns, ctime_ns
 def stats(root: Path) -> tuple[Stat, ...]:
     """What ``stat`` says of gaoxin.yaml and every plan file (no file is read)."""
     out: list[Stat] = []
-    for path in [root / CONFIG_NAME, *plan_files(root)]:
+    for path in workspace_files(root):
         rel = path.relative_to(root).as_posix()
         try:
             st = path.stat()
@@ -55,7 +55,7 @@ def fingerprint(root: Path) -> str:
 
     h = hashlib.blake2b(digest_size=20)
     h.update(_HEADER.encode())
-    for path in [root / CONFIG_NAME, *plan_files(root)]:
+    for path in workspace_files(root):
         rel = path.relative_to(root).as_posix().encode()
         h.update(len(rel).to_bytes(4, "big") + rel)
         try:

@@ -5,13 +5,22 @@ from __future__ import annotations
 
 import gc
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 
 from gaoxin_cli.loading.checks import Names, check_config, check_tasks
 from gaoxin_cli.loading.diagnostics import Diagnostic
-from gaoxin_cli.loading.files import LoadedConfig, TaskEntry, load_config, load_plan, shown_path
+from gaoxin_cli.loading.files import (
+    LoadedConfig,
+    TaskEntry,
+    load_calendar_file,
+    load_config,
+    load_plan,
+    shown_path,
+)
 from gaoxin_cli.loading.paths import (
     CONFIG_NAME,
+    calendar_files,
     calendar_for,
     plan_files,
 )
@@ -60,6 +69,45 @@ def load(root: Path | None, extra: list[Path] | None = None, base: Path | None =
             gc.enable()
 
 
+def _with_calendar_files(
+    root: Path, base: Path | None, config: Config | None, diags: list[Diagnostic], files: list[str]
+) -> Config | None:
+    """The config with every calendar/YYYY.yaml added to its ``calendar:`` (each file's
+    year counts as described in full; its days join rest / work)."""
+    rest: list[date] = []
+    work: list[date] = []
+    years: list[int] = []
+    for path in calendar_files(root):
+        shown = shown_path(path, base)
+        files.append(shown)
+        cal, d = load_calendar_file(path, shown)
+        diags.extend(d)
+        if cal is None:
+            continue
+        if cal.year in years or (config is not None and cal.year in config.calendar.years):
+            diags.append(Diagnostic.at("X320", shown, (1, 1), year=cal.year))
+            continue
+        years.append(cal.year)
+        rest += cal.rest
+        work += cal.work
+    if config is None or not years:
+        return config
+    c = config.calendar
+    clash = (set(c.rest) | set(rest)) & (set(c.work) | set(work))
+    if clash:
+        day = min(clash)
+        diags.append(Diagnostic.at("X316", shown_path(root / CONFIG_NAME, base), (1, 1), day=day))
+        return config
+    merged = c.model_copy(
+        update={
+            "rest": sorted(set(c.rest) | set(rest)),
+            "work": sorted(set(c.work) | set(work)),
+            "years": sorted(set(c.years) | set(years)),
+        }
+    )
+    return config.model_copy(update={"calendar": merged})
+
+
 def _load(root: Path | None, extra: list[Path] | None, base: Path | None) -> Loaded:
     diags: list[Diagnostic] = []
     files: list[str] = []
@@ -87,6 +135,9 @@ def _load(root: Path | None, extra: list[Path] | None, base: Path | None) -> Loa
             diags.extend(check_config(loaded_config))
         elif loaded_config.doc is not None:
             names = Names.from_raw(loaded_config.doc.data)
+        if root is not None:
+            merged = _with_calendar_files(root, base, loaded_config.config, diags, files)
+            loaded_config = LoadedConfig(loaded_config.path, loaded_config.doc, merged)
     elif plans:
         diags.append(Diagnostic.at("X317", shown_path(plans[0], base), (1, 1)))
 

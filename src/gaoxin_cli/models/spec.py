@@ -329,6 +329,15 @@ class CalendarConfig(Strict):
     )
 
 
+class CalendarFile(Strict):
+    """calendar/YYYY.yaml: one year's rest and make-up working days, described in full
+    (the State Council notice, read by ``gaoxin calendar add --notice``)."""
+
+    year: Annotated[int, Field(ge=2000, le=2100)]
+    rest: DateList = Field(default_factory=list, description="Rest days (放假), ranges allowed")
+    work: DateList = Field(default_factory=list, description="Make-up working days (调休上班)")
+
+
 class MailConfig(Strict):
     """SMTP settings. Never a password: it comes from the environment variable named here."""
 
