@@ -688,6 +688,7 @@ def bulletin(
         notices=tuple(notices),
         unit_names={uid: u.name for uid, u in cfg.units.items()},
         task_titles={task.id: task.title for task in plan.tasks},
+        estimated=tuple(context.estimated_years()),
     )
     rendered = view.html(doc, s.lang) if fmt is Format.html else view.markdown(doc, s.lang)
     if output is None:

@@ -61,6 +61,8 @@ class Bulletin:
     notices: tuple[NoticeRow, ...] = ()
     unit_names: Mapping[str, str] = field(default_factory=dict)
     task_titles: Mapping[str, str] = field(default_factory=dict)
+    # Years whose working days the figures counted on an estimate (no holiday data).
+    estimated: tuple[int, ...] = ()
 
     def subject(self, notice: NoticeRow) -> str:
         """A notice's subject: the task id and title when it is a task of the plan."""
@@ -334,8 +336,17 @@ def markdown(b: Bulletin, lang: Lang) -> str:
         lines += _md_table(header, rows, set())
     else:
         lines.append(md(t("bulletin.notices_none", lang)))
-    lines += ["", "---", "", md(t("bulletin.footer", lang)), ""]
+    lines += ["", "---", ""]
+    if b.estimated:
+        lines += [md(_estimate_line(b, lang)), ""]
+    lines += [md(t("bulletin.footer", lang)), ""]
     return "\n".join(lines)
+
+
+def _estimate_line(b: Bulletin, lang: Lang) -> str:
+    from gaoxin_cli.calendar import year_spans
+
+    return t("calendar.estimated", lang, years=year_spans(b.estimated))
 
 
 # --- HTML -------------------------------------------------------------------------------
@@ -506,6 +517,8 @@ def html(b: Bulletin, lang: Lang) -> str:
     else:
         out.append(f"<p>{esc(t('bulletin.notices_none', lang))}</p>")
     out.append("</section>")
+    if b.estimated:
+        out.append(f'<p class="basis">{esc(_estimate_line(b, lang))}</p>')
     out.append(f"<footer>{esc(t('bulletin.footer', lang))}</footer>")
     out.append("</body>")
     out.append("</html>")
