@@ -87,13 +87,14 @@ def _clean(s: str) -> str:
 
 
 def _comment_text(s: str) -> str:
-    """*s* made safe for a one-line YAML comment: no control characters, no line breaks."""
-    return " ".join(
-        "".join(" " if ch.isspace() else ch for ch in s if unicodedata.category(ch) != "Cc")
-        .replace("\u2028", " ")
-        .replace("\u2029", " ")
-        .split()
+    """*s* made safe for a one-line YAML comment: line breaks become spaces; control and
+    format characters (escape sequences, bidi overrides) are dropped."""
+    kept = (
+        " " if ch.isspace() else ch
+        for ch in s
+        if ch.isspace() or unicodedata.category(ch)[0] != "C"
     )
+    return " ".join("".join(kept).split())
 
 
 # --- the grammar ------------------------------------------------------------------------
@@ -282,7 +283,8 @@ class _Reader:
                     )
                 self.item.work.setdefault(day, s)
         else:
-            raise NoticeError("notice_text.unreadable", line=s.line, text=s.text, part=clause)
+            part = suffix or clause  # the words after the dates, when there are any
+            raise NoticeError("notice_text.unreadable", line=s.line, text=s.text, part=part)
 
     def _date_list(self, clause: str, s: _Sentence) -> tuple[list[date], str]:
         """The days ``M月D日（…）[至M月D日（…）]、…`` at the start of *clause*, and the rest."""
