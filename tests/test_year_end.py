@@ -121,9 +121,7 @@ def make_ws(root: Path, port: int) -> Path:
 
 
 def run(ws: Path, *args: str, lang: str = "zh") -> tuple[int, str, str]:
-    result = CliRunner().invoke(
-        app, ["-C", str(ws), "--lang", lang, *args], env={"COLUMNS": "100"}
-    )
+    result = CliRunner().invoke(app, ["-C", str(ws), "--lang", lang, *args], env={"COLUMNS": "100"})
     return result.exit_code, result.stdout, result.stderr
 
 
@@ -199,7 +197,13 @@ def test_unknown_years_error_is_a_hard_stop_when_asked_for(
     code, out, err = run(ws, "validate")
     assert code == 1 and "X315" in out + err
     code, _, err = run(ws, "--as-of", "2026-12-29", "overdue")
-    assert code == 1 and "2027" in err
+    assert code == 1 and "plan.yaml:18" in err  # the 2027 task: the plan does not load
+    # Without next year's plan, the reply deadline three working days after 12-29 stops it.
+    plan = ws / "plans" / "plan.yaml"
+    plan.write_text(plan.read_text("utf-8").split("  - id: GX-27")[0], "utf-8")
+    assert run(ws, "validate")[0] == 0
+    code, _, err = run(ws, "--as-of", "2026-12-29", "notify", "--dry-run")
+    assert code == 1 and "2027" in err and "calendar add --notice" in err
 
 
 def _reply_dates(texts: list[str]) -> set[str]:

@@ -51,7 +51,13 @@ class CalendarYearMissing(GaoxinError):
 
     def __init__(self, year: int, known: tuple[int, int] | None) -> None:
         lo, hi = known if known else (0, 0)
-        super().__init__("error.calendar_year_missing", year=year, lo=lo, hi=hi)
+        super().__init__(
+            "error.calendar_year_missing",
+            hint=Msg("hint.calendar_year", year=year),
+            year=year,
+            lo=lo,
+            hi=hi,
+        )
         self.year = year
 
 
