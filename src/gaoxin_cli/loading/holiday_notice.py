@@ -232,10 +232,11 @@ class _Reader:
         if body.startswith("鼓励"):
             return  # advice (安排职工在除夕休息), not a rest day
         dated = bool(_HAS_DATE.search(body))
+        if dated and _NUMBERED.match(body):  # 八、植树节：3月12日……
+            raise NoticeError("notice_text.unknown_item", line=s.line, text=s.text)
         if self.item is None:
             if dated:
-                key = "notice_text.unknown_item" if _NUMBERED.match(body) else "notice_text.orphan"
-                raise NoticeError(key, line=s.line, text=s.text)
+                raise NoticeError("notice_text.orphan", line=s.line, text=s.text)
             return  # prose: salutation, closing paragraph, 国务院办公厅
         if not self._clauses(body, s, dated):
             self._close()  # prose without a date ends the item (节假日期间，……)
