@@ -252,6 +252,15 @@ def test_year_from_the_opening_sentence_alone() -> None:
     assert _days(parse_notice(text)) == _days(parse_notice(notice_text(2026)))
 
 
+def test_an_opening_after_the_items_does_not_hide_them() -> None:
+    text = (
+        "一、元旦：1月1日（周三）放假1天，不调休。\n"
+        "现将2025年元旦放假调休日期的具体安排通知如下。\n"
+        "四、劳动节：5月1日（周四）至5日（周一）放假调休，共5天。\n"
+    )
+    assert [h.name for h in parse_notice(text).holidays] == ["元旦", "劳动节"]
+
+
 def test_xinhua_dateline_is_not_a_date_to_read() -> None:
     text = (
         "新华社北京11月4日电 国务院办公厅关于2026年部分节假日安排的通知，全文如下：\n"

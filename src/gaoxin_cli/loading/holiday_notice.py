@@ -198,7 +198,11 @@ def parse_notice(text: str) -> HolidayNotice:
     year = _year(sentences)
     # Everything up to the opening sentence (…具体安排通知如下) is title, salutation and
     # principles: 2025's paragraph says "自2025年1月1日起" and "国庆节自10月1日起".
-    start = next((i + 1 for i, s in enumerate(sentences) if "通知如下" in s.text), 0)
+    # Only an opening before the first item counts, so no item is ever skipped.
+    first_item = next(
+        (i for i, s in enumerate(sentences) if _HEADING.match(s.text)), len(sentences)
+    )
+    start = next((i + 1 for i, s in enumerate(sentences[:first_item]) if "通知如下" in s.text), 0)
     reader = _Reader(year)
     for s in sentences[start:]:
         reader.feed(s)
