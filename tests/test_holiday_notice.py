@@ -215,10 +215,50 @@ def test_heading_on_its_own_line_and_unnumbered_items() -> None:
     assert [h.line for h in notice.holidays] == [2, 6]
 
 
+@pytest.mark.parametrize(
+    ("year", "item"),
+    [
+        # 2010: a list day without its month continues the month before it
+        (2010, "二、春节：2月13日至19日放假调休，共7天。2月20日（星期六）、21日（星期日）上班。"),
+        (2010, "六、中秋节：9月22日至24日放假调休，共3天。9月19日（星期日）、25日（星期六）上班。"),
+        # 2011: 放假公休, and a lunar note alone
+        (2011, "一、元旦：1月1日至3日放假公休，共3天。"),
+        (
+            2011,
+            "二、春节：2月2日（农历除夕）至8日放假调休，共7天。1月30日（星期日）、2月12日（星期六）上班。",
+        ),
+        # 2019: a rest range across the new year, both ends with their year
+        (
+            2019,
+            "一、元旦：2018年12月30日至2019年1月1日放假调休，共3天。2018年12月29日（星期六）上班。",
+        ),
+    ],
+)
+def test_older_phrasings_agree_with_chinesecalendar(year: int, item: str) -> None:
+    notice = parse_notice(f"国务院办公厅关于{year}年部分节假日安排的通知\n{item}\n")
+    (holiday,) = notice.holidays
+    assert holiday.rest and all(not chinese_calendar.is_workday(d) for d in holiday.rest)
+    assert all(chinese_calendar.is_workday(d) for d in holiday.work)
+    stated = "".join(x for x in item.split("。") if x.endswith("上班"))
+    assert len(holiday.work) == stated.count("日（")  # every 上班 day has its weekday note
+    count = item.split("共")[1].split("天")[0] if "共" in item else None
+    if count:
+        assert len(holiday.rest) == int(count)
+
+
 def test_year_from_the_opening_sentence_alone() -> None:
     text = notice_text(2026).split("\n", 3)[3]  # without the title and 发文字号
     assert "关于2026年" not in text
     assert _days(parse_notice(text)) == _days(parse_notice(notice_text(2026)))
+
+
+def test_an_opening_after_the_items_does_not_hide_them() -> None:
+    text = (
+        "一、元旦：1月1日（周三）放假1天，不调休。\n"
+        "现将2025年元旦放假调休日期的具体安排通知如下。\n"
+        "四、劳动节：5月1日（周四）至5日（周一）放假调休，共5天。\n"
+    )
+    assert [h.name for h in parse_notice(text).holidays] == ["元旦", "劳动节"]
 
 
 def test_xinhua_dateline_is_not_a_date_to_read() -> None:
@@ -373,6 +413,13 @@ def _raises(text: str) -> NoticeError:
             2,
             "植树节",
             id="unknown-holiday",
+        ),
+        pytest.param(
+            T + "一、元旦：1月1日放假。\n八、植树节：3月12日放假。\n",
+            "notice_text.unknown_item",
+            3,
+            "植树节",
+            id="unknown-holiday-after-an-item",
         ),
         pytest.param(
             T + "各省、自治区、直辖市人民政府：\n",

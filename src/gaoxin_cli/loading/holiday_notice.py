@@ -198,7 +198,11 @@ def parse_notice(text: str) -> HolidayNotice:
     year = _year(sentences)
     # Everything up to the opening sentence (…具体安排通知如下) is title, salutation and
     # principles: 2025's paragraph says "自2025年1月1日起" and "国庆节自10月1日起".
-    start = next((i + 1 for i, s in enumerate(sentences) if "通知如下" in s.text), 0)
+    # Only an opening before the first item counts, so no item is ever skipped.
+    first_item = next(
+        (i for i, s in enumerate(sentences) if _HEADING.match(s.text)), len(sentences)
+    )
+    start = next((i + 1 for i, s in enumerate(sentences[:first_item]) if "通知如下" in s.text), 0)
     reader = _Reader(year)
     for s in sentences[start:]:
         reader.feed(s)
@@ -232,10 +236,11 @@ class _Reader:
         if body.startswith("鼓励"):
             return  # advice (安排职工在除夕休息), not a rest day
         dated = bool(_HAS_DATE.search(body))
+        if dated and _NUMBERED.match(body):  # 八、植树节：3月12日……
+            raise NoticeError("notice_text.unknown_item", line=s.line, text=s.text)
         if self.item is None:
             if dated:
-                key = "notice_text.unknown_item" if _NUMBERED.match(body) else "notice_text.orphan"
-                raise NoticeError(key, line=s.line, text=s.text)
+                raise NoticeError("notice_text.orphan", line=s.line, text=s.text)
             return  # prose: salutation, closing paragraph, 国务院办公厅
         if not self._clauses(body, s, dated):
             self._close()  # prose without a date ends the item (节假日期间，……)
