@@ -107,22 +107,47 @@ HELP: dict[str, tuple[str, str]] = {
     "extend": (
         "延期：到期前申请（--to 日期 --reason 理由），领导批准（--approve --by 领导）或驳回"
         "（--reject --by 领导 --reason）。批准后的时限用于亮牌和督办，原时限仍用于考核。"
-        "到期后申请须领导当场批准：--approve --by 领导 --late。不带选项时显示延期记录。",
+        "到期后申请须领导当场批准：--approve --by 领导 --late。领导可撤回已批准的延期"
+        "（--withdraw --by 领导 --reason，时限恢复为上一次批准的日期或原定时限）或改为另一日期"
+        "（--replace --to 日期 --by 领导 --reason），均记入历史。--to 最晚到 calendar.horizon_years"
+        " 年后的年底（默认明年年底）。不带选项时显示延期记录。",
         "Extensions (延期): request before the due date (--to DATE --reason TEXT); a leader "
         "approves (--approve --by LEADER) or refuses (--reject --by LEADER --reason). The "
         "approved date drives cards and the ladder; scoring keeps the original date. After "
         "the due date only a leader can grant one, as late: --approve --by LEADER --late. "
-        "Without options, shows the task's extensions.",
+        "A leader can take an approved extension back (--withdraw --by LEADER --reason: the "
+        "due date falls back to the approval before it, else the plan's) or change its date "
+        "(--replace --to DATE --by LEADER --reason); both stay in the history. --to reaches "
+        "at most the end of the year calendar.horizon_years after today (default: next "
+        "year). Without options, shows the task's extensions.",
     ),
     "arg.task": ("任务编号，如 JC-01。", "Task id, e.g. JC-01."),
-    "opt.to": ("新的完成时限（YYYY-MM-DD）。", "The new due date (YYYY-MM-DD)."),
-    "opt.reason": ("延期理由（批准时可省略）。", "Why (optional when approving)."),
+    "opt.to": (
+        "新的完成时限（YYYY-MM-DD），最晚到 calendar.horizon_years 年后的年底。",
+        "The new due date (YYYY-MM-DD), at most the end of the year calendar.horizon_years "
+        "after today.",
+    ),
+    "opt.reason": (
+        "理由（批准时可省略；撤回、替换时必填）。",
+        "Why (optional when approving; required to withdraw or replace).",
+    ),
     "opt.approve": ("批准（须 --by 领导）。", "Approve (needs --by LEADER)."),
     "opt.reject": (
         "驳回（须 --by 领导 和 --reason）。",
         "Refuse (needs --by LEADER and --reason).",
     ),
-    "opt.by": ("批准或驳回的领导（领导编号）。", "The approving or refusing leader (leader id)."),
+    "opt.by": (
+        "批准、驳回、撤回或替换的领导（领导编号）。",
+        "The leader who approves, refuses, withdraws or replaces (leader id).",
+    ),
+    "opt.withdraw": (
+        "撤回最近一次已批准的延期（须 --by 领导 和 --reason）。",
+        "Withdraw the latest approved extension (needs --by LEADER and --reason).",
+    ),
+    "opt.replace": (
+        "把最近一次已批准的延期改为 --to 日期（须 --by 领导 和 --reason）。",
+        "Replace the latest approved extension by --to DATE (needs --by LEADER and --reason).",
+    ),
     "opt.late": (
         "到期后由领导批准的逾期延期。",
         "A late extension, granted by a leader after the due date.",
@@ -624,6 +649,8 @@ def extend(
         str | None, typer.Option("--by", metavar="LEADER", help=H("opt.by"), show_default=False)
     ] = None,
     late: Annotated[bool, typer.Option("--late", help=H("opt.late"))] = False,
+    withdraw: Annotated[bool, typer.Option("--withdraw", help=H("opt.withdraw"))] = False,
+    replace: Annotated[bool, typer.Option("--replace", help=H("opt.replace"))] = False,
     as_json: JsonOpt = False,
 ) -> None:
     from gaoxin_cli.render.text import safe
@@ -639,6 +666,7 @@ def extend(
     lang = s.lang
     new_to = parse_date_option(to, "--to") if to is not None else None
     acting = new_to is not None or reason is not None or approve or reject or by or late
+    acting = acting or withdraw or replace
     if not acting:
         with context.store(s, root, write=False) as st:
             current = rules.summarize(found, extension_history(st, task, today))
@@ -647,10 +675,11 @@ def extend(
             return
         _show_extensions(plan, found, current, lang, safe)
         return
-    req = rules.Request(task, new_to, reason, approve, reject, by, late)
+    req = rules.Request(task, new_to, reason, approve, reject, by, late, withdraw, replace)
     with context.store(s, root, write=True) as st, st.transaction():
         life = task_lifecycle(st, task, today).state
-        if life in ("done", "closed", "cancelled"):  # nothing left to extend
+        # nothing left to extend; a withdrawal (an undo) is always possible
+        if life in ("done", "closed", "cancelled") and not withdraw:
             raise GaoxinError("error.extend_task_over", task=task, state=Msg(f"lstate.{life}"))
         current = rules.summarize(found, extension_history(st, task, today))
         state = st.state(task, today)
@@ -665,7 +694,26 @@ def extend(
     last = events[-1]
     data = last.data or {}
     who = _leader(plan, by)
-    if data.get("action") == "approve":
+    if data.get("action") == "withdraw":
+        line = t(
+            "extend.withdrawn",
+            lang,
+            task=task,
+            to=data.get("to"),
+            by=who,
+            due=after.due.isoformat(),
+        )
+    elif data.get("replaces"):
+        line = t(
+            "extend.replaced",
+            lang,
+            task=task,
+            old=data.get("replaces"),
+            to=data.get("to"),
+            by=who,
+            planned=found.due.isoformat(),
+        )
+    elif data.get("action") == "approve":
         line = t(
             "extend.approved",
             lang,
@@ -702,6 +750,7 @@ def _extension_json(task: str, planned: date, ext: Any) -> dict[str, Any]:
                 "to": (e.data or {}).get("to"),
                 "by": (e.data or {}).get("by"),
                 "late": bool((e.data or {}).get("late")),
+                "replaces": (e.data or {}).get("replaces"),
                 "reason": e.reason,
             }
             for e in ext.events
@@ -728,7 +777,9 @@ def _show_extensions(plan: Any, found: Any, ext: Any, lang: Any, safe: Any) -> N
         key = f"extend.line.{action}"
         if action == "request" and d.get("late"):
             key = "extend.line.request_late"
-        if action not in ("request", "approve", "reject"):
+        if action == "approve" and d.get("replaces"):
+            key = "extend.line.replace"
+        if action not in ("request", "approve", "reject", "withdraw"):
             continue
         lines.append(
             "  "
@@ -739,6 +790,7 @@ def _show_extensions(plan: Any, found: Any, ext: Any, lang: Any, safe: Any) -> N
                 to=d.get("to"),
                 by=_leader(plan, d.get("by")),
                 reason=e.reason or "",
+                old=d.get("replaces") or "",
             )
         )
     if ext.pending is not None:

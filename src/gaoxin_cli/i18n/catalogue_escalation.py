@@ -131,6 +131,15 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "extension of {task} to {to} approved ({by}); scoring still counts the original {planned}",
     ),
     "extend.rejected": ("已驳回 {task} 的延期申请（{by}）", "extension of {task} refused ({by})"),
+    "extend.withdrawn": (
+        "已撤回 {task} 延期至 {to} 的批准（{by}）；现行时限恢复为 {due}",
+        "approved extension of {task} to {to} withdrawn ({by}); the due date is {due} again",
+    ),
+    "extend.replaced": (
+        "已将 {task} 的延期由 {old} 改为 {to}（{by}）；原定时限 {planned} 仍用于考核",
+        "extension of {task} changed from {old} to {to} ({by}); scoring still counts the "
+        "original {planned}",
+    ),
     "extend.show": (
         "{task} {title}：原定时限 {planned}，现行时限 {due}",
         "{task} {title}: planned due {planned}, current due {due}",
@@ -148,6 +157,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "extend.event.approve": ("{by} 批准延期至 {to}", "{by} approved {to}"),
     "extend.event.reject": ("{by} 驳回：{reason}", "{by} refused: {reason}"),
+    "extend.event.withdraw": (
+        "{by} 撤回延期至 {to} 的批准：{reason}",
+        "{by} withdrew the extension to {to}: {reason}",
+    ),
     "extend.line.request": ("{at} 申请延期至 {to}：{reason}", "{at} requested {to}: {reason}"),
     "extend.line.request_late": (
         "{at} 逾期后申请延期至 {to}：{reason}",
@@ -155,6 +168,14 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "extend.line.approve": ("{at} {by} 批准延期至 {to}", "{at} {by} approved {to}"),
     "extend.line.reject": ("{at} {by} 驳回：{reason}", "{at} {by} refused: {reason}"),
+    "extend.line.withdraw": (
+        "{at} {by} 撤回延期至 {to} 的批准：{reason}",
+        "{at} {by} withdrew the extension to {to}: {reason}",
+    ),
+    "extend.line.replace": (
+        "{at} {by} 批准延期至 {to}（替换 {old}）",
+        "{at} {by} approved {to} (replacing {old})",
+    ),
     "error.extend_task_over": (
         "任务 {task} {state}，不能再申请或批准延期",
         "task {task} is {state}; it can no longer be extended",
@@ -168,12 +189,34 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "--late goes with --approve --by LEADER: only a leader grants a late extension",
     ),
     "error.extend_needs_by": (
-        "批准或驳回须写明领导：--by 领导编号",
-        "approving or refusing needs the leader: --by LEADER",
+        "批准、驳回、撤回或替换延期须写明领导：--by 领导编号",
+        "approving, refusing, withdrawing or replacing needs the leader: --by LEADER",
     ),
     "error.extend_by_without_decision": (
-        "--by 只用于 --approve 或 --reject",
-        "--by goes with --approve or --reject",
+        "--by 只用于 --approve、--reject、--withdraw 或 --replace",
+        "--by goes with --approve, --reject, --withdraw or --replace",
+    ),
+    "error.extend_options_conflict": (
+        "{a} 和 {b} 不能同时使用",
+        "{a} and {b} cannot be used together",
+    ),
+    "error.extend_take_back_needs_reason": (
+        "{option} 须用 --reason 说明为什么收回已批准的延期（记入历史）",
+        "{option} needs --reason: why the approved extension is taken back (kept in the history)",
+    ),
+    "error.extend_nothing_to_withdraw": (
+        "任务 {task} 没有已批准的延期可撤回或替换（现行时限即原定时限 {due}）",
+        "task {task} has no approved extension to withdraw or replace (its due date is the "
+        "planned {due})",
+    ),
+    "error.extend_replace_same": (
+        "任务 {task} 的延期已是 {to}，无需替换",
+        "the extension of {task} is already {to}; nothing to replace",
+    ),
+    "error.extend_beyond_horizon": (
+        "新时限 {to} 太远：最晚可到 {horizon}（今天 {today} 之后 {years} 年的年底）",
+        "the new date {to} is too far ahead: the latest allowed is {horizon} (the end of the "
+        "year {years} year(s) after today, {today})",
     ),
     "error.extend_needs_to": (
         "请用 --to 日期 给出新的完成时限",
@@ -197,6 +240,21 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "任务 {task} 已于 {due} 到期（今天 {today}）：延期须在到期前申请",
         "task {task} was due {due} (today is {today}): an extension must be requested before "
         "the due date",
+    ),
+    "hint.extend_horizon": (
+        "日期有误请更正；确需更远的时限，请在 gaoxin.yaml 中调大 calendar.horizon_years（现为 {years}）",
+        "correct the date if it is a typo; to allow later dates, raise calendar.horizon_years "
+        "in gaoxin.yaml (now {years})",
+    ),
+    "hint.extend_replace": (
+        "如要改为另一个日期：gaoxin extend 任务 --replace --to 日期 --reason 理由 --by 领导",
+        "to change it to another date: gaoxin extend TASK --replace --to DATE --reason TEXT "
+        "--by LEADER",
+    ),
+    "hint.extend_grant": (
+        "如要批准新的延期：gaoxin extend 任务 --to 日期 --reason 理由 --approve --by 领导",
+        "to grant a new extension: gaoxin extend TASK --to DATE --reason TEXT --approve --by "
+        "LEADER",
     ),
     "hint.extend_late": (
         "如领导同意逾期延期：gaoxin extend 任务 --to 日期 --reason 理由 --approve --by 领导 --late",

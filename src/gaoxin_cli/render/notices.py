@@ -621,7 +621,7 @@ def describe_extension(event: Event, lang: Lang) -> str:
     """What an ``extension`` event says, for ``gaoxin history`` (render/daily.describe)."""
     data = event.data or {}
     action = str(data.get("action") or "")
-    if action not in ("request", "approve", "reject"):
+    if action not in ("request", "approve", "reject", "withdraw"):
         return safe(event.reason or "")
     key = f"extend.event.{action}"
     if action == "request" and data.get("late"):

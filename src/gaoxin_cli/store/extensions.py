@@ -1,8 +1,8 @@
 """延期 in the store: ``extension`` events, and the due dates they make.
 
 The rules of a request or an approval are in :mod:`gaoxin_cli.rules.extensions`; this
-module only reads. The approved date drives the cards and the ladder; the plan's date
-is what scoring counts.
+module only reads. The approved date drives the cards and the ladder (until a leader
+withdraws it); the plan's date is what scoring counts.
 """
 
 from __future__ import annotations
@@ -20,26 +20,35 @@ _EXTENSIONS = (
 
 
 def effective_dues(store: Store, as_of: date) -> dict[str, date]:
-    """The approved extension date per task as of *as_of* (the latest approval wins).
+    """The approved extension date per task as of *as_of*.
 
-    Tasks without an approved extension are absent: their plan date holds. Pass the
+    Approvals stack and a ``withdraw`` takes the latest standing one off, as
+    ``rules.extensions.summarize`` folds them: the top of the stack is the due date.
+    Tasks without a standing approval are absent: their plan date holds. Pass the
     result as ``dues`` to ``rules.dashboard.build`` / ``assess_all`` (or ``due=`` to
     ``rules.cards.assess``).
     """
     found = store.query(_EXTENSIONS, (as_of.isoformat(),))
     docs = rows.json_objects([r[3] for r in found], [r[4] for r in found])
-    latest: dict[str, tuple[str, int, date]] = {}
+    steps: list[tuple[str, str, int, date | None]] = []  # None: a withdrawal
     for (task, at, id_, _, _), doc in zip(found, docs, strict=True):
-        if not doc or doc.get("action") != "approve" or not doc.get("to"):
-            continue
-        try:
-            to = date.fromisoformat(str(doc["to"]))
-        except (ValueError, TypeError):
-            continue  # a damaged row never moves a deadline
-        seen = latest.get(task)
-        if seen is None or (at, id_) > seen[:2]:
-            latest[task] = (at, id_, to)
-    return {task: to for task, (_, _, to) in latest.items()}
+        action = doc.get("action") if doc else None
+        if action == "withdraw":
+            steps.append((task, at, id_, None))
+        elif action == "approve" and doc and doc.get("to"):
+            try:
+                steps.append((task, at, id_, date.fromisoformat(str(doc["to"]))))
+            except (ValueError, TypeError):
+                continue  # a damaged row never moves a deadline
+    steps.sort(key=lambda s: s[:3])
+    stacks: dict[str, list[date]] = {}
+    for task, _, _, to in steps:
+        stack = stacks.setdefault(task, [])
+        if to is not None:
+            stack.append(to)
+        elif stack:  # a withdrawal with nothing standing changes nothing
+            stack.pop()
+    return {task: stack[-1] for task, stack in stacks.items() if stack}
 
 
 def extension_history(store: Store, task: str, as_of: date) -> list[Event]:
