@@ -171,7 +171,10 @@ def test_check_lists_what_chinesecalendar_now_repeats_or_contradicts(ws: Path) -
     with_calendar(ws, "calendar:\n  rest: [2026-10-01, 2026-03-02]\n  years: [2024]\n")
     code, out, err = run(ws, "calendar", "check", "--json")
     assert code == 1, err
-    found = {(f["kind"], f.get("path") or f.get("day") or f.get("year")) for f in json.loads(out)["findings"]}
+    found = {
+        (f["kind"], f.get("path") or f.get("day") or f.get("year"))
+        for f in json.loads(out)["findings"]
+    }
     assert found == {
         ("file_repeats", "calendar/2025.yaml"),
         ("entry_repeats", "2026-10-01"),

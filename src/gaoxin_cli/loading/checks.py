@@ -226,10 +226,6 @@ def _rest_day(e: TaskEntry, calendar: WorkCalendar, missing: set[int]) -> Iterat
     )
 
 
-# A year holding at least this share of the due dates is one of the plan's years.
-_PLAN_YEAR_SHARE = 0.05
-
-
 def _year_typos(entries: list[TaskEntry]) -> Iterator[Diagnostic]:
     """Dates more than a year before the plan's first year or after its last: most likely
     a mistyped year (2017-06-30 in a 2020 plan shows "逾期 2340 个工作日")."""
@@ -238,9 +234,13 @@ def _year_typos(entries: list[TaskEntry]) -> Iterator[Diagnostic]:
     counts: dict[int, int] = {}
     for e in entries:
         counts[e.task.due.year] = counts.get(e.task.due.year, 0) + 1
-    floor = max(1, _PLAN_YEAR_SHARE * len(entries))
-    years = [y for y, n in counts.items() if n >= floor] or list(counts)
-    first, last = min(years), max(years)
+    # The plan's years: the unbroken run of due years around the year most tasks are
+    # due in (a multi-year plan has no gaps; a mistyped year stands apart).
+    first = last = max(counts, key=lambda y: (counts[y], -y))
+    while first - 1 in counts:
+        first -= 1
+    while last + 1 in counts:
+        last += 1
     for e in entries:
         t = e.task
         dated: list[tuple[tuple[Any, ...], str, date | None]] = [

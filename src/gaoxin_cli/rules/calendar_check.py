@@ -95,7 +95,7 @@ def _entries(days: Iterable[date], works: bool, package: WorkCalendar) -> list[F
         if says is None:
             continue
         verdict = "entry_repeats" if says == works else "entry_contradicts"
-        out.append(Finding(verdict, {"day": day, "kind": kind, "list": f"calendar.{kind}"}))
+        out.append(Finding(verdict, {"day": day, "entry": kind, "list": f"calendar.{kind}"}))
     return out
 
 
