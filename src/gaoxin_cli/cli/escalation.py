@@ -376,6 +376,7 @@ def notify(
             out("")
             out(m.text.rstrip("\n"))
         _warnings(prepared, bad, lang)
+        _estimate_line(out, lang)
         return
 
     db = context.db_path(s, root)
@@ -418,6 +419,7 @@ def notify(
     else:
         out(t("notify.mails", lang, due=len(built), sent=sent))
     _warnings(prepared, bad, lang)
+    _estimate_line(out, lang)
     failures += [
         t("notify.fail_line", lang, email=e, why=t("notify.bad_address", lang, email=e))
         for e in bad
@@ -425,6 +427,15 @@ def notify(
     if failures:
         count = undelivered + len(bad)
         raise GaoxinError("error.notify_failed", count=count, lines="\n".join(failures))
+
+
+def _estimate_line(out: Callable[[str], None], lang: Lang) -> None:
+    """The run's summary says when its deadlines used an estimated year (cron mails it)."""
+    years = context.estimated_years()
+    if years:
+        from gaoxin_cli.calendar import year_spans
+
+        out(t("calendar.estimated", lang, years=year_spans(years)))
 
 
 def _build(digests: Any, cfg: Any, mail: Any, today: date, now: Any) -> tuple[list[Any], list[str]]:
