@@ -38,6 +38,20 @@ class Msg:
         return hash(self.key)
 
 
+class Joined(Msg):
+    """Messages rendered one after another (lines of an error, by default)."""
+
+    __slots__ = ("parts", "sep")
+
+    def __init__(self, parts: tuple[Msg, ...], sep: str = "\n") -> None:
+        super().__init__("", parts=parts)
+        self.parts = parts
+        self.sep = sep
+
+    def render(self, lang: Lang) -> str:
+        return self.sep.join(p.render(lang) for p in self.parts)
+
+
 _CATALOGUE: dict[str, tuple[str, str]] = {}
 
 

@@ -1,0 +1,199 @@
+"""The daily commands: status, countdown, sweep, feedback, history, import."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Literal, NamedTuple
+
+from gaoxin_cli.errors import GaoxinError
+from gaoxin_cli.i18n import Joined, Msg
+from gaoxin_cli.service.session import Session
+from gaoxin_cli.service.snapshot import Snapshot
+
+if TYPE_CHECKING:
+    from gaoxin_cli.models import Task
+    from gaoxin_cli.models.state import Event, Report
+    from gaoxin_cli.rules.countdown import Countdown
+    from gaoxin_cli.rules.dashboard import Dashboard
+    from gaoxin_cli.rules.filters import Filters
+    from gaoxin_cli.rules.problems import ProblemLine
+
+CountdownMode = Literal["start", "due", "milestones"]
+
+
+class Status(NamedTuple):
+    dashboard: Dashboard
+    problems: list[ProblemLine]
+
+
+def status(session: Session, filters: Filters) -> Status:
+    """The dashboard as of the session's today, and the 问题提报 lines."""
+    from gaoxin_cli.rules.dashboard import build
+    from gaoxin_cli.rules.problems import problem_lines, replay
+
+    plan, today, cal = session.plan, session.today, session.calendar
+    with session.store(write=False) as st:
+        snap = Snapshot.read(st, plan, today, problems=True)
+    dash = build(
+        plan.tasks,
+        snap.states,
+        plan.config,
+        today,
+        cal,
+        filters,
+        snap.dues,
+        snap.lifecycle,
+        snap.red_dues,
+    )
+    lines = problem_lines([replay(r, e) for r, e in snap.problems], today, cal, plan)
+    return Status(dash, lines)
+
+
+class CountdownResult(NamedTuple):
+    mode: CountdownMode
+    rows: list[Countdown]
+
+
+def countdown(
+    session: Session, *, due: bool, within: int | None, units: Sequence[str] = ()
+) -> CountdownResult:
+    """Starts (default), due dates (*due*) or milestones within N working days."""
+    from gaoxin_cli.rules import countdown as rules
+    from gaoxin_cli.store.extensions import effective_dues
+
+    plan, today, cal = session.plan, session.today, session.calendar
+    tasks = [tk for tk in plan.tasks if not units or tk.lead in units]
+    with session.store(write=False) as st:
+        states = st.states(today)
+        dues = effective_dues(st, today) if due else {}
+    if within is not None:
+        return CountdownResult(
+            "milestones", rules.milestones_within(tasks, states, today, cal, within)
+        )
+    if due:
+        return CountdownResult("due", rules.deadlines(tasks, states, today, cal, dues))
+    return CountdownResult("start", rules.starts(tasks, states, today, cal))
+
+
+class SweepResult(NamedTuple):
+    tasks: int
+    changes: list[Event]
+
+
+def sweep(session: Session, recorded_at: str) -> SweepResult:
+    """Every task's card as of today; record the changes (twice a day records nothing)."""
+    from gaoxin_cli.rules.dashboard import assess_all
+    from gaoxin_cli.rules.sweep import card_changes
+
+    plan, today = session.plan, session.today
+    with session.store(write=True) as st, st.transaction():
+        snap = Snapshot.read(st, plan, today)
+        rows = assess_all(
+            plan.tasks,
+            snap.states,
+            plan.config,
+            today,
+            session.calendar,
+            snap.dues,
+            snap.lifecycle,
+            snap.red_dues,
+        )
+        changes = card_changes(rows, today, recorded_at)
+        st.add(changes)
+    return SweepResult(len(rows), changes)
+
+
+def feedback(session: Session, report: Report, recorded_at: str) -> list[Event]:
+    """Record one report (progress, note, milestone, start); the events written."""
+    from gaoxin_cli.rules.feedback import feedback_events, find_task
+    from gaoxin_cli.store.lifecycle import task_lifecycle
+
+    find_task(session.plan, report.task)  # a clear error before the database is touched
+    with session.store(write=True) as st, st.transaction():
+        life = task_lifecycle(st, report.task, report.at).state
+        if life in ("closed", "cancelled"):
+            raise GaoxinError(
+                "error.feedback_task_over", task=report.task, state=Msg(f"lstate.{life}")
+            )
+        state = st.state(report.task, report.at)
+        events = feedback_events(
+            session.plan, report, state, session.today, source="cli", recorded_at=recorded_at
+        )
+        st.add(events)
+    return events
+
+
+class History(NamedTuple):
+    task: Task
+    events: list[Event]
+
+
+def history(session: Session, task_id: str) -> History:
+    from gaoxin_cli.rules.feedback import find_task
+
+    found = find_task(session.plan, task_id)
+    with session.store(write=False) as st:
+        return History(found, st.history(task_id, until=session.today))
+
+
+class Imported(NamedTuple):
+    rows: int
+    added: int
+    skipped: int
+
+
+# How many bad rows an import error lists before "… and N more".
+IMPORT_ROWS_SHOWN = 20
+
+
+def import_file(session: Session, file: Path, *, dry_run: bool, recorded_at: str) -> Imported:
+    """Read a ledger and add its reports: all or nothing, and idempotent.
+
+    Raises :class:`GaoxinError` ``error.import_bad_rows`` listing the bad rows (their
+    messages rendered by the caller's language through :class:`Msg` parameters)."""
+    from gaoxin_cli.loading.events_file import read_rows
+    from gaoxin_cli.models.state import TaskState, event_key
+    from gaoxin_cli.rules.feedback import feedback_events, progress_runs
+
+    plan, today = session.plan, session.today
+    rows, problems = read_rows(file)
+    events = []
+    keys = []
+    source = f"import:{file.name}"
+    empty = TaskState()
+    for line, report in rows:
+        try:
+            made = feedback_events(
+                plan, report, empty, today, source=source, recorded_at=recorded_at
+            )
+        except GaoxinError as e:
+            problems.append((line, e.msg))
+            continue
+        for ev in made:
+            events.append(ev)
+            keys.append(event_key(ev))
+    # One transaction: the progress check reads what the write will build on.
+    with session.store(write=not dry_run) as st, st.transaction():
+        if rows:
+            latest = max(r.at for _, r in rows)
+            tasks = {r.task for _, r in rows}
+            bad = {line for line, _ in problems}
+            good = [(line, r) for line, r in rows if line not in bad]
+            problems += progress_runs(good, st.states(latest, tasks))
+        if problems:
+            problems.sort(key=lambda p: p[0])
+            listed = [
+                Msg("import.row", line=line, problem=msg)
+                for line, msg in problems[:IMPORT_ROWS_SHOWN]
+            ]
+            if len(problems) > IMPORT_ROWS_SHOWN:
+                listed.append(Msg("import.more", n=len(problems) - IMPORT_ROWS_SHOWN))
+            raise GaoxinError(
+                "error.import_bad_rows",
+                file=str(file),
+                count=len(problems),
+                rows=Joined(tuple(listed)),
+            )
+        added = 0 if dry_run else st.add_unique(events, keys)
+    return Imported(len(rows), added, len(events) - added)

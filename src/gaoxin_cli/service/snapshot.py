@@ -1,0 +1,83 @@
+"""The picture as of a day, read from the store in one transaction.
+
+Status, sweep, overdue and notify all start from the same reads: each task's reported
+state, its lifecycle state, its effective due date (approved extensions), the notices
+filed about it and the reply deadlines of its 督办单, and the 问题提报. This is the only
+module that knows which store reads make that picture.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from datetime import date
+from typing import TYPE_CHECKING, Literal, NamedTuple
+
+if TYPE_CHECKING:
+    from gaoxin_cli.models import Plan
+    from gaoxin_cli.models.state import Event, TaskState
+    from gaoxin_cli.store import Store
+    from gaoxin_cli.store.notices import StoredNotice
+    from gaoxin_cli.store.problems import ProblemRow
+
+NoticeDetail = Literal["none", "brief", "full"]
+
+
+class Snapshot(NamedTuple):
+    today: date
+    states: dict[str, TaskState]
+    lifecycle: dict[str, str]
+    dues: dict[str, date]
+    # Reply deadlines of the filed 督办单s; once notices are in use, a task without one
+    # maps to NO_RED_NOTICE (it cannot be at 问责 yet).
+    red_dues: dict[str, date]
+    # Filed notices by task ("brief": without their bodies), when asked for.
+    issued: dict[str, list[StoredNotice]]
+    problems: list[tuple[ProblemRow, list[Event]]]
+
+    @classmethod
+    def read(
+        cls,
+        st: Store,
+        plan: Plan,
+        today: date,
+        *,
+        tasks: Collection[str] | None = None,
+        notices: NoticeDetail = "none",
+        problems: bool = False,
+        lock: bool = False,
+    ) -> Snapshot:
+        """Everything as of *today*, for *tasks* (default: every task of the plan)."""
+        from gaoxin_cli.store.extensions import effective_dues
+        from gaoxin_cli.store.lifecycle import lifecycle_states
+
+        ids = list(plan.by_id) if tasks is None else list(tasks)
+        with st.transaction(lock=lock):
+            states = st.states(today)
+            life = lifecycle_states(st, ids, today)
+            dues = effective_dues(st, today)
+            red = _red_notice_dues(st, ids, today)
+            issued = {} if notices == "none" else _issued(st, today, full=notices == "full")
+            found = _problems(st, today) if problems else []
+        return cls(today, states, life, dues, red, issued, found)
+
+
+def _red_notice_dues(st: Store, ids: list[str], today: date) -> dict[str, date]:
+    from gaoxin_cli.rules.ladder import NO_RED_NOTICE
+    from gaoxin_cli.store.notices import any_filed, red_notice_dues
+
+    filed = red_notice_dues(st, today)
+    if not any_filed(st):  # before notify is in use, L4 is estimated from the card
+        return filed
+    return {tid: filed.get(tid, NO_RED_NOTICE) for tid in ids}
+
+
+def _issued(st: Store, today: date, *, full: bool) -> dict[str, list[StoredNotice]]:
+    from gaoxin_cli.store.notices import by_subject
+
+    return by_subject(st, today, full=full)
+
+
+def _problems(st: Store, today: date) -> list[tuple[ProblemRow, list[Event]]]:
+    from gaoxin_cli.store.problems import all_problems
+
+    return all_problems(st, today)
