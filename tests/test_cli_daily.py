@@ -306,6 +306,18 @@ def test_user_text_is_never_markup_or_control(ws: Path) -> None:
     assert code == 0
     assert "\x1b" not in out and "\u202e" not in out and "\x07" not in out
     assert "evil\\x1b[31mRED\\x1b]8;;http://x\\x07link\\u202eabc" in out
+    # and so is every character of the one control set (tab and LF aside: a note may
+    # span lines), each as its escape
+    from gaoxin_cli.strings import CONTROL_CHARS, MULTILINE_ALLOWED
+
+    every = sorted(CONTROL_CHARS - set(MULTILINE_ALLOWED))
+    with Store.open(ws / "data" / "gaoxin.db", write=True) as st:
+        st.add([Event(task="JC-01", kind="feedback", at=date(2020, 3, 3), note="".join(every))])
+    code, out, _ = run(ws, "--as-of", "2020-06-30", "history", "JC-01", columns=2000)
+    assert code == 0
+    assert not set(out) & set(every)
+    escapes = "".join(f"\\x{ord(c):02x}" if ord(c) < 0x100 else f"\\u{ord(c):04x}" for c in every)
+    assert escapes in out
     assert (
         daily.describe(Event(task="x", kind="feedback", at=date(2020, 1, 1), note="[b]"), "zh")
         == "[b]"

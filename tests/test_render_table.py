@@ -140,8 +140,10 @@ def test_safe_passes_printable_text_through_unchanged() -> None:
     """``safe`` returns printable text as it is, without the escaping pass: every
     character it escapes is non-printable (controls, bidi and line separators)."""
     from gaoxin_cli.render import text as text_mod
+    from gaoxin_cli.strings import CONTROL, CONTROL_CHARS, CONTROL_MULTILINE
 
     printable = "".join(filter(str.isprintable, map(chr, range(0x110000))))
-    assert not text_mod._UNSAFE.search(printable)
-    assert not text_mod._UNSAFE_LINE.search(printable)
+    assert not CONTROL.search(printable)
+    assert not CONTROL_MULTILINE.search(printable)
+    assert not any(ch.isprintable() for ch in CONTROL_CHARS)
     assert text_mod.safe("建设局 a\x1b[31m") == "建设局 a\\x1b[31m"

@@ -7,7 +7,6 @@ and stores what it returns; so two people reporting at once can never both pass 
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Mapping
 from datetime import date
 from typing import Any
@@ -16,10 +15,7 @@ from gaoxin_cli.errors import GaoxinError, UsageError
 from gaoxin_cli.i18n import Msg
 from gaoxin_cli.models import Plan, Task
 from gaoxin_cli.models.state import Event, Report, TaskState
-from gaoxin_cli.strings import did_you_mean
-
-# Notes are free text but never carry terminal or bidi control characters.
-_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+from gaoxin_cli.strings import CONTROL_MULTILINE, did_you_mean
 
 
 def find_task(plan: Plan, task_id: str) -> Task:
@@ -41,7 +37,7 @@ def opened(task: Task) -> date:
 def check_text(field: str, text: str | None) -> str | None:
     if text is None:
         return None
-    if _CONTROL.search(text):
+    if CONTROL_MULTILINE.search(text):
         raise GaoxinError("error.text_control", field=field)
     return text.strip() or None
 
