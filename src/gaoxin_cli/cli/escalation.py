@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import functools
-import json
 import os
 import sys
 from collections.abc import Callable, Iterator
@@ -18,6 +17,7 @@ from gaoxin_cli.cli import context
 from gaoxin_cli.cli.app import app, parse_date_option, settings
 from gaoxin_cli.cli.choices import known, task_filters
 from gaoxin_cli.cli.help import help_table
+from gaoxin_cli.cli.options import JsonOpt, emit_json
 from gaoxin_cli.errors import GaoxinError, UsageError
 from gaoxin_cli.i18n import Lang, Msg, t
 
@@ -84,10 +84,6 @@ HELP: dict[str, tuple[str, str]] = {
         "期间：2020、2020-06 或 2020-06-01..2020-06-30。",
         "Period: 2020, 2020-06 or 2020-06-01..2020-06-30.",
     ),
-    "opt.json": (
-        "输出 JSON（键名稳定，供脚本使用）。",
-        "Print JSON with stable keys, for scripts.",
-    ),
     "opt.pillar": ("只看这个工作体系节点及其下级。", "Only this pillar and below."),
     "opt.card": (
         "只看这种牌：red、yellow、blue、accountability（可重复）。",
@@ -150,7 +146,6 @@ _KINDS = {
     "通报单": "report",
 }
 
-JsonOpt = Annotated[bool, typer.Option("--json", help=H("opt.json"))]
 UnitOpt = Annotated[
     list[str] | None, typer.Option("--unit", "-u", help=H("opt.unit"), show_default=False)
 ]
@@ -181,10 +176,6 @@ def _paused(fn: Callable[P, R]) -> Callable[P, R]:
             return fn(*args, **kwargs)
 
     return run
-
-
-def _emit_json(doc: Any) -> None:
-    sys.stdout.write(json.dumps(doc, ensure_ascii=False, indent=2) + "\n")
 
 
 def _standings(
@@ -253,7 +244,7 @@ def overdue(
     if as_json:
         doc = view.overdue_json(rows, s.lang, today)
         doc["problems"] = _problems_json(late, s.lang)
-        _emit_json(doc)
+        emit_json(doc)
     else:
         console = context.console()
         view.overdue(console, rows, cfg, s.lang, today)
@@ -478,7 +469,7 @@ def notice_show(
     from gaoxin_cli.render import notices as view
 
     if as_json:
-        _emit_json(view.notice_json(found, sent))
+        emit_json(view.notice_json(found, sent))
     else:
         view.notice_sheet(context.console(), found, sent, plan.config, s.lang)
 
@@ -550,7 +541,7 @@ def notice_list(
     from gaoxin_cli.render import notices as view
 
     if as_json:
-        _emit_json(
+        emit_json(
             {
                 "as_of": today.isoformat(),
                 "notices": [view.notice_json(n, sent.get(n.id or -1, [])) for n in found],
@@ -599,7 +590,7 @@ def listed(
     from gaoxin_cli.render import notices as view
 
     if as_json:
-        _emit_json(view.listed_json(rows, cfg, s.lang, today))
+        emit_json(view.listed_json(rows, cfg, s.lang, today))
     else:
         view.listed(context.console(), rows, cfg, s.lang, today)
 
@@ -642,7 +633,7 @@ def extend(
         with context.store(s, root, write=False) as st:
             current = rules.summarize(found, extension_history(st, task, today))
         if as_json:
-            _emit_json(_extension_json(found.id, found.due, current))
+            emit_json(_extension_json(found.id, found.due, current))
             return
         _show_extensions(plan, found, current, lang, safe)
         return
@@ -659,7 +650,7 @@ def extend(
         st.add(events)
         after = rules.summarize(found, [*current.events, *events])
     if as_json:
-        _emit_json(_extension_json(found.id, found.due, after))
+        emit_json(_extension_json(found.id, found.due, after))
         return
     last = events[-1]
     data = last.data or {}
