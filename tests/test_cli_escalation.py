@@ -247,7 +247,12 @@ def test_notice_list(notified: Path) -> None:
     assert len(numbers("--period", "2020-06")) == 8
     assert numbers("--period", "2020-05") == []
     assert run(notified, "notice", "list", "--kind", "memo")[0] == 2
-    assert run(notified, "notice", "list", "--period", "June")[0] == 2
+    # the one --period grammar: quarters and ranges of any of its forms too
+    assert len(numbers("--period", "2020Q2")) == 8
+    assert numbers("--period", "2020-06-24..2020-06") == ["督办〔2020〕1号", "催办〔2020〕3号"]
+    code, _, err = run(notified, "--lang", "en", "notice", "list", "--period", "June")
+    assert code == 2
+    assert 'Error: "June" is not a period: write 2020 (year), 2020Q2 (quarter)' in err
     assert run(notified, "notice")[0] == 2  # no sub-command: help, usage exit
 
 

@@ -161,7 +161,13 @@ def test_csv_and_json(base: Path) -> None:
 @pytest.mark.parametrize(
     ("args", "code", "message"),
     [
-        (("ranking", "-p", "2020-13"), 2, '"2020-13" 不是有效的评比期'),
+        (("ranking", "-p", "2020-13"), 2, '"2020-13" 不是有效的期间：年写 2020'),
+        (
+            ("ranking", "-p", "2020-06-01"),
+            2,
+            '评比期须是月、季度或年（2020-05、2020Q2、2020），"2020-06-01" 不是',
+        ),
+        (("bulletin", "-p", "2020-05..2020-06"), 2, "评比期须是月、季度或年"),
         (("ranking", "--json", "--csv"), 2, "--json 和 --csv 只能选一个"),
         (("ranking", "--explain", "jiansh"), 1, '是否指 "jianshe"'),
         (
@@ -395,7 +401,7 @@ def test_score_items(ws: Path) -> None:
         (("jianshe", "-p", "2020-05", "--points=-2"), 2, "扣分请用 --kind deduction"),
         (("jianshe", "-p", "2020-05", "--points", "0"), 2, "0.01 到 100"),
         (("jiansh", "-p", "2020-05", "--points", "1"), 1, '是否指 "jianshe"'),
-        (("jianshe", "-p", "2020-5-1", "--points", "1"), 2, "不是有效的评比期"),
+        (("jianshe", "-p", "2020-5-1", "--points", "1"), 2, "评比期须是月、季度或年"),
     ],
 )
 def test_score_item_errors(ws: Path, args: tuple[str, ...], code: int, message: str) -> None:

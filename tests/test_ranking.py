@@ -387,6 +387,29 @@ def test_periods() -> None:
             Period.parse(bad)
 
 
+def test_one_period_grammar() -> None:
+    """``Span.parse`` reads every --period: what ranking and notice list each took."""
+    from gaoxin_cli.ranking.period import Span
+
+    june = Span(date(2020, 6, 1), date(2020, 6, 30), Period(2020, "month", 6))
+    assert Span.parse("2020-06") == Span.parse("2020-6") == june
+    assert Span.parse("2020q2") == Span(
+        date(2020, 4, 1), date(2020, 6, 30), Period(2020, "quarter", 2)
+    )
+    assert Span.parse("2020").last == date(2020, 12, 31)
+    assert Span.parse("2020-06-24") == Span(date(2020, 6, 24), date(2020, 6, 24))
+    assert Span.parse("2020-06-01..2020-06-30") == Span(date(2020, 6, 1), date(2020, 6, 30))
+    assert Span.parse(" 2020Q1 .. 2020-05 ") == Span(date(2020, 1, 1), date(2020, 5, 31))
+    for bad in ("June", "2020-06-31", "2020-06-30..2020-06-01", "2020..", "1999", "2020Q5", ""):
+        with pytest.raises(UsageError) as e:
+            Span.parse(bad)
+        assert e.value.msg.key == "error.bad_period"
+    for unscored in ("2020-06-01", "2020-05..2020-06"):
+        with pytest.raises(UsageError) as e:
+            Period.parse(unscored)
+        assert e.value.msg.key == "error.period_not_scoring"
+
+
 def test_card_counts() -> None:
     assert facts.card_counts(0, [2, 0, 2, 0, 2]) == (3, 0)
     assert facts.card_counts(2, [2, 3]) == (0, 1)  # already yellow: no new yellow

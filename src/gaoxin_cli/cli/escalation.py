@@ -81,8 +81,9 @@ HELP: dict[str, tuple[str, str]] = {
     "opt.unit": ("只看这个牵头单位（可重复）。", "Only this lead unit (repeatable)."),
     "opt.task": ("只看这项任务（可重复）。", "Only this task (repeatable)."),
     "opt.period": (
-        "期间：2020、2020-06 或 2020-06-01..2020-06-30。",
-        "Period: 2020, 2020-06 or 2020-06-01..2020-06-30.",
+        "期间：年 2020、季度 2020Q2、月 2020-06、日 2020-06-01，或区间 2020-06-01..2020-06-30。",
+        "Period: a year 2020, quarter 2020Q2, month 2020-06, day 2020-06-01, or FROM..TO "
+        "(2020-06-01..2020-06-30).",
     ),
     "opt.pillar": ("只看这个工作体系节点及其下级。", "Only this pillar and below."),
     "opt.card": (
@@ -474,28 +475,6 @@ def notice_show(
         view.notice_sheet(context.console(), found, sent, plan.config, s.lang)
 
 
-def _period(value: str) -> tuple[date, date]:
-    import calendar as cal_mod
-
-    v = value.strip()
-    try:
-        if ".." in v:
-            a, b = v.split("..", 1)
-            lo, hi = date.fromisoformat(a.strip()), date.fromisoformat(b.strip())
-        elif len(v) == 4 and v.isdigit():
-            lo, hi = date(int(v), 1, 1), date(int(v), 12, 31)
-        elif len(v) == 7 and v[4] == "-":
-            y, m = int(v[:4]), int(v[5:])
-            lo, hi = date(y, m, 1), date(y, m, cal_mod.monthrange(y, m)[1])
-        else:
-            lo = hi = date.fromisoformat(v)
-    except ValueError:
-        raise UsageError("error.notice_bad_period", value=value) from None
-    if hi < lo:
-        raise UsageError("error.notice_bad_period", value=value)
-    return lo, hi
-
-
 @notice_app.command("list", help=H("notice.list"))
 @_paused
 def notice_list(
@@ -513,9 +492,11 @@ def notice_list(
     ] = None,
     as_json: JsonOpt = False,
 ) -> None:
+    from gaoxin_cli.ranking.period import Span
     from gaoxin_cli.store import notices as store_notices
 
     s = settings(ctx)
+    span = Span.parse(period) if period is not None else None
     root, plan = context.plan(s)
     cfg = plan.config
     kinds = []
@@ -527,7 +508,7 @@ def notice_list(
     for u in unit or []:
         known("unit", u, cfg.units)
     today = s.today()
-    lo, hi = _period(period) if period is not None else (None, today)
+    lo, hi = (span.first, span.last) if span else (None, today)
     with context.store(s, root, write=False) as st:
         found = store_notices.notices(
             st,
