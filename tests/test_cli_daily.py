@@ -4,19 +4,12 @@ from __future__ import annotations
 
 import io
 import json
-import os
 import shutil
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
 
-from gaoxin_cli.cli import app
-
-MINI = Path(__file__).parent / "data" / "mini"
-REPO = Path(__file__).resolve().parent.parent
-GOLDEN = Path(__file__).parent / "data" / "golden"
-UPDATE = os.environ.get("GAOXIN_UPDATE_GOLDEN") == "1"
+from helpers import REPO, golden, run
 
 HISTORY = """date,task,kind,progress,milestone,note
 2020-03-13,JC-01,,5,,征地启动
@@ -25,26 +18,6 @@ HISTORY = """date,task,kind,progress,milestone,note
 2020-04-30,JC-01,,30,,征地拆迁完成
 2020-05-29,JC-01,,36,,主体施工
 """
-
-
-@pytest.fixture
-def ws(tmp_path: Path) -> Path:
-    target = tmp_path / "ws"
-    shutil.copytree(MINI, target)
-    return target
-
-
-def run(ws: Path, *args: str, columns: int = 80) -> tuple[int, str, str]:
-    env = {"COLUMNS": str(columns)}
-    result = CliRunner().invoke(app, ["-C", str(ws), *args], env=env)
-    return result.exit_code, result.stdout, result.stderr
-
-
-def golden(name: str, actual: str) -> None:
-    path = GOLDEN / name
-    if UPDATE:
-        path.write_text(actual, encoding="utf-8")
-    assert actual == path.read_text(encoding="utf-8"), f"differs from {path}"
 
 
 @pytest.fixture

@@ -9,7 +9,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import os
 import re
 import shutil
 from datetime import date
@@ -17,36 +16,25 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from typer.testing import CliRunner
 
-from gaoxin_cli.cli import app
+import helpers
 from gaoxin_cli.models.state import Event
 from gaoxin_cli.store import Store
+from helpers import golden
 
 DATA = Path(__file__).parent / "data" / "ranking"
-GOLDEN = Path(__file__).parent / "data" / "golden"
-UPDATE = os.environ.get("GAOXIN_UPDATE_GOLDEN") == "1"
 DAY = "2020-07-01"
 
 
 def run(ws: Path, *args: str, columns: int = 80, as_of: str = DAY) -> tuple[int, str, str]:
-    result = CliRunner().invoke(
-        app, ["-C", str(ws), "--as-of", as_of, *args], env={"COLUMNS": str(columns)}
-    )
-    return result.exit_code, result.stdout, result.stderr
+    """As helpers.run, on this file's day unless *as_of* says otherwise."""
+    return helpers.run(ws, "--as-of", as_of, *args, columns=columns)
 
 
 def ok(ws: Path, *args: str, **kw: Any) -> str:
     code, out, err = run(ws, *args, **kw)
     assert code == 0, err
     return out
-
-
-def golden(name: str, actual: str) -> None:
-    path = GOLDEN / name
-    if UPDATE:
-        path.write_text(actual, encoding="utf-8")
-    assert actual == path.read_text(encoding="utf-8"), f"differs from {path}"
 
 
 def load_history(root: Path) -> None:

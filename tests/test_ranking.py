@@ -34,6 +34,7 @@ from gaoxin_cli.ranking.period import Period
 from gaoxin_cli.ranking.result import from_json, to_json
 from gaoxin_cli.ranking.scores import combine, score_month
 from gaoxin_cli.store import Store
+from helpers import examples
 
 DATA = Path(__file__).parent / "data" / "ranking"
 
@@ -535,7 +536,7 @@ _facts = st.builds(
 _weights = st.floats(0, 10).map(lambda x: round(x, 2))
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=examples(150), deadline=None)
 @given(
     st.lists(_facts, max_size=25, unique_by=lambda f: f.task),
     _weights,

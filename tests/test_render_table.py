@@ -17,6 +17,7 @@ from rich.console import Console
 from rich.text import Text
 
 from gaoxin_cli.render.table import Column, TableCell, plain_table, print_table, rich_table
+from helpers import examples
 
 ALPHABET = "abcxyz019 -·%█▏…宽字测试体甲乙"
 
@@ -73,7 +74,7 @@ def tables(draw: st.DrawFn) -> tuple[int, list[Column], list[list[TableCell]], s
     return width, columns, rows, title
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(tables())
 def test_plain_layout_equals_rich(
     table: tuple[int, list[Column], list[list[TableCell]], str | None],
@@ -84,7 +85,7 @@ def test_plain_layout_equals_rich(
         assert "\n".join(lines) + "\n" == by_rich(width, columns, rows, title)
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=examples(200), deadline=None)
 @given(tables(), st.booleans())
 def test_print_table_prints_what_rich_prints(
     table: tuple[int, list[Column], list[list[TableCell]], str | None], color: bool
