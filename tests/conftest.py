@@ -1,13 +1,15 @@
-"""Shared fixtures: every test runs with its own GAOXIN_HOME and no stray settings."""
+"""Shared fixtures: every test runs with its own GAOXIN_HOME and no stray settings; the
+Hypothesis profile; the mini workspace. Plain helpers live in tests/helpers.py."""
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-REPO = Path(__file__).resolve().parent.parent
+from helpers import MINI, REPO
 
 
 @pytest.fixture(autouse=True)
@@ -24,3 +26,12 @@ def _isolated_env(
 @pytest.fixture
 def repo() -> Path:
     return REPO
+
+
+@pytest.fixture
+def ws(tmp_path: Path) -> Path:
+    """A copy of the mini workspace (tests/data/mini) to change freely; modules with a
+    workspace of their own define their own ``ws``."""
+    target = tmp_path / "ws"
+    shutil.copytree(MINI, target)
+    return target

@@ -22,6 +22,7 @@ from hypothesis import strategies as st
 
 from gaoxin_cli.calendar import WorkCalendar
 from gaoxin_cli.errors import CalendarYearMissing
+from helpers import examples
 
 D = date.fromisoformat
 ONE = timedelta(days=1)
@@ -127,7 +128,7 @@ def calendars(draw: st.DrawFn) -> tuple[WorkCalendar, Reference]:
     return WorkCalendar(rest, work, years, assume), Reference(rest, work, years, assume)
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(calendars(), DAYS, DAYS)
 def test_workdays_between_matches_counting(
     cals: tuple[WorkCalendar, Reference], a: date, b: date
@@ -138,7 +139,7 @@ def test_workdays_between_matches_counting(
     assert outcome(lambda: cal.workdays_between(b, a)) == outcome(lambda: ref.between(b, a))
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(calendars(), DAYS, COUNTS)
 def test_add_workdays_matches_stepping(
     cals: tuple[WorkCalendar, Reference], day: date, n: int
@@ -147,7 +148,7 @@ def test_add_workdays_matches_stepping(
     assert outcome(lambda: cal.add_workdays(day, n)) == outcome(lambda: ref.add(day, n))
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(calendars(), st.lists(DAYS, min_size=1, max_size=8), st.booleans())
 def test_is_and_next_workday_match(
     cals: tuple[WorkCalendar, Reference], days: list[date], include: bool
@@ -163,7 +164,7 @@ def test_is_and_next_workday_match(
         )
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=examples(200), deadline=None)
 @given(calendars(), st.lists(st.tuples(DAYS, COUNTS), min_size=2, max_size=10))
 def test_answers_do_not_depend_on_the_order_of_questions(
     cals: tuple[WorkCalendar, Reference], questions: list[tuple[date, int]]

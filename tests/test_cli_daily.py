@@ -4,19 +4,12 @@ from __future__ import annotations
 
 import io
 import json
-import os
 import shutil
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
 
-from gaoxin_cli.cli import app
-
-MINI = Path(__file__).parent / "data" / "mini"
-REPO = Path(__file__).resolve().parent.parent
-GOLDEN = Path(__file__).parent / "data" / "golden"
-UPDATE = os.environ.get("GAOXIN_UPDATE_GOLDEN") == "1"
+from helpers import REPO, golden, run
 
 HISTORY = """date,task,kind,progress,milestone,note
 2020-03-13,JC-01,,5,,征地启动
@@ -25,26 +18,6 @@ HISTORY = """date,task,kind,progress,milestone,note
 2020-04-30,JC-01,,30,,征地拆迁完成
 2020-05-29,JC-01,,36,,主体施工
 """
-
-
-@pytest.fixture
-def ws(tmp_path: Path) -> Path:
-    target = tmp_path / "ws"
-    shutil.copytree(MINI, target)
-    return target
-
-
-def run(ws: Path, *args: str, columns: int = 80) -> tuple[int, str, str]:
-    env = {"COLUMNS": str(columns)}
-    result = CliRunner().invoke(app, ["-C", str(ws), *args], env=env)
-    return result.exit_code, result.stdout, result.stderr
-
-
-def golden(name: str, actual: str) -> None:
-    path = GOLDEN / name
-    if UPDATE:
-        path.write_text(actual, encoding="utf-8")
-    assert actual == path.read_text(encoding="utf-8"), f"differs from {path}"
 
 
 @pytest.fixture
@@ -307,6 +280,18 @@ def test_user_text_is_never_markup_or_control(ws: Path) -> None:
     assert code == 0
     assert "\x1b" not in out and "\u202e" not in out and "\x07" not in out
     assert "evil\\x1b[31mRED\\x1b]8;;http://x\\x07link\\u202eabc" in out
+    # and so is every character of the one control set (tab and LF aside: a note may
+    # span lines), each as its escape
+    from gaoxin_cli.strings import CONTROL_CHARS, MULTILINE_ALLOWED
+
+    every = sorted(CONTROL_CHARS - set(MULTILINE_ALLOWED))
+    with Store.open(ws / "data" / "gaoxin.db", write=True) as st:
+        st.add([Event(task="JC-01", kind="feedback", at=date(2020, 3, 3), note="".join(every))])
+    code, out, _ = run(ws, "--as-of", "2020-06-30", "history", "JC-01", columns=2000)
+    assert code == 0
+    assert not set(out) & set(every)
+    escapes = "".join(f"\\x{ord(c):02x}" if ord(c) < 0x100 else f"\\u{ord(c):04x}" for c in every)
+    assert escapes in out
     assert (
         daily.describe(Event(task="x", kind="feedback", at=date(2020, 1, 1), note="[b]"), "zh")
         == "[b]"

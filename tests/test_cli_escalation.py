@@ -9,7 +9,6 @@ Tue 6/16, LT-02 listed and due 6/30, LT-03 on plan; 6/25–6/27 the Dragon Boat 
 from __future__ import annotations
 
 import json
-import os
 import string
 from datetime import date
 from pathlib import Path
@@ -21,9 +20,7 @@ from gaoxin_cli.cli import app
 from gaoxin_cli.i18n.catalogue_escalation import MESSAGES
 from gaoxin_cli.models.state import Event
 from gaoxin_cli.store import Store
-
-GOLDEN = Path(__file__).parent / "data" / "golden"
-UPDATE = os.environ.get("GAOXIN_UPDATE_GOLDEN") == "1"
+from helpers import golden, run
 
 CONFIG = """\
 org: {name: 测试区管委会, short: 测试区, office: duchashi}
@@ -94,18 +91,6 @@ def ws(tmp_path: Path) -> Path:
             ]
         )
     return root
-
-
-def run(ws: Path, *args: str, columns: int = 80) -> tuple[int, str, str]:
-    result = CliRunner().invoke(app, ["-C", str(ws), *args], env={"COLUMNS": str(columns)})
-    return result.exit_code, result.stdout, result.stderr
-
-
-def golden(name: str, actual: str) -> None:
-    path = GOLDEN / name
-    if UPDATE:
-        path.write_text(actual, encoding="utf-8")
-    assert actual == path.read_text(encoding="utf-8"), f"differs from {path}"
 
 
 @pytest.fixture
@@ -247,7 +232,12 @@ def test_notice_list(notified: Path) -> None:
     assert len(numbers("--period", "2020-06")) == 8
     assert numbers("--period", "2020-05") == []
     assert run(notified, "notice", "list", "--kind", "memo")[0] == 2
-    assert run(notified, "notice", "list", "--period", "June")[0] == 2
+    # the one --period grammar: quarters and ranges of any of its forms too
+    assert len(numbers("--period", "2020Q2")) == 8
+    assert numbers("--period", "2020-06-24..2020-06") == ["督办〔2020〕1号", "催办〔2020〕3号"]
+    code, _, err = run(notified, "--lang", "en", "notice", "list", "--period", "June")
+    assert code == 2
+    assert 'Error: "June" is not a period: write 2020 (year), 2020Q2 (quarter)' in err
     assert run(notified, "notice")[0] == 2  # no sub-command: help, usage exit
 
 

@@ -4,40 +4,12 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import subprocess
 import sys
 import time
 from pathlib import Path
 
-import pytest
-from typer.testing import CliRunner
-
-from gaoxin_cli.cli import app
-
-MINI = Path(__file__).parent / "data" / "mini"
-GOLDEN = Path(__file__).parent / "data" / "golden"
-UPDATE = os.environ.get("GAOXIN_UPDATE_GOLDEN") == "1"
-REPO = Path(__file__).resolve().parent.parent
-
-
-@pytest.fixture
-def ws(tmp_path: Path) -> Path:
-    target = tmp_path / "ws"
-    shutil.copytree(MINI, target)
-    return target
-
-
-def run(ws: Path, *args: str, columns: int = 80) -> tuple[int, str, str]:
-    result = CliRunner().invoke(app, ["-C", str(ws), *args], env={"COLUMNS": str(columns)})
-    return result.exit_code, result.stdout, result.stderr
-
-
-def golden(name: str, actual: str) -> None:
-    path = GOLDEN / name
-    if UPDATE:
-        path.write_text(actual, encoding="utf-8")
-    assert actual == path.read_text(encoding="utf-8"), f"differs from {path}"
+from helpers import REPO, golden, run
 
 
 def transcript(ws: Path, steps: list[tuple[str, ...]]) -> str:

@@ -9,7 +9,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import os
 import re
 import shutil
 from datetime import date
@@ -17,36 +16,25 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from typer.testing import CliRunner
 
-from gaoxin_cli.cli import app
+import helpers
 from gaoxin_cli.models.state import Event
 from gaoxin_cli.store import Store
+from helpers import golden
 
 DATA = Path(__file__).parent / "data" / "ranking"
-GOLDEN = Path(__file__).parent / "data" / "golden"
-UPDATE = os.environ.get("GAOXIN_UPDATE_GOLDEN") == "1"
 DAY = "2020-07-01"
 
 
 def run(ws: Path, *args: str, columns: int = 80, as_of: str = DAY) -> tuple[int, str, str]:
-    result = CliRunner().invoke(
-        app, ["-C", str(ws), "--as-of", as_of, *args], env={"COLUMNS": str(columns)}
-    )
-    return result.exit_code, result.stdout, result.stderr
+    """As helpers.run, on this file's day unless *as_of* says otherwise."""
+    return helpers.run(ws, "--as-of", as_of, *args, columns=columns)
 
 
 def ok(ws: Path, *args: str, **kw: Any) -> str:
     code, out, err = run(ws, *args, **kw)
     assert code == 0, err
     return out
-
-
-def golden(name: str, actual: str) -> None:
-    path = GOLDEN / name
-    if UPDATE:
-        path.write_text(actual, encoding="utf-8")
-    assert actual == path.read_text(encoding="utf-8"), f"differs from {path}"
 
 
 def load_history(root: Path) -> None:
@@ -161,7 +149,13 @@ def test_csv_and_json(base: Path) -> None:
 @pytest.mark.parametrize(
     ("args", "code", "message"),
     [
-        (("ranking", "-p", "2020-13"), 2, '"2020-13" 不是有效的评比期'),
+        (("ranking", "-p", "2020-13"), 2, '"2020-13" 不是有效的期间：年写 2020'),
+        (
+            ("ranking", "-p", "2020-06-01"),
+            2,
+            '评比期须是月、季度或年（2020-05、2020Q2、2020），"2020-06-01" 不是',
+        ),
+        (("bulletin", "-p", "2020-05..2020-06"), 2, "评比期须是月、季度或年"),
         (("ranking", "--json", "--csv"), 2, "--json 和 --csv 只能选一个"),
         (("ranking", "--explain", "jiansh"), 1, '是否指 "jianshe"'),
         (
@@ -395,7 +389,7 @@ def test_score_items(ws: Path) -> None:
         (("jianshe", "-p", "2020-05", "--points=-2"), 2, "扣分请用 --kind deduction"),
         (("jianshe", "-p", "2020-05", "--points", "0"), 2, "0.01 到 100"),
         (("jiansh", "-p", "2020-05", "--points", "1"), 1, '是否指 "jianshe"'),
-        (("jianshe", "-p", "2020-5-1", "--points", "1"), 2, "不是有效的评比期"),
+        (("jianshe", "-p", "2020-5-1", "--points", "1"), 2, "评比期须是月、季度或年"),
     ],
 )
 def test_score_item_errors(ws: Path, args: tuple[str, ...], code: int, message: str) -> None:

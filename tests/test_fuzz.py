@@ -31,6 +31,7 @@ from gaoxin_cli.cli import app
 from gaoxin_cli.loading.diagnostics import Diagnostic
 from gaoxin_cli.loading.files import load_config, load_plan
 from gaoxin_cli.loading.yamlstrict import parse
+from helpers import examples
 
 FIXTURES = Path(__file__).parent / "fixtures"
 AS_OF = "2020-06-01"
@@ -38,7 +39,7 @@ CODE = re.compile(r"[YSXW]\d{3}")
 
 FUZZ = settings(
     # GAOXIN_FUZZ_EXAMPLES=5000 for a deeper run than the default one.
-    max_examples=int(os.environ.get("GAOXIN_FUZZ_EXAMPLES", "200")),
+    max_examples=int(os.environ.get("GAOXIN_FUZZ_EXAMPLES") or examples(200)),
     deadline=None,
     # conftest's autouse fixture is function-scoped; each example makes its own temp dir.
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],

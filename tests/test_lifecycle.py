@@ -18,6 +18,7 @@ from gaoxin_cli.models.state import Event, TaskState
 from gaoxin_cli.rules import lifecycle as lc
 from gaoxin_cli.store import Store
 from gaoxin_cli.store.lifecycle import lifecycle_states, task_lifecycle
+from helpers import examples
 
 DAY = date(2020, 4, 1)
 
@@ -252,7 +253,9 @@ def shared_store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Store]:
 
 
 @settings(
-    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+    max_examples=examples(60),
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
 )
 @given(
     history=st.lists(

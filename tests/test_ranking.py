@@ -34,6 +34,7 @@ from gaoxin_cli.ranking.period import Period
 from gaoxin_cli.ranking.result import from_json, to_json
 from gaoxin_cli.ranking.scores import combine, score_month
 from gaoxin_cli.store import Store
+from helpers import examples
 
 DATA = Path(__file__).parent / "data" / "ranking"
 
@@ -387,6 +388,29 @@ def test_periods() -> None:
             Period.parse(bad)
 
 
+def test_one_period_grammar() -> None:
+    """``Span.parse`` reads every --period: what ranking and notice list each took."""
+    from gaoxin_cli.ranking.period import Span
+
+    june = Span(date(2020, 6, 1), date(2020, 6, 30), Period(2020, "month", 6))
+    assert Span.parse("2020-06") == Span.parse("2020-6") == june
+    assert Span.parse("2020q2") == Span(
+        date(2020, 4, 1), date(2020, 6, 30), Period(2020, "quarter", 2)
+    )
+    assert Span.parse("2020").last == date(2020, 12, 31)
+    assert Span.parse("2020-06-24") == Span(date(2020, 6, 24), date(2020, 6, 24))
+    assert Span.parse("2020-06-01..2020-06-30") == Span(date(2020, 6, 1), date(2020, 6, 30))
+    assert Span.parse(" 2020Q1 .. 2020-05 ") == Span(date(2020, 1, 1), date(2020, 5, 31))
+    for bad in ("June", "2020-06-31", "2020-06-30..2020-06-01", "2020..", "1999", "2020Q5", ""):
+        with pytest.raises(UsageError) as e:
+            Span.parse(bad)
+        assert e.value.msg.key == "error.bad_period"
+    for unscored in ("2020-06-01", "2020-05..2020-06"):
+        with pytest.raises(UsageError) as e:
+            Period.parse(unscored)
+        assert e.value.msg.key == "error.period_not_scoring"
+
+
 def test_card_counts() -> None:
     assert facts.card_counts(0, [2, 0, 2, 0, 2]) == (3, 0)
     assert facts.card_counts(2, [2, 3]) == (0, 1)  # already yellow: no new yellow
@@ -513,7 +537,7 @@ _facts = st.builds(
 _weights = st.floats(0, 10).map(lambda x: round(x, 2))
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=examples(150), deadline=None)
 @given(
     st.lists(_facts, max_size=25, unique_by=lambda f: f.task),
     _weights,

@@ -17,6 +17,7 @@ from rich.console import Console
 from rich.text import Text
 
 from gaoxin_cli.render.table import Column, TableCell, plain_table, print_table, rich_table
+from helpers import examples
 
 ALPHABET = "abcxyz019 -·%█▏…宽字测试体甲乙"
 
@@ -73,7 +74,7 @@ def tables(draw: st.DrawFn) -> tuple[int, list[Column], list[list[TableCell]], s
     return width, columns, rows, title
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(tables())
 def test_plain_layout_equals_rich(
     table: tuple[int, list[Column], list[list[TableCell]], str | None],
@@ -84,7 +85,7 @@ def test_plain_layout_equals_rich(
         assert "\n".join(lines) + "\n" == by_rich(width, columns, rows, title)
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=examples(200), deadline=None)
 @given(tables(), st.booleans())
 def test_print_table_prints_what_rich_prints(
     table: tuple[int, list[Column], list[list[TableCell]], str | None], color: bool
@@ -140,8 +141,10 @@ def test_safe_passes_printable_text_through_unchanged() -> None:
     """``safe`` returns printable text as it is, without the escaping pass: every
     character it escapes is non-printable (controls, bidi and line separators)."""
     from gaoxin_cli.render import text as text_mod
+    from gaoxin_cli.strings import CONTROL, CONTROL_CHARS, CONTROL_MULTILINE
 
     printable = "".join(filter(str.isprintable, map(chr, range(0x110000))))
-    assert not text_mod._UNSAFE.search(printable)
-    assert not text_mod._UNSAFE_LINE.search(printable)
+    assert not CONTROL.search(printable)
+    assert not CONTROL_MULTILINE.search(printable)
+    assert not any(ch.isprintable() for ch in CONTROL_CHARS)
     assert text_mod.safe("建设局 a\x1b[31m") == "建设局 a\\x1b[31m"

@@ -27,6 +27,7 @@ from gaoxin_cli.rules import countdown, dashboard, ladder
 from gaoxin_cli.rules.cards import add_months
 from gaoxin_cli.rules.lifecycle import STATES, stopped
 from gaoxin_cli.rules.reports import last_deadline
+from helpers import examples
 
 D = date.fromisoformat
 CAL = WorkCalendar()
@@ -298,14 +299,14 @@ def cases(draw: st.DrawFn) -> Case:
 # --- the tests -----------------------------------------------------------------------
 
 
-@settings(max_examples=120, deadline=None)
+@settings(max_examples=examples(120), deadline=None)
 @given(cases())
 def test_assess_all_equals_one_task_at_a_time(c: Case) -> None:
     rows = dashboard.assess_all(c.tasks, c.states, c.cfg, c.today, CAL, c.dues, c.life, c.red)
     assert [row_of(r) for r in rows] == ref_rows(c)
 
 
-@settings(max_examples=120, deadline=None)
+@settings(max_examples=examples(120), deadline=None)
 @given(cases(), st.sampled_from([frozenset(), frozenset({3, 4}), frozenset({0})]))
 def test_dashboard_sums_equal_row_by_row_sums(c: Case, levels: frozenset[int]) -> None:
     filters = dashboard.Filters(levels=levels)
@@ -354,7 +355,7 @@ class Filed:
     number: str = ""
 
 
-@settings(max_examples=100, deadline=None)
+@settings(max_examples=examples(100), deadline=None)
 @given(cases(), st.data())
 def test_standings_and_next_steps_equal_the_plain_ladder(c: Case, data: st.DataObject) -> None:
     issued: dict[str, list[Any]] = {}
@@ -399,7 +400,7 @@ def test_standings_and_next_steps_equal_the_plain_ladder(c: Case, data: st.DataO
     ]
 
 
-@settings(max_examples=100, deadline=None)
+@settings(max_examples=examples(100), deadline=None)
 @given(cases(), st.integers(1, 30))
 def test_countdowns_equal_the_plain_lists(c: Case, n: int) -> None:
     empty = TaskState()

@@ -22,6 +22,7 @@ from gaoxin_cli.errors import EXIT_PROBLEM, StoreError
 from gaoxin_cli.models.state import Event, TaskState
 from gaoxin_cli.store import Store
 from gaoxin_cli.store.migrations import NAMES, migrations
+from helpers import examples
 
 DATA = Path(__file__).resolve().parent / "data" / "store"
 M001 = DATA / "schema-m001.db"
@@ -722,7 +723,9 @@ _events = st.builds(
 
 
 @settings(
-    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+    max_examples=examples(60),
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
 )
 @given(
     events=st.lists(_events, max_size=25), as_of=st.integers(-1, 7).map(day), unique=st.booleans()

@@ -23,6 +23,7 @@ from gaoxin_cli.store import Store, checkpoint, core, derive
 from gaoxin_cli.store import lifecycle as store_lifecycle
 from gaoxin_cli.store.extensions import effective_dues
 from gaoxin_cli.store.lifecycle import lifecycle_states
+from helpers import examples
 
 DAY0 = date(2020, 3, 1)
 TASKS = ("T1", "T2", "T3", "T4")
@@ -193,7 +194,9 @@ def _check(store: Store, as_of: date) -> None:
 
 
 @settings(
-    max_examples=120, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+    max_examples=examples(120),
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
 )
 @given(
     batches=st.lists(_batch, max_size=6),
@@ -227,7 +230,9 @@ def test_checkpoints_never_change_a_result(
 
 
 @settings(
-    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+    max_examples=examples(40),
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
 )
 @given(batches=st.lists(st.lists(_events, min_size=1, max_size=6), max_size=8))
 def test_writers_keep_checkpoints_incrementally(batches: list[list[Event]]) -> None:
@@ -631,7 +636,9 @@ _steps = st.lists(
 
 
 @settings(
-    max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+    max_examples=examples(80),
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
 )
 @given(steps=_steps, as_of=st.integers(-1, 9).map(day), checkpoint_first=st.booleans())
 def test_lifecycle_and_dues_read_as_before(

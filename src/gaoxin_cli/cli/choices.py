@@ -3,12 +3,11 @@ the task filters of ``status`` and ``overdue``."""
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from gaoxin_cli.errors import GaoxinError, UsageError
-from gaoxin_cli.i18n import Msg
+from gaoxin_cli.strings import did_you_mean
 
 if TYPE_CHECKING:
     from gaoxin_cli.models import Plan
@@ -36,12 +35,8 @@ def known(kind: str, value: str, choices: Iterable[str]) -> None:
     """Refuse an unknown unit / leader / pillar id, suggesting the closest one."""
     options = list(choices)
     if value not in options:
-        close = difflib.get_close_matches(value, options, n=1, cutoff=0.5)
-        raise GaoxinError(
-            f"error.unknown_{kind}",
-            **{kind: value},
-            hint=Msg("hint.did_you_mean", name=close[0]) if close else None,
-        )
+        hint = did_you_mean(value, options)
+        raise GaoxinError(f"error.unknown_{kind}", **{kind: value}, hint=hint)
 
 
 def levels(cards: Iterable[str]) -> frozenset[int]:

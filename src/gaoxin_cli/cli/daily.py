@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import json
 import sys
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -14,20 +13,13 @@ from gaoxin_cli.cli import context
 from gaoxin_cli.cli.app import app, parse_date_option, settings
 from gaoxin_cli.cli.choices import known, task_filters
 from gaoxin_cli.cli.help import H
+from gaoxin_cli.cli.options import JsonOpt, emit_json
 from gaoxin_cli.errors import GaoxinError
 from gaoxin_cli.i18n import Msg, t
 
 if TYPE_CHECKING:
     from gaoxin_cli.models import Plan
     from gaoxin_cli.store import Store
-
-
-JsonOpt = Annotated[bool, typer.Option("--json", help=H("opt.json"))]
-
-
-def _emit_json(doc: Any) -> None:
-    doc = context.with_estimates(doc)
-    sys.stdout.write(json.dumps(doc, ensure_ascii=False, indent=2) + "\n")
 
 
 def _red_notice_dues(st: Store, plan: Plan, today: date) -> dict[str, date]:
@@ -87,7 +79,7 @@ def status(
     if as_json:
         doc = view.as_json(dash, cfg, s.lang)
         doc["problems"] = [problem_json(ln, s.lang) for ln in lines if ln.status.open]
-        _emit_json(doc)
+        emit_json(doc)
     else:
         console = context.console()
         view.render(console, dash, cfg, s.lang, limit, context.estimated_years())
@@ -131,7 +123,7 @@ def countdown(
     from gaoxin_cli.render import daily as view
 
     if as_json:
-        _emit_json(
+        emit_json(
             {"as_of": today.isoformat(), "kind": mode, "items": view.countdown_json(rows, mode)}
         )
     else:
@@ -239,7 +231,7 @@ def history(
     from gaoxin_cli.render import daily as view
 
     if as_json:
-        _emit_json({"task": task, "events": view.history_json(events, s.lang)})
+        emit_json({"task": task, "events": view.history_json(events, s.lang)})
     else:
         view.history(context.console(), found, events, plan.config, s.lang)
 
@@ -328,7 +320,7 @@ def sweep(ctx: typer.Context, as_json: JsonOpt = False) -> None:
         changes = card_changes(rows, today, context.now_stamp())
         st.add(changes)
     if as_json:
-        _emit_json(
+        emit_json(
             {
                 "as_of": today.isoformat(),
                 "tasks": len(rows),

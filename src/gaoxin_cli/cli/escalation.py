@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import functools
-import json
 import os
 import sys
 from collections.abc import Callable, Iterator
@@ -18,6 +17,7 @@ from gaoxin_cli.cli import context
 from gaoxin_cli.cli.app import app, parse_date_option, settings
 from gaoxin_cli.cli.choices import known, task_filters
 from gaoxin_cli.cli.help import help_table
+from gaoxin_cli.cli.options import JsonOpt, emit_json
 from gaoxin_cli.errors import GaoxinError, UsageError
 from gaoxin_cli.i18n import Lang, Msg, t
 
@@ -81,12 +81,9 @@ HELP: dict[str, tuple[str, str]] = {
     "opt.unit": ("只看这个牵头单位（可重复）。", "Only this lead unit (repeatable)."),
     "opt.task": ("只看这项任务（可重复）。", "Only this task (repeatable)."),
     "opt.period": (
-        "期间：2020、2020-06 或 2020-06-01..2020-06-30。",
-        "Period: 2020, 2020-06 or 2020-06-01..2020-06-30.",
-    ),
-    "opt.json": (
-        "输出 JSON（键名稳定，供脚本使用）。",
-        "Print JSON with stable keys, for scripts.",
+        "期间：年 2020、季度 2020Q2、月 2020-06、日 2020-06-01，或区间 2020-06-01..2020-06-30。",
+        "Period: a year 2020, quarter 2020Q2, month 2020-06, day 2020-06-01, or FROM..TO "
+        "(2020-06-01..2020-06-30).",
     ),
     "opt.pillar": ("只看这个工作体系节点及其下级。", "Only this pillar and below."),
     "opt.card": (
@@ -175,7 +172,6 @@ _KINDS = {
     "通报单": "report",
 }
 
-JsonOpt = Annotated[bool, typer.Option("--json", help=H("opt.json"))]
 UnitOpt = Annotated[
     list[str] | None, typer.Option("--unit", "-u", help=H("opt.unit"), show_default=False)
 ]
@@ -206,11 +202,6 @@ def _paused(fn: Callable[P, R]) -> Callable[P, R]:
             return fn(*args, **kwargs)
 
     return run
-
-
-def _emit_json(doc: Any) -> None:
-    doc = context.with_estimates(doc)
-    sys.stdout.write(json.dumps(doc, ensure_ascii=False, indent=2) + "\n")
 
 
 def _standings(
@@ -279,7 +270,7 @@ def overdue(
     if as_json:
         doc = view.overdue_json(rows, s.lang, today)
         doc["problems"] = _problems_json(late, s.lang)
-        _emit_json(doc)
+        emit_json(doc)
     else:
         console = context.console()
         view.overdue(console, rows, cfg, s.lang, today, context.estimated_years())
@@ -515,31 +506,9 @@ def notice_show(
     from gaoxin_cli.render import notices as view
 
     if as_json:
-        _emit_json(view.notice_json(found, sent))
+        emit_json(view.notice_json(found, sent))
     else:
         view.notice_sheet(context.console(), found, sent, plan.config, s.lang)
-
-
-def _period(value: str) -> tuple[date, date]:
-    import calendar as cal_mod
-
-    v = value.strip()
-    try:
-        if ".." in v:
-            a, b = v.split("..", 1)
-            lo, hi = date.fromisoformat(a.strip()), date.fromisoformat(b.strip())
-        elif len(v) == 4 and v.isdigit():
-            lo, hi = date(int(v), 1, 1), date(int(v), 12, 31)
-        elif len(v) == 7 and v[4] == "-":
-            y, m = int(v[:4]), int(v[5:])
-            lo, hi = date(y, m, 1), date(y, m, cal_mod.monthrange(y, m)[1])
-        else:
-            lo = hi = date.fromisoformat(v)
-    except ValueError:
-        raise UsageError("error.notice_bad_period", value=value) from None
-    if hi < lo:
-        raise UsageError("error.notice_bad_period", value=value)
-    return lo, hi
 
 
 @notice_app.command("list", help=H("notice.list"))
@@ -559,9 +528,11 @@ def notice_list(
     ] = None,
     as_json: JsonOpt = False,
 ) -> None:
+    from gaoxin_cli.ranking.period import Span
     from gaoxin_cli.store import notices as store_notices
 
     s = settings(ctx)
+    span = Span.parse(period) if period is not None else None
     root, plan = context.plan(s)
     cfg = plan.config
     kinds = []
@@ -573,7 +544,7 @@ def notice_list(
     for u in unit or []:
         known("unit", u, cfg.units)
     today = s.today()
-    lo, hi = _period(period) if period is not None else (None, today)
+    lo, hi = (span.first, span.last) if span else (None, today)
     with context.store(s, root, write=False) as st:
         found = store_notices.notices(
             st,
@@ -587,7 +558,7 @@ def notice_list(
     from gaoxin_cli.render import notices as view
 
     if as_json:
-        _emit_json(
+        emit_json(
             {
                 "as_of": today.isoformat(),
                 "notices": [view.notice_json(n, sent.get(n.id or -1, [])) for n in found],
@@ -636,7 +607,7 @@ def listed(
     from gaoxin_cli.render import notices as view
 
     if as_json:
-        _emit_json(view.listed_json(rows, cfg, s.lang, today))
+        emit_json(view.listed_json(rows, cfg, s.lang, today))
     else:
         view.listed(context.console(), rows, cfg, s.lang, today)
 
@@ -682,7 +653,7 @@ def extend(
         with context.store(s, root, write=False) as st:
             current = rules.summarize(found, extension_history(st, task, today))
         if as_json:
-            _emit_json(_extension_json(found.id, found.due, current))
+            emit_json(_extension_json(found.id, found.due, current))
             return
         _show_extensions(plan, found, current, lang, safe)
         return
@@ -700,7 +671,7 @@ def extend(
         st.add(events)
         after = rules.summarize(found, [*current.events, *events])
     if as_json:
-        _emit_json(_extension_json(found.id, found.due, after))
+        emit_json(_extension_json(found.id, found.due, after))
         return
     last = events[-1]
     data = last.data or {}

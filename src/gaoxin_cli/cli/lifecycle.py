@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import sys
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -11,6 +10,7 @@ import typer
 from gaoxin_cli.cli import context
 from gaoxin_cli.cli.app import Settings, app, settings
 from gaoxin_cli.cli.help import help_table
+from gaoxin_cli.cli.options import JsonOpt, emit_json
 from gaoxin_cli.errors import UsageError
 
 if TYPE_CHECKING:
@@ -133,10 +133,6 @@ HELP: dict[str, tuple[str, str]] = {
     ),
     "opt.late": ("只看逾期的。", "Only late problems."),
     "opt.all": ("包括已销号和不予受理的。", "Include closed and rejected problems."),
-    "opt.json": (
-        "输出 JSON（键名稳定，供脚本使用）。",
-        "Print JSON with stable keys, for scripts.",
-    ),
 }
 H = help_table(HELP)
 
@@ -151,12 +147,6 @@ NoteOpt = Annotated[
 LeaderOpt = Annotated[
     str | None, typer.Option("--by", metavar="LEADER", help=H("opt.leader"), show_default=False)
 ]
-JsonOpt = Annotated[bool, typer.Option("--json", help=H("opt.json"))]
-
-
-def _emit_json(doc: Any) -> None:
-    doc = context.with_estimates(doc)
-    sys.stdout.write(json.dumps(doc, ensure_ascii=False, indent=2) + "\n")
 
 
 def _say(line: str) -> None:
@@ -482,7 +472,7 @@ def list_(
     from gaoxin_cli.render import lifecycle as view
 
     if as_json:
-        _emit_json(
+        emit_json(
             {
                 "as_of": today.isoformat(),
                 "open": len(every_open),
@@ -523,7 +513,7 @@ def show(ctx: typer.Context, number: NumberArg, as_json: JsonOpt = False) -> Non
     if as_json:
         doc = view.problem_json(line, s.lang)
         doc["steps"] = view.steps_json(status, s.lang, plan.config)
-        _emit_json(doc)
+        emit_json(doc)
     else:
         view.problem_show(
             context.console(),

@@ -7,7 +7,6 @@ package, and renders. docs/ranking.md describes every rule.
 
 from __future__ import annotations
 
-import json
 import sys
 from datetime import date, timedelta
 from enum import StrEnum
@@ -20,6 +19,7 @@ from gaoxin_cli.cli import context
 from gaoxin_cli.cli.app import Settings, app, settings
 from gaoxin_cli.cli.choices import known
 from gaoxin_cli.cli.help import help_table
+from gaoxin_cli.cli.options import JsonOpt, emit_json
 from gaoxin_cli.errors import GaoxinError, UsageError
 from gaoxin_cli.i18n import Lang, Msg, t
 
@@ -60,10 +60,6 @@ HELP: dict[str, tuple[str, str]] = {
     "opt.cards": (
         "显示单位双亮牌（位次牌 / 进退牌）。",
         "Show unit rank cards (双亮牌: standing / change).",
-    ),
-    "opt.json": (
-        "输出 JSON（键名稳定，供脚本使用）。",
-        "Print JSON with stable keys, for scripts.",
     ),
     "opt.csv": ("输出 CSV（每个单位一行）。", "Print CSV, one row per unit."),
     "flag": (
@@ -162,7 +158,6 @@ PeriodOpt = Annotated[
     str | None,
     typer.Option("--period", "-p", metavar="PERIOD", help=H("opt.period"), show_default=False),
 ]
-JsonOpt = Annotated[bool, typer.Option("--json", help=H("opt.json"))]
 
 
 # --- shared steps -----------------------------------------------------------------------
@@ -412,7 +407,7 @@ def ranking(
         doc = view.as_json(result, frozen, s.lang)
         if explain is not None:
             doc["units"] = [u for u in doc["units"] if u["unit"] == explain]
-        _emit(json.dumps(context.with_estimates(doc), ensure_ascii=False, indent=2) + "\n")
+        emit_json(doc)
         return
     if as_csv:
         _emit(view.as_csv(result))
@@ -482,8 +477,7 @@ def award(
         from gaoxin_cli.render.ranking import Frozen
 
         frozen = Frozen(award_id, today, reason, old.id if old else None)
-        doc = context.with_estimates(view.as_json(result, frozen, s.lang))
-        _emit(json.dumps(doc, ensure_ascii=False, indent=2) + "\n")
+        emit_json(view.as_json(result, frozen, s.lang))
         return
     _warn(view.warnings(result, s.lang), s.lang)
     from gaoxin_cli.render.text import safe
@@ -526,7 +520,7 @@ def history(ctx: typer.Context, as_json: JsonOpt = False) -> None:
     entries = timeline(summaries)
     if as_json:
         doc = {"awards": view.history_json(entries, names)}
-        _emit(json.dumps(context.with_estimates(doc), ensure_ascii=False, indent=2) + "\n")
+        emit_json(doc)
         return
     view.history(context.console(), entries, names, plan.config.org.name, s.lang)
 

@@ -4,7 +4,6 @@ chinesecalendar upgrade."""
 
 from __future__ import annotations
 
-import json
 import os
 import sys
 import tempfile
@@ -17,6 +16,7 @@ import typer
 from gaoxin_cli.cli import context
 from gaoxin_cli.cli.app import app, settings
 from gaoxin_cli.cli.help import help_table
+from gaoxin_cli.cli.options import JsonOpt, emit_json
 from gaoxin_cli.errors import GaoxinError, UsageError
 from gaoxin_cli.i18n import Lang, t
 
@@ -64,7 +64,6 @@ HELP: dict[str, tuple[str, str]] = {
         "calendar.rest/work/years) that now repeat or contradict its data, and say which to "
         "remove. Exit code 1 when there is something to do.",
     ),
-    "opt.json": ("输出 JSON。", "Print JSON."),
 }
 
 H = help_table(HELP)
@@ -73,12 +72,6 @@ calendar_app = typer.Typer(
     help=H("calendar"), no_args_is_help=True, rich_markup_mode=None, add_completion=False
 )
 app.add_typer(calendar_app, name="calendar")
-
-JsonOpt = Annotated[bool, typer.Option("--json", help=H("opt.json"))]
-
-
-def _emit_json(doc: object) -> None:
-    sys.stdout.write(json.dumps(context.with_estimates(doc), ensure_ascii=False, indent=2) + "\n")
 
 
 def _workspace_config(s: Settings) -> tuple[Path | None, Config | None]:
@@ -131,7 +124,7 @@ def show(
     from gaoxin_cli.render import calendar_view as view
 
     if as_json:
-        _emit_json(view.show_json(cal, y))
+        emit_json(view.show_json(cal, y))
         return
     note = _source_note(cal, y, s.lang, root)
     view.show(context.console(), cal, y, s.lang, source_note=note, local=sorted(local))
@@ -239,7 +232,7 @@ def check(ctx: typer.Context, as_json: JsonOpt = False) -> None:
         [y for y in c.years if y not in rules.years_of(files)],
     )
     if as_json:
-        _emit_json({"findings": view.findings_json(found)})
+        emit_json({"findings": view.findings_json(found)})
     else:
         view.findings(context.console(), found, s.lang)
     if found:

@@ -249,6 +249,13 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "运行 gaoxin validate 查看全部问题",
         "run gaoxin validate to see them all",
     ),
+    # the one --period grammar (ranking/period.py)
+    "error.bad_period": (
+        '"{value}" 不是有效的期间：年写 2020，季度写 2020Q2，月写 2020-05，日写 2020-06-01，'
+        "区间写 2020-06-01..2020-06-30",
+        '"{value}" is not a period: write 2020 (year), 2020Q2 (quarter), 2020-05 (month), '
+        "2020-06-01 (day) or FROM..TO (2020-06-01..2020-06-30)",
+    ),
     "error.bad_date": (
         '"{value}" 不是有效日期，请写成 YYYY-MM-DD',
         '"{value}" is not a valid date; write YYYY-MM-DD',

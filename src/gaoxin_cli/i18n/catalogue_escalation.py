@@ -88,10 +88,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "不认识的通知种类“{value}”：可用 assign、remind、urge、supervise、report（或 交办、提醒、催办、督办、通报）",
         'unknown notice kind "{value}": use assign, remind, urge, supervise or report',
     ),
-    "error.notice_bad_period": (
-        "看不懂期间“{value}”：请写成 2020、2020-06 或 2020-06-01..2020-06-30",
-        'cannot read period "{value}": write 2020, 2020-06 or 2020-06-01..2020-06-30',
-    ),
     # --- overdue --------------------------------------------------------------------
     "overdue.title": (
         "逾期和预警任务（截至 {date}，{weekday}）",

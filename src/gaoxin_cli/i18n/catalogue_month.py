@@ -223,9 +223,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "again with gaoxin flag award --period {period} --force --reason …",
     ),
     # --- errors -----------------------------------------------------------------------
-    "error.bad_period": (
-        '"{value}" 不是有效的评比期：月写 2020-05，季度写 2020Q2，年写 2020',
-        '"{value}" is not a period: write 2020-05 (month), 2020Q2 (quarter) or 2020 (year)',
+    "error.period_not_scoring": (
+        '评比期须是月、季度或年（2020-05、2020Q2、2020），"{value}" 不是',
+        'a ranking period is a month, quarter or year (2020-05, 2020Q2, 2020): "{value}" is not',
     ),
     "error.period_not_begun": (
         "{period} 还没有开始（今天是 {today}）",

@@ -8,7 +8,6 @@ is a warning naming the next working day.
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
@@ -20,6 +19,7 @@ from gaoxin_cli.loading.diagnostics import Diagnostic
 from gaoxin_cli.loading.files import LoadedConfig, TaskEntry
 from gaoxin_cli.models import pillar_paths
 from gaoxin_cli.models.spec import Config
+from gaoxin_cli.strings import did_you_mean
 
 
 @dataclass(slots=True)
@@ -62,8 +62,7 @@ def _raw_pillar_paths(node: Any, prefix: str = "", depth: int = 0) -> Iterator[s
 
 
 def _hint(name: str, candidates: Iterable[str]) -> Msg | None:
-    match = difflib.get_close_matches(name, list(candidates), n=1, cutoff=0.6)
-    return Msg("hint.did_you_mean", name=match[0]) if match else None
+    return did_you_mean(name, candidates)
 
 
 def check_config(loaded: LoadedConfig) -> list[Diagnostic]:

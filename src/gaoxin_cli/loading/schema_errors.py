@@ -6,7 +6,6 @@ formatted into a message (it may be huge, binary or a secret).
 
 from __future__ import annotations
 
-import difflib
 import types
 import typing
 from typing import Any
@@ -24,6 +23,7 @@ from gaoxin_cli.models import (
     PILLAR_PATH_PATTERN,
     TEXT_PATTERN,
 )
+from gaoxin_cli.strings import did_you_mean
 
 _TYPE_NAMES = {
     "string_type": "text",
@@ -162,10 +162,8 @@ def _unknown_field_hint(model: type[BaseModel], loc: tuple[Any, ...], name: str)
     target = _model_at(model, loc)
     if target is None:
         return None
-    match = difflib.get_close_matches(name, list(target.model_fields), n=1, cutoff=0.6)
-    if match:
-        return Msg("hint.did_you_mean", name=match[0])
-    return Msg("hint.allowed_fields", names=", ".join(target.model_fields))
+    fields = target.model_fields
+    return did_you_mean(name, fields) or Msg("hint.allowed_fields", names=", ".join(fields))
 
 
 def _model_at(model: type[BaseModel], loc: tuple[Any, ...]) -> type[BaseModel] | None:

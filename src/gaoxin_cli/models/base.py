@@ -8,14 +8,16 @@ from __future__ import annotations
 
 from typing import Literal
 
+from gaoxin_cli.strings import MULTILINE_ALLOWED, control_class
+
 ID_PATTERN = r"^[A-Za-z][A-Za-z0-9_-]{0,63}$"
 PILLAR_ID_PATTERN = r"^[A-Za-z][A-Za-z0-9_-]{0,63}$"
 PILLAR_PATH_PATTERN = r"^[A-Za-z][A-Za-z0-9_-]{0,63}(\.[A-Za-z][A-Za-z0-9_-]{0,63})*$"
-# One line of text: no C0/C1 control characters, no bidi overrides (they reorder what a
-# reader sees on the terminal and in mail).
-TEXT_PATTERN = r"^[^\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]*$"
-# Several lines: newlines and tabs allowed, other controls not.
-LONG_TEXT_PATTERN = r"^[^\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]*$"
+# One line of text: none of gaoxin_cli.strings.CONTROL_CHARS (terminal escapes, CR/LF,
+# line separators, bidi controls that reorder what a reader sees on screen and in mail).
+TEXT_PATTERN = f"^[^{control_class()}]*$"
+# Several lines: newlines and tabs allowed, the other controls not.
+LONG_TEXT_PATTERN = f"^[^{control_class(MULTILINE_ALLOWED)}]*$"
 # Conservative on purpose: nothing that could end or add a mail header.
 EMAIL_PATTERN = r"^[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+$"
 ENV_NAME_PATTERN = r"^[A-Z_][A-Z0-9_]*$"

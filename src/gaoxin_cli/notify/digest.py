@@ -8,7 +8,6 @@ replaced — never in a header; :mod:`~gaoxin_cli.notify.message` builds the hea
 from __future__ import annotations
 
 import html
-import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
@@ -20,14 +19,12 @@ from gaoxin_cli.models import Config
 from gaoxin_cli.models.state import Level
 from gaoxin_cli.rules.ladder import stored_reasons
 from gaoxin_cli.store.notices import StoredNotice
-
-# C0/C1 controls, DEL, bidi overrides/isolates, zero-width marks, line/paragraph separators.
-_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+from gaoxin_cli.strings import CONTROL
 
 
 def clean(value: object) -> str:
     """One line of text with every control character (CR and LF included) made a space."""
-    return " ".join(_CONTROL.sub(" ", str(value)).split())
+    return " ".join(CONTROL.sub(" ", str(value)).split())
 
 
 @dataclass(frozen=True, slots=True)

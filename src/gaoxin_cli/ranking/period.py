@@ -1,4 +1,15 @@
-"""Scoring periods: a month (``2020-05``), a quarter (``2020Q2``) or a year (``2020``)."""
+"""Periods: the one ``--period`` grammar, and the scoring periods it names.
+
+Every ``--period`` (``ranking``, ``flag``, ``bulletin``, ``notice list``) is read by
+:meth:`Span.parse`::
+
+    2020            a year           2020Q2, 2020-Q2, 2020q2   a quarter
+    2020-05, 2020-5 a month          2020-06-01                a day
+    FROM..TO        from the first day of FROM to the last day of TO (any two of the above)
+
+Years are 2000–2100. Scoring (:class:`Period`) needs a month, a quarter or a year; a day
+or a range only selects (``notice list``).
+"""
 
 from __future__ import annotations
 
@@ -15,6 +26,8 @@ KINDS: tuple[PeriodKind, ...] = ("month", "quarter", "year")
 _MONTH = re.compile(r"(\d{4})-(\d{1,2})")
 _QUARTER = re.compile(r"(\d{4})-?[Qq]([1-4])")
 _YEAR = re.compile(r"(\d{4})")
+_DAY = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
+_YEARS = range(2000, 2101)
 
 
 @dataclass(frozen=True, slots=True, order=True)
@@ -27,18 +40,12 @@ class Period:
 
     @classmethod
     def parse(cls, text: str) -> Period:
-        """``2020-05`` → May 2020, ``2020Q2`` / ``2020-Q2`` → a quarter, ``2020`` → a year."""
-        s = text.strip()
-        if m := _MONTH.fullmatch(s):
-            year, month = int(m[1]), int(m[2])
-            if 1 <= month <= 12 and 2000 <= year <= 2100:
-                return cls(year, "month", month)
-        elif m := _QUARTER.fullmatch(s):
-            if 2000 <= int(m[1]) <= 2100:
-                return cls(int(m[1]), "quarter", int(m[2]))
-        elif (m := _YEAR.fullmatch(s)) and 2000 <= int(m[1]) <= 2100:
-            return cls(int(m[1]), "year", 0)
-        raise UsageError("error.bad_period", value=text)
+        """``2020-05`` → May 2020, ``2020Q2`` / ``2020-Q2`` → a quarter, ``2020`` → a year;
+        the grammar of :meth:`Span.parse`, refusing a day or a range (not scorable)."""
+        span = Span.parse(text)
+        if span.period is None:
+            raise UsageError("error.period_not_scoring", value=text)
+        return span.period
 
     @classmethod
     def containing(cls, day: date, kind: PeriodKind) -> Period:
@@ -110,3 +117,48 @@ class Period:
     def sort_key(self) -> tuple[date, int]:
         """Chronological, longer periods after the months they contain."""
         return (self.end, KINDS.index(self.kind))
+
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    """What a ``--period`` names: the days *first*..*last*, and the scoring period when
+    it is exactly one month, quarter or year."""
+
+    first: date
+    last: date
+    period: Period | None = None
+
+    @classmethod
+    def parse(cls, text: str) -> Span:
+        """The one ``--period`` grammar (see the module docstring); UsageError
+        ``error.bad_period`` for anything else, an empty range included."""
+        s = text.strip()
+        if ".." in s:
+            a, b = s.split("..", 1)
+            lo, hi = _single(a.strip(), text), _single(b.strip(), text)
+            if hi.last < lo.first:
+                raise UsageError("error.bad_period", value=text)
+            return cls(lo.first, hi.last)
+        return _single(s, text)
+
+
+def _single(s: str, text: str) -> Span:
+    """One year, quarter, month or day; *text* (the whole value) for the error."""
+    p: Period | None = None
+    if m := _MONTH.fullmatch(s):
+        if 1 <= int(m[2]) <= 12:
+            p = Period(int(m[1]), "month", int(m[2]))
+    elif m := _QUARTER.fullmatch(s):
+        p = Period(int(m[1]), "quarter", int(m[2]))
+    elif m := _YEAR.fullmatch(s):
+        p = Period(int(m[1]), "year", 0)
+    elif m := _DAY.fullmatch(s):
+        try:
+            day = date(int(m[1]), int(m[2]), int(m[3]))
+        except ValueError:
+            day = None
+        if day is not None and day.year in _YEARS:
+            return Span(day, day)
+    if p is not None and p.year in _YEARS:
+        return Span(p.start, p.end, p)
+    raise UsageError("error.bad_period", value=text)

@@ -25,7 +25,6 @@ takes back, and the ``approve`` of a replacement also has ``"replaces": "YYYY-MM
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Iterable
 from datetime import date
 from typing import NamedTuple
@@ -35,6 +34,7 @@ from gaoxin_cli.i18n import Msg
 from gaoxin_cli.models import Plan, Task
 from gaoxin_cli.models.state import Event, TaskState
 from gaoxin_cli.rules.feedback import check_text
+from gaoxin_cli.strings import did_you_mean
 
 
 class Extensions(NamedTuple):
@@ -98,12 +98,7 @@ def horizon(today: date, years: int) -> date:
 def check_leader(plan: Plan, leader: str) -> None:
     leaders = plan.config.leaders
     if leader not in leaders:
-        close = difflib.get_close_matches(leader, list(leaders), n=1, cutoff=0.5)
-        raise GaoxinError(
-            "error.unknown_leader",
-            leader=leader,
-            hint=Msg("hint.did_you_mean", name=close[0]) if close else None,
-        )
+        raise GaoxinError("error.unknown_leader", leader=leader, hint=did_you_mean(leader, leaders))
 
 
 class Request(NamedTuple):

@@ -7,8 +7,6 @@ and stores what it returns; so two people reporting at once can never both pass 
 
 from __future__ import annotations
 
-import difflib
-import re
 from collections.abc import Iterable, Mapping
 from datetime import date
 from typing import Any
@@ -17,16 +15,13 @@ from gaoxin_cli.errors import GaoxinError, UsageError
 from gaoxin_cli.i18n import Msg
 from gaoxin_cli.models import Plan, Task
 from gaoxin_cli.models.state import Event, Report, TaskState
-
-# Notes are free text but never carry terminal or bidi control characters.
-_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+from gaoxin_cli.strings import CONTROL_MULTILINE, did_you_mean
 
 
 def find_task(plan: Plan, task_id: str) -> Task:
     task = plan.by_id.get(task_id)
     if task is None:
-        close = difflib.get_close_matches(task_id, list(plan.by_id), n=3, cutoff=0.5)
-        hint = Msg("hint.did_you_mean", name=" / ".join(close)) if close else None
+        hint = did_you_mean(task_id, plan.by_id, n=3)
         raise GaoxinError("error.unknown_task", task=task_id, hint=hint)
     return task
 
@@ -42,7 +37,7 @@ def opened(task: Task) -> date:
 def check_text(field: str, text: str | None) -> str | None:
     if text is None:
         return None
-    if _CONTROL.search(text):
+    if CONTROL_MULTILINE.search(text):
         raise GaoxinError("error.text_control", field=field)
     return text.strip() or None
 
@@ -124,12 +119,7 @@ def feedback_events(
 def check_unit(plan: Plan, task: Task, unit: str) -> None:
     units = plan.config.units
     if unit not in units:
-        close = difflib.get_close_matches(unit, list(units), n=1, cutoff=0.6)
-        raise GaoxinError(
-            "error.unknown_unit",
-            unit=unit,
-            hint=Msg("hint.did_you_mean", name=close[0]) if close else None,
-        )
+        raise GaoxinError("error.unknown_unit", unit=unit, hint=did_you_mean(unit, units))
     allowed = {task.lead, *task.support, plan.config.org.office}
     if unit not in allowed:
         raise GaoxinError("error.unit_not_on_task", unit=unit, task=task.id)

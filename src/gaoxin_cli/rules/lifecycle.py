@@ -30,7 +30,6 @@ support units report progress but do not submit (rule 7).
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Sequence
 from datetime import date
 from types import MappingProxyType
@@ -42,6 +41,7 @@ from gaoxin_cli.models import Plan, Task
 from gaoxin_cli.models.state import Event, TaskState
 from gaoxin_cli.rules.feedback import check_text, find_task
 from gaoxin_cli.rules.machine import Machine
+from gaoxin_cli.strings import did_you_mean
 
 REGISTERED: Final = "registered"
 ASSIGNED: Final = "assigned"
@@ -225,13 +225,8 @@ def check_leader(plan: Plan, by: str | None, action: str) -> str:
     if not by:
         raise UsageError("error.lifecycle_needs_by", action=Msg(f"lverb.{action}"))
     if by not in leaders:
-        close = difflib.get_close_matches(by, list(leaders), n=1, cutoff=0.5)
         names = "、".join(leaders) or "—"
-        hint = (
-            Msg("hint.did_you_mean", name=close[0])
-            if close
-            else Msg("hint.lifecycle_leaders", names=names)
-        )
+        hint = did_you_mean(by, leaders) or Msg("hint.lifecycle_leaders", names=names)
         raise GaoxinError("error.lifecycle_not_leader", by=by, hint=hint)
     return by
 
@@ -242,12 +237,7 @@ def check_submitter(plan: Plan, task: Task, unit: str | None) -> str:
     unit = unit or task.lead
     units = plan.config.units
     if unit not in units:
-        close = difflib.get_close_matches(unit, list(units), n=1, cutoff=0.6)
-        raise GaoxinError(
-            "error.unknown_unit",
-            unit=unit,
-            hint=Msg("hint.did_you_mean", name=close[0]) if close else None,
-        )
+        raise GaoxinError("error.unknown_unit", unit=unit, hint=did_you_mean(unit, units))
     if unit in (task.lead, plan.config.org.office):
         return unit
     if unit in task.support:

@@ -30,7 +30,6 @@ out too. Closed and rejected problems carry none.
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
@@ -44,6 +43,7 @@ from gaoxin_cli.models import CardRules, Plan, ProblemRules
 from gaoxin_cli.models.state import Card, Event, Level
 from gaoxin_cli.rules.feedback import check_text, find_task
 from gaoxin_cli.rules.machine import Machine
+from gaoxin_cli.strings import did_you_mean
 
 REPORTED: Final = "reported"
 ACCEPTED: Final = "accepted"
@@ -120,8 +120,7 @@ def parse_number(text: str, year: int) -> tuple[int, int] | None:
 
 
 def unknown_number(text: str, known: Sequence[str]) -> GaoxinError:
-    close = difflib.get_close_matches(text, list(known), n=1, cutoff=0.6)
-    hint = Msg("hint.did_you_mean", name=close[0]) if close else Msg("hint.problem_number")
+    hint = did_you_mean(text, known) or Msg("hint.problem_number")
     return GaoxinError("error.unknown_problem", number=text, hint=hint)
 
 
@@ -467,12 +466,7 @@ def problem_lines(
 def check_unit(plan: Plan, unit: str) -> str:
     units = plan.config.units
     if unit not in units:
-        close = difflib.get_close_matches(unit, list(units), n=1, cutoff=0.6)
-        raise GaoxinError(
-            "error.unknown_unit",
-            unit=unit,
-            hint=Msg("hint.did_you_mean", name=close[0]) if close else None,
-        )
+        raise GaoxinError("error.unknown_unit", unit=unit, hint=did_you_mean(unit, units))
     return unit
 
 

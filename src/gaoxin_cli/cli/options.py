@@ -1,0 +1,22 @@
+"""Options and output steps that several command modules share, defined once."""
+
+from __future__ import annotations
+
+import json
+import sys
+from typing import Annotated, Any
+
+import typer
+
+from gaoxin_cli.cli.help import H
+
+JsonOpt = Annotated[bool, typer.Option("--json", help=H("opt.json"))]
+
+
+def emit_json(doc: Any) -> None:
+    """*doc* on stdout as the JSON every ``--json`` prints: UTF-8 text as is, indented,
+    with ``calendar_estimated`` (the years this run had to estimate, [] when none)."""
+    from gaoxin_cli.cli import context
+
+    doc = context.with_estimates(doc)
+    sys.stdout.write(json.dumps(doc, ensure_ascii=False, indent=2) + "\n")

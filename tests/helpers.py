@@ -1,0 +1,46 @@
+"""Helpers the CLI tests share: run a command, compare a whole output with a golden file.
+
+Plain functions (``from helpers import run, golden``): pytest puts ``tests/`` on the path.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from gaoxin_cli.cli import app
+
+TESTS = Path(__file__).resolve().parent
+REPO = TESTS.parent
+MINI = TESTS / "data" / "mini"
+GOLDEN = TESTS / "data" / "golden"
+# GAOXIN_UPDATE_GOLDEN=1 rewrites the golden files instead of comparing.
+UPDATE = os.environ.get("GAOXIN_UPDATE_GOLDEN") == "1"
+# Hypothesis examples per test (conftest.py's profiles): "ci" is Hypothesis's default,
+# what the suite always ran; "dev" a fifth of it.
+CI_EXAMPLES = 100
+DEV_EXAMPLES = 20
+
+
+def run(ws: Path, *args: str, columns: int = 80) -> tuple[int, str, str]:
+    """``gaoxin -C WS ARGS…`` in-process: exit code, stdout, stderr (apart)."""
+    result = CliRunner().invoke(app, ["-C", str(ws), *args], env={"COLUMNS": str(columns)})
+    return result.exit_code, result.stdout, result.stderr
+
+
+def golden(name: str, actual: str) -> None:
+    """*actual* must equal tests/data/golden/NAME, byte for byte."""
+    path = GOLDEN / name
+    if UPDATE:
+        path.write_text(actual, encoding="utf-8")
+    assert actual == path.read_text(encoding="utf-8"), f"differs from {path}"
+
+
+def examples(n: int) -> int:
+    """How many Hypothesis examples a test that wants *n* runs: *n* under the ``ci``
+    profile (the full fuzzing), a fifth of it under ``dev`` (conftest.py picks)."""
+    from hypothesis import settings
+
+    return max(10, n * settings.default.max_examples // CI_EXAMPLES)
