@@ -14,6 +14,7 @@ if TYPE_CHECKING:
     from gaoxin_cli.calendar import WorkCalendar
     from gaoxin_cli.i18n import Lang
     from gaoxin_cli.models import Plan
+    from gaoxin_cli.service.session import Session
     from gaoxin_cli.store import Store
 
 
@@ -21,6 +22,18 @@ def root(s: Settings) -> Path:
     from gaoxin_cli.loading.paths import require_workspace
 
     return require_workspace(s.workspace or s.cwd)
+
+
+def session(s: Settings) -> Session:
+    """The run's :class:`Session`: the workspace found from -C or the current directory,
+    its plan (through the plan cache), today (--as-of, GAOXIN_TODAY or the clock), the
+    database (--db or data/gaoxin.db)."""
+    from gaoxin_cli.service.session import Session
+
+    r = root(s)
+    sess = Session.open(r, s.today(), db=db_path(s, r), cache=log_dir() / "cache")
+    _SESSIONS.append(sess)
+    return sess
 
 
 def plan(s: Settings) -> tuple[Path, Plan]:
@@ -33,6 +46,7 @@ def plan(s: Settings) -> tuple[Path, Plan]:
 # Every calendar this run handed out: what they had to estimate is reported with the
 # results (a header line on screen, ``calendar_estimated`` in JSON).
 _CALENDARS: list[WorkCalendar] = []
+_SESSIONS: list[Session] = []
 
 
 def calendar(p: Plan) -> WorkCalendar:
@@ -46,6 +60,7 @@ def calendar(p: Plan) -> WorkCalendar:
 def reset_run() -> None:
     """Forget the calendars of an earlier run in this process (tests invoke many)."""
     _CALENDARS.clear()
+    _SESSIONS.clear()
 
 
 def register(cal: WorkCalendar) -> WorkCalendar:
@@ -56,7 +71,8 @@ def register(cal: WorkCalendar) -> WorkCalendar:
 
 def estimated_years() -> list[int]:
     """Years this run counted on a weekends-only estimate, sorted."""
-    return sorted({y for cal in _CALENDARS for y in cal.estimated})
+    cals = [*_CALENDARS, *(c for sess in _SESSIONS for c in sess.calendars)]
+    return sorted({y for cal in cals for y in cal.estimated})
 
 
 def with_estimates(doc: object) -> object:

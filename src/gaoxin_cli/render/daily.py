@@ -15,6 +15,7 @@ from gaoxin_cli.render.console import LEVEL_STYLES, estimate_note, fixed, text, 
 from gaoxin_cli.render.table import Column, TableCell, print_table
 from gaoxin_cli.render.text import safe
 from gaoxin_cli.rules.countdown import Countdown
+from gaoxin_cli.service.daily import CountdownResult, Imported, SweepResult
 
 _TITLES = {
     "start": "countdown.title_start",
@@ -39,14 +40,14 @@ def when_cell(row: Countdown, lang: Lang) -> tuple[str, str]:
 
 def countdown(
     console: Console,
-    rows: Sequence[Countdown],
+    result: CountdownResult,
     config: Config,
     lang: Lang,
-    mode: str,
     today: date,
     within: int,
     estimated: Sequence[int] = (),
 ) -> None:
+    mode, rows = result.mode, result.rows
     console.print(text(t(_TITLES[mode], lang, date=today.isoformat(), n=within), "bold"))
     if estimated:
         estimate_note(console, list(estimated), lang)
@@ -102,7 +103,12 @@ def countdown(
     print_table(console, columns, table)
 
 
-def countdown_json(rows: Sequence[Countdown], mode: str) -> list[dict[str, Any]]:
+def countdown_json(result: CountdownResult, today: date) -> dict[str, Any]:
+    items = _countdown_items(result.rows, result.mode)
+    return {"as_of": today.isoformat(), "kind": result.mode, "items": items}
+
+
+def _countdown_items(rows: Sequence[Countdown], mode: str) -> list[dict[str, Any]]:
     return [
         {
             "id": r.task.id,
@@ -228,3 +234,39 @@ def history_json(events: Sequence[Event], lang: Lang) -> list[dict[str, Any]]:
         }
         for e in events
     ]
+
+
+def feedback_recorded(task: str, events: Sequence[Event], lang: Lang) -> str:
+    """``feedback``: one line saying what was recorded."""
+    what = []
+    for e in events:
+        if e.kind == "feedback" and e.progress is not None:
+            what.append(t("feedback.what_progress", lang, progress=f"{e.progress:g}"))
+        elif e.kind == "feedback":
+            what.append(t("feedback.what_note", lang))
+        elif e.kind == "correction" and e.progress is not None:
+            what.append(t("feedback.what_correction", lang, progress=f"{e.progress:g}"))
+        elif e.kind == "milestone":
+            what.append(t("feedback.what_milestone", lang, name=e.milestone))
+        elif e.kind == "start":
+            what.append(t("feedback.what_started", lang, date=e.at.isoformat()))
+    sep = "，" if lang == "zh" else ", "
+    return safe(t("feedback.recorded", lang, task=task, what=sep.join(what)))
+
+
+def imported(name: str, done: Imported, lang: Lang) -> str:
+    return t("import.done", lang, file=name, rows=done.rows, added=done.added, skipped=done.skipped)
+
+
+def swept(result: SweepResult, today: date, lang: Lang) -> str:
+    return t(
+        "sweep.done", lang, date=today.isoformat(), tasks=result.tasks, changed=len(result.changes)
+    )
+
+
+def sweep_json(result: SweepResult, today: date) -> dict[str, Any]:
+    return {
+        "as_of": today.isoformat(),
+        "tasks": result.tasks,
+        "changes": [{"task": e.task, "level": (e.data or {}).get("level")} for e in result.changes],
+    }

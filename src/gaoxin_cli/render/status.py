@@ -26,6 +26,7 @@ from gaoxin_cli.render.console import (
 from gaoxin_cli.render.table import Column, TableCell, print_table
 from gaoxin_cli.render.text import safe
 from gaoxin_cli.rules.dashboard import Dashboard, TaskRow
+from gaoxin_cli.service.daily import Status
 
 
 def reasons(row: TaskRow, lang: Lang) -> list[str]:
@@ -320,3 +321,26 @@ class _TaskJson:
             "lifecycle": r.lifecycle,
             "missed_report": day(r.missed_report) if r.missed_report else None,
         }
+
+
+def status(
+    console: Console,
+    result: Status,
+    config: Config,
+    lang: Lang,
+    limit: int,
+    estimated: Sequence[int] = (),
+) -> None:
+    """``status``: the dashboard, then the open 问题提报."""
+    from gaoxin_cli.render.lifecycle import problems_section
+
+    render(console, result.dashboard, config, lang, limit, estimated)
+    problems_section(console, result.problems, config, lang, limit)
+
+
+def status_json(result: Status, config: Config, lang: Lang) -> dict[str, Any]:
+    from gaoxin_cli.render.lifecycle import problem_json
+
+    doc = as_json(result.dashboard, config, lang)
+    doc["problems"] = [problem_json(ln, lang) for ln in result.problems if ln.status.open]
+    return doc
