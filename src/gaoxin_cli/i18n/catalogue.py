@@ -158,6 +158,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{field} {day} is more than a year away from the plan's years ({first}–{last}): "
         "a mistyped year?",
     ),
+    "diag.W404": (
+        "calendar.assume_weekends 已不再需要：没有数据的年份默认就按估算计并在结果中注明",
+        "calendar.assume_weekends is deprecated: a year without data is estimated, and "
+        "marked, by default",
+    ),
     # --- hints ------------------------------------------------------------------------
     "hint.did_you_mean": ('是否指 "{name}"？', 'did you mean "{name}"?'),
     "hint.allowed_fields": ("可用字段：{names}", "allowed fields: {names}"),
@@ -178,6 +183,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "计划年份取自多数任务的完成时限；确需跨年的日期可忽略此警告",
         "the plan's years are those of most tasks' due dates; ignore this for a date that "
         "really is that far away",
+    ),
+    "hint.assume_weekends": (
+        "删除这一行；要在缺数据时报错，改写 calendar.unknown_years: error",
+        "remove the line; for a hard stop on a missing year write calendar.unknown_years: error",
     ),
     "hint.due_rest_day": (
         "如无特殊安排，可改为 {next}",

@@ -80,6 +80,15 @@ def check_config(loaded: LoadedConfig) -> list[Diagnostic]:
                 name=config.org.office,
             )
         )
+    if config.calendar.assume_weekends:
+        out.append(
+            Diagnostic.at(
+                "W404",
+                loaded.path,
+                doc.locate(("calendar", "assume_weekends")),
+                hint=Msg("hint.assume_weekends"),
+            )
+        )
     both = set(config.calendar.rest) & set(config.calendar.work)
     for i, day in enumerate(config.calendar.work):
         if day in both:
