@@ -86,7 +86,8 @@ def write_schemas(directory: Path) -> list[Path]:
 
 
 def init(directory: Path, today: date) -> list[Path]:
-    """A new workspace in *directory* (files already there are kept); the files written."""
+    """A new workspace in *directory*; the files written. Refused, writing nothing, when
+    any of them exists."""
     from gaoxin_cli.loading.scaffold import workspace_files, write_new_files
 
     return write_new_files(directory, workspace_files(today))
