@@ -18,6 +18,7 @@ from gaoxin_cli.cli import (  # noqa: F401  (register the commands)
     lifecycle,
     month,
     plan,
+    problems,
     workdays,
 )
 from gaoxin_cli.cli.app import app

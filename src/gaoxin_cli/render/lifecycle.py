@@ -1,17 +1,17 @@
-"""Screens and JSON of the task lifecycle and 问题提报 (``problem list`` / ``show``), and
-the pieces other screens borrow: a state cell, an event's words for ``history``, and an
-"open problems" section for ``status``, ``overdue`` and the bulletin."""
+"""Words of the task lifecycle and 问题提报, and the pieces other screens borrow: a state
+cell, an event's words for ``history``, the problem table and one problem's JSON, and an
+"open problems" section for ``status``, ``overdue`` and the bulletin. The ``problem``
+group's own screens are in :mod:`gaoxin_cli.render.problems`."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from rich.console import Console, JustifyMethod
 from rich.text import Text
 
-from gaoxin_cli.i18n import Lang, Msg, t
+from gaoxin_cli.i18n import Lang, t
 from gaoxin_cli.models import Config
 from gaoxin_cli.models.state import Event
 from gaoxin_cli.render.console import (
@@ -23,6 +23,7 @@ from gaoxin_cli.render.console import (
     text,
     unit_name,
 )
+from gaoxin_cli.render.text import safe
 from gaoxin_cli.rules.problems import ProblemCard, ProblemLine, ProblemStatus
 
 if TYPE_CHECKING:  # rich.table is imported where a table is drawn (~5 ms of start-up)
@@ -65,7 +66,7 @@ def step_message(event: Event, lang: Lang) -> str:
     """What ``submit`` / ``review`` / ``close`` / ``cancel`` print once recorded."""
     data = event.data or {}
     action = str(data.get("action"))
-    return t(
+    line = t(
         f"lifecycle.done.{action}",
         lang,
         task=event.task,
@@ -73,6 +74,7 @@ def step_message(event: Event, lang: Lang) -> str:
         new=state_label(str(data.get("to")), lang),
         reason=event.reason or "",
     )
+    return safe(line)
 
 
 def describe(event: Event, lang: Lang, config: Config | None = None) -> str | None:
@@ -90,8 +92,8 @@ def describe(event: Event, lang: Lang, config: Config | None = None) -> str | No
                 "lifecycle.history",
                 lang,
                 action=t(key, lang) if _has(key) else action,
-                old=_label("lstate", data.get("from"), lang),
-                new=_label("lstate", data.get("to"), lang),
+                old=state_word("lstate", data.get("from"), lang),
+                new=state_word("lstate", data.get("to"), lang),
             )
         ]
         by = data.get("by")
@@ -107,8 +109,8 @@ def describe(event: Event, lang: Lang, config: Config | None = None) -> str | No
                 "lifecycle.history",
                 lang,
                 action=parts[0],
-                old=_label("pstate", data.get("from"), lang),
-                new=_label("pstate", data.get("to"), lang),
+                old=state_word("pstate", data.get("from"), lang),
+                new=state_word("pstate", data.get("to"), lang),
             )
         unit = data.get("unit")
         if action == "assign" and isinstance(unit, str):
@@ -136,7 +138,8 @@ def _has(key: str) -> bool:
     return has(key)
 
 
-def _label(prefix: str, value: object, lang: Lang) -> str:
+def state_word(prefix: str, value: object, lang: Lang) -> str:
+    """A state by its catalogue *prefix* (``lstate`` / ``pstate``); as is when unknown."""
     key = f"{prefix}.{value}"
     return t(key, lang) if isinstance(value, str) and _has(key) else str(value or "—")
 
@@ -159,7 +162,8 @@ def _late_text(card: ProblemCard | None, lang: Lang) -> Text:
     return Text(str(card.late_wd), style=LEVEL_STYLES[card.card.level])
 
 
-def _table(console: Console, lines: Sequence[ProblemLine], config: Config, lang: Lang) -> Table:
+def problem_table(lines: Sequence[ProblemLine], config: Config, lang: Lang) -> Table:
+    """Problems as table rows: card, number, state, age, due, late, whose move, text."""
     from rich import box
     from rich.cells import cell_len
     from rich.table import Table
@@ -223,27 +227,6 @@ def _table(console: Console, lines: Sequence[ProblemLine], config: Config, lang:
     return table
 
 
-def problem_list(
-    console: Console,
-    lines: Sequence[ProblemLine],
-    config: Config,
-    lang: Lang,
-    today: date,
-    open_count: int,
-    late_count: int,
-) -> None:
-    console.print(
-        text(
-            t("problem.list_title", lang, date=today.isoformat(), open=open_count, late=late_count),
-            "bold",
-        )
-    )
-    if not lines:
-        console.print(text(t("problem.none", lang)))
-        return
-    console.print(_table(console, lines, config, lang))
-
-
 def problems_section(
     console: Console,
     lines: Sequence[ProblemLine],
@@ -259,7 +242,7 @@ def problems_section(
     late = sum(1 for ln in open_lines if ln.card is not None and ln.card.late_wd > 0)
     console.print(text(t("problem.section", lang, open=len(open_lines), late=late), "bold"))
     shown = open_lines if limit <= 0 else open_lines[:limit]
-    console.print(_table(console, shown, config, lang))
+    console.print(problem_table(shown, config, lang))
     if len(shown) < len(open_lines):
         console.print(text(t("problem.more", lang, n=len(open_lines) - len(shown)), "dim"))
 
@@ -290,124 +273,3 @@ def problem_json(line: ProblemLine, lang: Lang) -> dict[str, Any]:
         "reason": st.reason,
         "ended_on": st.ended.isoformat() if st.ended else None,
     }
-
-
-def steps_json(status: ProblemStatus, lang: Lang, config: Config) -> list[dict[str, Any]]:
-    return [
-        {
-            "id": e.id,
-            "at": e.at.isoformat(),
-            "action": (e.data or {}).get("action"),
-            "from": (e.data or {}).get("from"),
-            "to": (e.data or {}).get("to"),
-            "unit": e.unit,
-            "note": e.note,
-            "reason": e.reason,
-            "data": dict(e.data) if e.data else None,
-            "text": describe(e, lang, config),
-        }
-        for e in status.steps
-    ]
-
-
-def problem_show(
-    console: Console,
-    line: ProblemLine,
-    resolve_due: date | None,
-    resolve_wd: int,
-    config: Config,
-    lang: Lang,
-) -> None:
-    from rich import box
-    from rich.table import Table
-
-    st, card = line.status, line.card
-    console.print(
-        text(
-            t("problem.show_title", lang, number=st.number, state=t(f"pstate.{st.state}", lang)),
-            "bold",
-        )
-    )
-    fields: list[tuple[str, Text]] = [
-        ("problem.field.text", text(st.text, multiline=True)),
-        ("problem.field.reporter", text(unit_name(config, st.reporter))),
-        ("problem.field.reported_on", Text(st.reported_on.isoformat())),
-    ]
-    if st.task:
-        fields.append(("problem.field.task", text(st.task)))
-    if st.unit:
-        fields.append(("problem.field.unit", text(unit_name(config, st.unit))))
-    if card is not None:
-        due = Text(card.due.isoformat())
-        due.append(f" · {t(f'pstage.{st.state}', lang)}")
-        if st.hard and st.state == "answered":
-            due.append(t("problem.hard", lang, wd=resolve_wd))
-        fields.append(("problem.field.due", due))
-        if resolve_due is not None and resolve_due != card.due:
-            rd = Text(resolve_due.isoformat())
-            if st.hard:
-                rd.append(t("problem.hard", lang, wd=resolve_wd))
-            fields.append(("problem.field.resolve_due", rd))
-        if card.card.level:
-            sep = "；" if lang == "zh" else "; "
-            why = sep.join(m.render(lang) for m in card.card.reasons)
-            cell = Text(t(f"level.{card.card.level}", lang), style=LEVEL_STYLES[card.card.level])
-            cell.append(f" {why}")
-            fields.append(("problem.field.card", cell))
-    fields.append(("problem.field.age", Text(t("problem.wd", lang, wd=line.age_wd))))
-    if st.answer:
-        fields.append(("problem.field.answer", text(st.answer, multiline=True)))
-    if st.satisfied is not None:
-        key = "problem.satisfied.yes" if st.satisfied else "problem.satisfied.no"
-        fields.append(("problem.field.satisfied", Text(t(key, lang))))
-    if st.state == "rejected" and st.reason:
-        fields.append(("problem.field.reason", text(st.reason)))
-    elif st.reopened:
-        fields.append(
-            (
-                "problem.field.reopened",
-                text(t("problem.reopened", lang, n=st.reopened, reason=st.reason or "—")),
-            )
-        )
-    grid = Table.grid(padding=(0, 2))
-    grid.add_column(no_wrap=True, style="bold")
-    grid.add_column(overflow="fold")
-    for key, value in fields:
-        grid.add_row(Text(t(key, lang)), value)
-    console.print(grid)
-    steps = Table(
-        title=t("problem.steps", lang),
-        title_justify="left",
-        box=box.SIMPLE_HEAD,
-        pad_edge=False,
-        show_edge=False,
-    )
-    steps.add_column(t("col.date", lang), no_wrap=True)
-    steps.add_column(t("col.by", lang), overflow="ellipsis", no_wrap=True, max_width=8)
-    steps.add_column(
-        t("pcol.step", lang), overflow="fold", min_width=fixed(t("pcol.step", lang), 12)
-    )
-    for e in st.steps:
-        steps.add_row(
-            Text(e.at.isoformat()),
-            text(unit_name(config, e.unit) if e.unit else ""),
-            text(describe(e, lang, config) or ""),
-        )
-    console.print(steps)
-
-
-def problem_message(event: Event, lang: Lang, next_due: tuple[str, date] | None) -> str:
-    """What a ``problem`` step prints once recorded."""
-    data = event.data or {}
-    line = t(
-        "problem.stepped",
-        lang,
-        number=event.task,
-        old=_label("pstate", data.get("from"), lang),
-        new=_label("pstate", data.get("to"), lang),
-    )
-    if next_due is not None:
-        stage, due = next_due
-        sep = "；" if lang == "zh" else "; "
-        line += sep + t("problem.next_due", lang, stage=Msg(f"pstage.{stage}"), due=due.isoformat())
-    return line

@@ -81,3 +81,9 @@ def _problems(st: Store, today: date) -> list[tuple[ProblemRow, list[Event]]]:
     from gaoxin_cli.store.problems import all_problems
 
     return all_problems(st, today)
+
+
+def problems_as_of(st: Store, today: date) -> list[tuple[ProblemRow, list[Event]]]:
+    """The 问题提报 part of the picture alone: every problem reported by *today* with its
+    steps up to then (``problem list`` needs no task state, which is the costly read)."""
+    return _problems(st, today)
