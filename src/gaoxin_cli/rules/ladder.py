@@ -276,14 +276,7 @@ def recipients(task: Task, rung: int, config: Config) -> tuple[Recipient, ...]:
         supervisor = config.leaders.get(by) if by else None
         if supervisor is not None:
             out.append(Recipient("supervisor", supervisor.name, supervisor.email, None))
-    seen: set[tuple[str, ...]] = set()
-    unique = []
-    for r in out:
-        key = ("@", r.email.lower()) if r.email else (r.name, r.unit or "", r.role)
-        if key not in seen:
-            seen.add(key)
-            unique.append(r)
-    return tuple(unique)
+    return _unique(out)
 
 
 def snapshot(s: Standing) -> dict[str, Any]:
@@ -367,6 +360,7 @@ def problem_recipients(unit: str, rung: int, config: Config) -> tuple[Recipient,
 
 
 def _unique(out: Iterable[Recipient]) -> tuple[Recipient, ...]:
+    """One entry per person: by address when there is one, else by name, unit and role."""
     seen: set[tuple[str, ...]] = set()
     unique = []
     for r in out:
@@ -452,14 +446,7 @@ def problem_repeat_due(
     the problem's highest warning, no step was taken on the problem since it was issued
     (*last_step*), and ``repeat_reminder_wd`` working days have passed since it was last
     mailed. The caller checks the problem still carries a card."""
-    n = rules.repeat_reminder_wd
-    if n <= 0 or notice.rung < REMIND:
-        return False
-    if latest is None or latest.number != notice.number:
-        return False
-    if last_step is not None and last_step >= notice.issued_on:
-        return False
-    return calendar.workdays_between(last_sent, today) >= n
+    return _repeat(notice, latest, last_step, last_sent, today, calendar, rules)
 
 
 def repeat_due(
@@ -475,13 +462,29 @@ def repeat_due(
     the task's highest warning (*latest*: the rung has not risen since), the task is
     open, still carries a card, has sent no report since the notice was issued, and N
     working days have passed since it was last mailed to this recipient."""
+    if not s.open or s.target == 0:
+        return False
+    return _repeat(notice, latest, s.state.last_report, last_sent, today, calendar, rules)
+
+
+def _repeat(
+    notice: IssuedNotice,
+    latest: IssuedNotice | None,
+    answered: date | None,
+    last_sent: date,
+    today: date,
+    calendar: WorkCalendar,
+    rules: LadderRules,
+) -> bool:
+    """The gate both repeats share: repeats are on, *notice* is a warning and still the
+    subject's highest (*latest*), nothing answered it (*answered*: the last report or
+    step, if on or after its issue), and N working days passed since it was last mailed."""
     n = rules.repeat_reminder_wd
-    if n <= 0 or notice.rung < REMIND or not s.open or s.target == 0:
+    if n <= 0 or notice.rung < REMIND:
         return False
     if latest is None or latest.number != notice.number:
         return False
-    last_report = s.state.last_report
-    if last_report is not None and last_report >= notice.issued_on:
+    if answered is not None and answered >= notice.issued_on:
         return False
     return calendar.workdays_between(last_sent, today) >= n
 
