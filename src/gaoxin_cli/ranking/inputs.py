@@ -1,7 +1,8 @@
 """What scoring takes in: per-task facts of one month, and manual score items.
 
-The CLI computes :class:`TaskFacts` from the plan, the recorded history and the rules
-(:func:`gaoxin_cli.ranking.facts.build`); scoring itself never sees the store or YAML.
+``service/ranking.py`` computes :class:`TaskFacts` from the plan, the recorded history
+and the rules (:func:`gaoxin_cli.ranking.facts.build`); scoring itself never sees the
+store or YAML.
 """
 
 from __future__ import annotations
