@@ -3,7 +3,8 @@
 The HTML needs nothing from the network: inline CSS (``@page { size: A4 }`` for print),
 an inline SVG bar chart, no scripts, no fonts or images to fetch, no URLs at all. Every
 piece of user text is escaped (HTML entities, or Markdown backslashes) after control
-characters have been made visible.
+characters have been made visible. One document in two formats that share their words,
+hence one module of some length (its inline CSS and SVG chart included).
 """
 
 from __future__ import annotations

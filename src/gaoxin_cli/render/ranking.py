@@ -1,7 +1,9 @@
 """`gaoxin ranking` and `gaoxin flag history`: tables, a bar chart, explanations, JSON, CSV.
 
 Shared by the bulletin (labels, numbers, detail texts), so a figure reads the same in the
-terminal, in Markdown and in HTML.
+terminal, in Markdown and in HTML. Longer than most modules because it is one thing:
+every word and number a ranking or an award is printed with (table, chart, --explain,
+JSON, CSV, the flag's history and the messages of ``flag award|score``).
 """
 
 from __future__ import annotations
