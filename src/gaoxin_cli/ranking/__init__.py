@@ -4,8 +4,9 @@
     scores = ranking.period_scores(period, end, facts_for, rules, items)
     result = ranking.evaluate(period, end, scores, rules, names, org)
 
-The CLI reads the store and the rules' reporting deadlines and hands plain values in;
-nothing here reads a file, the database or the clock.
+``service/ranking.py`` reads the store and the rules' reporting deadlines and hands
+plain values in (``ranking.live`` puts a period's result together from them); nothing
+here reads a file, the database or the clock.
 """
 
 from __future__ import annotations

@@ -1,8 +1,9 @@
 """Per-task facts of one month, from what the store recorded (plain values in, no I/O).
 
-The CLI reads the store (``gaoxin_cli.store.awards``) and the reporting deadlines (from
-``gaoxin_cli.rules.reports``) and hands them over as a :class:`MonthHistory`; this module
-turns them into :class:`~gaoxin_cli.ranking.inputs.TaskFacts`, one per scored task.
+``service/ranking.py`` reads the store (``gaoxin_cli.store.awards``) and the reporting
+deadlines (``gaoxin_cli.rules.reports.deadlines_between``) and hands them over as a
+:class:`MonthHistory`; this module turns them into
+:class:`~gaoxin_cli.ranking.inputs.TaskFacts`, one per scored task.
 """
 
 from __future__ import annotations

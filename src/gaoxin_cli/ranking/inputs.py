@@ -1,7 +1,8 @@
 """What scoring takes in: per-task facts of one month, and manual score items.
 
-The CLI computes :class:`TaskFacts` from the plan, the recorded history and the rules
-(:func:`gaoxin_cli.ranking.facts.build`); scoring itself never sees the store or YAML.
+``service/ranking.py`` computes :class:`TaskFacts` from the plan, the recorded history
+and the rules (:func:`gaoxin_cli.ranking.facts.build`); scoring itself never sees the
+store or YAML.
 """
 
 from __future__ import annotations
@@ -9,6 +10,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from typing import Literal, NamedTuple
+
+from gaoxin_cli.errors import UsageError
+from gaoxin_cli.i18n import Msg
+from gaoxin_cli.ranking.period import Period
 
 ItemKind = Literal["inspection", "bonus", "deduction"]
 ITEM_KINDS: tuple[ItemKind, ...] = ("inspection", "bonus", "deduction")
@@ -56,3 +61,24 @@ class ScoreItem:
     by: str | None = None
     recorded_on: date | None = None
     id: int = 0
+
+
+def item_points(kind: ItemKind, points: float, period: Period) -> float:
+    """The points of a manual item as stored, or UsageError.
+
+    An inspection score is for a quarter, 0–100, stored as given; a bonus or deduction
+    is a positive number of points up to 100, rounded to hundredths and stored signed
+    (a deduction negative).
+    """
+    label = Msg(f"flag.kind.{kind}")
+    if kind == "inspection":
+        if period.kind != "quarter":
+            raise UsageError("error.inspection_quarter", year=period.year)
+        if not 0 <= points <= 100:
+            raise UsageError("error.points_range", kind=label, lo=0, hi=100, points=f"{points:g}")
+        return points
+    if points < 0:
+        raise UsageError("error.points_sign")
+    if not 0 < points <= 100:
+        raise UsageError("error.points_range", kind=label, lo="0.01", hi=100, points=f"{points:g}")
+    return round(points, 2) if kind == "bonus" else -round(points, 2)

@@ -109,6 +109,16 @@ class Period:
             return tuple(Period(self.year, "quarter", q) for q in range(1, 5))
         return ()
 
+    def enclosing(self) -> tuple[Period, ...]:
+        """The longer periods this one's score flows into: a month's quarter and year,
+        a quarter's year."""
+        out = []
+        if self.kind == "month":
+            out.append(Period.containing(self.start, "quarter"))
+        if self.kind in ("month", "quarter"):
+            out.append(Period.containing(self.start, "year"))
+        return tuple(out)
+
     def months(self) -> tuple[Period, ...]:
         if self.kind == "month":
             return (self,)

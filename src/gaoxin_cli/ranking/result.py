@@ -23,6 +23,16 @@ FORMAT = 1
 
 
 @dataclass(frozen=True, slots=True)
+class Frozen:
+    """Which award a printed result comes from (``flag award``'s row in the store)."""
+
+    id: int
+    awarded_on: date
+    force_reason: str | None = None
+    supersedes: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class RankingResult:
     period: Period
     end: date  # the last day counted: the period's end, or "today" while it runs
@@ -59,6 +69,26 @@ class RankingResult:
 
     def row(self, unit: str) -> Standing | None:
         return next((r for r in self.rows if r.unit == unit), None)
+
+    def red_cards(self) -> dict[str, int]:
+        """Red cards raised per task, from the month-level ``red_card`` lines.
+
+        A task red in several months of a quarter or year keeps the count of the last
+        of them (the bulletin's long-standing reading; per-month lines are not summed).
+        """
+        return {
+            line.task: int(line.detail.get("count", 1))
+            for r in self.rows
+            for line in month_lines(r.score)
+            if line.rule == "red_card" and line.task
+        }
+
+
+def month_lines(score: UnitScore) -> list[Line]:
+    """Every month-level line of a score (a quarter's or year's, through its parts)."""
+    if not score.parts:
+        return list(score.lines)
+    return [line for part in score.parts for line in month_lines(part)]
 
 
 # --- to JSON ----------------------------------------------------------------------------

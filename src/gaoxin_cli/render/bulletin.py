@@ -3,7 +3,8 @@
 The HTML needs nothing from the network: inline CSS (``@page { size: A4 }`` for print),
 an inline SVG bar chart, no scripts, no fonts or images to fetch, no URLs at all. Every
 piece of user text is escaped (HTML entities, or Markdown backslashes) after control
-characters have been made visible.
+characters have been made visible. One document in two formats that share their words,
+hence one module of some length (its inline CSS and SVG chart included).
 """
 
 from __future__ import annotations
@@ -12,15 +13,11 @@ import html as _html
 import math
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
-from datetime import date
 
 from rich.cells import cell_len
 
 from gaoxin_cli.i18n import Lang, has, t
-from gaoxin_cli.ranking.result import RankingResult
 from gaoxin_cli.render.ranking import (
-    Frozen,
     bottom_lines,
     change,
     chart_scale,
@@ -33,42 +30,7 @@ from gaoxin_cli.render.ranking import (
     tie_lines,
 )
 from gaoxin_cli.render.text import safe
-from gaoxin_cli.store.awards import CardNow, NoticeRow
-
-
-@dataclass(frozen=True, slots=True)
-class BulletinTask:
-    """A red-card or listed task, with what the bulletin says about it."""
-
-    task: str
-    title: str
-    unit: str  # the lead unit's name
-    due: date
-    progress: float
-    red_raised: int = 0  # red cards raised in the period
-    card: CardNow | None = None  # red (or worse) at the period's end
-    listed_since: date | None = None
-    listed_by: str | None = None  # the supervising leader's name
-
-
-@dataclass(frozen=True, slots=True)
-class Bulletin:
-    result: RankingResult
-    frozen: Frozen | None
-    office: str
-    issued: date
-    tasks: tuple[BulletinTask, ...] = ()
-    notices: tuple[NoticeRow, ...] = ()
-    unit_names: Mapping[str, str] = field(default_factory=dict)
-    task_titles: Mapping[str, str] = field(default_factory=dict)
-    # Years whose working days the figures counted on an estimate (no holiday data).
-    estimated: tuple[int, ...] = ()
-
-    def subject(self, notice: NoticeRow) -> str:
-        """A notice's subject: the task id and title when it is a task of the plan."""
-        title = self.task_titles.get(notice.subject)
-        return f"{notice.subject} {title}" if title else notice.subject
-
+from gaoxin_cli.service.bulletin import Bulletin, BulletinTask
 
 # --- the words, shared by both formats ------------------------------------------------
 
@@ -523,3 +485,8 @@ def html(b: Bulletin, lang: Lang) -> str:
     out.append("</body>")
     out.append("</html>")
     return "\n".join(out) + "\n"
+
+
+def written(path: str, lang: Lang) -> str:
+    """The stderr line once the bulletin is written to a file."""
+    return t("bulletin.written", lang, path=path) + "\n"

@@ -1,16 +1,16 @@
 """`gaoxin ranking` and `gaoxin flag history`: tables, a bar chart, explanations, JSON, CSV.
 
 Shared by the bulletin (labels, numbers, detail texts), so a figure reads the same in the
-terminal, in Markdown and in HTML.
+terminal, in Markdown and in HTML. Longer than most modules because it is one thing:
+every word and number a ranking or an award is printed with (table, chart, --explain,
+JSON, CSV, the flag's history and the messages of ``flag award|score``).
 """
 
 from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
-from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich import box
 from rich.cells import cell_len
@@ -21,22 +21,16 @@ from rich.text import Text
 from gaoxin_cli.i18n import Lang, t
 from gaoxin_cli.ranking.flag import Standing, TimelineEntry, rank_cards
 from gaoxin_cli.ranking.period import Period
-from gaoxin_cli.ranking.result import RankingResult, to_json
+from gaoxin_cli.ranking.result import Frozen, RankingResult, to_json
 from gaoxin_cli.ranking.scores import Line, UnitScore
 from gaoxin_cli.render.console import fixed, text
+from gaoxin_cli.render.text import safe
+
+if TYPE_CHECKING:
+    from gaoxin_cli.service.ranking import Scored
 
 CARD_STYLES = {"blue": "bold blue", "yellow": "bold yellow", "red": "bold red", "none": "dim"}
 CARD_LEVEL = {"blue": 1, "yellow": 2, "red": 3}
-
-
-@dataclass(frozen=True, slots=True)
-class Frozen:
-    """Which award a printed result comes from."""
-
-    id: int
-    awarded_on: date
-    force_reason: str | None = None
-    supersedes: int | None = None
 
 
 # --- numbers and words ------------------------------------------------------------------
@@ -478,11 +472,16 @@ def frozen_json(frozen: Frozen | None) -> dict[str, Any] | None:
     }
 
 
-def as_json(result: RankingResult, frozen: Frozen | None, lang: Lang) -> dict[str, Any]:
-    """``to_json`` (what an award freezes) plus where it came from and rendered warnings."""
+def as_json(
+    result: RankingResult, frozen: Frozen | None, lang: Lang, *, only: str | None = None
+) -> dict[str, Any]:
+    """``to_json`` (what an award freezes) plus where it came from and rendered warnings;
+    with *only*, the units list has that unit alone (``ranking --explain UNIT --json``)."""
     doc = to_json(result)
     doc["frozen"] = frozen_json(frozen)
     doc["warning_texts"] = [m.render(lang) for m in result.warnings]
+    if only is not None:
+        doc["units"] = [u for u in doc["units"] if u["unit"] == only]
     return doc
 
 
@@ -688,3 +687,35 @@ def history_json(
 
 def warnings(result: RankingResult, lang: Lang) -> list[str]:
     return [m.render(lang) for m in result.warnings]
+
+
+def warned(lines: Sequence[str], lang: Lang) -> str:
+    """Warning lines for stderr, each "警告：…" / "Warning: …" (empty when none)."""
+    sep = "：" if lang == "zh" else ": "
+    head = t("rank.warning", lang)
+    return "".join(f"{head}{sep}{safe(line)}\n" for line in lines)
+
+
+# --- flag score -------------------------------------------------------------------------
+
+
+def score_message(scored: Scored, lang: Lang) -> str:
+    """What ``flag score`` recorded, one line (user text made safe)."""
+    shown = f"{scored.points:g}" if scored.kind == "inspection" else f"{scored.points:+g}"
+    msg = t(
+        "flag.scored",
+        lang,
+        unit=scored.unit,
+        period=period_label(scored.period, lang),
+        kind=t(f"flag.kind.{scored.kind}", lang),
+        points=shown,
+        reason=scored.reason,
+        by=scored.by,
+        id=scored.id,
+    )
+    return safe(msg) + "\n"
+
+
+def frozen_warnings(scored: Scored, lang: Lang) -> list[str]:
+    """The awarded periods a new item does not change (they stay as frozen)."""
+    return [t("flag.warn_frozen", lang, period=q.key) for q in scored.frozen]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date
 
 from gaoxin_cli.models import Task
@@ -10,6 +11,11 @@ from gaoxin_cli.models import Task
 def window_start(task: Task) -> date:
     """When the task's clock starts: its planned start, else 1 January of its due year."""
     return task.start or date(task.due.year, 1, 1)
+
+
+def first_window(tasks: Iterable[Task]) -> date | None:
+    """The day the earliest task's clock starts (the plan begins), None without tasks."""
+    return min((window_start(task) for task in tasks), default=None)
 
 
 def planned_progress(task: Task, today: date, due: date | None = None) -> float:

@@ -7,7 +7,7 @@ is missed when the latest deadline before today passed with no report in its per
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from datetime import date, timedelta
 
 from gaoxin_cli.models import Cadence, Config, FeedbackRules, Task
@@ -34,6 +34,39 @@ def last_deadline(cadence: Cadence, rules: FeedbackRules, today: date) -> tuple[
             deadline -= timedelta(days=7)
         return deadline, deadline - timedelta(days=13)
     return deadline, deadline - timedelta(days=6)
+
+
+CADENCES: tuple[Cadence, ...] = ("weekly", "biweekly", "monthly")
+
+
+def deadlines_between(
+    rules: FeedbackRules, start: date, last: date, end: date
+) -> dict[str, list[tuple[date, date]]]:
+    """Per cadence, the reporting deadlines from *start* to *end*, oldest first, each with
+    the start of its period (what a report must fall in to meet it).
+
+    *last* is the last day of the span being scored (a month's), *end* the last day
+    counted: *last* once the span is over, "today" while it runs. While it runs a
+    deadline falling on *end* is not yet due (its report may still come today).
+    """
+    first = end + timedelta(days=1) if end >= last else end
+    out: dict[str, list[tuple[date, date]]] = {}
+    for cadence in CADENCES:
+        found: list[tuple[date, date]] = []
+        day = first
+        while True:
+            deadline, since = last_deadline(cadence, rules, day)
+            if deadline < start:
+                break
+            found.append((deadline, since))
+            day = deadline
+        out[cadence] = found[::-1]
+    return out
+
+
+def reporting_windows(tasks: Iterable[Task], config: Config) -> list[tuple[str, date, date, str]]:
+    """Per task: (id, first day it reports for, due, cadence)."""
+    return [(task.id, window_start(task), task.due, cadence_of(task, config)) for task in tasks]
 
 
 def _month_back(day: date) -> date:

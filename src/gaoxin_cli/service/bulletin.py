@@ -1,0 +1,129 @@
+"""The monthly 督查通报 (``gaoxin bulletin``): what it says, as one plain value.
+
+The ranking of the period (frozen when awarded), the tasks it names — red-card tasks
+and those 挂牌督办 (listed) not yet done — and the notices issued in the period.
+``render/bulletin`` writes it as Markdown or HTML.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from typing import TYPE_CHECKING
+
+from gaoxin_cli.ranking.period import Period
+from gaoxin_cli.ranking.result import Frozen, RankingResult
+from gaoxin_cli.service.session import Session
+
+if TYPE_CHECKING:
+    from gaoxin_cli.models import Config, Task
+    from gaoxin_cli.models.state import TaskState
+    from gaoxin_cli.store.awards import CardNow, NoticeRow
+
+# A card at this level or above is red (3 red, 4 问责).
+RED = 3
+
+
+@dataclass(frozen=True, slots=True)
+class BulletinTask:
+    """A red-card or listed task, with what the bulletin says about it."""
+
+    task: str
+    title: str
+    unit: str  # the lead unit's name
+    due: date
+    progress: float
+    red_raised: int = 0  # red cards raised in the period
+    card: CardNow | None = None  # red (or worse) at the period's end
+    listed_since: date | None = None
+    listed_by: str | None = None  # the supervising leader's name
+
+
+@dataclass(frozen=True, slots=True)
+class Bulletin:
+    result: RankingResult
+    frozen: Frozen | None
+    office: str
+    issued: date
+    tasks: tuple[BulletinTask, ...] = ()
+    notices: tuple[NoticeRow, ...] = ()
+    unit_names: Mapping[str, str] = field(default_factory=dict)
+    task_titles: Mapping[str, str] = field(default_factory=dict)
+    # Years whose working days the figures counted on an estimate (no holiday data).
+    estimated: tuple[int, ...] = ()
+
+    def subject(self, notice: NoticeRow) -> str:
+        """A notice's subject: the task id and title when it is a task of the plan."""
+        title = self.task_titles.get(notice.subject)
+        return f"{notice.subject} {title}" if title else notice.subject
+
+
+def bulletin(session: Session, period: Period | None) -> Bulletin:
+    """The bulletin of *period* (default: the last one over), issued today."""
+    from gaoxin_cli.service.ranking import period_or_default, read_result
+    from gaoxin_cli.store import awards as aw
+
+    plan = session.plan
+    p = period_or_default(session, period, ended=True)
+    with session.store(write=False) as st, st.transaction(lock=False):
+        result, frozen = read_result(session, st, p, live=False)
+        end = result.end
+        cards = aw.latest_cards(st, [task.id for task in plan.tasks], end)
+        listed = {
+            task.id for task in plan.tasks if task.listed is not None and task.listed.since <= end
+        }
+        done = aw.done_days(st, listed, end)
+        red_now = {tid for tid, c in cards.items() if c.level >= RED}
+        states = st.states(end, [*listed, *red_now])
+        notices = aw.notices_between(st, p.start, end)
+    cfg = plan.config
+    office = cfg.units[cfg.org.office].name if cfg.org.office in cfg.units else cfg.org.office
+    return Bulletin(
+        result=result,
+        frozen=frozen,
+        office=office,
+        issued=session.today,
+        tasks=tuple(
+            named_tasks(plan.tasks, cfg, result.red_cards(), cards, listed - done.keys(), states)
+        ),
+        notices=tuple(notices),
+        unit_names={uid: u.name for uid, u in cfg.units.items()},
+        task_titles={task.id: task.title for task in plan.tasks},
+        estimated=tuple(session.estimated_years()),
+    )
+
+
+def named_tasks(
+    tasks: Collection[Task],
+    cfg: Config,
+    red: Mapping[str, int],
+    cards: Mapping[str, CardNow],
+    listed: Collection[str],
+    states: Mapping[str, TaskState],
+) -> list[BulletinTask]:
+    """The tasks a bulletin names, in plan order: red cards raised in the period (*red*),
+    red or worse at its end (*cards*), or *listed* (挂牌督办, not done: a set)."""
+    out = []
+    for task in tasks:
+        card = cards.get(task.id)
+        red_now = card is not None and card.level >= RED
+        is_listed = task.id in listed
+        if not (task.id in red or red_now or is_listed):
+            continue
+        state = states.get(task.id)
+        leader = cfg.leaders.get(task.listed.by) if task.listed and task.listed.by else None
+        out.append(
+            BulletinTask(
+                task=task.id,
+                title=task.title,
+                unit=cfg.units[task.lead].name if task.lead in cfg.units else task.lead,
+                due=task.due,
+                progress=state.progress if state else 0.0,
+                red_raised=red.get(task.id, 0),
+                card=card if red_now else None,
+                listed_since=task.listed.since if is_listed and task.listed else None,
+                listed_by=leader.name if leader else None,
+            )
+        )
+    return out
