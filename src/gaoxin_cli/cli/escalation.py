@@ -2,14 +2,10 @@
 
 from __future__ import annotations
 
-import functools
 import os
 import sys
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
-from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, ParamSpec, TypeVar
+from typing import Annotated
 
 import typer
 
@@ -19,12 +15,6 @@ from gaoxin_cli.cli.choices import known, task_filters
 from gaoxin_cli.cli.help import help_table
 from gaoxin_cli.cli.options import JsonOpt, emit_json
 from gaoxin_cli.errors import GaoxinError, UsageError
-from gaoxin_cli.i18n import Lang, Msg, t
-
-if TYPE_CHECKING:
-    from gaoxin_cli.models import Plan
-    from gaoxin_cli.rules.ladder import Standing
-    from gaoxin_cli.store import Store
 
 HELP: dict[str, tuple[str, str]] = {
     "overdue": (
@@ -151,8 +141,6 @@ HELP: dict[str, tuple[str, str]] = {
     ),
 }
 H = help_table(HELP)
-P = ParamSpec("P")
-R = TypeVar("R")
 
 _KINDS = {
     "assign": "assign",
@@ -177,64 +165,10 @@ UnitOpt = Annotated[
 ]
 
 
-@contextmanager
-def _gc_paused() -> Iterator[None]:
-    """Keep the cyclic garbage collector off while a command works: the plan and the
-    notices are tens of thousands of long-lived objects and the work makes hardly any
-    cycles, yet each collection walks them all (a third of a 10,000-task notify)."""
-    import gc
-
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
-
-
-def _paused(fn: Callable[P, R]) -> Callable[P, R]:
-    """Run the command with the collector paused (see :func:`_gc_paused`)."""
-
-    @functools.wraps(fn)
-    def run(*args: P.args, **kwargs: P.kwargs) -> R:
-        with _gc_paused():
-            return fn(*args, **kwargs)
-
-    return run
-
-
-def _standings(
-    st: Store, plan: Plan, today: date, tasks: Any = None, *, open_only: bool = False
-) -> list[Standing]:
-    """Standings of *tasks* (all), most severe first; *open_only* leaves out the tasks
-    that are done, closed or cancelled (``overdue`` never shows them)."""
-    from gaoxin_cli.rules import ladder
-    from gaoxin_cli.rules.lifecycle import STOPPED_STATES
-    from gaoxin_cli.store.extensions import effective_dues
-    from gaoxin_cli.store.lifecycle import lifecycle_states
-    from gaoxin_cli.store.notices import by_subject
-
-    chosen = plan.tasks if tasks is None else tasks
-    with st.transaction(lock=False):
-        states = st.states(today)
-        dues = effective_dues(st, today)
-        issued = by_subject(st, today, full=False)
-        life = lifecycle_states(st, [tk.id for tk in chosen], today)
-    if open_only:
-        done = {tid for tid, state in states.items() if state.done}
-        done.update(tid for tid, state in life.items() if state in STOPPED_STATES)
-        chosen = [tk for tk in chosen if tk.id not in done]
-    return ladder.standings(
-        chosen, states, dues, issued, plan.config, today, context.calendar(plan), life
-    )
-
-
 # --- overdue ------------------------------------------------------------------------
 
 
 @app.command(help=H("overdue"))
-@_paused
 def overdue(
     ctx: typer.Context,
     unit: UnitOpt = None,
@@ -250,64 +184,26 @@ def overdue(
     listed: Annotated[bool, typer.Option("--listed", help=H("opt.listed"))] = False,
     as_json: JsonOpt = False,
 ) -> None:
-    from gaoxin_cli.rules import ladder
+    from gaoxin_cli.service import escalation as service
 
     s = settings(ctx)
-    root, plan = context.plan(s)
-    cfg = plan.config
-    filters = task_filters(plan, unit, pillar, card, leader, listed)
-    today = s.today()
-    tasks = [tk for tk in plan.tasks if filters.keep_task(tk)]
-    # Late 问题提报 climb the same ladder (docs/lifecycle.md); pillar, leader and listed
-    # describe tasks only, so with one of them only tasks are listed.
-    with context.store(s, root, write=False) as st:
-        items = _standings(st, plan, today, tasks, open_only=True)
-        with_problems = not (pillar or leader or listed) and st.has_kind("problem")
-        late = _late_problems(st, plan, today, unit, filters.levels) if with_problems else []
-    rows = ladder.overdue(items, cfg, today, context.calendar(plan), filters.levels)
-    from gaoxin_cli.render import notices as view
+    sess = context.session(s)
+    filters = task_filters(sess.plan, unit, pillar, card, leader, listed)
+    result = service.overdue(sess, filters)
+    from gaoxin_cli.render import ladder as view
 
     if as_json:
-        doc = view.overdue_json(rows, s.lang, today)
-        doc["problems"] = _problems_json(late, s.lang)
-        emit_json(doc)
+        emit_json(view.overdue_json(result, s.lang, sess.today))
     else:
-        console = context.console()
-        view.overdue(console, rows, cfg, s.lang, today, context.estimated_years())
-        if late:
-            from gaoxin_cli.render.lifecycle import problems_section
-
-            problems_section(console, late, cfg, s.lang, limit=0)
-
-
-def _late_problems(
-    st: Store, plan: Plan, today: date, units: list[str] | None, levels: frozenset[int]
-) -> list[Any]:
-    """The 问题提报 past a stage deadline, most severe first, for ``overdue``."""
-    from gaoxin_cli.rules.problems import ProblemFilter, problem_lines, replay
-    from gaoxin_cli.store.problems import all_problems
-
-    chosen = ProblemFilter(units=frozenset(units or ()), late=True)
-    statuses = [replay(r, e) for r, e in all_problems(st, today)]
-    lines = problem_lines(statuses, today, context.calendar(plan), plan, chosen)
-    return [
-        ln for ln in lines if ln.card is not None and (not levels or ln.card.card.level in levels)
-    ]
-
-
-def _problems_json(lines: list[Any], lang: Lang) -> list[dict[str, Any]]:
-    if not lines:
-        return []
-    from gaoxin_cli.render.lifecycle import problem_json
-
-    return [problem_json(ln, lang) for ln in lines]
+        view.overdue(
+            context.console(), result, sess.config, s.lang, sess.today, sess.estimated_years()
+        )
 
 
 # --- notify -------------------------------------------------------------------------
 
 
 @app.command(help=H("notify"))
-@_paused
 def notify(
     ctx: typer.Context,
     dry_run: Annotated[bool, typer.Option("--dry-run", help=H("opt.dry_run"))] = False,
@@ -321,157 +217,32 @@ def notify(
 ) -> None:
     from datetime import datetime
 
-    from gaoxin_cli.notify import lock, runner
+    from gaoxin_cli.service import notify as service
 
     s = settings(ctx)
-    lang = s.lang
     if dry_run and outbox is not None:
         raise UsageError("error.notify_dry_and_outbox")
-    root, plan = context.plan(s)
-    cfg = plan.config
-    today = s.today()
-    cal = context.calendar(plan)
-    if not any_day and not cal.is_workday(today):
-        weekday = t(f"weekday.{today.weekday()}", lang)
-        sys.stdout.write(t("notify.rest_day", lang, date=today.isoformat(), weekday=weekday) + "\n")
-        return
-    mail = cfg.mail
-    password: str | None = None
-    if mail is None:
-        if not dry_run and outbox is None:
-            raise GaoxinError("error.mail_not_configured")
-        from gaoxin_cli.models import spec
-
-        mail = spec.to_record(spec.MailConfig(host="localhost", sender="notify@gaoxin.invalid"))
-    elif not dry_run and outbox is None and mail.username:
-        password = os.environ.get(mail.password_env)
-        if not password:
-            raise GaoxinError("error.mail_no_password", env=mail.password_env)
-    now = datetime.now().astimezone()
-    stamp = context.now_stamp()
-    from gaoxin_cli.render.text import safe
-
-    def out(line: str) -> None:
-        sys.stdout.write(safe(line, multiline=True) + "\n")
-
+    sess = context.session(s)
+    transport: service.Transport
     if dry_run:
-        with context.store(s, root, write=False) as st:
-            prepared = runner.prepare(st, plan, today, cal, dry_run=True)
-        built, bad = _build(prepared.digests, cfg, mail, today, now)
-        for line in _summary(prepared, lang, dry=True):
-            out(line)
-        for i, m in enumerate(built, 1):
-            out(t("notify.dry_header", lang, i=i, n=len(built)))
-            out(t("notify.dry_to", lang, to=str(m.headers["To"])))
-            out(t("notify.dry_subject", lang, subject=str(m.headers["Subject"])))
-            out("")
-            out(m.text.rstrip("\n"))
-        _warnings(prepared, bad, lang)
-        _estimate_line(out, lang)
-        return
-
-    db = context.db_path(s, root)
-    failures: list[str] = []
-    undelivered = 0
-    with lock.exclusive(lock.lock_path(db)), context.store(s, root, write=True) as st:
-        prepared = runner.prepare(st, plan, today, cal, dry_run=False, recorded_at=stamp)
-        built, bad = _build(prepared.digests, cfg, mail, today, now)
-        sent = 0
-        if outbox is not None:
-            from gaoxin_cli.notify import outbox as box
-
-            for i, m in enumerate(built, 1):
-                name = box.write(outbox, today, m, i)
-                runner.record(st, m, today, context.now_stamp(), f"outbox:{name}")
-                sent += 1
-        else:
-            from gaoxin_cli.notify.smtp import send
-
-            result = send(
-                built,
-                mail,
-                password,
-                lambda m: runner.record(st, m, today, context.now_stamp(), m.message_id),
-                still_due=lambda m: runner.still_due(st, m, today),
-            )
-            sent = len(result.sent)
-            undelivered = len(result.failed) + len(result.unsent)
-            failures += [
-                t("notify.fail_line", lang, email=f.recipient, why=f.why.render(lang))
-                for f in result.failed
-            ]
-            failures += [t("notify.unsent_line", lang, email=e) for e in result.unsent]
-            if result.fatal is not None:
-                failures.insert(0, "  " + result.fatal.render(lang))
-    for line in _summary(prepared, lang, dry=False):
-        out(line)
-    if outbox is not None:
-        out(t("notify.mails_outbox", lang, sent=sent, dir=str(outbox)))
+        transport = service.DryRun()
+    elif outbox is not None:
+        transport = service.OutboxTransport(outbox)
     else:
-        out(t("notify.mails", lang, due=len(built), sent=sent))
-    _warnings(prepared, bad, lang)
-    _estimate_line(out, lang)
-    failures += [
-        t("notify.fail_line", lang, email=e, why=t("notify.bad_address", lang, email=e))
-        for e in bad
-    ]
-    if failures:
-        count = undelivered + len(bad)
-        raise GaoxinError("error.notify_failed", count=count, lines="\n".join(failures))
+        mail = sess.config.mail
+        password = os.environ.get(mail.password_env) if mail and mail.username else None
+        transport = service.SmtpTransport(password)
+    now = datetime.now().astimezone()
+    done = service.run(sess, transport, now, context.now_stamp, any_day=any_day)
+    from gaoxin_cli.render import notify as view
 
-
-def _estimate_line(out: Callable[[str], None], lang: Lang) -> None:
-    """The run's summary says when its deadlines used an estimated year (cron mails it)."""
-    years = context.estimated_years()
-    if years:
-        from gaoxin_cli.calendar import year_spans
-
-        out(t("calendar.estimated", lang, years=year_spans(years)))
-
-
-def _build(digests: Any, cfg: Any, mail: Any, today: date, now: Any) -> tuple[list[Any], list[str]]:
-    from gaoxin_cli.notify import message
-
-    built, bad = [], []
-    cache: dict[Any, Any] = {}
-    for d in digests:
-        try:
-            built.append(message.build(cfg, mail, today, d, now, cache=cache))
-        except ValueError:
-            bad.append(d.email)
-    return built, bad
-
-
-def _summary(prepared: Any, lang: Any, *, dry: bool) -> list[str]:
-    from collections import Counter
-
-    from gaoxin_cli.rules.ladder import KINDS
-
-    counts = Counter(n.kind for n in prepared.filed)
-    sep = "、" if lang == "zh" else ", "
-    listed = sep.join(f"{t(f'notice.short.{k}', lang)} {counts[k]}" for k in KINDS if counts[k])
-    kinds = t("notify.kinds", lang, list=listed) if listed else ""
-    key = "notify.filed_dry" if dry else "notify.filed"
-    lines = [t(key, lang, date=prepared.today.isoformat(), n=len(prepared.filed), kinds=kinds)]
-    if dry:
-        lines.append(t("notify.mails_dry", lang, due=len(prepared.digests)))
-    return lines
-
-
-def _warnings(prepared: Any, bad: list[str], lang: Any) -> None:
-    from gaoxin_cli.render.text import safe
-
-    if not prepared.unmailed:
+    if done.rest_day:
+        sys.stdout.write(view.rest_day(done.today, s.lang) + "\n")
         return
-    people: dict[str, None] = {}
-    for _, p in prepared.unmailed:
-        role = str(p.get("role") or "")
-        label = t(f"notice.role.{role}", lang)
-        people[t("notice.person", lang, name=str(p.get("name") or ""), role=label)] = None
-    sep = "、" if lang == "zh" else ", "
-    notices = len({n.number for n, _ in prepared.unmailed})
-    line = t("notify.no_email", lang, n=notices, who=sep.join(people))
-    sys.stderr.write(safe(line) + "\n")
+    view.report(sys.stdout, sys.stderr, done, s.lang)
+    failures = view.failure_lines(done, s.lang)
+    if failures:
+        raise GaoxinError("error.notify_failed", count=done.undelivered, lines="\n".join(failures))
 
 
 # --- notice show / list -------------------------------------------------------------
@@ -489,30 +260,23 @@ def notice_show(
     as_json: JsonOpt = False,
 ) -> None:
     from gaoxin_cli.rules.ladder import parse_number
-    from gaoxin_cli.store import notices as store_notices
+    from gaoxin_cli.service import escalation as service
 
     s = settings(ctx)
     parsed = parse_number(number)
     if parsed is None:
         raise UsageError("error.notice_bad_number", value=number)
-    root, plan = context.plan(s)
-    with context.store(s, root, write=False) as st:
-        found = store_notices.by_number(st, *parsed)
-        if found is None or found.issued_on > s.today():
-            from gaoxin_cli.rules.ladder import number as fmt
-
-            raise GaoxinError("error.notice_not_found", number=fmt(*parsed))
-        sent = store_notices.deliveries(st, notice_ids=[found.id or 0]).get(found.id or 0, [])
+    sess = context.session(s)
+    found = service.notice(sess, *parsed)
     from gaoxin_cli.render import notices as view
 
     if as_json:
-        emit_json(view.notice_json(found, sent))
+        emit_json(view.notice_json(found.notice, found.deliveries))
     else:
-        view.notice_sheet(context.console(), found, sent, plan.config, s.lang)
+        view.notice_sheet(context.console(), found.notice, found.deliveries, sess.config, s.lang)
 
 
 @notice_app.command("list", help=H("notice.list"))
-@_paused
 def notice_list(
     ctx: typer.Context,
     kind: Annotated[
@@ -529,12 +293,11 @@ def notice_list(
     as_json: JsonOpt = False,
 ) -> None:
     from gaoxin_cli.ranking.period import Span
-    from gaoxin_cli.store import notices as store_notices
+    from gaoxin_cli.service import escalation as service
 
     s = settings(ctx)
     span = Span.parse(period) if period is not None else None
-    root, plan = context.plan(s)
-    cfg = plan.config
+    sess = context.session(s)
     kinds = []
     for k in kind or []:
         key = k.strip().lower()
@@ -542,37 +305,27 @@ def notice_list(
             raise UsageError("error.notice_bad_kind", value=k)
         kinds.append(_KINDS[key])
     for u in unit or []:
-        known("unit", u, cfg.units)
-    today = s.today()
-    lo, hi = (span.first, span.last) if span else (None, today)
-    with context.store(s, root, write=False) as st:
-        found = store_notices.notices(
-            st,
-            as_of=min(hi, today) if hi else today,
-            kinds=kinds,
-            units=unit or (),
-            subjects=task or (),
-            since=lo,
-        )
-        sent = store_notices.deliveries(st, as_of=today)
+        known("unit", u, sess.config.units)
+    found = service.register(
+        sess,
+        kinds=kinds,
+        units=unit or (),
+        tasks=task or (),
+        since=span.first if span else None,
+        until=span.last if span else None,
+    )
     from gaoxin_cli.render import notices as view
 
     if as_json:
-        emit_json(
-            {
-                "as_of": today.isoformat(),
-                "notices": [view.notice_json(n, sent.get(n.id or -1, [])) for n in found],
-            }
-        )
+        emit_json(view.register_json(found, sess.today))
     else:
-        view.notice_list(context.console(), found, sent, cfg, s.lang)
+        view.notice_list(context.console(), found, sess.config, s.lang)
 
 
 # --- listed -------------------------------------------------------------------------
 
 
 @app.command(help=H("listed"))
-@_paused
 def listed(
     ctx: typer.Context,
     unit: UnitOpt = None,
@@ -582,34 +335,22 @@ def listed(
     ] = None,
     as_json: JsonOpt = False,
 ) -> None:
-    from gaoxin_cli.rules import ladder
-    from gaoxin_cli.store.notices import completions
+    from gaoxin_cli.service import escalation as service
 
     s = settings(ctx)
-    root, plan = context.plan(s)
-    cfg = plan.config
+    sess = context.session(s)
+    cfg = sess.config
     for u in unit or []:
         known("unit", u, cfg.units)
     for lead in by or []:
         known("leader", lead, cfg.leaders)
-    tasks = [
-        tk
-        for tk in plan.tasks
-        if tk.listed is not None
-        and (not unit or tk.lead in unit)
-        and (not by or tk.listed.by in by)
-    ]
-    today = s.today()
-    with context.store(s, root, write=False) as st:
-        items = _standings(st, plan, today, tasks)
-        done_on = completions(st, today, [tk.id for tk in tasks])
-    rows = ladder.listing(items, done_on, today, context.calendar(plan))
-    from gaoxin_cli.render import notices as view
+    rows = service.listed(sess, unit or (), by or ())
+    from gaoxin_cli.render import ladder as view
 
     if as_json:
-        emit_json(view.listed_json(rows, cfg, s.lang, today))
+        emit_json(view.listed_json(rows, cfg, s.lang, sess.today))
     else:
-        view.listed(context.console(), rows, cfg, s.lang, today)
+        view.listed(context.console(), rows, cfg, s.lang, sess.today)
 
 
 # --- extend -------------------------------------------------------------------------
@@ -635,160 +376,19 @@ def extend(
     replace: Annotated[bool, typer.Option("--replace", help=H("opt.replace"))] = False,
     as_json: JsonOpt = False,
 ) -> None:
-    from gaoxin_cli.render.text import safe
-    from gaoxin_cli.rules import extensions as rules
+    from gaoxin_cli.rules.extensions import Request
     from gaoxin_cli.rules.feedback import find_task
-    from gaoxin_cli.store.extensions import extension_history
-    from gaoxin_cli.store.lifecycle import task_lifecycle
+    from gaoxin_cli.service import escalation as service
 
     s = settings(ctx)
-    root, plan = context.plan(s)
-    found = find_task(plan, task)
-    today = s.today()
-    lang = s.lang
+    sess = context.session(s)
+    find_task(sess.plan, task)  # an unknown task is named before a bad --to
     new_to = parse_date_option(to, "--to") if to is not None else None
-    acting = new_to is not None or reason is not None or approve or reject or by or late
-    acting = acting or withdraw or replace
-    if not acting:
-        with context.store(s, root, write=False) as st:
-            current = rules.summarize(found, extension_history(st, task, today))
-        if as_json:
-            emit_json(_extension_json(found.id, found.due, current))
-            return
-        _show_extensions(plan, found, current, lang, safe)
-        return
-    req = rules.Request(task, new_to, reason, approve, reject, by, late, withdraw, replace)
-    with context.store(s, root, write=True) as st, st.transaction():
-        life = task_lifecycle(st, task, today).state
-        # nothing left to extend; a withdrawal (an undo) is always possible
-        if life in ("done", "closed", "cancelled") and not withdraw:
-            raise GaoxinError("error.extend_task_over", task=task, state=Msg(f"lstate.{life}"))
-        current = rules.summarize(found, extension_history(st, task, today))
-        state = st.state(task, today)
-        events = rules.extension_events(
-            plan, found, req, current, state, today, recorded_at=context.now_stamp()
-        )
-        st.add(events)
-        after = rules.summarize(found, [*current.events, *events])
+    req = Request(task, new_to, reason, approve, reject, by, late, withdraw, replace)
+    result = service.extend(sess, req, context.now_stamp())
+    from gaoxin_cli.render import extend as view
+
     if as_json:
-        emit_json(_extension_json(found.id, found.due, after))
-        return
-    last = events[-1]
-    data = last.data or {}
-    who = _leader(plan, by)
-    if data.get("action") == "withdraw":
-        line = t(
-            "extend.withdrawn",
-            lang,
-            task=task,
-            to=data.get("to"),
-            by=who,
-            due=after.due.isoformat(),
-        )
-    elif data.get("replaces"):
-        line = t(
-            "extend.replaced",
-            lang,
-            task=task,
-            old=data.get("replaces"),
-            to=data.get("to"),
-            by=who,
-            planned=found.due.isoformat(),
-        )
-    elif data.get("action") == "approve":
-        line = t(
-            "extend.approved",
-            lang,
-            task=task,
-            to=data.get("to"),
-            by=who,
-            planned=found.due.isoformat(),
-        )
-    elif data.get("action") == "reject":
-        line = t("extend.rejected", lang, task=task, by=who)
+        emit_json(view.extension_json(result))
     else:
-        line = t(
-            "extend.requested", lang, task=task, due=current.due.isoformat(), to=data.get("to")
-        )
-    sys.stdout.write(safe(line) + "\n")
-
-
-def _extension_json(task: str, planned: date, ext: Any) -> dict[str, Any]:
-    return {
-        "task": task,
-        "planned_due": planned.isoformat(),
-        "due": ext.due.isoformat(),
-        "pending": None
-        if ext.pending is None
-        else {
-            "at": ext.pending.at.isoformat(),
-            "to": (ext.pending.data or {}).get("to"),
-            "reason": ext.pending.reason,
-        },
-        "events": [
-            {
-                "at": e.at.isoformat(),
-                "action": (e.data or {}).get("action"),
-                "to": (e.data or {}).get("to"),
-                "by": (e.data or {}).get("by"),
-                "late": bool((e.data or {}).get("late")),
-                "replaces": (e.data or {}).get("replaces"),
-                "reason": e.reason,
-            }
-            for e in ext.events
-        ],
-    }
-
-
-def _show_extensions(plan: Any, found: Any, ext: Any, lang: Any, safe: Any) -> None:
-    lines = [
-        t(
-            "extend.show",
-            lang,
-            task=found.id,
-            title=found.title,
-            planned=found.due.isoformat(),
-            due=ext.due.isoformat(),
-        )
-    ]
-    if not ext.events:
-        lines.append(t("extend.none", lang))
-    for e in ext.events:
-        d = e.data or {}
-        action = str(d.get("action"))
-        key = f"extend.line.{action}"
-        if action == "request" and d.get("late"):
-            key = "extend.line.request_late"
-        if action == "approve" and d.get("replaces"):
-            key = "extend.line.replace"
-        if action not in ("request", "approve", "reject", "withdraw"):
-            continue
-        lines.append(
-            "  "
-            + t(
-                key,
-                lang,
-                at=e.at.isoformat(),
-                to=d.get("to"),
-                by=_leader(plan, d.get("by")),
-                reason=e.reason or "",
-                old=d.get("replaces") or "",
-            )
-        )
-    if ext.pending is not None:
-        p = ext.pending
-        lines.append(
-            t(
-                "extend.pending",
-                lang,
-                at=p.at.isoformat(),
-                to=(p.data or {}).get("to"),
-                reason=p.reason or "",
-            )
-        )
-    sys.stdout.write("".join(safe(x) + "\n" for x in lines))
-
-
-def _leader(plan: Any, leader: object) -> str:
-    p = plan.config.leaders.get(str(leader)) if leader else None
-    return str(p.name if p else (leader or ""))
+        sys.stdout.write(view.extension_text(result, sess.config, s.lang) + "\n")

@@ -1,7 +1,5 @@
-"""``gaoxin notify``: the daily digest mail of the 三单 ladder.
+"""The mail mechanics of ``gaoxin notify`` (the run itself is ``service/notify.py``).
 
-* :mod:`~gaoxin_cli.notify.runner` — files the notices due today (store + rules) and
-  works out which (notice, recipient) pairs still need a mail;
 * :mod:`~gaoxin_cli.notify.digest` — one digest per recipient: plain text and HTML (pure);
 * :mod:`~gaoxin_cli.notify.message` — the MIME message, headers only from checked values;
 * :mod:`~gaoxin_cli.notify.smtp` — :func:`~gaoxin_cli.notify.smtp.send`, the one place

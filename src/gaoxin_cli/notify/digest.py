@@ -16,9 +16,9 @@ from typing import Any
 from gaoxin_cli.calendar import year_spans
 from gaoxin_cli.i18n import Lang, has, t
 from gaoxin_cli.models import Config
+from gaoxin_cli.models.notice import StoredNotice
 from gaoxin_cli.models.state import Level
 from gaoxin_cli.rules.ladder import stored_reasons
-from gaoxin_cli.store.notices import StoredNotice
 from gaoxin_cli.strings import CONTROL
 
 

@@ -12,7 +12,6 @@ mail not yet accepted is reported as not sent (to be sent by the next run).
 from __future__ import annotations
 
 import socket
-import ssl
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
@@ -23,6 +22,7 @@ from gaoxin_cli.notify.message import Outgoing
 
 if TYPE_CHECKING:
     import smtplib
+    import ssl
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,6 +54,7 @@ def connect(
 ) -> smtplib.SMTP:
     """An open, greeted (and logged-in) connection; raises what smtplib raises."""
     import smtplib
+    import ssl
 
     timeout = float(mail.timeout_s)
     server: smtplib.SMTP
@@ -89,6 +90,7 @@ def send(
     *still_due* is asked right before each mail: a mail another run has delivered in the
     meantime (the store says so) is skipped rather than sent twice."""
     import smtplib
+    import ssl
 
     result = SendResult()
     if not outgoing:

@@ -14,9 +14,9 @@ from typing import TYPE_CHECKING, Literal, NamedTuple
 
 if TYPE_CHECKING:
     from gaoxin_cli.models import Plan
+    from gaoxin_cli.models.notice import StoredNotice
     from gaoxin_cli.models.state import Event, TaskState
     from gaoxin_cli.store import Store
-    from gaoxin_cli.store.notices import StoredNotice
     from gaoxin_cli.store.problems import ProblemRow
 
 NoticeDetail = Literal["none", "brief", "full"]
@@ -33,6 +33,8 @@ class Snapshot(NamedTuple):
     # Filed notices by task ("brief": without their bodies), when asked for.
     issued: dict[str, list[StoredNotice]]
     problems: list[tuple[ProblemRow, list[Event]]]
+    # The 问题提报's notices by problem number, when asked for (notify climbs their ladder).
+    problem_issued: dict[str, list[StoredNotice]]
 
     @classmethod
     def read(
@@ -44,6 +46,7 @@ class Snapshot(NamedTuple):
         tasks: Collection[str] | None = None,
         notices: NoticeDetail = "none",
         problems: bool = False,
+        problem_notices: NoticeDetail = "none",
         lock: bool = False,
     ) -> Snapshot:
         """Everything as of *today*, for *tasks* (default: every task of the plan)."""
@@ -58,7 +61,12 @@ class Snapshot(NamedTuple):
             red = _red_notice_dues(st, ids, today)
             issued = {} if notices == "none" else _issued(st, today, full=notices == "full")
             found = _problems(st, today) if problems else []
-        return cls(today, states, life, dues, red, issued, found)
+            by_problem = (
+                {}
+                if problem_notices == "none"
+                else _issued(st, today, full=problem_notices == "full", subject_kind="problem")
+            )
+        return cls(today, states, life, dues, red, issued, found, by_problem)
 
 
 def _red_notice_dues(st: Store, ids: list[str], today: date) -> dict[str, date]:
@@ -71,10 +79,12 @@ def _red_notice_dues(st: Store, ids: list[str], today: date) -> dict[str, date]:
     return {tid: filed.get(tid, NO_RED_NOTICE) for tid in ids}
 
 
-def _issued(st: Store, today: date, *, full: bool) -> dict[str, list[StoredNotice]]:
+def _issued(
+    st: Store, today: date, *, full: bool, subject_kind: str = "task"
+) -> dict[str, list[StoredNotice]]:
     from gaoxin_cli.store.notices import by_subject
 
-    return by_subject(st, today, full=full)
+    return by_subject(st, today, full=full, subject_kind=subject_kind)
 
 
 def _problems(st: Store, today: date) -> list[tuple[ProblemRow, list[Event]]]:

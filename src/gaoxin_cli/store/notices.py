@@ -14,12 +14,13 @@ notice reads the same after the plan changes.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Collection, Iterable, Sequence
 from datetime import date
-from functools import cached_property
-from typing import Any, NamedTuple
+from typing import Any
 
+from gaoxin_cli.models.notice import Delivery as Delivery
+from gaoxin_cli.models.notice import NewNotice as NewNotice
+from gaoxin_cli.models.notice import StoredNotice as StoredNotice
 from gaoxin_cli.store.core import Store
 
 _COLUMNS = (
@@ -37,68 +38,6 @@ _INSERT_HEAD = (
     " response_due, unit, recipients, body, recorded_at, subject_kind)"
 )
 SUBJECT_KINDS = ("task", "problem")
-
-
-@dataclass(frozen=True)
-class StoredNotice:
-    """A filed notice (``id`` is None for one only drafted, in a dry run)."""
-
-    id: int | None
-    number: str
-    kind: str
-    year: int
-    seq: int
-    subject: str  # the task id, or the problem number (subject_kind 'problem')
-    rung: int
-    issued_on: date
-    response_due: date | None
-    unit: str | None
-    recipients_json: str
-    body_json: str
-    recorded_at: str | None = None
-    subject_kind: str = "task"  # 'task' or 'problem' (问题提报)
-
-    @cached_property
-    def recipients(self) -> tuple[Mapping[str, Any], ...]:
-        """``{"role", "name", "email", "unit"}`` per addressee, parsed once."""
-        try:
-            parsed = json.loads(self.recipients_json)
-        except ValueError:
-            return ()
-        if not isinstance(parsed, list):
-            return ()
-        return tuple(p for p in parsed if isinstance(p, dict))
-
-    @cached_property
-    def body(self) -> dict[str, Any]:
-        """The snapshot, parsed once (a damaged one reads as empty)."""
-        try:
-            doc = json.loads(self.body_json)
-        except ValueError:
-            return {}
-        return doc if isinstance(doc, dict) else {}
-
-
-class NewNotice(NamedTuple):
-    """A notice to file; the store gives it its number."""
-
-    kind: str
-    subject: str
-    rung: int
-    issued_on: date
-    response_due: date | None
-    unit: str | None
-    recipients: Sequence[Mapping[str, Any]]
-    body: Mapping[str, Any]
-    subject_kind: str = "task"  # 'task' or 'problem'
-
-
-class Delivery(NamedTuple):
-    notice_id: int
-    recipient: str
-    sent_on: date
-    sent_at: str
-    message_id: str | None
 
 
 def _notice(row: Sequence[Any]) -> StoredNotice:
@@ -357,6 +296,20 @@ def last_sent(store: Store, as_of: date) -> dict[tuple[int, str], date]:
         (as_of.isoformat(),),
     )
     return {(int(n), str(r)): date.fromisoformat(d) for n, r, d in rows}
+
+
+def delivered_on(store: Store, notice_ids: Collection[int], recipient: str, day: date) -> int:
+    """How many of *notice_ids* are recorded as delivered to *recipient* on *day*."""
+    ids = list(dict.fromkeys(notice_ids))
+    if not ids:
+        return 0
+    marks = ", ".join("?" for _ in ids)
+    rows = store.query(
+        "SELECT count(DISTINCT notice_id) FROM deliveries WHERE recipient = ? AND sent_on = ?"
+        f" AND notice_id IN ({marks})",
+        (recipient, day.isoformat(), *ids),
+    )
+    return int(rows[0][0])
 
 
 def record_deliveries(

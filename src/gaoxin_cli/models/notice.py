@@ -1,0 +1,76 @@
+"""Formal notices (三单) as records: filed, to be filed, and their deliveries. No I/O.
+
+``store/notices.py`` reads and writes them (and re-exports them under its own name);
+``notify/`` mails them and ``render/`` prints them, both without importing the store.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
+from functools import cached_property
+from typing import Any, NamedTuple
+
+
+@dataclass(frozen=True)
+class StoredNotice:
+    """A filed notice (``id`` is None for one only drafted, in a dry run)."""
+
+    id: int | None
+    number: str
+    kind: str
+    year: int
+    seq: int
+    subject: str  # the task id, or the problem number (subject_kind 'problem')
+    rung: int
+    issued_on: date
+    response_due: date | None
+    unit: str | None
+    recipients_json: str
+    body_json: str
+    recorded_at: str | None = None
+    subject_kind: str = "task"  # 'task' or 'problem' (问题提报)
+
+    @cached_property
+    def recipients(self) -> tuple[Mapping[str, Any], ...]:
+        """``{"role", "name", "email", "unit"}`` per addressee, parsed once."""
+        try:
+            parsed = json.loads(self.recipients_json)
+        except ValueError:
+            return ()
+        if not isinstance(parsed, list):
+            return ()
+        return tuple(p for p in parsed if isinstance(p, dict))
+
+    @cached_property
+    def body(self) -> dict[str, Any]:
+        """The snapshot, parsed once (a damaged one reads as empty)."""
+        try:
+            doc = json.loads(self.body_json)
+        except ValueError:
+            return {}
+        return doc if isinstance(doc, dict) else {}
+
+
+class NewNotice(NamedTuple):
+    """A notice to file; the store gives it its number."""
+
+    kind: str
+    subject: str
+    rung: int
+    issued_on: date
+    response_due: date | None
+    unit: str | None
+    recipients: Sequence[Mapping[str, Any]]
+    body: Mapping[str, Any]
+    subject_kind: str = "task"  # 'task' or 'problem'
+
+
+class Delivery(NamedTuple):
+    notice_id: int
+    recipient: str
+    sent_on: date
+    sent_at: str
+    message_id: str | None

@@ -1,0 +1,226 @@
+"""The escalation commands: overdue, listed, extend, notice show and notice list.
+
+(The daily ``notify`` run is :mod:`gaoxin_cli.service.notify`.)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Sequence
+from datetime import date
+from typing import TYPE_CHECKING, NamedTuple
+
+from gaoxin_cli.errors import GaoxinError
+from gaoxin_cli.i18n import Msg
+from gaoxin_cli.service.session import Session
+from gaoxin_cli.service.snapshot import Snapshot
+
+if TYPE_CHECKING:
+    from gaoxin_cli.models import Task
+    from gaoxin_cli.models.notice import Delivery, StoredNotice
+    from gaoxin_cli.models.state import Event
+    from gaoxin_cli.rules.extensions import Extensions, Request
+    from gaoxin_cli.rules.filters import Filters
+    from gaoxin_cli.rules.ladder import ListedRow, OverdueRow, Standing
+    from gaoxin_cli.rules.problems import ProblemLine
+
+
+def _standings(
+    session: Session, snap: Snapshot, tasks: Sequence[Task], *, open_only: bool = False
+) -> list[Standing]:
+    """Standings of *tasks*, most severe first; *open_only* leaves out the tasks that are
+    done, closed or cancelled (``overdue`` never shows them)."""
+    from gaoxin_cli.rules import ladder
+    from gaoxin_cli.rules.lifecycle import STOPPED_STATES
+
+    chosen = tasks
+    if open_only:
+        done = {tid for tid, state in snap.states.items() if state.done}
+        done.update(tid for tid, state in snap.lifecycle.items() if state in STOPPED_STATES)
+        chosen = [tk for tk in tasks if tk.id not in done]
+    return ladder.standings(
+        chosen,
+        snap.states,
+        snap.dues,
+        snap.issued,
+        session.config,
+        session.today,
+        session.calendar,
+        snap.lifecycle,
+    )
+
+
+# --- overdue ------------------------------------------------------------------------
+
+
+class Overdue(NamedTuple):
+    tasks: list[OverdueRow]  # late or warned open tasks, most severe first
+    problems: list[ProblemLine]  # 问题提报 past a stage deadline, most severe first
+
+
+def overdue(session: Session, filters: Filters) -> Overdue:
+    """The open tasks *filters* keeps that carry a card, with their rung on the ladder and
+    the next one. Late 问题提报 climb the same ladder (docs/lifecycle.md) and are listed
+    too, kept by unit and card; pillar, leader and listed describe tasks only, so with one
+    of those only tasks are listed."""
+    from gaoxin_cli.rules import ladder
+
+    plan, today = session.plan, session.today
+    tasks = [tk for tk in plan.tasks if filters.keep_task(tk)]
+    with_problems = not (filters.pillar or filters.leaders or filters.listed)
+    with session.store(write=False) as st:
+        snap = Snapshot.read(
+            st, plan, today, tasks=[tk.id for tk in tasks], notices="brief", problems=with_problems
+        )
+    items = _standings(session, snap, tasks, open_only=True)
+    rows = ladder.overdue(items, session.config, today, session.calendar, filters.levels)
+    return Overdue(rows, _late_problems(session, snap, filters) if with_problems else [])
+
+
+def _late_problems(session: Session, snap: Snapshot, filters: Filters) -> list[ProblemLine]:
+    from gaoxin_cli.rules.problems import ProblemFilter, problem_lines, replay
+
+    if not snap.problems:
+        return []
+    chosen = ProblemFilter(units=filters.units, late=True)
+    statuses = [replay(r, e) for r, e in snap.problems]
+    lines = problem_lines(statuses, session.today, session.calendar, session.plan, chosen)
+    levels = filters.levels
+    return [
+        ln for ln in lines if ln.card is not None and (not levels or ln.card.card.level in levels)
+    ]
+
+
+# --- listed -------------------------------------------------------------------------
+
+
+def listed(
+    session: Session, units: Collection[str] = (), by: Collection[str] = ()
+) -> list[ListedRow]:
+    """The listed tasks (of lead *units*, supervised by leaders *by*; default all), still
+    listed first, then the delisted (done) with the day they reached 100 %."""
+    from gaoxin_cli.rules import ladder
+    from gaoxin_cli.store.notices import completions
+
+    plan, today = session.plan, session.today
+    tasks = [
+        tk
+        for tk in plan.tasks
+        if tk.listed is not None
+        and (not units or tk.lead in units)
+        and (not by or tk.listed.by in by)
+    ]
+    ids = [tk.id for tk in tasks]
+    with session.store(write=False) as st, st.transaction(lock=False):
+        snap = Snapshot.read(st, plan, today, tasks=ids, notices="brief")
+        done_on = completions(st, today, ids)
+    return ladder.listing(_standings(session, snap, tasks), done_on, today, session.calendar)
+
+
+# --- extend -------------------------------------------------------------------------
+
+
+class Extended(NamedTuple):
+    task: Task
+    request: Request
+    before: Extensions  # the task's extensions before the request
+    after: Extensions  # … and after it (the same when nothing was asked)
+    events: list[Event]  # written (none: the history was only shown)
+
+
+def asks(request: Request) -> bool:
+    """Whether *request* asks for anything (else ``extend`` shows the history)."""
+    r = request
+    return (
+        r.to is not None
+        or r.reason is not None
+        or r.approve
+        or r.reject
+        or bool(r.by)
+        or r.late
+        or r.withdraw
+        or r.replace
+    )
+
+
+def extend(session: Session, request: Request, recorded_at: str) -> Extended:
+    """Request, approve, reject, withdraw or replace an extension of a task, in one
+    transaction; or, when *request* asks for nothing, read its extension history."""
+    from gaoxin_cli.rules import extensions as rules
+    from gaoxin_cli.rules.feedback import find_task
+    from gaoxin_cli.store.extensions import extension_history
+    from gaoxin_cli.store.lifecycle import task_lifecycle
+
+    plan, today, task = session.plan, session.today, request.task
+    found = find_task(plan, task)
+    if not asks(request):
+        with session.store(write=False) as st:
+            current = rules.summarize(found, extension_history(st, task, today))
+        return Extended(found, request, current, current, [])
+    with session.store(write=True) as st, st.transaction():
+        life = task_lifecycle(st, task, today).state
+        # nothing left to extend; a withdrawal (an undo) is always possible
+        if life in ("done", "closed", "cancelled") and not request.withdraw:
+            raise GaoxinError("error.extend_task_over", task=task, state=Msg(f"lstate.{life}"))
+        current = rules.summarize(found, extension_history(st, task, today))
+        state = st.state(task, today)
+        events = rules.extension_events(
+            plan, found, request, current, state, today, recorded_at=recorded_at
+        )
+        st.add(events)
+        after = rules.summarize(found, [*current.events, *events])
+    return Extended(found, request, current, after, events)
+
+
+# --- notice show / list -------------------------------------------------------------
+
+
+class Notice(NamedTuple):
+    notice: StoredNotice
+    deliveries: list[Delivery]
+
+
+def notice(session: Session, kind: str, year: int, seq: int) -> Notice:
+    """Notice (*kind*, *year*, *seq*) as filed, with its deliveries; an error when it was
+    not filed (or not yet, as of the session's today)."""
+    from gaoxin_cli.store import notices as store_notices
+
+    with session.store(write=False) as st:
+        found = store_notices.by_number(st, kind, year, seq)
+        if found is None or found.issued_on > session.today:
+            from gaoxin_cli.rules.ladder import number
+
+            raise GaoxinError("error.notice_not_found", number=number(kind, year, seq))
+        sent = store_notices.deliveries(st, notice_ids=[found.id or 0]).get(found.id or 0, [])
+    return Notice(found, sent)
+
+
+class Register(NamedTuple):
+    notices: list[StoredNotice]  # oldest first
+    deliveries: dict[int, list[Delivery]]  # by notice id
+
+
+def register(
+    session: Session,
+    *,
+    kinds: Collection[str] = (),
+    units: Collection[str] = (),
+    tasks: Collection[str] = (),
+    since: date | None = None,
+    until: date | None = None,
+) -> Register:
+    """The notices filed from *since* to *until* (default: up to today, never later),
+    of *kinds*, lead *units* and *tasks* (default: all)."""
+    from gaoxin_cli.store import notices as store_notices
+
+    today = session.today
+    with session.store(write=False) as st:
+        found = store_notices.notices(
+            st,
+            as_of=min(until, today) if until else today,
+            kinds=kinds,
+            units=units,
+            subjects=tasks,
+            since=since,
+        )
+        sent = store_notices.deliveries(st, as_of=today)
+    return Register(found, sent)

@@ -1,0 +1,345 @@
+"""A ``notify`` run: file today's notices, mail what is due, record what was accepted.
+
+1. Under the notify lock and the write lock (one ``BEGIN IMMEDIATE`` transaction) the
+   ladder is computed from the :class:`~gaoxin_cli.service.snapshot.Snapshot` (plan,
+   history, approved extensions, the notices already filed) and the notices due today
+   are filed with their numbers. A notice is filed once, whether or not its mail gets
+   through.
+2. Every (notice, recipient address) not yet mailed — new today, or refused or cut off
+   on an earlier run — is due, as is a repeated reminder (``rules.ladder.
+   repeat_reminder_wd``). Tasks that are done (100 %, or done, closed or cancelled in
+   their lifecycle) get nothing more.
+   Late 问题提报 climb the same ladder (``rules.problems.problem_subjects``): a problem
+   card of level L files rung L (no 交办单), mailed to the unit whose move it is; once
+   the problem is closed, rejected or no longer late, nothing more is mailed.
+3. Each due (recipient) becomes one digest mail, handed to a :class:`Transport` — SMTP,
+   an outbox directory, or nothing (a dry run, which files nothing either). Each mail
+   the transport reports accepted is recorded at once, one delivery per notice it
+   carried; before each SMTP mail the store is asked whether another run delivered it
+   meanwhile (:func:`still_due`).
+
+:func:`run` returns a :class:`NotifyReport`; the CLI prints it and turns undelivered
+mail into exit code 1.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from gaoxin_cli.service.session import Session
+from gaoxin_cli.service.snapshot import Snapshot
+from gaoxin_cli.service.transport import DryRun, OutboxTransport, SmtpTransport, Transport
+
+if TYPE_CHECKING:
+    from gaoxin_cli.calendar import WorkCalendar
+    from gaoxin_cli.i18n import Msg
+    from gaoxin_cli.models import Config, MailConfig, Plan
+    from gaoxin_cli.models.notice import NewNotice, StoredNotice
+    from gaoxin_cli.notify.digest import Digest
+    from gaoxin_cli.notify.message import Outgoing
+    from gaoxin_cli.notify.smtp import Failure
+    from gaoxin_cli.rules import ladder
+    from gaoxin_cli.rules.problems import ProblemStatus, ProblemSubject
+    from gaoxin_cli.store import Store
+
+Recipient = Mapping[str, Any]  # {"role", "name", "email", "unit"}, as a notice keeps it
+
+# The transports are defined in service/transport.py; callers take them from here.
+__all__ = ["DryRun", "NotifyReport", "OutboxTransport", "SmtpTransport", "Transport", "run"]
+
+
+# --- the run ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class NotifyReport:
+    """What a run did (a dry run: would do)."""
+
+    today: date
+    dry: bool = False
+    rest_day: bool = False  # today is not a working day: nothing was done
+    outbox: Path | None = None  # the directory mail was written to, if not sent
+    filed: Sequence[StoredNotice] = ()  # filed by this run (only drafted, dry)
+    digests: int = 0  # recipients with something due
+    mails: Sequence[Outgoing] = ()  # built (a bad address gets none)
+    sent: int = 0  # accepted by the server (or written to the outbox)
+    failures: Sequence[Failure] = ()  # tried and refused
+    unsent: Sequence[str] = ()  # never tried: the connection ended first
+    fatal: Msg | None = None  # why the connection ended early
+    bad_addresses: Sequence[str] = ()  # refused by the address check: nothing built
+    # Notices with a recipient who has no address: (notice, recipient)
+    unmailed: Sequence[tuple[StoredNotice, Recipient]] = ()
+    estimated_years: Sequence[int] = ()  # years counted on a weekends-only estimate
+
+    @property
+    def undelivered(self) -> int:
+        """Mail not delivered this run (sent again by the next)."""
+        return len(self.failures) + len(self.unsent) + len(self.bad_addresses)
+
+    @property
+    def ok(self) -> bool:
+        return not (self.failures or self.unsent or self.bad_addresses or self.fatal)
+
+
+def run(
+    session: Session,
+    transport: Transport,
+    now: datetime,
+    recorded_at: Callable[[], str],
+    *,
+    any_day: bool = False,
+) -> NotifyReport:
+    """Today's run; see the module docstring. *now* dates the mails, *recorded_at* stamps
+    each write (the clock is the caller's); *any_day* runs on a rest day too."""
+    from gaoxin_cli.notify import lock
+
+    plan, today, cal = session.plan, session.today, session.calendar
+    if not any_day and not cal.is_workday(today):
+        return NotifyReport(today, dry=transport.dry, rest_day=True)
+    mail = transport.mail_settings(plan.config.mail)
+    if transport.dry:
+        with session.store(write=False) as st:
+            prepared = prepare(st, plan, today, cal, dry_run=True)
+        built, bad = build(prepared.digests, plan.config, mail, today, now)
+        return NotifyReport(
+            today,
+            dry=True,
+            filed=prepared.filed,
+            digests=len(prepared.digests),
+            mails=built,
+            bad_addresses=bad,
+            unmailed=prepared.unmailed,
+            estimated_years=session.estimated_years(),
+        )
+    with lock.exclusive(lock.lock_path(session.db)), session.store(write=True) as st:
+        prepared = prepare(st, plan, today, cal, dry_run=False, recorded_at=recorded_at())
+        built, bad = build(prepared.digests, plan.config, mail, today, now)
+        result = transport.send(
+            built,
+            mail,
+            today,
+            lambda m, message_id: record(st, m, today, recorded_at(), message_id),
+            lambda m: still_due(st, m, today),
+        )
+    return NotifyReport(
+        today,
+        outbox=transport.directory if isinstance(transport, OutboxTransport) else None,
+        filed=prepared.filed,
+        digests=len(prepared.digests),
+        mails=built,
+        sent=len(result.sent),
+        failures=result.failed,
+        unsent=result.unsent,
+        fatal=result.fatal,
+        bad_addresses=bad,
+        unmailed=prepared.unmailed,
+        estimated_years=session.estimated_years(),
+    )
+
+
+def build(
+    digests: Sequence[Digest], config: Config, mail: MailConfig, today: date, now: datetime
+) -> tuple[list[Outgoing], list[str]]:
+    """The message of each digest, and the addresses that failed the check (no mail)."""
+    from gaoxin_cli.notify import message
+    from gaoxin_cli.notify.digest import EntryCache
+
+    built, bad = [], []
+    cache: EntryCache = {}
+    for d in digests:
+        try:
+            built.append(message.build(config, mail, today, d, now, cache=cache))
+        except ValueError:
+            bad.append(d.email)
+    return built, bad
+
+
+# --- filing and what is due ---------------------------------------------------------
+
+
+@dataclass(slots=True)
+class Prepared:
+    today: date
+    filed: list[StoredNotice]  # filed by this run (only drafted in a dry run)
+    digests: list[Digest]
+    unmailed: list[tuple[StoredNotice, Recipient]] = field(default_factory=list)
+
+
+@dataclass(frozen=True, slots=True)
+class ProblemLadder:
+    """The late problems on a day: their notices (by number) and what is still late."""
+
+    issued: Mapping[str, Sequence[StoredNotice]]
+    statuses: Mapping[str, ProblemStatus]
+    subjects: Sequence[ProblemSubject]  # open problems carrying a card today
+
+    @property
+    def late(self) -> frozenset[str]:
+        return frozenset(p.number for p in self.subjects)
+
+
+def _new(d: ladder.Draft, calendar: WorkCalendar) -> NewNotice:
+    from gaoxin_cli.models.notice import NewNotice
+
+    body = d.body
+    if d.response_due is not None and d.response_due.year in calendar.estimated:
+        # The reply deadline was counted on a weekends-only estimate: the notice says so
+        # for good, in every mail that carries it (digest footer) and on the sheet.
+        body = {**body, "calendar_estimated": [d.response_due.year]}
+    return NewNotice(
+        kind=d.kind,
+        subject=d.task,
+        rung=d.rung,
+        issued_on=d.issued_on,
+        response_due=d.response_due,
+        unit=d.unit,
+        recipients=[r.to_json() for r in d.recipients],
+        body=body,
+        subject_kind=d.subject_kind,
+    )
+
+
+def prepare(
+    store: Store,
+    plan: Plan,
+    today: date,
+    calendar: WorkCalendar,
+    *,
+    dry_run: bool,
+    recorded_at: str | None = None,
+) -> Prepared:
+    """File (or, dry, draft) today's notices and group what is due into digests."""
+    from gaoxin_cli.notify.digest import group
+    from gaoxin_cli.rules import ladder
+    from gaoxin_cli.store import notices as filed_notices
+
+    config = plan.config
+
+    def compute() -> tuple[Snapshot, list[ladder.Standing], list[NewNotice], ProblemLadder]:
+        snap = Snapshot.read(
+            store, plan, today, notices="full", problems=True, problem_notices="full"
+        )
+        items = ladder.standings(
+            plan.tasks, snap.states, snap.dues, snap.issued, config, today, calendar, snap.lifecycle
+        )
+        drafts = ladder.due_notices(items, config, today, calendar)
+        problems = problem_ladder(snap, plan, today, calendar)
+        drafts += ladder.problem_due_notices(
+            problems.subjects, problems.statuses, problems.issued, config, today, calendar
+        )
+        return snap, items, [_new(d, calendar) for d in drafts], problems
+
+    if dry_run:
+        snap, items, new, problems = compute()
+        filed = filed_notices.draft_notices(store, new, ladder.number)
+    else:
+        with store.transaction():
+            snap, items, new, problems = compute()
+            filed = filed_notices.file_notices(store, new, ladder.number, recorded_at)
+    pairs = due_pairs(store, items, snap.issued, filed, today, calendar, plan, problems)
+    unmailed = [(n, p) for n in filed for p in n.recipients if not p.get("email")]
+    return Prepared(today, filed, group(pairs), unmailed)
+
+
+def problem_ladder(
+    snap: Snapshot, plan: Plan, today: date, calendar: WorkCalendar
+) -> ProblemLadder:
+    """Every problem's status and notices as of *today*, and which open ones are late
+    (*snap* read with ``problems=True`` and the problems' notices)."""
+    from gaoxin_cli.rules.problems import problem_subjects, replay
+
+    statuses = {p.number: replay(p, steps) for p, steps in snap.problems}
+    issued = snap.problem_issued
+    late = problem_subjects(statuses.values(), today, calendar, plan, _red_dues(issued))
+    return ProblemLadder(issued, statuses, late)
+
+
+def _red_dues(issued: Mapping[str, Sequence[StoredNotice]]) -> dict[str, date]:
+    """Each problem's 督办单 response deadline (L4 follows the real notice, as for tasks)."""
+    out: dict[str, date] = {}
+    for number, ns in issued.items():
+        for n in ns:
+            if n.kind == "supervise" and n.response_due is not None:
+                out[number] = min(n.response_due, out.get(number, date.max))
+    return out
+
+
+def due_pairs(
+    store: Store,
+    items: Sequence[ladder.Standing],
+    issued: Mapping[str, Sequence[StoredNotice]],
+    filed: Sequence[StoredNotice],
+    today: date,
+    calendar: WorkCalendar,
+    plan: Plan,
+    problems: ProblemLadder | None = None,
+) -> list[tuple[StoredNotice, Recipient, bool]]:
+    """``(notice, recipient, repeat)`` for every mail due today. A problem's notices are
+    due while it is open and carries a card (*problems*; None: none is due)."""
+    from gaoxin_cli.rules import ladder
+    from gaoxin_cli.store.notices import last_sent
+
+    rules = plan.config.rules.ladder
+    by_task = {s.task.id: s for s in items}
+    every: dict[tuple[str, str], list[StoredNotice]] = {
+        ("task", k): list(v) for k, v in issued.items()
+    }
+    if problems is not None:
+        for k, v in problems.issued.items():
+            every[("problem", k)] = list(v)
+    for n in filed:
+        every.setdefault((n.subject_kind, n.subject), []).append(n)
+    sent = last_sent(store, today)
+    out: list[tuple[StoredNotice, Recipient, bool]] = []
+    for (kind, subject), ns in every.items():
+        warnings = [n for n in ns if n.rung >= ladder.REMIND]
+        latest = max(warnings, key=lambda n: (n.rung, n.issued_on)) if warnings else None
+        s: ladder.Standing | None = None
+        last_step: date | None = None
+        if kind == "problem":
+            if problems is None or subject not in problems.late:
+                continue  # closed, rejected or no longer late: nothing more to say
+            status = problems.statuses.get(subject)
+            last_step = status.last_step if status is not None else None
+        else:
+            s = by_task.get(subject)
+            if s is None or not s.open:
+                continue  # done, or no longer in the plan: nothing more to say
+        for n in ns:
+            for person in n.recipients:
+                email = str(person.get("email") or "").strip().lower()
+                if not email:
+                    continue
+                last = sent.get((n.id, email)) if n.id is not None else None
+                if last is None:
+                    out.append((n, person, False))
+                elif last < today and (
+                    ladder.repeat_due(s, n, latest, last, today, calendar, rules)
+                    if s is not None
+                    else ladder.problem_repeat_due(
+                        n, latest, last_step, last, today, calendar, rules
+                    )
+                ):
+                    out.append((n, person, True))
+    return out
+
+
+def record(store: Store, out: Outgoing, today: date, sent_at: str, message_id: str) -> int:
+    """The server accepted *out*: record one delivery per notice it carried."""
+    from gaoxin_cli.store.notices import record_deliveries
+
+    return record_deliveries(store, out.notice_ids, out.recipient, today, sent_at, message_id)
+
+
+def still_due(store: Store, out: Outgoing, today: date) -> bool:
+    """False once every notice of *out* is recorded as delivered to its recipient today
+    (by another run): the store is the arbiter, the lock only the first line."""
+    if not out.notice_ids:
+        return True
+    from gaoxin_cli.store.notices import delivered_on
+
+    return delivered_on(store, out.notice_ids, out.recipient, today) < len(set(out.notice_ids))

@@ -1,0 +1,160 @@
+"""Where a ``notify`` run's mail goes: a :class:`Transport` — SMTP, an outbox directory
+of ``.eml`` files, or nowhere (a dry run). ``service/notify.py`` runs them (and
+re-exports them); the mechanics are ``notify/smtp.py`` and ``notify/outbox.py``."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING, Protocol
+
+if TYPE_CHECKING:
+    import ssl
+
+    from gaoxin_cli.models import MailConfig
+    from gaoxin_cli.notify.message import Outgoing
+    from gaoxin_cli.notify.smtp import SendResult
+
+Accepted = Callable[["Outgoing", str], object]  # (mail, message id): record the delivery
+
+
+class Transport(Protocol):
+    """Where a run's mail goes."""
+
+    @property
+    def dry(self) -> bool:
+        """True when the run only shows what it would do: no notice is filed, no
+        delivery recorded, no mail sent."""
+        ...
+
+    def mail_settings(self, mail: MailConfig | None) -> MailConfig:
+        """The mail settings messages are built with, from gaoxin.yaml's *mail*; raises
+        :class:`~gaoxin_cli.errors.GaoxinError` when this transport cannot work with them."""
+        ...
+
+    def send(
+        self,
+        mails: Sequence[Outgoing],
+        mail: MailConfig,
+        today: date,
+        accepted: Accepted,
+        still_due: Callable[[Outgoing], bool],
+    ) -> SendResult:
+        """Deliver *mails* (built on *today* with *mail*), calling *accepted* right after
+        each one is taken, with the message id to record; *still_due* says whether a mail
+        is still to be sent (False: another run delivered it meanwhile)."""
+        ...
+
+
+def _placeholder(mail: MailConfig | None) -> MailConfig:
+    """gaoxin.yaml's mail settings, or a stand-in sender when there are none (a dry run
+    or an outbox needs no server)."""
+    if mail is not None:
+        return mail
+    from gaoxin_cli.models import spec
+
+    stand_in: MailConfig = spec.to_record(
+        spec.MailConfig(host="localhost", sender="notify@gaoxin.invalid")
+    )
+    return stand_in
+
+
+@dataclass(frozen=True, slots=True)
+class SmtpTransport:
+    """Send over SMTP as gaoxin.yaml's ``mail`` says (``notify/smtp.py``), logging in
+    with *password* when a user name is set (the CLI reads it from the environment)."""
+
+    password: str | None = None
+    context: ssl.SSLContext | None = None  # tests trust their own certificate
+
+    @property
+    def dry(self) -> bool:
+        return False
+
+    def mail_settings(self, mail: MailConfig | None) -> MailConfig:
+        from gaoxin_cli.errors import GaoxinError
+
+        if mail is None:
+            raise GaoxinError("error.mail_not_configured")
+        if mail.username and not self.password:
+            raise GaoxinError("error.mail_no_password", env=mail.password_env)
+        return mail
+
+    def send(
+        self,
+        mails: Sequence[Outgoing],
+        mail: MailConfig,
+        today: date,
+        accepted: Accepted,
+        still_due: Callable[[Outgoing], bool],
+    ) -> SendResult:
+        from gaoxin_cli.notify.smtp import send
+
+        return send(
+            mails,
+            mail,
+            self.password,
+            lambda m: accepted(m, m.message_id),
+            still_due=still_due,
+            context=self.context,
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class OutboxTransport:
+    """Write each mail as an ``.eml`` file into *directory* (``notify/outbox.py``); its
+    delivery is recorded as ``outbox:<file name>``. The notify lock is held, so no other
+    run can deliver the same mail meanwhile: *still_due* is not asked."""
+
+    directory: Path
+
+    @property
+    def dry(self) -> bool:
+        return False
+
+    def mail_settings(self, mail: MailConfig | None) -> MailConfig:
+        return _placeholder(mail)
+
+    def send(
+        self,
+        mails: Sequence[Outgoing],
+        mail: MailConfig,
+        today: date,
+        accepted: Accepted,
+        still_due: Callable[[Outgoing], bool],
+    ) -> SendResult:
+        from gaoxin_cli.notify import outbox
+        from gaoxin_cli.notify.smtp import SendResult
+
+        result = SendResult()
+        for i, m in enumerate(mails, 1):
+            name = outbox.write(self.directory, today, m, i)
+            accepted(m, f"outbox:{name}")
+            result.sent.append(m.recipient)
+        return result
+
+
+@dataclass(frozen=True, slots=True)
+class DryRun:
+    """Show what would be filed and mailed; write and send nothing."""
+
+    @property
+    def dry(self) -> bool:
+        return True
+
+    def mail_settings(self, mail: MailConfig | None) -> MailConfig:
+        return _placeholder(mail)
+
+    def send(
+        self,
+        mails: Sequence[Outgoing],
+        mail: MailConfig,
+        today: date,
+        accepted: Accepted,
+        still_due: Callable[[Outgoing], bool],
+    ) -> SendResult:
+        from gaoxin_cli.notify.smtp import SendResult
+
+        return SendResult()
