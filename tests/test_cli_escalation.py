@@ -9,7 +9,6 @@ Tue 6/16, LT-02 listed and due 6/30, LT-03 on plan; 6/25–6/27 the Dragon Boat 
 from __future__ import annotations
 
 import json
-import string
 from datetime import date
 from pathlib import Path
 
@@ -17,7 +16,6 @@ import pytest
 from typer.testing import CliRunner
 
 from gaoxin_cli.cli import app
-from gaoxin_cli.i18n.catalogue_escalation import MESSAGES
 from gaoxin_cli.models.state import Event
 from gaoxin_cli.store import Store
 from helpers import golden, run
@@ -317,14 +315,6 @@ def test_a_late_extension_needs_a_leader(ws: Path) -> None:
 
 
 # --- catalogue and help --------------------------------------------------------------------
-
-
-def test_catalogue_has_both_languages_and_matching_fields() -> None:
-    for key, (zh, en) in MESSAGES.items():
-        assert zh and en, key
-        fields_zh = {f for _, f, _, _ in string.Formatter().parse(zh) if f}
-        fields_en = {f for _, f, _, _ in string.Formatter().parse(en) if f}
-        assert fields_zh == fields_en, key
 
 
 def test_help_names_exit_codes_and_sub_commands() -> None:

@@ -503,18 +503,6 @@ def test_user_text_is_escaped_everywhere(tmp_path: Path) -> None:
     assert "| \\[red\\]建设局\\</td\\>\\<b\\>\\| |" in md
 
 
-def test_month_catalogue_has_both_languages_and_matching_fields() -> None:
-    import string
-
-    from gaoxin_cli.i18n.catalogue_month import MESSAGES
-
-    for key, (zh, en) in MESSAGES.items():
-        assert zh and en, key
-        fields_zh = {f for _, f, _, _ in string.Formatter().parse(zh) if f}
-        fields_en = {f for _, f, _, _ in string.Formatter().parse(en) if f}
-        assert fields_zh == fields_en, key
-
-
 def test_csv_cells_never_start_a_formula() -> None:
     from gaoxin_cli.render.ranking import spreadsheet_text
 

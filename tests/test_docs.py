@@ -34,13 +34,3 @@ def test_every_diagnostic_code_is_documented() -> None:
     assert len(codes) > 40
     for code in codes:
         assert f"| {code} |" in text, code
-
-
-def test_catalogue_has_both_languages_and_matching_fields() -> None:
-    import string
-
-    for key, (zh, en) in MESSAGES.items():
-        assert zh and en, key
-        fields_zh = {f for _, f, _, _ in string.Formatter().parse(zh) if f}
-        fields_en = {f for _, f, _, _ in string.Formatter().parse(en) if f}
-        assert fields_zh == fields_en, key

@@ -12,135 +12,9 @@ import typer
 from gaoxin_cli.cli import context
 from gaoxin_cli.cli.app import app, parse_date_option, settings
 from gaoxin_cli.cli.choices import known, task_filters
-from gaoxin_cli.cli.help import help_table
+from gaoxin_cli.cli.help import H
 from gaoxin_cli.cli.options import JsonOpt, emit_json
 from gaoxin_cli.errors import GaoxinError, UsageError
-
-HELP: dict[str, tuple[str, str]] = {
-    "overdue": (
-        "逾期和预警任务：牌、逾期工作日、已发到哪一级督办（三单）、下一级及其日期。",
-        "Late and warned tasks: card, working days late, the rung of the escalation ladder "
-        "(三单) reached, and the next rung with its date.",
-    ),
-    "notify": (
-        "每日督办（供 cron 使用）：签发今天到期的交办单、提醒、催办单、督办单、通报单，"
-        "给每位收件人发一封汇总邮件。同一天重复运行不会重复发送；邮件服务器接收后才记为已送达。"
-        "退出码：0 全部送达；1 有邮件未送达（下次运行重发）或另一个 notify 正在运行。",
-        "Daily escalation run (for cron): file today's notices (交办单, 提醒, 催办单, 督办单, "
-        "通报单) and send each recipient one digest mail. Running it twice a day sends "
-        "nothing new; a notice counts as delivered only once the mail server accepted it. "
-        "Exit codes: 0 all delivered; 1 some mail not delivered (sent on the next run) or "
-        "another notify is running.",
-    ),
-    "opt.dry_run": (
-        "只显示将签发的通知和将发送的邮件，不写入、不发送。",
-        "Show the notices that would be filed and the mail that would be sent; write and "
-        "send nothing.",
-    ),
-    "opt.outbox": (
-        "把每封邮件写成此目录下的 .eml 文件，而不是发送（送达记为 outbox:文件名）。",
-        "Write each mail as an .eml file into this directory instead of sending it "
-        "(recorded as delivered, message id outbox:<file>).",
-    ),
-    "opt.any_day": (
-        "在非工作日也运行（默认非工作日什么也不做）。",
-        "Run on a rest day too (by default notify does nothing on a non-working day).",
-    ),
-    "notice": (
-        "督办通知（三单）：show 打印一份通知原件，list 查看通知台账。",
-        "Formal notices (三单): show prints one as filed, list the register.",
-    ),
-    "notice.show": (
-        "按编号打印一份通知（交办单、催办单、督办单……），供打印和归档，附送达记录。",
-        "Print one notice as the formal sheet (单), for print and filing, with its "
-        "deliveries. NUMBER: 督办〔2020〕12号, 督办[2020]12 or supervise-2020-12.",
-    ),
-    "notice.number": (
-        "通知编号，如 督办〔2020〕12号、督办[2020]12 或 supervise-2020-12。",
-        "Notice number: 督办〔2020〕12号, 督办[2020]12 or supervise-2020-12.",
-    ),
-    "notice.list": (
-        "通知台账：按种类、单位、任务、期间筛选。",
-        "The register of notices, filtered by kind, unit, task and period.",
-    ),
-    "opt.kind": (
-        "只看这种通知：assign、remind、urge、supervise、report"
-        "（或 交办、提醒、催办、督办、通报；可重复）。",
-        "Only this kind: assign, remind, urge, supervise, report (or 交办 … 通报; repeatable).",
-    ),
-    "opt.unit": ("只看这个牵头单位（可重复）。", "Only this lead unit (repeatable)."),
-    "opt.task": ("只看这项任务（可重复）。", "Only this task (repeatable)."),
-    "opt.period": (
-        "期间：年 2020、季度 2020Q2、月 2020-06、日 2020-06-01，或区间 2020-06-01..2020-06-30。",
-        "Period: a year 2020, quarter 2020Q2, month 2020-06, day 2020-06-01, or FROM..TO "
-        "(2020-06-01..2020-06-30).",
-    ),
-    "opt.pillar": ("只看这个工作体系节点及其下级。", "Only this pillar and below."),
-    "opt.card": (
-        "只看这种牌：red、yellow、blue、accountability（可重复）。",
-        "Only this card: red, yellow, blue, accountability (repeatable).",
-    ),
-    "opt.leader": ("只看这位责任领导的任务（可重复）。", "Only tasks of this leader (repeatable)."),
-    "opt.listed": ("只看挂牌督办的任务。", "Only listed (挂牌督办) tasks."),
-    "listed": (
-        "挂牌督办事项：督办领导、挂牌天数、牌和进度；完成即摘牌，并显示摘牌日期。",
-        "Listed tasks (挂牌督办): supervising leader, days listed, card and progress; a task "
-        "is delisted (摘牌) when done, and the day is shown.",
-    ),
-    "opt.supervisor": (
-        "只看这位督办领导的挂牌事项（可重复）。",
-        "Only this supervising leader (repeatable).",
-    ),
-    "extend": (
-        "延期：到期前申请（--to 日期 --reason 理由），领导批准（--approve --by 领导）或驳回"
-        "（--reject --by 领导 --reason）。批准后的时限用于亮牌和督办，原时限仍用于考核。"
-        "到期后申请须领导当场批准：--approve --by 领导 --late。领导可撤回已批准的延期"
-        "（--withdraw --by 领导 --reason，时限恢复为上一次批准的日期或原定时限）或改为另一日期"
-        "（--replace --to 日期 --by 领导 --reason），均记入历史。--to 最晚到 calendar.horizon_years"
-        " 年后的年底（默认明年年底）。不带选项时显示延期记录。",
-        "Extensions (延期): request before the due date (--to DATE --reason TEXT); a leader "
-        "approves (--approve --by LEADER) or refuses (--reject --by LEADER --reason). The "
-        "approved date drives cards and the ladder; scoring keeps the original date. After "
-        "the due date only a leader can grant one, as late: --approve --by LEADER --late. "
-        "A leader can take an approved extension back (--withdraw --by LEADER --reason: the "
-        "due date falls back to the approval before it, else the plan's) or change its date "
-        "(--replace --to DATE --by LEADER --reason); both stay in the history. --to reaches "
-        "at most the end of the year calendar.horizon_years after today (default: next "
-        "year). Without options, shows the task's extensions.",
-    ),
-    "arg.task": ("任务编号，如 JC-01。", "Task id, e.g. JC-01."),
-    "opt.to": (
-        "新的完成时限（YYYY-MM-DD），最晚到 calendar.horizon_years 年后的年底。",
-        "The new due date (YYYY-MM-DD), at most the end of the year calendar.horizon_years "
-        "after today.",
-    ),
-    "opt.reason": (
-        "理由（批准时可省略；撤回、替换时必填）。",
-        "Why (optional when approving; required to withdraw or replace).",
-    ),
-    "opt.approve": ("批准（须 --by 领导）。", "Approve (needs --by LEADER)."),
-    "opt.reject": (
-        "驳回（须 --by 领导 和 --reason）。",
-        "Refuse (needs --by LEADER and --reason).",
-    ),
-    "opt.by": (
-        "批准、驳回、撤回或替换的领导（领导编号）。",
-        "The leader who approves, refuses, withdraws or replaces (leader id).",
-    ),
-    "opt.withdraw": (
-        "撤回最近一次已批准的延期（须 --by 领导 和 --reason）。",
-        "Withdraw the latest approved extension (needs --by LEADER and --reason).",
-    ),
-    "opt.replace": (
-        "把最近一次已批准的延期改为 --to 日期（须 --by 领导 和 --reason）。",
-        "Replace the latest approved extension by --to DATE (needs --by LEADER and --reason).",
-    ),
-    "opt.late": (
-        "到期后由领导批准的逾期延期。",
-        "A late extension, granted by a leader after the due date.",
-    ),
-}
-H = help_table(HELP)
 
 _KINDS = {
     "assign": "assign",
@@ -161,7 +35,8 @@ _KINDS = {
 }
 
 UnitOpt = Annotated[
-    list[str] | None, typer.Option("--unit", "-u", help=H("opt.unit"), show_default=False)
+    list[str] | None,
+    typer.Option("--unit", "-u", help=H("escalation.opt.unit"), show_default=False),
 ]
 
 
@@ -173,13 +48,15 @@ def overdue(
     ctx: typer.Context,
     unit: UnitOpt = None,
     pillar: Annotated[
-        str | None, typer.Option("--pillar", "-p", help=H("opt.pillar"), show_default=False)
+        str | None,
+        typer.Option("--pillar", "-p", help=H("escalation.opt.pillar"), show_default=False),
     ] = None,
     card: Annotated[
-        list[str] | None, typer.Option("--card", help=H("opt.card"), show_default=False)
+        list[str] | None, typer.Option("--card", help=H("escalation.opt.card"), show_default=False)
     ] = None,
     leader: Annotated[
-        list[str] | None, typer.Option("--leader", help=H("opt.leader"), show_default=False)
+        list[str] | None,
+        typer.Option("--leader", help=H("escalation.opt.leader"), show_default=False),
     ] = None,
     listed: Annotated[bool, typer.Option("--listed", help=H("opt.listed"))] = False,
     as_json: JsonOpt = False,
@@ -206,7 +83,7 @@ def overdue(
 @app.command(help=H("notify"))
 def notify(
     ctx: typer.Context,
-    dry_run: Annotated[bool, typer.Option("--dry-run", help=H("opt.dry_run"))] = False,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help=H("escalation.opt.dry_run"))] = False,
     outbox: Annotated[
         Path | None,
         typer.Option(
@@ -280,7 +157,8 @@ def notice_show(
 def notice_list(
     ctx: typer.Context,
     kind: Annotated[
-        list[str] | None, typer.Option("--kind", "-k", help=H("opt.kind"), show_default=False)
+        list[str] | None,
+        typer.Option("--kind", "-k", help=H("escalation.opt.kind"), show_default=False),
     ] = None,
     unit: UnitOpt = None,
     task: Annotated[
@@ -288,7 +166,9 @@ def notice_list(
     ] = None,
     period: Annotated[
         str | None,
-        typer.Option("--period", metavar="PERIOD", help=H("opt.period"), show_default=False),
+        typer.Option(
+            "--period", metavar="PERIOD", help=H("escalation.opt.period"), show_default=False
+        ),
     ] = None,
     as_json: JsonOpt = False,
 ) -> None:
@@ -361,17 +241,19 @@ def extend(
     ctx: typer.Context,
     task: Annotated[str, typer.Argument(help=H("arg.task"), show_default=False)],
     to: Annotated[
-        str | None, typer.Option("--to", metavar="DATE", help=H("opt.to"), show_default=False)
+        str | None,
+        typer.Option("--to", metavar="DATE", help=H("escalation.opt.to"), show_default=False),
     ] = None,
     reason: Annotated[
-        str | None, typer.Option("--reason", help=H("opt.reason"), show_default=False)
+        str | None, typer.Option("--reason", help=H("escalation.opt.reason"), show_default=False)
     ] = None,
     approve: Annotated[bool, typer.Option("--approve", help=H("opt.approve"))] = False,
     reject: Annotated[bool, typer.Option("--reject", help=H("opt.reject"))] = False,
     by: Annotated[
-        str | None, typer.Option("--by", metavar="LEADER", help=H("opt.by"), show_default=False)
+        str | None,
+        typer.Option("--by", metavar="LEADER", help=H("escalation.opt.by"), show_default=False),
     ] = None,
-    late: Annotated[bool, typer.Option("--late", help=H("opt.late"))] = False,
+    late: Annotated[bool, typer.Option("--late", help=H("escalation.opt.late"))] = False,
     withdraw: Annotated[bool, typer.Option("--withdraw", help=H("opt.withdraw"))] = False,
     replace: Annotated[bool, typer.Option("--replace", help=H("opt.replace"))] = False,
     as_json: JsonOpt = False,

@@ -19,57 +19,19 @@ from gaoxin_cli.cli import (
     problems,  # noqa: F401
 )
 from gaoxin_cli.cli.app import app, settings
-from gaoxin_cli.cli.help import help_table
+from gaoxin_cli.cli.help import H
 from gaoxin_cli.errors import UsageError
-
-HELP: dict[str, tuple[str, str]] = {
-    "submit": (
-        "牵头单位提交办理结果，任务进入“审核中”，等待领导审核（办理中 → 审核中）。",
-        "The lead unit submits the result; the task goes under review until a leader "
-        "decides (in progress → under review).",
-    ),
-    "review": (
-        "领导审核办理结果：--accept 办结，或 --return --reason 退回重办（原因记入历史）。",
-        "A leader reviews the submitted result: --accept makes the task done; --return "
-        "--reason sends it back to in progress (the reason is kept).",
-    ),
-    "close": (
-        "销号：办结的任务核验后从台账中销去（已办结 → 已销号）。",
-        "Close (销号) a done task after verification: it leaves the ledger (done → closed).",
-    ),
-    "cancel": (
-        "撤销一项未办结的任务（须领导决定并说明原因）。撤销后不再亮牌、不再督办。",
-        "Cancel an open task (a leader decides, with a reason). No cards or notices follow.",
-    ),
-    "arg.task": ("任务编号，如 JC-01。", "Task id, e.g. JC-01."),
-    "opt.result": ("办理结果（必填）。", "What was achieved (required)."),
-    "opt.submit_by": (
-        "提交单位：牵头单位（默认）或督查室代报。",
-        "Submitting unit: the lead unit (default) or the office on its behalf.",
-    ),
-    "opt.accept": ("审核通过，任务办结。", "Accept the result: the task is done."),
-    "opt.return": ("退回重办（须 --reason）。", "Return it for more work (needs --reason)."),
-    "opt.leader": (
-        "作出决定的领导（gaoxin.yaml 中 leaders 下的编号）。",
-        "The deciding leader (an id under leaders in gaoxin.yaml).",
-    ),
-    "opt.reason": (
-        "原因（退回、撤销、重办、不予受理时必填）。",
-        "Why (required to return, cancel, reopen or reject).",
-    ),
-    "opt.note": ("说明。", "A note."),
-}
-H = help_table(HELP)
 
 TaskArg = Annotated[str, typer.Argument(help=H("arg.task"), show_default=False)]
 ReasonOpt = Annotated[
-    str | None, typer.Option("--reason", help=H("opt.reason"), show_default=False)
+    str | None, typer.Option("--reason", help=H("lifecycle.opt.reason"), show_default=False)
 ]
 NoteOpt = Annotated[
-    str | None, typer.Option("--note", "-m", help=H("opt.note"), show_default=False)
+    str | None, typer.Option("--note", "-m", help=H("lifecycle.opt.note"), show_default=False)
 ]
 LeaderOpt = Annotated[
-    str | None, typer.Option("--by", metavar="LEADER", help=H("opt.leader"), show_default=False)
+    str | None,
+    typer.Option("--by", metavar="LEADER", help=H("lifecycle.opt.leader"), show_default=False),
 ]
 
 

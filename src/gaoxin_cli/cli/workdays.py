@@ -15,7 +15,7 @@ import typer
 
 from gaoxin_cli.cli import context
 from gaoxin_cli.cli.app import app, settings
-from gaoxin_cli.cli.help import help_table
+from gaoxin_cli.cli.help import H
 from gaoxin_cli.cli.options import JsonOpt, emit_json
 from gaoxin_cli.errors import GaoxinError, UsageError
 from gaoxin_cli.i18n import Lang, t
@@ -25,48 +25,6 @@ if TYPE_CHECKING:
     from gaoxin_cli.cli.app import Settings
     from gaoxin_cli.models import Config
 
-HELP: dict[str, tuple[str, str]] = {
-    "calendar": (
-        "工作日日历：查看某年的放假和调休，录入国务院办公厅的放假通知，"
-        "升级 chinesecalendar 后核对本地条目。",
-        "The working-day calendar: look at a year's holidays and make-up days, load the "
-        "State Council holiday notice, check local entries after a chinesecalendar upgrade.",
-    ),
-    "calendar.show": (
-        "按月显示一年的日历：休 = 放假，班 = 调休上班，灰色 = 周末；并说明数据来源"
-        "（chinesecalendar、本地条目或估算）。",
-        "Show a year as month grids: 休 = holiday, 班 = make-up working day, dim = weekend; "
-        "and where the data comes from (chinesecalendar, local entries or an estimate).",
-    ),
-    "calendar.year": ("年份（默认今年）。", "The year (default: this year)."),
-    "calendar.add": (
-        "读取国务院办公厅关于某年部分节假日安排的通知原文（从政府网站复制），先按月显示供核对，"
-        "加 --write（或在终端确认）后写入 calendar/年份.yaml。"
-        "读不懂的句子报错并注明行号，不写入任何内容。",
-        "Read the text of the State Council notice on a year's holidays (as pasted from the "
-        "government site), show it as month grids for checking, then write calendar/YEAR.yaml "
-        "with --write (or after a yes at a terminal). A sentence it cannot read is an error "
-        "with its line, and nothing is written.",
-    ),
-    "calendar.notice": (
-        "通知原文文件；- 表示从标准输入读取。",
-        "The notice text file; - reads standard input.",
-    ),
-    "calendar.write": ("不再询问，直接写入。", "Write without asking."),
-    "calendar.force": (
-        "覆盖已有的 calendar/年份.yaml。",
-        "Replace an existing calendar/YEAR.yaml.",
-    ),
-    "calendar.check": (
-        "chinesecalendar 升级后运行：列出与其数据重复或矛盾的本地条目（calendar/*.yaml、"
-        "calendar.rest/work/years），并说明哪些可以删除。有发现时退出码为 1。",
-        "Run after upgrading chinesecalendar: list local entries (calendar/*.yaml, "
-        "calendar.rest/work/years) that now repeat or contradict its data, and say which to "
-        "remove. Exit code 1 when there is something to do.",
-    ),
-}
-
-H = help_table(HELP)
 
 calendar_app = typer.Typer(
     help=H("calendar"), no_args_is_help=True, rich_markup_mode=None, add_completion=False
