@@ -342,7 +342,7 @@ def notify(
             raise GaoxinError("error.mail_not_configured")
         from gaoxin_cli.models import spec
 
-        mail = spec.to_record(spec.MailConfig(host="localhost", sender="notify@gaoxin.invalid"))
+        mail = spec.to_record(spec.MailConfigSpec(host="localhost", sender="notify@gaoxin.invalid"))
     elif not dry_run and outbox is None and mail.username:
         password = os.environ.get(mail.password_env)
         if not password:

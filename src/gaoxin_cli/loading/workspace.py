@@ -24,7 +24,7 @@ from gaoxin_cli.loading.paths import (
     calendar_for,
     plan_files,
 )
-from gaoxin_cli.models.spec import Config, Task
+from gaoxin_cli.models.spec import ConfigSpec, TaskSpec
 
 
 @dataclass(slots=True)
@@ -32,13 +32,13 @@ class Loaded:
     """Everything read from a workspace, valid or not."""
 
     root: Path | None
-    config: Config | None
+    config: ConfigSpec | None
     entries: list[TaskEntry]
     diagnostics: list[Diagnostic]
     files: list[str] = field(default_factory=list)
 
     @property
-    def tasks(self) -> list[Task]:
+    def tasks(self) -> list[TaskSpec]:
         return [e.task for e in self.entries]
 
     @property
@@ -70,8 +70,12 @@ def load(root: Path | None, extra: list[Path] | None = None, base: Path | None =
 
 
 def _with_calendar_files(
-    root: Path, base: Path | None, config: Config | None, diags: list[Diagnostic], files: list[str]
-) -> Config | None:
+    root: Path,
+    base: Path | None,
+    config: ConfigSpec | None,
+    diags: list[Diagnostic],
+    files: list[str],
+) -> ConfigSpec | None:
     """The config with every calendar/YYYY.yaml added to its ``calendar:`` (each file's
     year counts as described in full; its days join rest / work)."""
     rest: list[date] = []
