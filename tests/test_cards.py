@@ -17,7 +17,7 @@ from gaoxin_cli.rules.progress import planned_progress
 
 D = date.fromisoformat
 CAL = WorkCalendar()
-RULES = to_record(spec.CardRules())
+RULES = to_record(spec.CardRulesSpec())
 
 
 def task(**kw: object) -> Task:
@@ -29,7 +29,7 @@ def task(**kw: object) -> Task:
         "due": "2020-06-30",
     }
     base.update(kw)
-    return to_record(spec.Task.model_validate(base))
+    return to_record(spec.TaskSpec.model_validate(base))
 
 
 def card(t: Task, today: str, **state: object) -> Assessment:
@@ -191,7 +191,7 @@ def test_extension_moves_the_date_that_drives_the_card() -> None:
 
 
 def test_thresholds_come_from_config() -> None:
-    strict = to_record(spec.CardRules(red_overdue_wd=1))
+    strict = to_record(spec.CardRulesSpec(red_overdue_wd=1))
     state = TaskState(progress=99, started=D("2020-03-16"))
     a = assess(task(start="2020-03-16"), state, D("2020-07-02"), CAL, strict)
     assert a.card.level == Level.RED

@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+from typing import Any
+
 import pytest
 import typer.main
 from typer.testing import CliRunner
@@ -52,15 +57,56 @@ def test_lean_help_is_the_full_help(name: str) -> None:
     assert lean.output == full.output
 
 
+def test_command_named_knows_every_root_option_that_takes_a_value() -> None:
+    """``_VALUED`` repeats the root callback's options (reading them from the callback
+    would mean building its click parameters on every run, before typer does)."""
+    from gaoxin_cli.cli import _VALUED
+
+    root = typer.main.get_command(app)
+    valued = {o for p in root.params if not getattr(p, "is_flag", True) for o in p.opts}
+    assert valued == _VALUED
+
+
+def _run_main(body: str, **kwargs: Any) -> subprocess.CompletedProcess[str]:
+    """``main()`` in a child, the command replaced by *body* (a function of no argument)."""
+    prog = (
+        "import sys\n"
+        "import gaoxin_cli.cli as cli\n"
+        f"cli.lean_app = lambda name: ({body})\n"
+        "cli.main()\n"
+    )
+    return subprocess.run([sys.executable, "-c", prog], text=True, **kwargs)
+
+
 @pytest.mark.parametrize(
     ("code", "status", "stderr"), [("None", 0, ""), ("3", 3, ""), ("'boom'", 1, "boom\n")]
 )
 def test_main_exits_with_the_code_and_flushes(code: str, status: int, stderr: str) -> None:
-    import subprocess
-    import sys
-
-    prog = (
-        f"import sys\nfrom gaoxin_cli.cli import _exit\nsys.stdout.write('kept')\n_exit({code})\n"
-    )
-    out = subprocess.run([sys.executable, "-c", prog], capture_output=True, text=True)
+    out = _run_main(f"lambda: (sys.stdout.write('kept'), sys.exit({code}))", capture_output=True)
     assert (out.returncode, out.stdout, out.stderr) == (status, "kept", stderr)
+
+
+def test_main_drops_output_to_a_reader_that_went_away() -> None:
+    """``gaoxin status | head -1``: no "Exception ignored … BrokenPipeError" at exit."""
+    with subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import sys, time\n"
+            "import gaoxin_cli.cli as cli\n"
+            "def run():\n"
+            "    time.sleep(0.2)\n"  # the reader is gone by now
+            "    sys.stdout.write('x' * 100)\n"  # buffered: written by main's flush
+            "    sys.exit(0)\n"
+            "cli.lean_app = lambda name: run\n"
+            "cli.main()\n",
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={k: v for k, v in os.environ.items() if k != "PYTHONUNBUFFERED"},
+    ) as child:
+        assert child.stdout is not None and child.stderr is not None
+        child.stdout.close()
+        err = child.stderr.read()
+        assert (child.wait(), err) == (0, "")

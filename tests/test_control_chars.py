@@ -58,7 +58,7 @@ def _mail(ch: str) -> email.message.EmailMessage:
     """A digest whose every piece of user text carries *ch* (as if it had slipped past
     the plan checks: a tampered database, an old version)."""
     valid = to_record(
-        spec.Config.model_validate(
+        spec.ConfigSpec.model_validate(
             {
                 "org": {"name": "测试区", "office": "duchashi"},
                 "units": {
@@ -90,7 +90,7 @@ def _mail(ch: str) -> email.message.EmailMessage:
     person = {"role": "contact", "name": f"赵{ch}六", "email": "contact@jianshe.example.org"}
     (d,) = digest.group([(notice, person, False)])
     mail = to_record(
-        spec.MailConfig(
+        spec.MailConfigSpec(
             host="127.0.0.1", port=25, security="none", sender="duban@gaoxin.example.org"
         )
     )

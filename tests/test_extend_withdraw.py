@@ -475,7 +475,7 @@ def test_the_store_and_the_rules_fold_extensions_alike(ws: Path) -> None:
             "measures": ["m"],
             "due": "2020-06-30",
         }
-        task = to_record(spec.Task.model_validate(doc))
+        task = to_record(spec.TaskSpec.model_validate(doc))
         for day, want in enumerate(expected, start=1):
             as_of = date(2020, 6, day)
             store_due = effective_dues(st, as_of).get("LT-02")

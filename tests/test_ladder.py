@@ -36,7 +36,7 @@ D = date.fromisoformat
 CAL = WorkCalendar()
 
 CONFIG = to_record(
-    spec.Config.model_validate(
+    spec.ConfigSpec.model_validate(
         {
             "org": {"name": "测试区", "office": "duchashi"},
             "units": {
@@ -77,7 +77,7 @@ def task(**kw: object) -> Task:
         "due": "2020-06-16",
     }
     base.update(kw)
-    return to_record(spec.Task.model_validate(base))
+    return to_record(spec.TaskSpec.model_validate(base))
 
 
 ON_PLAN = TaskState(progress=95, progress_at=D("2020-06-10"), last_report=D("2020-06-10"))
@@ -118,7 +118,7 @@ def test_red_notice_due_decides_l4() -> None:
         ON_PLAN,
         D("2020-06-30"),
         CAL,
-        to_record(spec.CardRules()),
+        to_record(spec.CardRulesSpec()),
         red_notice_due=D("2020-06-30"),
     )
     assert a.card.level == Level.RED
@@ -127,7 +127,7 @@ def test_red_notice_due_decides_l4() -> None:
         ON_PLAN,
         D("2020-07-01"),
         CAL,
-        to_record(spec.CardRules()),
+        to_record(spec.CardRulesSpec()),
         red_notice_due=D("2020-06-30"),
     )
     assert a.card.level == Level.ACCOUNTABILITY
@@ -135,16 +135,16 @@ def test_red_notice_due_decides_l4() -> None:
     assert a.card.reasons[0].params["deadline"] == "2020-06-30"
     # far in the future: no notice yet, never L4
     far = assess(
-        t, ON_PLAN, D("2020-09-01"), CAL, to_record(spec.CardRules()), red_notice_due=date.max
+        t, ON_PLAN, D("2020-09-01"), CAL, to_record(spec.CardRulesSpec()), red_notice_due=date.max
     )
     assert far.card.level == Level.RED
     # without it, today's estimate: red since 6/24 + 3 WD = 6/30 → L4 on 7/1
     assert (
-        assess(t, ON_PLAN, D("2020-07-01"), CAL, to_record(spec.CardRules())).card.level
+        assess(t, ON_PLAN, D("2020-07-01"), CAL, to_record(spec.CardRulesSpec())).card.level
         == Level.ACCOUNTABILITY
     )
     assert (
-        assess(t, ON_PLAN, D("2020-06-30"), CAL, to_record(spec.CardRules())).card.level
+        assess(t, ON_PLAN, D("2020-06-30"), CAL, to_record(spec.CardRulesSpec())).card.level
         == Level.RED
     )
 
@@ -155,7 +155,7 @@ def test_red_notice_due_never_raises_a_card_that_is_not_red() -> None:
         ON_PLAN,
         D("2020-06-17"),
         CAL,
-        to_record(spec.CardRules()),
+        to_record(spec.CardRulesSpec()),
         red_notice_due=D("2020-06-01"),
     )
     assert a.card.level == Level.YELLOW
@@ -284,7 +284,7 @@ def test_next_step_finds_the_day_the_lag_turns_red() -> None:
 
     # the first working day the lag exceeds 30 points, found exactly
     def lag(d: date) -> float:
-        return assess(far, state, d, CAL, to_record(spec.CardRules())).lag
+        return assess(far, state, d, CAL, to_record(spec.CardRulesSpec())).lag
 
     assert lag(day) > 30 >= lag(CAL.add_workdays(day, -1))
     assert day < D("2020-12-31")

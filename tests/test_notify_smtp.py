@@ -496,7 +496,7 @@ def test_crlf_in_stored_text_never_reaches_a_header(tmp_path: Path, server: Serv
     """Even text that bypassed validation (a tampered database, an old version) stays in
     the body: the recipient list and headers come only from checked values."""
     valid = to_record(
-        spec.Config.model_validate(
+        spec.ConfigSpec.model_validate(
             {
                 "org": {"name": "测试区", "office": "duchashi"},
                 "units": {
@@ -534,7 +534,7 @@ def test_crlf_in_stored_text_never_reaches_a_header(tmp_path: Path, server: Serv
     }
     (d,) = digest.group([(notice, person, False)])
     mail = to_record(
-        spec.MailConfig(
+        spec.MailConfigSpec(
             host="127.0.0.1", port=server.port, security="none", sender="duban@gaoxin.example.org"
         )
     )
@@ -686,12 +686,12 @@ def test_tls_with_certificate_checks(cert: tuple[Path, Path], security: str) -> 
     controller.start()
     try:
         mail = to_record(
-            spec.MailConfig(
+            spec.MailConfigSpec(
                 host="127.0.0.1", port=port, security=security, sender="duban@gaoxin.example.org"
             )
         )  # type: ignore[arg-type]
         cfg = to_record(
-            spec.Config.model_validate(
+            spec.ConfigSpec.model_validate(
                 {
                     "org": {"name": "测试区", "office": "o"},
                     "units": {

@@ -317,7 +317,7 @@ def test_a_running_period_counts_to_today(ws: Path) -> None:
 
 def _task(tid: str, due: str) -> Task:
     return to_record(
-        spec.Task(
+        spec.TaskSpec(
             id=tid,
             title=f"任务{tid}",
             lead="jianshe",
@@ -351,7 +351,7 @@ def test_worked_example_of_the_docs() -> None:
         ("C", 0, 0, 2),
         ("D", 0, 0, 0),
     ]
-    result = score_month(may, built, to_record(spec.RankingRules()))["jianshe"]
+    result = score_month(may, built, to_record(spec.RankingRulesSpec()))["jianshe"]
     assert [(x.rule, x.task, x.points) for x in result.lines] == [
         ("base", None, 10000),
         ("red_card", "A", -200),
@@ -452,11 +452,11 @@ def _unit_score(unit: str, done: bool, red: int = 0) -> Any:
     task = TaskFacts(
         unit, "t", unit, date(2020, 5, 10), date(2020, 5, 10) if done else None, red=red
     )
-    return score_month(Period.parse("2020-05"), [task], to_record(spec.RankingRules()))[unit]
+    return score_month(Period.parse("2020-05"), [task], to_record(spec.RankingRulesSpec()))[unit]
 
 
 def test_rank_shared_and_bottom_and_cards() -> None:
-    rules = to_record(spec.RankingRules(top_n=1, bottom_n=2))
+    rules = to_record(spec.RankingRulesSpec(top_n=1, bottom_n=2))
     s = {
         u.unit: u
         for u in (
@@ -556,7 +556,7 @@ def test_lines_always_sum_to_the_score(
     inspections: list[tuple[str, float]],
 ) -> None:
     rules = to_record(
-        spec.RankingRules.model_validate(
+        spec.RankingRulesSpec.model_validate(
             {
                 "deductions": {"red_card": red},
                 "bonuses": {"completion_rate": rate, "early_finish": early},
@@ -582,7 +582,7 @@ def test_lines_always_sum_to_the_score(
 
 
 def test_period_scores_uses_frozen_parts() -> None:
-    rules = to_record(spec.RankingRules())
+    rules = to_record(spec.RankingRulesSpec())
     q = Period.parse("2020Q2")
     frozen = score_month(
         Period.parse("2020-04"), [TaskFacts("T", "t", "a", date(2020, 4, 1))], rules

@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 from cogapp import Cog
+from pydantic import BaseModel
 
 from gaoxin_cli import models
 from gaoxin_cli.loading.workspace import load
@@ -23,8 +24,20 @@ def test_records_are_generated_from_the_current_specs() -> None:
 
 def test_every_spec_has_a_record_with_the_same_fields() -> None:
     for s in spec.SPECS:
-        record = getattr(records, s.__name__)
+        assert s.__name__.endswith("Spec"), s.__name__
+        record = getattr(records, spec.record_name(s))
         assert record._fields == tuple(s.model_fields), s.__name__
+
+
+def test_no_spec_shares_a_name_with_a_record() -> None:
+    """Every pydantic class is named *Spec, so ``Task`` always means the record."""
+    specs = {
+        name
+        for name, value in vars(spec).items()
+        if isinstance(value, type) and issubclass(value, BaseModel) and value is not BaseModel
+    }
+    assert specs and all(n.endswith("Spec") or n == "Strict" for n in specs), specs
+    assert not specs & set(vars(records)), specs & set(vars(records))
 
 
 def test_example_plan_converts_pickles_and_dumps_like_the_specs() -> None:
@@ -44,7 +57,7 @@ def test_example_plan_converts_pickles_and_dumps_like_the_specs() -> None:
 
 def test_lists_become_tuples_and_records_are_immutable() -> None:
     task = spec.to_record(
-        spec.Task.model_validate(
+        spec.TaskSpec.model_validate(
             {"id": "T-1", "title": "试", "lead": "u", "measures": ["a"], "due": "2020-06-30"}
         )
     )

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import io
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from rich.console import Console
@@ -135,6 +136,26 @@ def test_the_screens_tables_take_the_plain_layout() -> None:
     lines = plain_table(console(30), narrow, many)
     assert lines is not None
     assert "\n".join(lines) + "\n" == by_rich(30, narrow, many, None)
+
+
+def test_the_screens_console_takes_the_plain_layout(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The plain layout reads Rich's private ``Console._markup`` and ``_emoji`` (there is
+    no public reader): if a Rich release renames them, the screens would silently fall
+    back to rich.table — right, but seconds slower on long listings. This fails first."""
+    from gaoxin_cli.render import table as table_mod
+    from gaoxin_cli.render.console import make_console
+
+    def no_rich(*args: object, **kwargs: object) -> None:
+        raise AssertionError("drawn by rich.table, not by the plain layout")
+
+    monkeypatch.setattr(table_mod, "rich_table", no_rich)
+    out = io.StringIO()
+    print_table(make_console(out, width=40), [Column("任务"), Column("进度")], [["A-1", "5%"]])
+    assert out.getvalue().splitlines()[1].startswith("───")
+    for switch in ("markup", "emoji"):
+        on = {"markup": switch == "markup", "emoji": switch == "emoji"}
+        other = Console(file=io.StringIO(), color_system=None, highlight=False, **on)
+        assert not table_mod._plain_console(other), switch  # markup or emoji: Rich draws
 
 
 def test_safe_passes_printable_text_through_unchanged() -> None:

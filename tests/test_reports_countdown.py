@@ -24,11 +24,11 @@ def task(**kw: object) -> Task:
         "due": "2020-12-31",
     }
     base.update(kw)
-    return to_record(spec.Task.model_validate(base))
+    return to_record(spec.TaskSpec.model_validate(base))
 
 
 def test_weekly_deadline_is_the_last_friday_before_today() -> None:
-    rules = to_record(spec.FeedbackRules())
+    rules = to_record(spec.FeedbackRulesSpec())
     # Wed 2020-06-10 → the deadline was Fri 6/5; its period is Sat 5/30 … Fri 6/5
     assert last_deadline("weekly", rules, D("2020-06-10")) == (D("2020-06-05"), D("2020-05-30"))
     # on a Friday the week's report is not late yet: the deadline is last Friday
@@ -37,17 +37,19 @@ def test_weekly_deadline_is_the_last_friday_before_today() -> None:
 
 
 def test_monthly_and_biweekly_deadlines() -> None:
-    rules = to_record(spec.FeedbackRules(monthly_day=25))
+    rules = to_record(spec.FeedbackRulesSpec(monthly_day=25))
     assert last_deadline("monthly", rules, D("2020-06-26")) == (D("2020-06-25"), D("2020-05-26"))
     assert last_deadline("monthly", rules, D("2020-01-10")) == (D("2019-12-25"), D("2019-11-26"))
-    deadline, start = last_deadline("biweekly", to_record(spec.FeedbackRules()), D("2020-06-10"))
+    deadline, start = last_deadline(
+        "biweekly", to_record(spec.FeedbackRulesSpec()), D("2020-06-10")
+    )
     assert deadline.isocalendar().week % 2 == 0 and deadline.isoweekday() == 5
     assert (deadline - start).days == 13
 
 
 def test_missed_report() -> None:
     t = task(start="2020-03-02")
-    rules = to_record(spec.FeedbackRules())
+    rules = to_record(spec.FeedbackRulesSpec())
     today = D("2020-06-10")
     assert missed_report(t, TaskState(), today, "weekly", rules) == D("2020-06-05")
     on_time = TaskState(progress=30, last_report=D("2020-06-04"))

@@ -37,7 +37,7 @@ UNITS = ("jianshe", "caizheng", "fagai")
 def config(rules: Mapping[str, Any]) -> Config:
     person = {"name": "某人"}
     return to_record(
-        spec.Config.model_validate(
+        spec.ConfigSpec.model_validate(
             {
                 "org": {"name": "测试区", "office": "jianshe"},
                 "units": {
@@ -273,7 +273,7 @@ def cases(draw: st.DrawFn) -> Case:
             doc["cadence"] = cadence
         if draw(st.booleans()):
             doc["listed"] = {"since": draw(st.dates(D("2020-01-01"), D("2020-12-31"))).isoformat()}
-        tasks.append(to_record(spec.Task.model_validate(doc)))
+        tasks.append(to_record(spec.TaskSpec.model_validate(doc)))
         if draw(st.integers(0, 4)):
             progress = draw(st.sampled_from([0.0, 5.0, 20.0, 55.5, 90.0, 99.0, 100.0]))
             day = today - timedelta(days=draw(st.integers(0, 60)))

@@ -18,7 +18,7 @@ from gaoxin_cli.i18n import Msg
 from gaoxin_cli.loading.diagnostics import Diagnostic
 from gaoxin_cli.loading.files import LoadedConfig, TaskEntry
 from gaoxin_cli.models import pillar_paths
-from gaoxin_cli.models.spec import Config
+from gaoxin_cli.models.spec import ConfigSpec
 from gaoxin_cli.strings import did_you_mean
 
 
@@ -32,7 +32,7 @@ class Names:
     known: bool = True  # False when there is no config at all: skip reference checks
 
     @classmethod
-    def from_config(cls, config: Config) -> Names:
+    def from_config(cls, config: ConfigSpec) -> Names:
         return cls(set(config.units), set(config.leaders), set(pillar_paths(config.pillars)))
 
     @classmethod

@@ -13,11 +13,11 @@ from gaoxin_cli.i18n import Msg
 from gaoxin_cli.loading.diagnostics import Diagnostic
 from gaoxin_cli.loading.schema_errors import schema_diagnostics
 from gaoxin_cli.loading.yamlstrict import Document, parse
-from gaoxin_cli.models.spec import CalendarFile, Config, PlanFile, Task
+from gaoxin_cli.models.spec import CalendarFileSpec, ConfigSpec, PlanFileSpec, TaskSpec
 
 MAX_BYTES = 5 * 1024 * 1024
 
-_TASK = TypeAdapter(Task)
+_TASK = TypeAdapter(TaskSpec)
 
 
 def read_text(path: Path, shown: str) -> tuple[str | None, list[Diagnostic]]:
@@ -66,14 +66,14 @@ def read_document(path: Path, shown: str) -> tuple[Document | None, list[Diagnos
 class LoadedConfig:
     path: str
     doc: Document | None
-    config: Config | None
+    config: ConfigSpec | None
 
 
 @dataclass(slots=True)
 class TaskEntry:
     """A valid task and where it was written."""
 
-    task: Task
+    task: TaskSpec
     path: str
     index: int
     doc: Document
@@ -92,16 +92,16 @@ def load_config(path: Path, shown: str) -> tuple[LoadedConfig, list[Diagnostic]]
     doc, diags = read_document(path, shown)
     if doc is None:
         return LoadedConfig(shown, None, None), diags
-    config = _validate(Config, doc, shown, diags)
+    config = _validate(ConfigSpec, doc, shown, diags)
     return LoadedConfig(shown, doc, config), diags
 
 
-def load_calendar_file(path: Path, shown: str) -> tuple[CalendarFile | None, list[Diagnostic]]:
+def load_calendar_file(path: Path, shown: str) -> tuple[CalendarFileSpec | None, list[Diagnostic]]:
     """One calendar/YYYY.yaml; a day both rest and work is an error located in it."""
     doc, diags = read_document(path, shown)
     if doc is None:
         return None, diags
-    cal: CalendarFile | None = _validate(CalendarFile, doc, shown, diags)
+    cal: CalendarFileSpec | None = _validate(CalendarFileSpec, doc, shown, diags)
     if cal is None:
         return None, diags
     both = set(cal.rest) & set(cal.work)
@@ -134,9 +134,9 @@ def load_plan(path: Path, shown: str) -> tuple[LoadedPlan, list[Diagnostic]]:
     # The file-level keys first (only ``tasks`` today), without the tasks themselves.
     shell = {k: ([] if k == "tasks" and isinstance(v, list) else v) for k, v in data.items()}
     try:
-        PlanFile.model_validate(shell)
+        PlanFileSpec.model_validate(shell)
     except ValidationError as e:
-        diags.extend(schema_diagnostics(e, PlanFile, doc, shown))
+        diags.extend(schema_diagnostics(e, PlanFileSpec, doc, shown))
     entries: list[TaskEntry] = []
     invalid: list[str] = []
     tasks = data.get("tasks")
@@ -145,7 +145,7 @@ def load_plan(path: Path, shown: str) -> tuple[LoadedPlan, list[Diagnostic]]:
             try:
                 task = _TASK.validate_python(raw)
             except ValidationError as e:
-                diags.extend(schema_diagnostics(e, Task, doc, shown, prefix=("tasks", i)))
+                diags.extend(schema_diagnostics(e, TaskSpec, doc, shown, prefix=("tasks", i)))
                 if isinstance(raw, dict) and isinstance(raw.get("id"), str):
                     invalid.append(raw["id"])
                 continue

@@ -68,7 +68,7 @@ def workspace_files(root: Path) -> list[Path]:
     return [root / CONFIG_NAME, *calendar_files(root), *plan_files(root)]
 
 
-def calendar_for(config: Config | spec.Config | None) -> WorkCalendar:
+def calendar_for(config: Config | spec.ConfigSpec | None) -> WorkCalendar:
     if config is None:
         return WorkCalendar()
     c = config.calendar

@@ -10,7 +10,6 @@ cached and never used.
 
 from __future__ import annotations
 
-import gc
 import os
 import pickle
 import sys
@@ -135,17 +134,12 @@ def _read_meta(target: Path) -> tuple[tuple[Stat, ...], int, str] | None:
 
 
 def _read_plan(target: Path) -> Plan | None:
-    was_enabled = gc.isenabled()
-    gc.disable()  # tens of thousands of fresh objects, no cycles: skip the GC passes
     try:
         with target.open("rb") as fh:
             pickle.load(fh)  # the metadata, read again: one small object
             plan = pickle.load(fh)
     except Exception:  # truncated, unreadable: rebuild
         return None
-    finally:
-        if was_enabled:
-            gc.enable()
     return plan if isinstance(plan, Plan) else None
 
 

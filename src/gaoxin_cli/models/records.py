@@ -1,10 +1,12 @@
-"""The validated workspace as runtime records: one NamedTuple per spec in ``spec.py``.
+"""The validated workspace as runtime records: one NamedTuple per spec in ``spec.py``,
+named without its ``Spec`` suffix (``TaskSpec`` → ``Task``).
 
-Generated from the pydantic specs by cog — edit ``models/spec.py``, then run
-``python3 -m cogapp -r src/gaoxin_cli/models/records.py`` (a test fails when this file is
-stale). Records are built only by :func:`gaoxin_cli.models.spec.to_record` from a spec
-that passed validation, so every value here is already checked. They import nothing
-heavy and unpickle from the plan cache with one C call each (``__reduce__``).
+Generated from the pydantic specs by cog (``models/_codegen.py``) — edit
+``models/spec.py``, then run ``python3 -m cogapp -r src/gaoxin_cli/models/records.py``
+(a test fails when this file is stale). Records are built only by
+:func:`gaoxin_cli.models.spec.to_record` from a spec that passed validation, so every
+value here is already checked. They import nothing heavy and unpickle from the plan
+cache with one C call each (``__reduce__``).
 """
 
 from __future__ import annotations
@@ -27,7 +29,7 @@ _REBUILD = tuple.__new__  # unpickling calls it directly: no Python frame per re
 
 # [[[cog
 # import cog
-# from gaoxin_cli.models.spec import records_source
+# from gaoxin_cli.models._codegen import records_source
 # cog.out(records_source())
 # ]]]
 class Person(NamedTuple):

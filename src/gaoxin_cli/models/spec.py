@@ -10,8 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from datetime import date, timedelta
-from types import UnionType
-from typing import TYPE_CHECKING, Annotated, Any, Literal, Union, get_args, get_origin
+from typing import TYPE_CHECKING, Annotated, Any
 
 from pydantic import (
     AfterValidator,
@@ -29,7 +28,6 @@ from gaoxin_cli.models.base import (
     EMAIL_PATTERN,
     ENV_NAME_PATTERN,
     ID_PATTERN,
-    LITERALS,
     LONG_TEXT_PATTERN,
     PILLAR_ID_PATTERN,
     PILLAR_PATH_PATTERN,
@@ -153,7 +151,7 @@ class Strict(BaseModel):
 # --- gaoxin.yaml --------------------------------------------------------------------
 
 
-class Person(Strict):
+class PersonSpec(Strict):
     """A named person with an optional mail address."""
 
     name: Text
@@ -161,18 +159,18 @@ class Person(Strict):
     phone: Annotated[str, StringConstraints(pattern=r"^[0-9+() -]{3,30}$")] | None = None
 
 
-class Unit(Strict):
+class UnitSpec(Strict):
     """A department (单位): bureau, 街道, company, office …"""
 
     name: Text
     short: Text | None = Field(None, description="Short name for narrow tables")
     kind: UnitKind = "bureau"
-    head: Person = Field(description="The unit's principal (主要负责人)")
-    contact: Person = Field(description="The unit's contact (联络员), first mail recipient")
+    head: PersonSpec = Field(description="The unit's principal (主要负责人)")
+    contact: PersonSpec = Field(description="The unit's contact (联络员), first mail recipient")
     cadence: Cadence | None = Field(None, description="Feedback cadence for this unit's tasks")
 
 
-class Leader(Strict):
+class LeaderSpec(Strict):
     """A zone leader (区级领导) who can be 责任领导 or supervise a listed task."""
 
     name: Text
@@ -180,15 +178,15 @@ class Leader(Strict):
     email: Email | None = None
 
 
-class Pillar(Strict):
+class PillarSpec(Strict):
     """A node of the pillar tree ("1+235"); children nest to any depth."""
 
     name: Text
     short: Text | None = None
-    children: dict[PillarId, Pillar] = Field(default_factory=dict)
+    children: dict[PillarId, PillarSpec] = Field(default_factory=dict)
 
 
-class Org(Strict):
+class OrgSpec(Strict):
     """The organisation and its supervising office."""
 
     name: Text = Field(description="Organisation, e.g. 济宁高新区")
@@ -201,7 +199,7 @@ Points = Annotated[float, Field(ge=0, le=100), _AS_FLOAT]
 Percent = Annotated[float, Field(ge=0, le=100), _AS_FLOAT]
 
 
-class CardRules(Strict):
+class CardRulesSpec(Strict):
     """Warning-card thresholds (红黄蓝牌), research/domain.md §4.2."""
 
     blue_within_wd: WorkDays = Field(3, description="Blue when due within N working days")
@@ -221,7 +219,7 @@ class CardRules(Strict):
     )
 
 
-class FeedbackRules(Strict):
+class FeedbackRulesSpec(Strict):
     """反馈 cadence: by default every task reports weekly, by Friday."""
 
     cadence: Cadence = "weekly"
@@ -231,7 +229,7 @@ class FeedbackRules(Strict):
     )
 
 
-class LadderRules(Strict):
+class LadderRulesSpec(Strict):
     """The 三单 escalation ladder, research/domain.md §5."""
 
     response_wd: Annotated[int, Field(ge=1, le=60)] = Field(
@@ -248,7 +246,7 @@ class LadderRules(Strict):
     )
 
 
-class Deductions(Strict):
+class DeductionsSpec(Strict):
     """Points taken off a unit's monthly score, per occurrence."""
 
     yellow_card: Points = Field(1, description="Per repeated (2nd+) yellow card of a task")
@@ -258,14 +256,14 @@ class Deductions(Strict):
     missed_report: Points = 0.5
 
 
-class Bonuses(Strict):
+class BonusesSpec(Strict):
     """Points added to a unit's monthly score."""
 
     early_finish: Points = 1
     completion_rate: Points = Field(5, description="Times the lead-unit completion rate (0–1)")
 
 
-class RankingRules(Strict):
+class RankingRulesSpec(Strict):
     """流动红旗 and 正负激励, research/domain.md §7.2."""
 
     period: Period = "month"
@@ -273,11 +271,11 @@ class RankingRules(Strict):
     flag_threshold: Points = Field(90, description="The flag goes to rank 1 only at this score")
     top_n: Annotated[int, Field(ge=1, le=20)] = 1
     bottom_n: Annotated[int, Field(ge=0, le=20)] = 3
-    deductions: Deductions = Field(default_factory=Deductions)
-    bonuses: Bonuses = Field(default_factory=Bonuses)
+    deductions: DeductionsSpec = Field(default_factory=DeductionsSpec)
+    bonuses: BonusesSpec = Field(default_factory=BonusesSpec)
 
 
-class ProblemRules(Strict):
+class ProblemRulesSpec(Strict):
     """问题提报 stage limits in working days (枣庄 1/2/10/25, domain.md §3.2)."""
 
     accept_wd: Annotated[int, Field(ge=1, le=60)] = 1
@@ -286,17 +284,17 @@ class ProblemRules(Strict):
     hard_resolve_wd: Annotated[int, Field(ge=1, le=250)] = 25
 
 
-class Rules(Strict):
+class RulesSpec(Strict):
     """Every rule threshold, each with the default of DESIGN.md."""
 
-    cards: CardRules = Field(default_factory=CardRules)
-    feedback: FeedbackRules = Field(default_factory=FeedbackRules)
-    ladder: LadderRules = Field(default_factory=LadderRules)
-    ranking: RankingRules = Field(default_factory=RankingRules)
-    problems: ProblemRules = Field(default_factory=ProblemRules)
+    cards: CardRulesSpec = Field(default_factory=CardRulesSpec)
+    feedback: FeedbackRulesSpec = Field(default_factory=FeedbackRulesSpec)
+    ladder: LadderRulesSpec = Field(default_factory=LadderRulesSpec)
+    ranking: RankingRulesSpec = Field(default_factory=RankingRulesSpec)
+    problems: ProblemRulesSpec = Field(default_factory=ProblemRulesSpec)
 
 
-class CalendarConfig(Strict):
+class CalendarConfigSpec(Strict):
     """Working-day overrides on top of the State Council tables (chinesecalendar)."""
 
     rest: DateList = Field(
@@ -329,7 +327,7 @@ class CalendarConfig(Strict):
     )
 
 
-class CalendarFile(Strict):
+class CalendarFileSpec(Strict):
     """calendar/YYYY.yaml: one year's rest and make-up working days, described in full
     (the State Council notice, read by ``gaoxin calendar add --notice``)."""
 
@@ -338,7 +336,7 @@ class CalendarFile(Strict):
     work: DateList = Field(default_factory=list, description="Make-up working days (调休上班)")
 
 
-class MailConfig(Strict):
+class MailConfigSpec(Strict):
     """SMTP settings. Never a password: it comes from the environment variable named here."""
 
     host: Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9.-]{1,253}$")]
@@ -353,22 +351,22 @@ class MailConfig(Strict):
     timeout_s: Seconds = 30
 
 
-class Config(Strict):
+class ConfigSpec(Strict):
     """gaoxin.yaml: the workspace configuration."""
 
-    org: Org
-    units: Annotated[dict[Id, Unit], Field(min_length=1)]
-    leaders: dict[Id, Leader] = Field(default_factory=dict)
-    pillars: dict[PillarId, Pillar] = Field(default_factory=dict)
-    rules: Rules = Field(default_factory=Rules)
-    calendar: CalendarConfig = Field(default_factory=CalendarConfig)
-    mail: MailConfig | None = None
+    org: OrgSpec
+    units: Annotated[dict[Id, UnitSpec], Field(min_length=1)]
+    leaders: dict[Id, LeaderSpec] = Field(default_factory=dict)
+    pillars: dict[PillarId, PillarSpec] = Field(default_factory=dict)
+    rules: RulesSpec = Field(default_factory=RulesSpec)
+    calendar: CalendarConfigSpec = Field(default_factory=CalendarConfigSpec)
+    mail: MailConfigSpec | None = None
 
 
 # --- plans/*.yaml -------------------------------------------------------------------
 
 
-class Milestone(Strict):
+class MilestoneSpec(Strict):
     name: Text
     due: PlanDate
     weight: Weight | None = Field(
@@ -376,7 +374,7 @@ class Milestone(Strict):
     )
 
 
-class Listing(Strict):
+class ListingSpec(Strict):
     """挂牌督办: a publicly listed task with a supervising leader."""
 
     since: PlanDate
@@ -384,7 +382,7 @@ class Listing(Strict):
     note: Text | None = None
 
 
-class Source(Strict):
+class SourceSpec(Strict):
     """Where the task comes from: 批示 (instruction), 会商 (meeting), the plan …"""
 
     kind: SourceKind = "plan"
@@ -392,7 +390,7 @@ class Source(Strict):
     date: PlanDate | None = None
 
 
-class Task(Strict):
+class TaskSpec(Strict):
     """One supervised task. 三定 — lead unit, measures and due — are required."""
 
     id: Id
@@ -406,51 +404,60 @@ class Task(Strict):
     measures: Annotated[list[Text], Field(min_length=1)] = Field(description="定措施")
     start: PlanDate | None = Field(None, description="Planned start (开工) date")
     due: PlanDate = Field(description="定时限: the deadline")
-    milestones: list[Milestone] = Field(default_factory=list)
-    listed: Listing | None = None
-    source: Source = Field(default_factory=Source)
+    milestones: list[MilestoneSpec] = Field(default_factory=list)
+    listed: ListingSpec | None = None
+    source: SourceSpec = Field(default_factory=SourceSpec)
     urgency: Urgency = "normal"
     depends: Annotated[list[Id], AfterValidator(_unique)] = Field(default_factory=list)
     cadence: Cadence | None = None
     note: LongText | None = None
 
 
-class PlanFile(Strict):
+class PlanFileSpec(Strict):
     """plans/*.yaml: a list of tasks."""
 
-    tasks: list[Task] = Field(default_factory=list)
+    tasks: list[TaskSpec] = Field(default_factory=list)
 
 
 # --- runtime records ----------------------------------------------------------------
 #
 # Every command but ``validate`` works on the *records* of ``models/records.py``: one
-# NamedTuple per spec above, same names, same fields, already validated. They cost
-# nothing to import and unpickle ten times faster than pydantic models, which is what
-# keeps ``status`` on 10,000 tasks under a quarter of a second. The records are generated
-# from these specs (``records_source``, run by cog) and a test fails when they drift.
+# NamedTuple per spec above, named without the ``Spec`` suffix (``TaskSpec`` → ``Task``),
+# same fields, already validated. They cost nothing to import and unpickle ten times
+# faster than pydantic models, which is what keeps ``status`` on 10,000 tasks under a
+# quarter of a second. ``models/_codegen.py`` writes records.py from SPECS (run by cog)
+# and a test fails when they drift.
 
 SPECS: tuple[type[Strict], ...] = (
-    Person,
-    Unit,
-    Leader,
-    Pillar,
-    Org,
-    CardRules,
-    FeedbackRules,
-    LadderRules,
-    Deductions,
-    Bonuses,
-    RankingRules,
-    ProblemRules,
-    Rules,
-    CalendarConfig,
-    MailConfig,
-    Config,
-    Milestone,
-    Listing,
-    Source,
-    Task,
+    PersonSpec,
+    UnitSpec,
+    LeaderSpec,
+    PillarSpec,
+    OrgSpec,
+    CardRulesSpec,
+    FeedbackRulesSpec,
+    LadderRulesSpec,
+    DeductionsSpec,
+    BonusesSpec,
+    RankingRulesSpec,
+    ProblemRulesSpec,
+    RulesSpec,
+    CalendarConfigSpec,
+    MailConfigSpec,
+    ConfigSpec,
+    MilestoneSpec,
+    ListingSpec,
+    SourceSpec,
+    TaskSpec,
 )
+
+
+def record_name(spec: type[BaseModel]) -> str:
+    """The name of *spec*'s record in ``models/records.py``: ``TaskSpec`` → ``Task``."""
+    return spec.__name__.removesuffix("Spec")
+
+
+_RECORD_OF: dict[type[BaseModel], Any] = {s: getattr(records, record_name(s)) for s in SPECS}
 
 
 def to_record(value: Any, shared: dict[Any, Any] | None = None) -> Any:
@@ -462,7 +469,7 @@ def to_record(value: Any, shared: dict[Any, Any] | None = None) -> Any:
     loads in two thirds of the time.
     """
     if isinstance(value, BaseModel):
-        cls = getattr(records, type(value).__name__)
+        cls = _RECORD_OF[type(value)]
         return cls(*(to_record(getattr(value, name), shared) for name in cls._fields))
     if isinstance(value, list):
         return tuple(to_record(v, shared) for v in value)
@@ -475,61 +482,7 @@ def to_record(value: Any, shared: dict[Any, Any] | None = None) -> Any:
     return value
 
 
-def _type_source(annotation: Any) -> str:
-    """Python source for a field's type as the record declares it."""
-    origin = get_origin(annotation)
-    args = get_args(annotation)
-    if origin is Annotated:
-        return _type_source(args[0])
-    if annotation is type(None):
-        return "None"
-    if origin is list:
-        return f"tuple[{_type_source(args[0])}, ...]"
-    if origin is dict:
-        return f"dict[{_type_source(args[0])}, {_type_source(args[1])}]"
-    if origin in (Union, UnionType):
-        return " | ".join(_type_source(a) for a in args)
-    if origin is Literal:
-        for name, alias in LITERALS.items():
-            if get_args(alias) == args:
-                return name
-        raise ValueError(f"name the literal {annotation!r} in models/base.py LITERALS")
-    if isinstance(annotation, type):
-        return annotation.__name__
-    raise ValueError(f"no record type for {annotation!r}")
-
-
-def records_source() -> str:
-    """The body of ``models/records.py``: one NamedTuple per spec, in SPECS order."""
-    out: list[str] = []
-    for spec in SPECS:
-        doc = (spec.__doc__ or spec.__name__).strip().splitlines()[0]
-        out += ["", "", f"class {spec.__name__}(NamedTuple):", f'    """{doc}"""', ""]
-        out += [
-            f"    {name}: {_type_source(field.annotation)}"
-            for name, field in spec.model_fields.items()
-        ]
-        out += [
-            "",
-            "    def __reduce__(self) -> tuple[Any, ...]:",
-            "        return _REBUILD, (type(self), tuple(self))",
-        ]
-    names = "".join(f"\n        {spec.__name__}," for spec in SPECS)
-    out += [
-        "",
-        "",
-        "# What the plan cache keys on besides the files: a cache written with other fields",
-        "# is never read back into these classes.",
-        'SHAPE = ";".join(',
-        "    f\"{cls.__name__}:{','.join(cls._fields)}\"",
-        f"    for cls in ({names}",
-        "    )",
-        ")",
-    ]
-    return "\n".join(out[2:]) + "\n"
-
-
-def to_plan(config: Config, tasks: Iterable[Task], warnings: int = 0) -> Plan:
+def to_plan(config: ConfigSpec, tasks: Iterable[TaskSpec], warnings: int = 0) -> Plan:
     """The :class:`~gaoxin_cli.models.Plan` of a validated config and its tasks."""
     from gaoxin_cli.models import Plan
 

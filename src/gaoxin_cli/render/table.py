@@ -89,7 +89,13 @@ def rich_table(
 
 
 def _plain_console(console: Console) -> bool:
-    """No colour and nothing else that would change the table's text."""
+    """No colour and nothing else that would change the table's text.
+
+    Rich has no public reader for a console's markup and emoji switches: they are read
+    from its private ``_markup`` and ``_emoji``, and taken as on when missing (then Rich
+    draws every table: right, only slow). tests/test_render_table.py fails when the
+    console of :func:`~gaoxin_cli.render.console.make_console` stops taking this path.
+    """
     return (
         console.color_system is None
         and getattr(console, "_markup", True) is False  # cells and titles are not markup

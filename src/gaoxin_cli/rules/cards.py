@@ -24,7 +24,6 @@ from gaoxin_cli.rules.progress import planned_progress
 _RED, _YELLOW, _BLUE = Level.RED, Level.YELLOW, Level.BLUE
 NO_CARD = Card(Level.NONE)
 _LEVEL = itemgetter(0)
-_new = tuple.__new__  # a named tuple without its keyword-taking __new__
 
 
 class Assessment(NamedTuple):
@@ -148,7 +147,7 @@ class CardClock:
         if start is not None and state.started is None and today > start:
             not_started = self._not_started(start)
         if not (level or lag_level or not_started):
-            return _new(Assessment, (NO_CARD, planned, behind, overdue, left, None))
+            return Assessment(NO_CARD, planned, behind, overdue, left)
         found: list[tuple[int, Msg]] = []
         if reason is not None:
             found.append((level, reason))
@@ -173,7 +172,7 @@ class CardClock:
                 level = Level.ACCOUNTABILITY
                 reasons.insert(0, self._accountability(red_since, deadline))
         card = Card(level, tuple(reasons))
-        return _new(Assessment, (card, planned, behind, overdue, left, red_since))
+        return Assessment(card, planned, behind, overdue, left, red_since)
 
     def _lateness(self, due: date) -> tuple[int, int | None, int, Msg | None]:
         today, rules = self._today, self._rules

@@ -47,15 +47,12 @@ class _Rows:
                 (target - today).days,
             )
         workdays, days = counts
-        row = _new(Countdown, (task, target, workdays, days, milestone))
+        row = Countdown(task, target, workdays, days, milestone)
         self._rows.append((workdays, task.id, len(self._rows), row))
 
     def sorted(self) -> list[Countdown]:
         self._rows.sort()  # (workdays, id), then the order found: a stable sort
         return [r[-1] for r in self._rows]
-
-
-_new = tuple.__new__  # a named tuple without its keyword-taking __new__
 
 
 def starts(

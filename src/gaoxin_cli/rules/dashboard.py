@@ -18,6 +18,7 @@ from gaoxin_cli.rules.lifecycle import STOPPED_STATES, stopped
 from gaoxin_cli.rules.reports import missed_reports
 
 _EMPTY = TaskState()
+_ID = itemgetter(0)  # of (id, row)
 
 
 class TaskRow(NamedTuple):
@@ -93,39 +94,16 @@ def assess_all(
 ) -> list[TaskRow]:
     """Every task assessed, most urgent first: :func:`~gaoxin_cli.rules.cards.severity_key`,
     then a missed report first, then the id (tasks with none of these, by id)."""
-    facts = _assess(tasks, states, config, today, calendar, dues, lifecycle, red_notice_dues)
-    return [f[0] for f in facts]
-
-
-# A row with what the roll-ups read from it: row, lead, pillar, progress, planned, level,
-# finished, missed report, and the id. Gathered while the task and its state are at hand:
-# reading them again from 10,000 rows costs more than the sums themselves.
-_Fact = tuple[TaskRow, str, str | None, float, float, int, bool, bool, str]
-_ID = itemgetter(8)
-
-
-def _assess(
-    tasks: Iterable[Task],
-    states: Mapping[str, TaskState],
-    config: Config,
-    today: date,
-    calendar: WorkCalendar,
-    dues: Mapping[str, date] | None,
-    lifecycle: Mapping[str, str] | None,
-    red_notice_dues: Mapping[str, date] | None,
-) -> list[_Fact]:
-    """:func:`assess_all`, each row with its :data:`_Fact`."""
     dues = dues or {}
     lifecycle = lifecycle or {}
     red_notice_dues = red_notice_dues or {}
     card = CardClock(today, calendar, config.rules.cards).assess
     missed_report = missed_reports(config, today)
     state_of, life_of, red_due_of = states.get, lifecycle.get, red_notice_dues.get
-    row = tuple.__new__  # TaskRow(...) without the keyword-taking __new__: 10,000 of them
     # A card, a lag or a missed report: sorted by urgency (the key, then the place found,
-    # so that equal keys keep their order and facts are never compared).
-    urgent: list[tuple[int, int, float, bool, str, int, _Fact]] = []
-    quiet: list[_Fact] = []  # none of these: they sort last, by id
+    # so that equal keys keep their order and rows are never compared).
+    urgent: list[tuple[int, int, float, bool, str, int, TaskRow]] = []
+    quiet: list[tuple[str, TaskRow]] = []  # none of these: they sort last, by id
     for t in tasks:
         tid = t.id
         st = state_of(tid, _EMPTY)
@@ -135,24 +113,22 @@ def _assess(
             # Done (100 %), or done, closed or cancelled by the lifecycle: no card and no
             # reminder, whatever the numbers say.
             a = PAST_DUE if today >= due else no_card(t, today, due)
-            r = row(TaskRow, (t, st, a, due, None, life))
-            quiet.append((r, t.lead, t.pillar, st.progress, a.planned, 0, True, False, tid))
+            quiet.append((tid, TaskRow(t, st, a, due, None, life)))
             continue
         a = card(t, st, due, red_due_of(tid))
         missed = missed_report(t, st)
-        r = row(TaskRow, (t, st, a, due, missed, life))
+        row = TaskRow(t, st, a, due, missed, life)
         level = a.card.level
-        fact = (r, t.lead, t.pillar, st.progress, a.planned, level, False, missed is not None, tid)
         if level or a.overdue_wd or a.lag or missed is not None:
             # severity_key(a), a missed report first, the id
-            urgent.append((-level, -a.overdue_wd, -a.lag, missed is None, tid, len(urgent), fact))
+            urgent.append((-level, -a.overdue_wd, -a.lag, missed is None, tid, len(urgent), row))
         else:
-            quiet.append(fact)
+            quiet.append((tid, row))
     urgent.sort()
     quiet.sort(key=_ID)
-    facts = [u[-1] for u in urgent]
-    facts += quiet
-    return facts
+    rows = [u[-1] for u in urgent]
+    rows += [q[-1] for q in quiet]
+    return rows
 
 
 def build(
@@ -167,28 +143,30 @@ def build(
     red_notice_dues: Mapping[str, date] | None = None,
 ) -> Dashboard:
     kept = [t for t in tasks if filters.keep_task(t)] if filters.by_task else tasks
-    facts = _assess(kept, states, config, today, calendar, dues, lifecycle, red_notice_dues)
+    rows = assess_all(kept, states, config, today, calendar, dues, lifecycle, red_notice_dues)
     levels = filters.levels
     if levels:  # Filters.keep_row
-        facts = [f for f in facts if f[5] in levels]
+        rows = [r for r in rows if r.assessment.card.level in levels]
     counts = [0] * 5
     units: dict[str, UnitRow] = {}
     pillars, chain_of = _pillar_tree(config.pillars)
     chains: dict[str, list[PillarRow]] = {}
     done = missed = 0
     # One pass in row order (the float sums depend on the order of the additions).
-    for _, lead, path, progress, planned, level, finished, missed_report, _ in facts:
+    for r in rows:
+        task, a = r.task, r.assessment
+        level, progress, lead, path = a.card.level, r.state.progress, task.lead, task.pillar
         counts[level] += 1
         u = units.get(lead)
         if u is None:
             u = units[lead] = UnitRow(lead)
         u.tasks += 1
-        if finished:
+        if r.finished:
             u.done += 1
             done += 1
         u.levels[level] += 1
         u.progress_sum += progress
-        if missed_report:
+        if r.missed_report is not None:
             u.missed += 1
             missed += 1
         if path:
@@ -198,7 +176,7 @@ def build(
             for node in chain:
                 node.tasks += 1
                 node.progress_sum += progress
-                node.planned_sum += planned
+                node.planned_sum += a.planned
                 if level > node.worst:
                     node.worst = level
     unit_rows = sorted(
@@ -208,7 +186,7 @@ def build(
     return Dashboard(
         today=today,
         workdays_left=calendar.workdays_left_in_year(today),
-        rows=[f[0] for f in facts],
+        rows=rows,
         counts=tuple(counts),
         done=done,
         missed=missed,

@@ -203,7 +203,6 @@ def standings(
     card = CardClock(today, calendar, config.rules.cards).assess
     rules = config.rules.ladder
     state_of, issued_of, life_of = states.get, issued.get, (lifecycle or {}).get
-    new = tuple.__new__  # Standing(...) without the keyword-taking __new__: one per task
     # A card, lateness, a lag or a notice filed: sorted by severity_key, -rung and the id,
     # then the place found (equal keys keep their order; standings are never compared).
     urgent: list[tuple[int, int, float, int, str, int, Standing]] = []
@@ -227,7 +226,7 @@ def standings(
         else:
             a = card(t, st, due, red_due)
             target = target_rung(a.card.level, t, rules, today) if a.card.level else 0
-        s = new(Standing, (t, st, a, due, notices, rung, target, life))
+        s = Standing(t, st, a, due, notices, rung, target, life)
         level = a.card.level
         if level or a.overdue_wd or a.lag or rung:
             urgent.append((-level, -a.overdue_wd, -a.lag, -rung, tid, len(urgent), s))

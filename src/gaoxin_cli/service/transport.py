@@ -56,7 +56,7 @@ def _placeholder(mail: MailConfig | None) -> MailConfig:
     from gaoxin_cli.models import spec
 
     stand_in: MailConfig = spec.to_record(
-        spec.MailConfig(host="localhost", sender="notify@gaoxin.invalid")
+        spec.MailConfigSpec(host="localhost", sender="notify@gaoxin.invalid")
     )
     return stand_in
 

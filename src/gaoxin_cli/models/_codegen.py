@@ -1,0 +1,73 @@
+"""The source of ``models/records.py``, generated from the pydantic specs.
+
+Run by cog (``python3 -m cogapp -r src/gaoxin_cli/models/records.py``; the cog block in
+records.py imports this module) and by the drift test in tests/test_records.py. Nothing
+in a command imports it: it lives in the package rather than in a tools/ script so that
+cog and the test import it without path tricks and mypy and ruff check it with the rest.
+"""
+
+from __future__ import annotations
+
+from types import UnionType
+from typing import Annotated, Any, Literal, Union, get_args, get_origin
+
+from pydantic import BaseModel
+
+from gaoxin_cli.models.base import LITERALS
+from gaoxin_cli.models.spec import SPECS, record_name
+
+
+def type_source(annotation: Any) -> str:
+    """Python source for a field's type as the record declares it."""
+    origin = get_origin(annotation)
+    args = get_args(annotation)
+    if origin is Annotated:
+        return type_source(args[0])
+    if annotation is type(None):
+        return "None"
+    if origin is list:
+        return f"tuple[{type_source(args[0])}, ...]"
+    if origin is dict:
+        return f"dict[{type_source(args[0])}, {type_source(args[1])}]"
+    if origin in (Union, UnionType):
+        return " | ".join(type_source(a) for a in args)
+    if origin is Literal:
+        for name, alias in LITERALS.items():
+            if get_args(alias) == args:
+                return name
+        raise ValueError(f"name the literal {annotation!r} in models/base.py LITERALS")
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return record_name(annotation)
+    if isinstance(annotation, type):
+        return annotation.__name__
+    raise ValueError(f"no record type for {annotation!r}")
+
+
+def records_source() -> str:
+    """The body of ``models/records.py``: one NamedTuple per spec, in SPECS order."""
+    out: list[str] = []
+    for spec in SPECS:
+        doc = (spec.__doc__ or record_name(spec)).strip().splitlines()[0]
+        out += ["", "", f"class {record_name(spec)}(NamedTuple):", f'    """{doc}"""', ""]
+        out += [
+            f"    {name}: {type_source(field.annotation)}"
+            for name, field in spec.model_fields.items()
+        ]
+        out += [
+            "",
+            "    def __reduce__(self) -> tuple[Any, ...]:",
+            "        return _REBUILD, (type(self), tuple(self))",
+        ]
+    names = "".join(f"\n        {record_name(spec)}," for spec in SPECS)
+    out += [
+        "",
+        "",
+        "# What the plan cache keys on besides the files: a cache written with other fields",
+        "# is never read back into these classes.",
+        'SHAPE = ";".join(',
+        "    f\"{cls.__name__}:{','.join(cls._fields)}\"",
+        f"    for cls in ({names}",
+        "    )",
+        ")",
+    ]
+    return "\n".join(out[2:]) + "\n"
