@@ -274,7 +274,7 @@ def test_deadlines_of_a_month_over_and_of_one_running() -> None:
 
 def _task(tid: str, due: str, start: str | None = None, cadence: str | None = None) -> Task:
     return to_record(
-        spec.Task(
+        spec.TaskSpec(
             id=tid,
             title=f"任务{tid}",
             lead="jianshe",

@@ -1,9 +1,11 @@
-"""What commands share: the workspace, the plan, the store, the console."""
+"""What a command needs from the outside world, read in one place: the :class:`Session`
+(workspace from -C or the current directory, its plan, "today" from --as-of,
+GAOXIN_TODAY or the clock, the database), the console, the wall-clock stamp of a write,
+and the years this run had to estimate."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from gaoxin_cli.cli.app import Settings, log_dir
@@ -12,59 +14,36 @@ if TYPE_CHECKING:
     from rich.console import Console
 
     from gaoxin_cli.calendar import WorkCalendar
-    from gaoxin_cli.i18n import Lang
-    from gaoxin_cli.models import Plan
     from gaoxin_cli.service.session import Session
-    from gaoxin_cli.store import Store
 
 
-def root(s: Settings) -> Path:
-    from gaoxin_cli.loading.paths import require_workspace
-
-    return require_workspace(s.workspace or s.cwd)
+# The sessions (and stray calendars) of this run: what they had to estimate is reported
+# with the results (``calendar_estimated`` in every --json).
+_SESSIONS: list[Session] = []
+_CALENDARS: list[WorkCalendar] = []
 
 
 def session(s: Settings) -> Session:
-    """The run's :class:`Session`: the workspace found from -C or the current directory,
-    its plan (through the plan cache), today (--as-of, GAOXIN_TODAY or the clock), the
-    database (--db or data/gaoxin.db)."""
+    """The run's :class:`Session`."""
+    from gaoxin_cli.loading.paths import require_workspace
     from gaoxin_cli.service.session import Session
 
-    r = root(s)
-    sess = Session.open(r, s.today(), db=db_path(s, r), cache=log_dir() / "cache")
+    root = require_workspace(s.workspace or s.cwd)
+    db = s.db if s.db is not None else root / "data" / "gaoxin.db"
+    sess = Session.open(root, s.today(), db=db, cache=log_dir() / "cache")
     _SESSIONS.append(sess)
     return sess
 
 
-def plan(s: Settings) -> tuple[Path, Plan]:
-    from gaoxin_cli.loading.plancache import load_plan
-
-    r = root(s)
-    return r, load_plan(r, log_dir() / "cache")
-
-
-# Every calendar this run handed out: what they had to estimate is reported with the
-# results (a header line on screen, ``calendar_estimated`` in JSON).
-_CALENDARS: list[WorkCalendar] = []
-_SESSIONS: list[Session] = []
-
-
-def calendar(p: Plan) -> WorkCalendar:
-    from gaoxin_cli.loading.paths import calendar_for
-
-    cal = calendar_for(p.config)
-    _CALENDARS.append(cal)
-    return cal
-
-
 def reset_run() -> None:
-    """Forget the calendars of an earlier run in this process (tests invoke many)."""
-    _CALENDARS.clear()
+    """Forget the sessions of an earlier run in this process (tests invoke many)."""
     _SESSIONS.clear()
+    _CALENDARS.clear()
 
 
 def register(cal: WorkCalendar) -> WorkCalendar:
-    """Count *cal*'s estimates among this run's (for a calendar built another way)."""
+    """Count the estimates of a calendar made outside a session (``calendar show`` with
+    no workspace)."""
     _CALENDARS.append(cal)
     return cal
 
@@ -81,25 +60,6 @@ def with_estimates(doc: object) -> object:
     if isinstance(doc, dict):
         doc["calendar_estimated"] = estimated_years()
     return doc
-
-
-def estimate_note(console: Console, lang: Lang) -> None:
-    """The header line saying which years were estimated (nothing when none)."""
-    years = estimated_years()
-    if years:
-        from gaoxin_cli.render.console import estimate_note as note
-
-        note(console, years, lang)
-
-
-def db_path(s: Settings, workspace: Path) -> Path:
-    return s.db if s.db is not None else workspace / "data" / "gaoxin.db"
-
-
-def store(s: Settings, workspace: Path, *, write: bool) -> Store:
-    from gaoxin_cli.store import Store
-
-    return Store.open(db_path(s, workspace), write=write)
 
 
 def console() -> Console:

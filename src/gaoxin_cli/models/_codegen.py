@@ -43,6 +43,29 @@ def type_source(annotation: Any) -> str:
     raise ValueError(f"no record type for {annotation!r}")
 
 
+# Hand-written methods appended to a record (source, indented as in the class body).
+METHODS = {
+    "Config": """
+    def unit_name(self, unit: str | None, *, short: bool = False) -> str:
+        \"\"\"A unit's display name: its full name, or with *short* its short name when it
+        has one; an id the config does not know is shown as given.\"\"\"
+        if not unit:
+            return ""
+        u = self.units.get(unit)
+        if u is None:
+            return unit
+        return (u.short or u.name) if short else u.name
+
+    def leader_name(self, leader: str | None) -> str:
+        \"\"\"A leader's name; an id the config does not know is shown as given.\"\"\"
+        if not leader:
+            return ""
+        p = self.leaders.get(leader)
+        return p.name if p else leader
+""",
+}
+
+
 def records_source() -> str:
     """The body of ``models/records.py``: one NamedTuple per spec, in SPECS order."""
     out: list[str] = []
@@ -58,6 +81,8 @@ def records_source() -> str:
             "    def __reduce__(self) -> tuple[Any, ...]:",
             "        return _REBUILD, (type(self), tuple(self))",
         ]
+        if record_name(spec) in METHODS:
+            out += METHODS[record_name(spec)].rstrip("\n").split("\n")
     names = "".join(f"\n        {record_name(spec)}," for spec in SPECS)
     out += [
         "",

@@ -235,6 +235,23 @@ class Config(NamedTuple):
     def __reduce__(self) -> tuple[Any, ...]:
         return _REBUILD, (type(self), tuple(self))
 
+    def unit_name(self, unit: str | None, *, short: bool = False) -> str:
+        """A unit's display name: its full name, or with *short* its short name when it
+        has one; an id the config does not know is shown as given."""
+        if not unit:
+            return ""
+        u = self.units.get(unit)
+        if u is None:
+            return unit
+        return (u.short or u.name) if short else u.name
+
+    def leader_name(self, leader: str | None) -> str:
+        """A leader's name; an id the config does not know is shown as given."""
+        if not leader:
+            return ""
+        p = self.leaders.get(leader)
+        return p.name if p else leader
+
 
 class Milestone(NamedTuple):
     """Milestone"""

@@ -121,14 +121,9 @@ def group(pairs: Iterable[tuple[StoredNotice, Mapping[str, Any], bool]]) -> list
 # --- words -----------------------------------------------------------------------------
 
 
-def unit_name(config: Config, unit: object) -> str:
-    u = config.units.get(str(unit)) if unit else None
-    return clean(u.name if u else (unit or ""))
-
-
-def leader_name(config: Config, leader: object) -> str:
-    p = config.leaders.get(str(leader)) if leader else None
-    return clean(p.name if p else (leader or ""))
+def _id(value: object) -> str | None:
+    """An id read back from a stored notice body (any JSON value) as text."""
+    return str(value) if value else None
 
 
 def who(config: Config, person: Mapping[str, Any], lang: Lang) -> str:
@@ -136,7 +131,7 @@ def who(config: Config, person: Mapping[str, Any], lang: Lang) -> str:
     role = str(person.get("role") or "")
     label = t(f"notice.role.{role}", lang) if has(f"notice.role.{role}") else role
     unit = person.get("unit")
-    where = f"{unit_name(config, unit)} {label}" if unit else label
+    where = f"{clean(config.unit_name(_id(unit)))} {label}" if unit else label
     return t("notice.person", lang, name=clean(person.get("name") or ""), role=where)
 
 
@@ -220,7 +215,7 @@ def _problem_lines(config: Config, top: StoredNotice, lang: Lang) -> tuple[str, 
         late = int(body.get("late_wd") or 0)
     except (TypeError, ValueError):
         late = 0
-    unit = unit_name(config, body.get("unit") or top.unit)
+    unit = clean(config.unit_name(_id(body.get("unit") or top.unit)))
     lines = [
         t("notify.problem_due", lang, unit=unit, stage=stage, due=due)
         + (t("notify.problem_late", lang, wd=late) if late > 0 else "")
@@ -261,7 +256,7 @@ def _entry_text(config: Config, entry: Entry, today: date, lang: Lang) -> EntryT
             t(
                 "notify.lead_due",
                 lang,
-                lead=unit_name(config, body.get("lead")),
+                lead=clean(config.unit_name(_id(body.get("lead")))),
                 due=clean(due_text),
             )
         ]

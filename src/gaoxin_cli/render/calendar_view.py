@@ -23,6 +23,7 @@ from gaoxin_cli.i18n import Lang, t
 from gaoxin_cli.render.console import text
 from gaoxin_cli.render.text import safe
 from gaoxin_cli.rules.calendar_check import Finding
+from gaoxin_cli.service.calendar import NoticeRead, YearView
 
 CELL = 4  # cells per day: "dd" + a two-cell mark
 MONTH_WIDTH = 7 * CELL
@@ -79,28 +80,59 @@ def month_grids(console: Console, cal: WorkCalendar, year: int, lang: Lang) -> N
         console.print()
 
 
-def show(
-    console: Console,
-    cal: WorkCalendar,
-    year: int,
-    lang: Lang,
-    *,
-    source_note: str,
-    local: Sequence[tuple[date, str]] = (),
-) -> None:
+def show(console: Console, v: YearView, lang: Lang) -> None:
     """``calendar show``: title, where the year comes from, the grids, the legend."""
+    _year(console, v.calendar, v.year, lang, source_note(v, lang), v.source == "estimate")
+    if v.local:
+        console.print(text(t("calendar.local_entries", lang, n=len(v.local))))
+        for day, kind in v.local[:40]:
+            console.print(text(f"  {day.isoformat()}  {t(f'calendar.kind.{kind}', lang)}"))
+        if len(v.local) > 40:
+            console.print(text(t("calendar.more", lang, n=len(v.local) - 40)))
+
+
+def source_note(v: YearView, lang: Lang) -> str:
+    if v.source == "package":
+        return t("calendar.source.package", lang, version=v.where or "")
+    if v.source == "local":
+        return t("calendar.source.local", lang, where=v.where or "gaoxin.yaml")
+    return t("calendar.source.estimate", lang)
+
+
+def _year(
+    console: Console, cal: WorkCalendar, year: int, lang: Lang, note: str, warn: bool
+) -> None:
     counts = _counts(cal, year)
     console.print(text(t("calendar.show_title", lang, year=year, **counts), "bold"))
-    console.print(text(source_note, "yellow" if cal.source(year) == "estimate" else ""))
+    console.print(text(note, "yellow" if warn else ""))
     console.print()
     month_grids(console, cal, year, lang)
     console.print(text(t("calendar.legend", lang), "dim"))
-    if local:
-        console.print(text(t("calendar.local_entries", lang, n=len(local))))
-        for day, kind in local[:40]:
-            console.print(text(f"  {day.isoformat()}  {t(f'calendar.kind.{kind}', lang)}"))
-        if len(local) > 40:
-            console.print(text(t("calendar.more", lang, n=len(local) - 40)))
+
+
+def notice(console: Console, read: NoticeRead, lang: Lang) -> None:
+    """``calendar add``: the year as the notice has it, and how it compares with the
+    package when the package knows the year."""
+    note = t("calendar.source.notice", lang, n=len(read.notice.holidays))
+    _year(console, read.calendar, read.notice.year, lang, note, False)
+    if read.package_differs is not None:
+        differ = read.package_differs
+        key = "calendar.add_package_differs" if differ else "calendar.add_package_agrees"
+        shown = "、".join(d.isoformat() for d in differ[:10])
+        year = read.notice.year
+        console.print(text(t(key, lang, year=year, n=len(differ), days=shown), "yellow"))
+
+
+def confirm_question(read: NoticeRead, lang: Lang) -> str:
+    return t("calendar.add_confirm", lang, path=read.relative)
+
+
+def not_written(read: NoticeRead, lang: Lang) -> str:
+    return t("calendar.add_not_written", lang, path=read.relative)
+
+
+def written(read: NoticeRead, lang: Lang) -> str:
+    return t("calendar.add_written", lang, path=read.relative)
 
 
 def _counts(cal: WorkCalendar, year: int) -> dict[str, int]:
@@ -112,7 +144,8 @@ def _counts(cal: WorkCalendar, year: int) -> dict[str, int]:
     return {"work": work, "holidays": holidays, "makeup": makeup}
 
 
-def show_json(cal: WorkCalendar, year: int) -> dict[str, Any]:
+def show_json(v: YearView) -> dict[str, Any]:
+    cal, year = v.calendar, v.year
     first = date(year, 1, 1).toordinal()
     last = date(year, 12, 31).toordinal()
     days = []

@@ -17,7 +17,6 @@ from rich.console import Console
 from rich.text import Text
 
 from gaoxin_cli.i18n import Lang, t
-from gaoxin_cli.models import Config
 from gaoxin_cli.render.text import safe
 
 if TYPE_CHECKING:
@@ -82,18 +81,6 @@ def bar(progress: float, width: int = 10, style: str = "green") -> Text:
 def pct_cell(value: float) -> tuple[str, str]:
     """A percentage as a table cell."""
     return f"{value:.0f}%", ""
-
-
-def unit_name(config: Config, unit: str) -> str:
-    u = config.units.get(unit)
-    return (u.short or u.name) if u else unit
-
-
-def leader_name(config: Config, leader: str | None) -> str:
-    if leader is None:
-        return ""
-    p = config.leaders.get(leader)
-    return p.name if p else leader
 
 
 def estimate_note(console: Console, years: list[int], lang: Lang) -> None:

@@ -11,7 +11,7 @@ from rich.console import Console
 from gaoxin_cli.i18n import Lang, Msg, t
 from gaoxin_cli.models import Config, Task
 from gaoxin_cli.models.state import Event, Level
-from gaoxin_cli.render.console import LEVEL_STYLES, estimate_note, fixed, text, unit_name
+from gaoxin_cli.render.console import LEVEL_STYLES, estimate_note, fixed, text
 from gaoxin_cli.render.table import Column, TableCell, print_table
 from gaoxin_cli.render.text import safe
 from gaoxin_cli.rules.countdown import Countdown
@@ -87,7 +87,7 @@ def countdown(
         task = r.task
         lead = leads.get(task.lead)
         if lead is None:
-            lead = leads[task.lead] = (safe(unit_name(config, task.lead)), "")
+            lead = leads[task.lead] = (safe(config.unit_name(task.lead, short=True)), "")
         when_ = targets.get(r.target)  # workdays and days follow from the date
         if when_ is None:
             when_ = targets[r.target] = (
@@ -176,7 +176,7 @@ def history(
                 lang,
                 start=task.start.isoformat() if task.start else "—",
                 due=task.due.isoformat(),
-                lead=unit_name(config, task.lead),
+                lead=config.unit_name(task.lead, short=True),
             )
         )
     )
@@ -198,7 +198,7 @@ def history(
             [
                 (e.at.isoformat(), ""),
                 (t(f"event.{e.kind}", lang), style) if _known(e.kind) else (safe(e.kind), ""),
-                (safe(unit_name(config, e.unit) if e.unit else ""), ""),
+                (safe(config.unit_name(e.unit, short=True) if e.unit else ""), ""),
                 (safe(describe(e, lang)), ""),
             ]
         )

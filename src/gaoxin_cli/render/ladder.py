@@ -13,7 +13,7 @@ from rich.text import Text
 from gaoxin_cli.i18n import Lang, t
 from gaoxin_cli.models import Config
 from gaoxin_cli.models.state import Level
-from gaoxin_cli.render.console import LEVEL_STYLES, estimate_note, leader_name, text, unit_name
+from gaoxin_cli.render.console import LEVEL_STYLES, estimate_note, text
 from gaoxin_cli.render.grid import Cell, cell, grid, level_cell
 from gaoxin_cli.rules.ladder import KINDS, ListedRow, OverdueRow, Standing
 
@@ -123,7 +123,7 @@ def _tasks(
             due = dues[s.due, extended] = _day(s.due, today) + ("*" if extended else "")
         lead = leads.get(task.lead)
         if lead is None:
-            lead = leads[task.lead] = cell(unit_name(config, task.lead))
+            lead = leads[task.lead] = cell(config.unit_name(task.lead, short=True))
         cells.append(
             [
                 levels[a.card.level],
@@ -255,8 +255,8 @@ def listed(
             [
                 cell(s.task.id),
                 cell(s.task.title),
-                cell(unit_name(config, s.task.lead)),
-                cell(leader_name(config, r.by)),
+                cell(config.unit_name(s.task.lead, short=True)),
+                cell(config.leader_name(r.by)),
                 (_day(r.since, today), ""),
                 (str(r.days), ""),
                 level_cell(s.assessment.card.level, lang),
@@ -289,7 +289,7 @@ def listed_json(
                 "title": r.standing.task.title,
                 "lead": r.standing.task.lead,
                 "supervisor": r.by,
-                "supervisor_name": leader_name(config, r.by) if r.by else None,
+                "supervisor_name": config.leader_name(r.by) if r.by else None,
                 "since": r.since.isoformat(),
                 "days_listed": r.days,
                 "workdays_listed": r.workdays,

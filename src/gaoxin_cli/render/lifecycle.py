@@ -18,10 +18,8 @@ from gaoxin_cli.render.console import (
     LEVEL_STYLES,
     card_width,
     fixed,
-    leader_name,
     level_text,
     text,
-    unit_name,
 )
 from gaoxin_cli.render.text import safe
 from gaoxin_cli.rules.problems import ProblemCard, ProblemLine, ProblemStatus
@@ -98,7 +96,7 @@ def describe(event: Event, lang: Lang, config: Config | None = None) -> str | No
         ]
         by = data.get("by")
         if isinstance(by, str) and by:
-            name = leader_name(config, by) if config is not None else by
+            name = config.leader_name(by) if config is not None else by
             parts.append(t("lifecycle.by", lang, name=name))
     elif event.kind == "problem":
         action = str(data.get("action"))
@@ -114,7 +112,7 @@ def describe(event: Event, lang: Lang, config: Config | None = None) -> str | No
             )
         unit = data.get("unit")
         if action == "assign" and isinstance(unit, str):
-            parts.append(unit_name(config, unit) if config is not None else unit)
+            parts.append(config.unit_name(unit, short=True) if config is not None else unit)
         sat = data.get("satisfied")
         if isinstance(sat, bool):
             parts.append(t(f"problem.satisfied.{'yes' if sat else 'no'}", lang))
@@ -181,7 +179,7 @@ def problem_table(lines: Sequence[ProblemLine], config: Config, lang: Lang) -> T
                 Text(str(line.age_wd)),
                 Text(card.due.isoformat() if card else ""),
                 _late_text(card, lang),
-                text(unit_name(config, whose) if card is not None else ""),
+                text(config.unit_name(whose, short=True) if card is not None else ""),
                 text(" ".join(st.text.split())),
             ]
         )

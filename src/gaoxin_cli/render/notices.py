@@ -15,7 +15,7 @@ from gaoxin_cli.i18n import Lang, has, t
 from gaoxin_cli.models import Config
 from gaoxin_cli.models.notice import Delivery, StoredNotice
 from gaoxin_cli.models.state import Event
-from gaoxin_cli.render.console import leader_name, text, unit_name
+from gaoxin_cli.render.console import text
 from gaoxin_cli.render.grid import cell, grid
 from gaoxin_cli.render.text import safe
 from gaoxin_cli.rules.ladder import stored_reasons
@@ -38,7 +38,7 @@ def _grouped(config: Config, people: Sequence[Mapping[str, Any]], lang: Lang) ->
     groups: dict[str, list[str]] = {}
     for p in people:
         unit = p.get("unit")
-        key = unit_name(config, str(unit)) if unit else ""
+        key = config.unit_name(unit, short=True) if unit else ""
         groups.setdefault(key, []).append(_person(config, p, lang))
     sep, gsep = ("、", "；") if lang == "zh" else (", ", "; ")
     return gsep.join((f"{k} " if k else "") + sep.join(v) for k, v in groups.items())
@@ -81,9 +81,16 @@ def sheet_lines(
         )
     )
     out.append(
-        (t("notice.lead", lang, lead=unit_name(config, str(body.get("lead") or notice.unit))), "")
+        (
+            t(
+                "notice.lead",
+                lang,
+                lead=config.unit_name(body.get("lead") or notice.unit, short=True),
+            ),
+            "",
+        )
     )
-    support = [unit_name(config, str(u)) for u in body.get("support") or []]
+    support = [config.unit_name(u, short=True) for u in body.get("support") or []]
     if support:
         out.append(
             (
@@ -96,9 +103,9 @@ def sheet_lines(
             )
         )
     if body.get("leader"):
-        out.append((t("notice.leader", lang, name=leader_name(config, str(body["leader"]))), ""))
+        out.append((t("notice.leader", lang, name=config.leader_name(body["leader"])), ""))
     if body.get("listed_by"):
-        out.append((t("notice.listed", lang, name=leader_name(config, str(body["listed_by"]))), ""))
+        out.append((t("notice.listed", lang, name=config.leader_name(body["listed_by"])), ""))
     due, planned = str(body.get("due") or ""), str(body.get("planned_due") or "")
     if planned and due != planned:
         out.append((t("notice.due_extended", lang, due=due, planned=planned), ""))
@@ -243,7 +250,7 @@ def notice_list(console: Console, register: Register, config: Config, lang: Lang
                 (n.issued_on.isoformat(), ""),
                 cell(n.subject),
                 cell(n.body.get("title") or ""),
-                cell(unit_name(config, n.unit or "")),
+                cell(config.unit_name(n.unit or "", short=True)),
                 (n.response_due.isoformat() if n.response_due else "", ""),
                 (f"{len(got & mailable)}/{len(n.recipients)}", ""),
             ]

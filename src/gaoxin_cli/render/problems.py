@@ -12,7 +12,7 @@ from rich.text import Text
 
 from gaoxin_cli.i18n import Lang, Msg, t
 from gaoxin_cli.models import Config
-from gaoxin_cli.render.console import LEVEL_STYLES, fixed, text, unit_name
+from gaoxin_cli.render.console import LEVEL_STYLES, fixed, text
 from gaoxin_cli.render.lifecycle import (
     describe,
     problem_json,
@@ -121,13 +121,13 @@ def problem_show(console: Console, detail: ProblemDetail, config: Config, lang: 
     )
     fields: list[tuple[str, Text]] = [
         ("problem.field.text", text(st.text, multiline=True)),
-        ("problem.field.reporter", text(unit_name(config, st.reporter))),
+        ("problem.field.reporter", text(config.unit_name(st.reporter, short=True))),
         ("problem.field.reported_on", Text(st.reported_on.isoformat())),
     ]
     if st.task:
         fields.append(("problem.field.task", text(st.task)))
     if st.unit:
-        fields.append(("problem.field.unit", text(unit_name(config, st.unit))))
+        fields.append(("problem.field.unit", text(config.unit_name(st.unit, short=True))))
     if card is not None:
         due = Text(card.due.isoformat())
         due.append(f" · {t(f'pstage.{st.state}', lang)}")
@@ -181,7 +181,7 @@ def problem_show(console: Console, detail: ProblemDetail, config: Config, lang: 
     for e in st.steps:
         steps.add_row(
             Text(e.at.isoformat()),
-            text(unit_name(config, e.unit) if e.unit else ""),
+            text(config.unit_name(e.unit, short=True) if e.unit else ""),
             text(describe(e, lang, config) or ""),
         )
     console.print(steps)

@@ -21,7 +21,6 @@ from gaoxin_cli.render.console import (
     level_cell,
     pct_cell,
     text,
-    unit_name,
 )
 from gaoxin_cli.render.table import Column, TableCell, print_table
 from gaoxin_cli.render.text import safe
@@ -148,7 +147,7 @@ def _units(console: Console, dash: Dashboard, config: Config, lang: Lang) -> Non
     rows: list[list[TableCell]] = []
     for u in dash.units:
         cells: list[TableCell] = [
-            (safe(unit_name(config, u.unit)), ""),
+            (safe(config.unit_name(u.unit, short=True)), ""),
             str(u.tasks),
             str(u.done),
         ]
@@ -200,7 +199,7 @@ def _attention(console: Console, dash: Dashboard, config: Config, lang: Lang, li
             level_cell(r.assessment.card.level, lang),
             (safe(r.task.id), ""),
             (safe(r.task.title), ""),
-            (safe(unit_name(config, r.task.lead)), ""),
+            (safe(config.unit_name(r.task.lead, short=True)), ""),
             pct_cell(r.state.progress),
             pct_cell(r.assessment.planned),
             (safe("\n".join(reasons(r, lang)), multiline=True), ""),
@@ -225,7 +224,7 @@ def as_json(dash: Dashboard, config: Config, lang: Lang) -> dict[str, Any]:
         "units": [
             {
                 "unit": u.unit,
-                "name": unit_name(config, u.unit),
+                "name": config.unit_name(u.unit, short=True),
                 "tasks": u.tasks,
                 "done": u.done,
                 "cards": {name: u.levels[i] for i, name in enumerate(Level.NAMES)},
