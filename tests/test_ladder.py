@@ -23,7 +23,7 @@ from gaoxin_cli.models.spec import to_record
 from gaoxin_cli.models.state import Event, Level, TaskState
 from gaoxin_cli.notify.digest import Entry, Item, entry_text
 from gaoxin_cli.rules import extensions as ext
-from gaoxin_cli.rules import ladder
+from gaoxin_cli.rules import ladder, notice_record, outlook, problem_ladder
 from gaoxin_cli.rules.cards import assess
 from gaoxin_cli.rules.problems import ProblemStatus, problem_subjects, replay
 from gaoxin_cli.store import Store
@@ -89,7 +89,7 @@ class Filed:
     def __init__(self, kind: str, issued_on: date, response_due: date | None) -> None:
         self.kind = kind
         self.rung = ladder.KINDS.index(kind)
-        self.number = ladder.number(kind, issued_on.year, 1)
+        self.number = notice_record.number(kind, issued_on.year, 1)
         self.issued_on = issued_on
         self.response_due = response_due
 
@@ -264,12 +264,12 @@ def test_next_step_predicts_the_simulation() -> None:
         for draft in ladder.due_notices([s], CONFIG, today, CAL):
             filed.append(Filed(draft.kind, draft.issued_on, draft.response_due))
         s = ladder.stand(t, ON_PLAN, t.due, filed, CONFIG, today, CAL)
-        assert ladder.next_step(s, CONFIG, today, CAL) == expected, d
+        assert outlook.next_step(s, CONFIG, today, CAL) == expected, d
 
 
 def test_next_step_is_today_when_a_notice_is_due_but_not_filed() -> None:
     s = ladder.stand(task(), ON_PLAN, D("2020-06-16"), [], CONFIG, D("2020-06-24"), CAL)
-    assert ladder.next_step(s, CONFIG, D("2020-06-24"), CAL) == (ladder.SUPERVISE, D("2020-06-24"))
+    assert outlook.next_step(s, CONFIG, D("2020-06-24"), CAL) == (ladder.SUPERVISE, D("2020-06-24"))
 
 
 def test_next_step_finds_the_day_the_lag_turns_red() -> None:
@@ -279,7 +279,7 @@ def test_next_step_finds_the_day_the_lag_turns_red() -> None:
     today = D("2020-08-10")  # 223 of 366 days: 60.9 % planned, 10.9 points behind
     s = ladder.stand(far, state, far.due, [Filed("urge", today, None)], CONFIG, today, CAL)
     assert s.assessment.card.level == Level.YELLOW
-    rung, day = ladder.next_step(s, CONFIG, today, CAL) or (0, date.min)
+    rung, day = outlook.next_step(s, CONFIG, today, CAL) or (0, date.min)
     assert rung == ladder.SUPERVISE
 
     # the first working day the lag exceeds 30 points, found exactly
@@ -315,16 +315,16 @@ def test_repeat_reminders() -> None:
     st.integers(min_value=1, max_value=999999),
 )
 def test_numbers_read_back(kind: str, year: int, seq: int) -> None:
-    text = ladder.number(kind, year, seq)
-    assert ladder.parse_number(text) == (kind, year, seq)
-    label = ladder.LABELS[kind]
-    assert ladder.parse_number(f"{label}[{year}]{seq}") == (kind, year, seq)
-    assert ladder.parse_number(f"{kind}-{year}-{seq}") == (kind, year, seq)
+    text = notice_record.number(kind, year, seq)
+    assert notice_record.parse_number(text) == (kind, year, seq)
+    label = notice_record.LABELS[kind]
+    assert notice_record.parse_number(f"{label}[{year}]{seq}") == (kind, year, seq)
+    assert notice_record.parse_number(f"{kind}-{year}-{seq}") == (kind, year, seq)
 
 
 def test_bad_numbers() -> None:
     for bad in ("督办2020-12", "催办〔20〕1号", "supervise-2020", "", "督办〔2020〕号"):
-        assert ladder.parse_number(bad) is None
+        assert notice_record.parse_number(bad) is None
 
 
 # --- extensions -------------------------------------------------------------------------
@@ -407,7 +407,7 @@ def test_numbers_per_kind_and_year(tmp_path: Path) -> None:
                 new("urge", "A", "2020-06-02"),
                 new("assign", "B", "2020-06-02"),
             ],
-            ladder.number,
+            notice_record.number,
             None,
         )
         b = store_notices.file_notices(
@@ -417,7 +417,7 @@ def test_numbers_per_kind_and_year(tmp_path: Path) -> None:
                 new("assign", "C", "2021-01-04"),
                 new("urge", "B", "2020-12-31"),
             ],
-            ladder.number,
+            notice_record.number,
             None,
         )
         assert [n.number for n in a] == ["交办〔2020〕1号", "催办〔2020〕1号", "交办〔2020〕2号"]
@@ -425,7 +425,9 @@ def test_numbers_per_kind_and_year(tmp_path: Path) -> None:
         assert [n.number for n in b] == ["交办〔2021〕1号", "催办〔2020〕2号"]
         got = store_notices.by_number(s, "urge", 2020, 2)
         assert got is not None and got.subject == "B"
-        dry = store_notices.draft_notices(s, [new("assign", "D", "2020-12-31")], ladder.number)
+        dry = store_notices.draft_notices(
+            s, [new("assign", "D", "2020-12-31")], notice_record.number
+        )
         assert [(n.id, n.number) for n in dry] == [(None, "交办〔2020〕3号")]
         assert len(store_notices.notices(s)) == 5
 
@@ -439,7 +441,7 @@ def test_two_writers_never_file_a_notice_twice(tmp_path: Path) -> None:
     def file() -> None:
         try:
             with Store.open(db, write=True) as s:
-                store_notices.file_notices(s, batch, ladder.number, None)
+                store_notices.file_notices(s, batch, notice_record.number, None)
         except BaseException as e:  # pragma: no cover - shown by the assert
             errors.append(e)
 
@@ -457,7 +459,9 @@ def test_two_writers_never_file_a_notice_twice(tmp_path: Path) -> None:
 
 def test_deliveries_are_recorded_once_per_recipient_and_day(tmp_path: Path) -> None:
     with Store.open(tmp_path / "g.db", write=True) as s:
-        (n,) = store_notices.file_notices(s, [new("urge", "A", "2020-06-01")], ladder.number, None)
+        (n,) = store_notices.file_notices(
+            s, [new("urge", "A", "2020-06-01")], notice_record.number, None
+        )
         assert isinstance(n, StoredNotice) and n.id is not None
         args = (s, [n.id], "a@example.org", D("2020-06-01"), "t", "<m@x>")
         assert store_notices.record_deliveries(*args) == 1
@@ -534,7 +538,9 @@ def _problem(steps: list[tuple[str, str, str, dict[str, object]]]) -> ProblemSta
 
 def test_problem_recipients_widen_with_the_rung() -> None:
     def roles(rung: int) -> list[tuple[str, str]]:
-        return [(r.role, r.name) for r in ladder.problem_recipients("caizheng", rung, CONFIG)]
+        return [
+            (r.role, r.name) for r in problem_ladder.problem_recipients("caizheng", rung, CONFIG)
+        ]
 
     assert roles(1) == [("contact", "周联络")]
     assert roles(2) == [("contact", "周联络"), ("head", "孙局长")]
@@ -549,7 +555,7 @@ def test_problem_recipients_widen_with_the_rung() -> None:
         ]
     )
     # the office's own move: one entry per address
-    office = ladder.problem_recipients("duchashi", 3, CONFIG)
+    office = problem_ladder.problem_recipients("duchashi", 3, CONFIG)
     assert [r.email for r in office] == [
         "contact@duchashi.example.org",
         "head@duchashi.example.org",
@@ -567,7 +573,9 @@ def test_a_late_problem_gets_the_rung_its_card_calls_for_once() -> None:
     # answer due 2 WD after 6/3: 6/5; on 6/10 it is 3 WD late: yellow → 催办单, rung 2
     today = D("2020-06-10")
     subjects = problem_subjects([status], today, CAL, plan)
-    drafts = ladder.problem_due_notices(subjects, {status.number: status}, {}, CONFIG, today, CAL)
+    drafts = problem_ladder.problem_due_notices(
+        subjects, {status.number: status}, {}, CONFIG, today, CAL
+    )
     assert [(d.task, d.kind, d.rung, d.unit, d.subject_kind) for d in drafts] == [
         ("问题〔2020〕1号", "urge", 2, "caizheng", "problem")
     ]
@@ -577,11 +585,11 @@ def test_a_late_problem_gets_the_rung_its_card_calls_for_once() -> None:
     assert d.body["due"] == "2020-06-05" and d.body["card"] == Level.YELLOW
     # filed already: nothing more the same day, nor on a later yellow day
     filed = {status.number: [Filed("urge", today, D("2020-06-15"))]}
-    assert not ladder.problem_due_notices(
+    assert not problem_ladder.problem_due_notices(
         subjects, {status.number: status}, filed, CONFIG, today, CAL
     )
     later = D("2020-06-12")
-    assert not ladder.problem_due_notices(
+    assert not problem_ladder.problem_due_notices(
         problem_subjects([status], later, CAL, plan),
         {status.number: status},
         filed,
@@ -591,7 +599,7 @@ def test_a_late_problem_gets_the_rung_its_card_calls_for_once() -> None:
     )
     # red later: a 督办单
     red_day = D("2020-06-16")
-    red = ladder.problem_due_notices(
+    red = problem_ladder.problem_due_notices(
         problem_subjects([status], red_day, CAL, plan),
         {status.number: status},
         filed,

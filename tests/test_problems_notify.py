@@ -1,6 +1,6 @@
 """A late problem's notices arrive at a local SMTP server, like a task's (gaoxin notify):
 ``service.notify.prepare`` puts the problems of ``rules.problems.problem_subjects`` on the
-ladder (``rules.ladder.problem_due_notices``)."""
+ladder (``rules.problem_ladder.problem_due_notices``)."""
 
 from __future__ import annotations
 

@@ -23,7 +23,7 @@ from gaoxin_cli.calendar import WorkCalendar
 from gaoxin_cli.models import CardRules, Config, Task, spec
 from gaoxin_cli.models.spec import to_record
 from gaoxin_cli.models.state import Level, TaskState
-from gaoxin_cli.rules import countdown, dashboard, ladder
+from gaoxin_cli.rules import countdown, dashboard, ladder, outlook
 from gaoxin_cli.rules.cards import add_months
 from gaoxin_cli.rules.lifecycle import STATES, stopped
 from gaoxin_cli.rules.reports import last_deadline
@@ -387,14 +387,14 @@ def test_standings_and_next_steps_equal_the_plain_ladder(c: Case, data: st.DataO
     ]
     assert got == ref
     # one task at a time, with its own clock, gives the same next step
-    rows = ladder.overdue(items, c.cfg, c.today, CAL)
+    rows = outlook.overdue(items, c.cfg, c.today, CAL)
     for r in rows:
         s = r.standing
         alone = ladder.stand(
             s.task, s.state, s.due, list(s.notices), c.cfg, c.today, CAL, s.lifecycle
         )
         assert alone == s
-        assert r.next == ladder.next_step(alone, c.cfg, c.today, CAL)
+        assert r.next == outlook.next_step(alone, c.cfg, c.today, CAL)
     assert [r.standing for r in rows] == [
         s for s in items if s.open and s.assessment.card.level > Level.NONE
     ]

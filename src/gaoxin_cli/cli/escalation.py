@@ -136,7 +136,7 @@ def notice_show(
     number: Annotated[str, typer.Argument(help=H("notice.number"), show_default=False)],
     as_json: JsonOpt = False,
 ) -> None:
-    from gaoxin_cli.rules.ladder import parse_number
+    from gaoxin_cli.rules.notice_record import parse_number
     from gaoxin_cli.service import escalation as service
 
     s = settings(ctx)

@@ -18,7 +18,7 @@ from gaoxin_cli.i18n import Lang, has, t
 from gaoxin_cli.models import Config
 from gaoxin_cli.models.notice import StoredNotice
 from gaoxin_cli.models.state import Level
-from gaoxin_cli.rules.ladder import stored_reasons
+from gaoxin_cli.rules.notice_record import stored_reasons
 from gaoxin_cli.strings import CONTROL
 
 

@@ -15,7 +15,8 @@ from gaoxin_cli.models import Config
 from gaoxin_cli.models.state import Level
 from gaoxin_cli.render.console import LEVEL_STYLES, estimate_note, text
 from gaoxin_cli.render.grid import Cell, cell, grid, level_cell
-from gaoxin_cli.rules.ladder import KINDS, ListedRow, OverdueRow, Standing
+from gaoxin_cli.rules.ladder import KINDS, Standing
+from gaoxin_cli.rules.outlook import ListedRow, OverdueRow
 
 if TYPE_CHECKING:
     from gaoxin_cli.service.escalation import Overdue

@@ -18,7 +18,7 @@ from gaoxin_cli.models.state import Event
 from gaoxin_cli.render.console import text
 from gaoxin_cli.render.grid import cell, grid
 from gaoxin_cli.render.text import safe
-from gaoxin_cli.rules.ladder import stored_reasons
+from gaoxin_cli.rules.notice_record import stored_reasons
 
 if TYPE_CHECKING:
     from gaoxin_cli.service.escalation import Register

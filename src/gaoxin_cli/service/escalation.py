@@ -20,7 +20,8 @@ if TYPE_CHECKING:
     from gaoxin_cli.models.state import Event
     from gaoxin_cli.rules.extensions import Extensions, Request
     from gaoxin_cli.rules.filters import Filters
-    from gaoxin_cli.rules.ladder import ListedRow, OverdueRow, Standing
+    from gaoxin_cli.rules.ladder import Standing
+    from gaoxin_cli.rules.outlook import ListedRow, OverdueRow
     from gaoxin_cli.rules.problems import ProblemLine
 
 
@@ -62,7 +63,7 @@ def overdue(session: Session, filters: Filters) -> Overdue:
     the next one. Late 问题提报 climb the same ladder (docs/lifecycle.md) and are listed
     too, kept by unit and card; pillar, leader and listed describe tasks only, so with one
     of those only tasks are listed."""
-    from gaoxin_cli.rules import ladder
+    from gaoxin_cli.rules import outlook
 
     plan, today = session.plan, session.today
     tasks = [tk for tk in plan.tasks if filters.keep_task(tk)]
@@ -72,7 +73,7 @@ def overdue(session: Session, filters: Filters) -> Overdue:
             st, plan, today, tasks=[tk.id for tk in tasks], notices="brief", problems=with_problems
         )
     items = _standings(session, snap, tasks, open_only=True)
-    rows = ladder.overdue(items, session.config, today, session.calendar, filters.levels)
+    rows = outlook.overdue(items, session.config, today, session.calendar, filters.levels)
     return Overdue(rows, _late_problems(session, snap, filters) if with_problems else [])
 
 
@@ -98,7 +99,7 @@ def listed(
 ) -> list[ListedRow]:
     """The listed tasks (of lead *units*, supervised by leaders *by*; default all), still
     listed first, then the delisted (done) with the day they reached 100 %."""
-    from gaoxin_cli.rules import ladder
+    from gaoxin_cli.rules import outlook
     from gaoxin_cli.store.notices import completions
 
     plan, today = session.plan, session.today
@@ -113,7 +114,7 @@ def listed(
     with session.store(write=False) as st, st.transaction(lock=False):
         snap = Snapshot.read(st, plan, today, tasks=ids, notices="brief")
         done_on = completions(st, today, ids)
-    return ladder.listing(_standings(session, snap, tasks), done_on, today, session.calendar)
+    return outlook.listing(_standings(session, snap, tasks), done_on, today, session.calendar)
 
 
 # --- extend -------------------------------------------------------------------------
@@ -187,7 +188,7 @@ def notice(session: Session, kind: str, year: int, seq: int) -> Notice:
     with session.store(write=False) as st:
         found = store_notices.by_number(st, kind, year, seq)
         if found is None or found.issued_on > session.today:
-            from gaoxin_cli.rules.ladder import number
+            from gaoxin_cli.rules.notice_record import number
 
             raise GaoxinError("error.notice_not_found", number=number(kind, year, seq))
         sent = store_notices.deliveries(st, notice_ids=[found.id or 0]).get(found.id or 0, [])

@@ -214,7 +214,8 @@ def prepare(
 ) -> Prepared:
     """File (or, dry, draft) today's notices and group what is due into digests."""
     from gaoxin_cli.notify.digest import group
-    from gaoxin_cli.rules import ladder
+    from gaoxin_cli.rules import ladder, notice_record
+    from gaoxin_cli.rules import problem_ladder as problem_rungs
     from gaoxin_cli.store import notices as filed_notices
 
     config = plan.config
@@ -228,18 +229,18 @@ def prepare(
         )
         drafts = ladder.due_notices(items, config, today, calendar)
         problems = problem_ladder(snap, plan, today, calendar)
-        drafts += ladder.problem_due_notices(
+        drafts += problem_rungs.problem_due_notices(
             problems.subjects, problems.statuses, problems.issued, config, today, calendar
         )
         return snap, items, [_new(d, calendar) for d in drafts], problems
 
     if dry_run:
         snap, items, new, problems = compute()
-        filed = filed_notices.draft_notices(store, new, ladder.number)
+        filed = filed_notices.draft_notices(store, new, notice_record.number)
     else:
         with store.transaction():
             snap, items, new, problems = compute()
-            filed = filed_notices.file_notices(store, new, ladder.number, recorded_at)
+            filed = filed_notices.file_notices(store, new, notice_record.number, recorded_at)
     pairs = due_pairs(store, items, snap.issued, filed, today, calendar, plan, problems)
     unmailed = [(n, p) for n in filed for p in n.recipients if not p.get("email")]
     return Prepared(today, filed, group(pairs), unmailed)
@@ -281,6 +282,7 @@ def due_pairs(
     """``(notice, recipient, repeat)`` for every mail due today. A problem's notices are
     due while it is open and carries a card (*problems*; None: none is due)."""
     from gaoxin_cli.rules import ladder
+    from gaoxin_cli.rules import problem_ladder as problem_rungs
     from gaoxin_cli.store.notices import last_sent
 
     rules = plan.config.rules.ladder
@@ -320,7 +322,7 @@ def due_pairs(
                 elif last < today and (
                     ladder.repeat_due(s, n, latest, last, today, calendar, rules)
                     if s is not None
-                    else ladder.problem_repeat_due(
+                    else problem_rungs.problem_repeat_due(
                         n, latest, last_step, last, today, calendar, rules
                     )
                 ):
