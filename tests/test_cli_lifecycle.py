@@ -520,7 +520,8 @@ def test_render_pieces_other_screens_borrow(ws: Path) -> None:
     from gaoxin_cli.models.spec import to_plan
     from gaoxin_cli.models.state import Event
     from gaoxin_cli.render import lifecycle as view
-    from gaoxin_cli.rules.problems import problem_lines, replay
+    from gaoxin_cli.rules.problem_cards import problem_lines
+    from gaoxin_cli.rules.problems import replay
     from gaoxin_cli.store import Store
     from gaoxin_cli.store.problems import all_problems
 

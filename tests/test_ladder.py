@@ -25,7 +25,8 @@ from gaoxin_cli.notify.digest import Entry, Item, entry_text
 from gaoxin_cli.rules import extensions as ext
 from gaoxin_cli.rules import ladder, notice_record, outlook, problem_ladder
 from gaoxin_cli.rules.cards import assess
-from gaoxin_cli.rules.problems import ProblemStatus, problem_subjects, replay
+from gaoxin_cli.rules.problem_cards import problem_subjects
+from gaoxin_cli.rules.problems import ProblemStatus, replay
 from gaoxin_cli.store import Store
 from gaoxin_cli.store import notices as store_notices
 from gaoxin_cli.store.extensions import effective_dues

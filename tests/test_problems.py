@@ -18,6 +18,8 @@ from gaoxin_cli.loading.workspace import load
 from gaoxin_cli.models import Plan
 from gaoxin_cli.models.spec import to_plan
 from gaoxin_cli.models.state import Event, Level
+from gaoxin_cli.rules import problem_cards as pc
+from gaoxin_cli.rules import problem_steps as ps
 from gaoxin_cli.rules import problems as pr
 from gaoxin_cli.store import Store
 from gaoxin_cli.store import problems as stored
@@ -117,19 +119,19 @@ class Walk:
             task,
             "征地补偿款未到位",
         )
-        self.events: list[Event] = [pr.report_event(self.row.number, day, "jianshe", task)]
+        self.events: list[Event] = [ps.report_event(self.row.number, day, "jianshe", task)]
 
     @property
     def status(self) -> pr.ProblemStatus:
         return pr.replay(self.row, self.events)
 
     def do(self, action: str, day: date, **kw: object) -> pr.ProblemStatus:
-        self.events.append(pr.step(self.plan, self.status, action, day, **kw))  # type: ignore[arg-type]
+        self.events.append(ps.step(self.plan, self.status, action, day, **kw))  # type: ignore[arg-type]
         return self.status
 
-    def card(self, day: date, cal: WorkCalendar) -> pr.ProblemCard | None:
+    def card(self, day: date, cal: WorkCalendar) -> pc.ProblemCard | None:
         cfg = self.plan.config
-        return pr.problem_card(
+        return pc.problem_card(
             self.status, day, cal, cfg.rules.problems, cfg.rules.cards, cfg.org.office
         )
 
@@ -273,17 +275,17 @@ def test_step_checks(plan: Plan) -> None:
 
 
 def test_report_checks(plan: Plan) -> None:
-    assert pr.check_report(plan, "jianshe", "JC-01", "  路灯不亮  ") == ("路灯不亮", "JC-01")
+    assert ps.check_report(plan, "jianshe", "JC-01", "  路灯不亮  ") == ("路灯不亮", "JC-01")
     with pytest.raises(GaoxinError):
-        pr.check_report(plan, "nobody", None, "x")
+        ps.check_report(plan, "nobody", None, "x")
     with pytest.raises(GaoxinError):
-        pr.check_report(plan, "jianshe", "JC-9", "x")
+        ps.check_report(plan, "jianshe", "JC-9", "x")
     with pytest.raises(UsageError):
-        pr.check_report(plan, "jianshe", None, "   ")
+        ps.check_report(plan, "jianshe", None, "   ")
     with pytest.raises(UsageError):
-        pr.check_report(plan, "jianshe", None, "长" * 2001)
+        ps.check_report(plan, "jianshe", None, "长" * 2001)
     with pytest.raises(GaoxinError):
-        pr.check_report(plan, "jianshe", None, "evil\x1b]8;;x\x07")
+        ps.check_report(plan, "jianshe", None, "evil\x1b]8;;x\x07")
 
 
 # --- cards and the ladder's subjects --------------------------------------------------------
@@ -307,11 +309,11 @@ def test_card_levels_follow_the_task_thresholds(plan: Plan, cal: WorkCalendar) -
     }
     # With the real 督办单's deadline, L4 follows it (none filed: never L4).
     cfg = plan.config
-    found = pr.problem_cards(
+    found = pc.problem_cards(
         [w.status], d(6, 16), cal, cfg.rules.problems, cfg.rules.cards, "duchashi", {}
     )
     assert found[0].card.level == Level.RED
-    found = pr.problem_cards(
+    found = pc.problem_cards(
         [w.status],
         d(6, 16),
         cal,
@@ -331,7 +333,7 @@ def test_problem_subjects_for_the_ladder(plan: Plan, cal: WorkCalendar) -> None:
     done = Walk(plan, d(4, 30), seq=3)
     done.do("reject", d(4, 30), reason="重复提报")
     today = d(5, 13)
-    subjects = pr.problem_subjects([fresh.status, late.status, done.status], today, cal, plan)
+    subjects = pc.problem_subjects([fresh.status, late.status, done.status], today, cal, plan)
     assert [(s.number, s.unit, s.card.level, s.due, s.title) for s in subjects] == [
         ("问题〔2020〕1号", "caizheng", Level.YELLOW, d(5, 8), "征地补偿款未到位"),
         ("问题〔2020〕2号", "duchashi", Level.BLUE, d(5, 13), "征地补偿款未到位"),
@@ -339,8 +341,8 @@ def test_problem_subjects_for_the_ladder(plan: Plan, cal: WorkCalendar) -> None:
     number, unit, card, due, title = subjects[0]  # a plain 5-tuple for the ladder
     assert (number, unit, due, title) == subjects[0][:2] + subjects[0][3:]
     assert card.reasons[0].render("en") == "answer 4 WD late (due 2020-05-08)"  # 9 May is 调休
-    assert pr.problem_subjects([fresh.status], d(5, 12), cal, plan) == []
-    assert pr.title_of("一" * 50) == "一" * 39 + "…"
+    assert pc.problem_subjects([fresh.status], d(5, 12), cal, plan) == []
+    assert pc.title_of("一" * 50) == "一" * 39 + "…"
 
 
 def test_lines_filter_and_age(plan: Plan, cal: WorkCalendar) -> None:
@@ -353,10 +355,10 @@ def test_lines_filter_and_age(plan: Plan, cal: WorkCalendar) -> None:
     today = d(5, 13)
 
     def numbers(**kw: object) -> list[tuple[str, int]]:
-        chosen = pr.ProblemFilter(**kw)  # type: ignore[arg-type]
+        chosen = pc.ProblemFilter(**kw)  # type: ignore[arg-type]
         return [
             (ln.status.number[-3:], ln.age_wd)
-            for ln in pr.problem_lines(statuses, today, cal, plan, chosen)
+            for ln in pc.problem_lines(statuses, today, cal, plan, chosen)
         ]
 
     assert numbers() == [("〕1号", 7)]  # 6–9 May (9 May is 调休) and 11–13 May
@@ -381,7 +383,7 @@ def test_numbers_count_per_year_and_never_repeat(tmp_path: Path) -> None:
                 row = stored.ProblemRow(
                     stored.number_for(day.year, seq), day.year, seq, day, "jianshe", None, "x"
                 )
-                stored.insert(st, row, [pr.report_event(row.number, day, "jianshe", None)])
+                stored.insert(st, row, [ps.report_event(row.number, day, "jianshe", None)])
             made.append(row.number)
         assert made == ["问题〔2020〕1号", "问题〔2020〕2号", "问题〔2021〕1号", "问题〔2020〕3号"]
         assert stored.numbers(st) == [

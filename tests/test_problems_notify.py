@@ -1,5 +1,5 @@
 """A late problem's notices arrive at a local SMTP server, like a task's (gaoxin notify):
-``service.notify.prepare`` puts the problems of ``rules.problems.problem_subjects`` on the
+``service.notify.prepare`` puts the problems of ``rules.problem_cards.problem_subjects`` on the
 ladder (``rules.problem_ladder.problem_due_notices``)."""
 
 from __future__ import annotations

@@ -22,7 +22,8 @@ from gaoxin_cli.render.console import (
     text,
 )
 from gaoxin_cli.render.text import safe
-from gaoxin_cli.rules.problems import ProblemCard, ProblemLine, ProblemStatus
+from gaoxin_cli.rules.problem_cards import ProblemCard, ProblemLine
+from gaoxin_cli.rules.problems import ProblemStatus
 
 if TYPE_CHECKING:  # rich.table is imported where a table is drawn (~5 ms of start-up)
     from rich.table import Table

@@ -23,7 +23,8 @@ from gaoxin_cli.rules.ladder import (
     unique_recipients,
 )
 from gaoxin_cli.rules.notice_record import msg_json
-from gaoxin_cli.rules.problems import ProblemStatus, ProblemSubject
+from gaoxin_cli.rules.problem_cards import ProblemSubject
+from gaoxin_cli.rules.problems import ProblemStatus
 
 
 def problem_recipients(unit: str, rung: int, config: Config) -> tuple[Recipient, ...]:
@@ -76,7 +77,7 @@ def problem_due_notices(
     today: date,
     calendar: WorkCalendar,
 ) -> list[Draft]:
-    """The notices to file today for late problems (``rules.problems.problem_subjects``):
+    """The notices to file today for late problems (``rules.problem_cards.problem_subjects``):
     a card of level L calls for rung L, filed when above the highest rung filed for the
     problem and of a kind not filed yet. No 交办单: the problem's assignment is its
     dispatch. Subjects are the problems carrying a card; closed or rejected ones never

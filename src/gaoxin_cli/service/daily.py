@@ -17,7 +17,7 @@ if TYPE_CHECKING:
     from gaoxin_cli.rules.countdown import Countdown
     from gaoxin_cli.rules.dashboard import Dashboard
     from gaoxin_cli.rules.filters import Filters
-    from gaoxin_cli.rules.problems import ProblemLine
+    from gaoxin_cli.rules.problem_cards import ProblemLine
 
 CountdownMode = Literal["start", "due", "milestones"]
 
@@ -30,7 +30,8 @@ class Status(NamedTuple):
 def status(session: Session, filters: Filters) -> Status:
     """The dashboard as of the session's today, and the 问题提报 lines."""
     from gaoxin_cli.rules.dashboard import build
-    from gaoxin_cli.rules.problems import problem_lines, replay
+    from gaoxin_cli.rules.problem_cards import problem_lines
+    from gaoxin_cli.rules.problems import replay
 
     plan, today, cal = session.plan, session.today, session.calendar
     with session.store(write=False) as st:

@@ -22,7 +22,7 @@ if TYPE_CHECKING:
     from gaoxin_cli.rules.filters import Filters
     from gaoxin_cli.rules.ladder import Standing
     from gaoxin_cli.rules.outlook import ListedRow, OverdueRow
-    from gaoxin_cli.rules.problems import ProblemLine
+    from gaoxin_cli.rules.problem_cards import ProblemLine
 
 
 def _standings(
@@ -78,7 +78,8 @@ def overdue(session: Session, filters: Filters) -> Overdue:
 
 
 def _late_problems(session: Session, snap: Snapshot, filters: Filters) -> list[ProblemLine]:
-    from gaoxin_cli.rules.problems import ProblemFilter, problem_lines, replay
+    from gaoxin_cli.rules.problem_cards import ProblemFilter, problem_lines
+    from gaoxin_cli.rules.problems import replay
 
     if not snap.problems:
         return []

@@ -9,7 +9,7 @@
    on an earlier run — is due, as is a repeated reminder (``rules.ladder.
    repeat_reminder_wd``). Tasks that are done (100 %, or done, closed or cancelled in
    their lifecycle) get nothing more.
-   Late 问题提报 climb the same ladder (``rules.problems.problem_subjects``): a problem
+   Late 问题提报 climb the same ladder (``rules.problem_cards.problem_subjects``): a problem
    card of level L files rung L (no 交办单), mailed to the unit whose move it is; once
    the problem is closed, rejected or no longer late, nothing more is mailed.
 3. Each due (recipient) becomes one digest mail, handed to a :class:`Transport` — SMTP,
@@ -43,7 +43,8 @@ if TYPE_CHECKING:
     from gaoxin_cli.notify.message import Outgoing
     from gaoxin_cli.notify.smtp import Failure
     from gaoxin_cli.rules import ladder
-    from gaoxin_cli.rules.problems import ProblemStatus, ProblemSubject
+    from gaoxin_cli.rules.problem_cards import ProblemSubject
+    from gaoxin_cli.rules.problems import ProblemStatus
     from gaoxin_cli.store import Store
 
 Recipient = Mapping[str, Any]  # {"role", "name", "email", "unit"}, as a notice keeps it
@@ -251,7 +252,8 @@ def problem_ladder(
 ) -> ProblemLadder:
     """Every problem's status and notices as of *today*, and which open ones are late
     (*snap* read with ``problems=True`` and the problems' notices)."""
-    from gaoxin_cli.rules.problems import problem_subjects, replay
+    from gaoxin_cli.rules.problem_cards import problem_subjects
+    from gaoxin_cli.rules.problems import replay
 
     statuses = {p.number: replay(p, steps) for p, steps in snap.problems}
     issued = snap.problem_issued

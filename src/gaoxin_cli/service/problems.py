@@ -18,7 +18,7 @@ from gaoxin_cli.service.session import Session
 
 if TYPE_CHECKING:
     from gaoxin_cli.models.state import Event
-    from gaoxin_cli.rules.problems import ProblemLine
+    from gaoxin_cli.rules.problem_cards import ProblemLine
     from gaoxin_cli.store import Store
     from gaoxin_cli.store.problems import ProblemRow
 
@@ -69,7 +69,7 @@ def report(
     recorded_at: str | None = None,
 ) -> Reported:
     """Register a problem reported today by *by* (default: the office) and number it."""
-    from gaoxin_cli.rules.problems import check_report, report_event
+    from gaoxin_cli.rules.problem_steps import check_report, report_event
     from gaoxin_cli.store import problems as stored
 
     plan, today = session.plan, session.today
@@ -204,13 +204,14 @@ def step(
     """Find the problem, check the step against all its steps and record it — one write
     transaction; then the deadline of the stage it led to."""
     from gaoxin_cli.rules import problems as rules
+    from gaoxin_cli.rules.problem_steps import step as check_step
     from gaoxin_cli.store import problems as stored
 
     plan, today = session.plan, session.today
     with session.store(write=True) as st, st.transaction():
         row = _find(st, number, today.year)
         status = rules.replay(row, stored.steps(st, row.number))
-        event = rules.step(
+        event = check_step(
             plan,
             status,
             action,
@@ -245,7 +246,9 @@ def list_problems(
 
     *states* are words as typed: ``reported`` … or their zh / en names."""
     from gaoxin_cli.rules.feedback import find_task
-    from gaoxin_cli.rules.problems import ProblemFilter, check_unit, problem_lines, replay
+    from gaoxin_cli.rules.problem_cards import ProblemFilter, problem_lines
+    from gaoxin_cli.rules.problem_steps import check_unit
+    from gaoxin_cli.rules.problems import replay
     from gaoxin_cli.service.snapshot import problems_as_of
 
     plan, today = session.plan, session.today
@@ -271,13 +274,8 @@ def list_problems(
 
 def show(session: Session, number: str) -> ProblemDetail:
     """One problem as of today (any spelling of its number), with its deadlines."""
-    from gaoxin_cli.rules.problems import (
-        ProblemFilter,
-        problem_lines,
-        replay,
-        resolve_due,
-        resolve_limit,
-    )
+    from gaoxin_cli.rules.problem_cards import ProblemFilter, problem_lines
+    from gaoxin_cli.rules.problems import replay, resolve_due, resolve_limit
     from gaoxin_cli.store import problems as stored
 
     plan, today = session.plan, session.today
