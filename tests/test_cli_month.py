@@ -504,7 +504,7 @@ def test_user_text_is_escaped_everywhere(tmp_path: Path) -> None:
 
 
 def test_csv_cells_never_start_a_formula() -> None:
-    from gaoxin_cli.render.ranking import spreadsheet_text
+    from gaoxin_cli.render.ranking_export import spreadsheet_text
 
     assert spreadsheet_text('=HYPERLINK("http://x")') == '\'=HYPERLINK("http://x")'
     assert [spreadsheet_text(v) for v in ("+1", "-1", "@a", "建设局")] == [

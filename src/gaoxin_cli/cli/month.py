@@ -110,16 +110,18 @@ def ranking(
         known("unit", explain, sess.config.units)
     result, frozen = service.ranking(sess, p, live=live, explain=explain)
     from gaoxin_cli.render import ranking as view
+    from gaoxin_cli.render import ranking_explain
+    from gaoxin_cli.render import ranking_export as export
 
     if as_json:
-        emit_json(view.as_json(result, frozen, s.lang, only=explain))
+        emit_json(export.as_json(result, frozen, s.lang, only=explain))
     elif as_csv:
-        sys.stdout.write(view.as_csv(result))
+        sys.stdout.write(export.as_csv(result))
     else:
         sys.stderr.write(view.warned(view.warnings(result, s.lang), s.lang))
         if explain is not None:
             people = {lid: leader.name for lid, leader in sess.config.leaders.items()}
-            view.explain(context.console(), result, explain, s.lang, people)
+            ranking_explain.explain(context.console(), result, explain, s.lang, people)
         else:
             view.render(context.console(), result, s.lang, frozen=frozen, cards=cards)
 
@@ -152,14 +154,16 @@ def award(
         sess, _period(period), reason=reason, recorded_at=context.now_stamp()
     )
     from gaoxin_cli.render import ranking as view
+    from gaoxin_cli.render import ranking_export as export
 
     if as_json:
-        emit_json(view.as_json(result, frozen, s.lang))
+        emit_json(export.as_json(result, frozen, s.lang))
         return
     sys.stderr.write(view.warned(view.warnings(result, s.lang), s.lang))
+    from gaoxin_cli.render import flag
     from gaoxin_cli.render.text import safe
 
-    msg = view.award_message(result, frozen.id, s.lang, reason, frozen.supersedes)
+    msg = flag.award_message(result, frozen.id, s.lang, reason, frozen.supersedes)
     sys.stdout.write(safe(msg) + "\n")
 
 
@@ -169,7 +173,7 @@ def history(ctx: typer.Context, as_json: JsonOpt = False) -> None:
 
     s = settings(ctx)
     found = service.flag_history(context.session(s))
-    from gaoxin_cli.render import ranking as view
+    from gaoxin_cli.render import flag as view
 
     if as_json:
         emit_json({"awards": view.history_json(found.entries, found.names)})
@@ -219,10 +223,11 @@ def score(
         by=by,
         recorded_at=context.now_stamp(),
     )
+    from gaoxin_cli.render import flag
     from gaoxin_cli.render import ranking as view
 
-    sys.stdout.write(view.score_message(scored, s.lang))
-    sys.stderr.write(view.warned(view.frozen_warnings(scored, s.lang), s.lang))
+    sys.stdout.write(flag.score_message(scored, s.lang))
+    sys.stderr.write(view.warned(flag.frozen_warnings(scored, s.lang), s.lang))
 
 
 # --- bulletin -----------------------------------------------------------------------------

@@ -3,7 +3,8 @@
 chinesecalendar stops at the last year it ships; when the next notice is published the
 office pastes its text and ``gaoxin calendar add --notice FILE`` turns it into
 ``calendar/YYYY.yaml``. This module is that reader: text in, rest and make-up working
-days out, and the YAML to keep.
+days out, and the YAML to keep. One reader, one module: its sentence patterns depend on
+each other and read best in order.
 
 It reads the phrasings used since 2008 (``一、元旦：1月1日放假，与周末连休。``,
 ``M月D日（周三）至D日（周五）放假调休，共N天。``, ``M月D日（星期一）补休``,

@@ -3,6 +3,8 @@
 No I/O here. Every model rejects unknown keys and coerces nothing silently: an int is
 never read from a string, a date only from ``YYYY-MM-DD``. Rule thresholds carry the
 defaults of DESIGN.md / research/domain.md, each one overridable in gaoxin.yaml.
+One module of some length on purpose: it is the whole plan format, read top to bottom
+by whoever changes it (the records are generated from it, ``models/_codegen.py``).
 """
 
 from __future__ import annotations

@@ -1,16 +1,16 @@
 """`gaoxin ranking` and `gaoxin flag history`: tables, a bar chart, explanations, JSON, CSV.
 
 Shared by the bulletin (labels, numbers, detail texts), so a figure reads the same in the
-terminal, in Markdown and in HTML. Longer than most modules because it is one thing:
-every word and number a ranking or an award is printed with (table, chart, --explain,
-JSON, CSV, the flag's history and the messages of ``flag award|score``).
+terminal, in Markdown and in HTML. ``--explain`` is in ``render/ranking_explain.py``,
+``--json`` / ``--csv`` in ``render/ranking_export.py``, the flag's screens in
+``render/flag.py``.
 """
 
 from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from rich import box
 from rich.cells import cell_len
@@ -19,15 +19,15 @@ from rich.table import Table
 from rich.text import Text
 
 from gaoxin_cli.i18n import Lang, t
-from gaoxin_cli.ranking.flag import Standing, TimelineEntry, rank_cards
+from gaoxin_cli.ranking.flag import Standing, rank_cards
 from gaoxin_cli.ranking.period import Period
-from gaoxin_cli.ranking.result import Frozen, RankingResult, to_json
-from gaoxin_cli.ranking.scores import Line, UnitScore
+from gaoxin_cli.ranking.result import Frozen, RankingResult
+from gaoxin_cli.ranking.scores import Line
 from gaoxin_cli.render.console import fixed, text
 from gaoxin_cli.render.text import safe
 
 if TYPE_CHECKING:
-    from gaoxin_cli.service.ranking import Scored
+    pass
 
 CARD_STYLES = {"blue": "bold blue", "yellow": "bold yellow", "red": "bold red", "none": "dim"}
 CARD_LEVEL = {"blue": 1, "yellow": 2, "red": 3}
@@ -396,293 +396,10 @@ def chart(console: Console, result: RankingResult, lang: Lang) -> None:
 # --- --explain ----------------------------------------------------------------------------
 
 
-def explain(
-    console: Console,
-    result: RankingResult,
-    unit: str,
-    lang: Lang,
-    people: Mapping[str, str] | None = None,
-) -> None:
-    row = result.row(unit)
-    if row is None:  # the CLI checks first
-        return
-    title = t("rank.explain_title", lang, unit=row.name, period=period_label(result.period, lang))
-    console.print(text(title, "bold"))
-    console.print(
-        text(
-            f"{t('rank.explain_rank', lang, rank=row.rank)} · "
-            f"{t('rank.col.score', lang)} {points(row.score.points)}",
-            "dim",
-        )
-    )
-    _explain(console, row.score, lang, people, depth=0)
-
-
-def _explain(
-    console: Console, score: UnitScore, lang: Lang, people: Mapping[str, str] | None, depth: int
-) -> None:
-    if depth:
-        console.print(
-            text(
-                f"{period_label(score.period, lang)} · {t('rank.col.score', lang)} "
-                f"{points(score.points)}",
-                "bold",
-            )
-        )
-    table = Table(box=box.SIMPLE_HEAD, pad_edge=False, show_edge=False)
-    table.add_column(t("rank.col.rule", lang), no_wrap=True)
-    table.add_column(t("rank.col.task", lang), no_wrap=True)
-    table.add_column(
-        t("rank.col.title", lang),
-        overflow="ellipsis",
-        no_wrap=True,
-        max_width=max(8, (console.width - 40) // 4),
-    )
-    table.add_column(t("rank.col.detail", lang), overflow="fold", ratio=1)
-    table.add_column(t("rank.col.points", lang), justify="right", no_wrap=True)
-    for line in score.lines:
-        style = "red" if line.points < 0 else ("green" if line.rule not in ("base",) else "")
-        table.add_row(
-            text(rule_label(line.rule, lang)),
-            text(line.task or ""),
-            text(line.title or ""),
-            text(detail_text(line, lang, people)),
-            Text(signed(line.points), style=style),
-        )
-    table.add_section()
-    table.add_row(
-        text(t("rank.explain_total", lang), "bold"), "", "", "", Text(points(score.points), "bold")
-    )
-    console.print(table)
-    for part in score.parts:
-        _explain(console, part, lang, people, depth + 1)
-
-
 # --- machine formats --------------------------------------------------------------------
 
 
-def frozen_json(frozen: Frozen | None) -> dict[str, Any] | None:
-    if frozen is None:
-        return None
-    return {
-        "award": frozen.id,
-        "awarded_on": frozen.awarded_on.isoformat(),
-        "force_reason": frozen.force_reason,
-        "supersedes": frozen.supersedes,
-    }
-
-
-def as_json(
-    result: RankingResult, frozen: Frozen | None, lang: Lang, *, only: str | None = None
-) -> dict[str, Any]:
-    """``to_json`` (what an award freezes) plus where it came from and rendered warnings;
-    with *only*, the units list has that unit alone (``ranking --explain UNIT --json``)."""
-    doc = to_json(result)
-    doc["frozen"] = frozen_json(frozen)
-    doc["warning_texts"] = [m.render(lang) for m in result.warnings]
-    if only is not None:
-        doc["units"] = [u for u in doc["units"] if u["unit"] == only]
-    return doc
-
-
-CSV_FIELDS = (
-    "rank",
-    "unit",
-    "name",
-    "score",
-    "previous_rank",
-    "change",
-    "red_cards",
-    "yellow_cards",
-    "overdue_tasks",
-    "overdue_workdays",
-    "returned_feedback",
-    "missed_reports",
-    "early_finishes",
-    "completion_rate",
-    "target_met",
-    "flag",
-    "bottom",
-    "exempt",
-    "tie_break",
-)
-
-
-def spreadsheet_text(value: str) -> str:
-    """Text a spreadsheet will show, not run: a leading = + - @ starts a formula in
-    Excel and WPS, so such a cell gets a leading apostrophe (OWASP's CSV-injection rule)."""
-    return "'" + value if value[:1] in ("=", "+", "-", "@") else value
-
-
-def as_csv(result: RankingResult) -> str:
-    """One row per unit; English column names, plain numbers (for spreadsheets)."""
-    import csv
-    import io
-
-    buf = io.StringIO()
-    w = csv.writer(buf, lineterminator="\n")
-    w.writerow(CSV_FIELDS)
-    for r in result.rows:
-        st = r.score.stats
-        w.writerow(
-            [
-                r.rank,
-                r.unit,
-                spreadsheet_text(r.name),
-                f"{r.score.points / 100:.2f}",
-                "" if r.previous_rank is None else r.previous_rank,
-                "" if r.change is None else r.change,
-                st.red,
-                st.yellow,
-                st.overdue,
-                st.overdue_wd,
-                st.returned,
-                st.missed,
-                st.early,
-                "" if st.rate is None else f"{st.rate:.4f}",
-                "" if st.target_met is None else str(st.target_met).lower(),
-                str(r.holder).lower(),
-                str(r.bottom).lower(),
-                str(r.exempt).lower(),
-                r.tie_break.by if r.tie_break else "",
-            ]
-        )
-    return buf.getvalue()
-
-
 # --- flag award / history ---------------------------------------------------------------
-
-
-def award_message(
-    result: RankingResult, award_id: int, lang: Lang, reason: str | None, old: int | None
-) -> str:
-    holder = joined(names_of(result, result.holders), lang) or t("flag.nobody", lang)
-    bottom = joined(names_of(result, result.bottom), lang) or t("flag.none", lang)
-    label = period_label(result.period, lang)
-    if old is not None:
-        return t(
-            "flag.awarded_again",
-            lang,
-            period=label,
-            reason=reason or "",
-            old=old,
-            holder=holder,
-            bottom=bottom,
-            id=award_id,
-        )
-    return t("flag.awarded", lang, period=label, holder=holder, bottom=bottom, id=award_id)
-
-
-def _move(entry: TimelineEntry, names: Mapping[str, str], lang: Lang) -> str:
-    a = entry.award
-    if entry.move == "vacant":
-        if a.top_points is None:
-            return t("flag.move.vacant_empty", lang)
-        return t("flag.move.vacant", lang, score=points(a.top_points))
-    if entry.move == "kept":
-        return t("flag.move.kept", lang, n=entry.streak)
-    if entry.move == "moved":
-        return t(
-            "flag.move.moved",
-            lang,
-            from_=joined([names.get(u, u) for u in entry.moved_from], lang),
-        )
-    return t(f"flag.move.{entry.move}", lang)
-
-
-def history(
-    console: Console,
-    entries: Sequence[TimelineEntry],
-    names: Mapping[str, str],
-    org: str,
-    lang: Lang,
-) -> None:
-    console.print(text(t("flag.history_title", lang, org=org), "bold"))
-    if not entries:
-        console.print(text(t("flag.history_empty", lang)))
-        return
-    table = Table(box=box.SIMPLE_HEAD, pad_edge=False, show_edge=False, collapse_padding=True)
-    table.add_column(t("flag.col.period", lang), no_wrap=True)
-    table.add_column("", no_wrap=True)
-    table.add_column(t("flag.col.holder", lang), overflow="ellipsis", no_wrap=True, max_width=16)
-    table.add_column(t("flag.col.score", lang), justify="right", no_wrap=True)
-    table.add_column(t("flag.col.move", lang), overflow="fold", ratio=1)
-    table.add_column(t("flag.col.bottom", lang), overflow="fold", ratio=1)
-    table.add_column(t("flag.col.awarded", lang), no_wrap=True)
-
-    def who(units: Sequence[str]) -> str:
-        return joined([names.get(u, u) for u in units], lang)
-
-    footnotes: list[str] = []
-    for e in entries:
-        a = e.award
-        marker = Text("■" * min(e.streak, 6), style="bold red") if a.holders else Text("□", "dim")
-        label = period_label(a.period, lang)
-        for old in e.earlier:
-            footnotes.append(f"* {label}：" if lang == "zh" else f"* {label}: ")
-            footnotes[-1] += t(
-                "flag.superseded",
-                lang,
-                day=old.awarded_on.isoformat(),
-                holder=who(old.holders) or t("flag.nobody", lang),
-                later=a.awarded_on.isoformat(),
-                reason=a.force_reason or "",
-            )
-        table.add_row(
-            text(label + ("*" if e.earlier else "")),
-            marker,
-            text(who(a.holders) or t("flag.nobody", lang), "bold red" if a.holders else "dim"),
-            points(a.holder_points if a.holders else a.top_points),
-            text(_move(e, names, lang)),
-            text(who(a.bottom) or "—"),
-            a.awarded_on.isoformat(),
-        )
-    console.print(table)
-    for note in footnotes:
-        console.print(text(note, "dim"))
-    best = longest_streak(entries)
-    if best is not None and best[1] > 1:
-        unit, n = best
-        console.print(text(t("flag.streaks", lang, unit=names.get(unit, unit), n=n)))
-
-
-def longest_streak(entries: Sequence[TimelineEntry]) -> tuple[str, int] | None:
-    best: tuple[str, int] | None = None
-    for e in entries:
-        for u in e.award.holders:
-            if best is None or e.streak > best[1]:
-                best = (u, e.streak)
-    return best
-
-
-def history_json(
-    entries: Sequence[TimelineEntry], names: Mapping[str, str]
-) -> list[dict[str, Any]]:
-    def award(a: Any) -> dict[str, Any]:
-        return {
-            "award": a.id,
-            "awarded_on": a.awarded_on.isoformat(),
-            "holders": list(a.holders),
-            "holder_score": None if a.holder_points is None else a.holder_points / 100,
-            "top_unit": a.top_unit,
-            "top_score": None if a.top_points is None else a.top_points / 100,
-            "bottom": list(a.bottom),
-            "force_reason": a.force_reason,
-            "supersedes": a.supersedes,
-        }
-
-    return [
-        {
-            "period": e.award.period,
-            **award(e.award),
-            "holder_names": [names.get(u, u) for u in e.award.holders],
-            "move": e.move,
-            "streak": e.streak,
-            "moved_from": list(e.moved_from),
-            "superseded": [award(a) for a in e.earlier],
-        }
-        for e in entries
-    ]
 
 
 def warnings(result: RankingResult, lang: Lang) -> list[str]:
@@ -697,25 +414,3 @@ def warned(lines: Sequence[str], lang: Lang) -> str:
 
 
 # --- flag score -------------------------------------------------------------------------
-
-
-def score_message(scored: Scored, lang: Lang) -> str:
-    """What ``flag score`` recorded, one line (user text made safe)."""
-    shown = f"{scored.points:g}" if scored.kind == "inspection" else f"{scored.points:+g}"
-    msg = t(
-        "flag.scored",
-        lang,
-        unit=scored.unit,
-        period=period_label(scored.period, lang),
-        kind=t(f"flag.kind.{scored.kind}", lang),
-        points=shown,
-        reason=scored.reason,
-        by=scored.by,
-        id=scored.id,
-    )
-    return safe(msg) + "\n"
-
-
-def frozen_warnings(scored: Scored, lang: Lang) -> list[str]:
-    """The awarded periods a new item does not change (they stay as frozen)."""
-    return [t("flag.warn_frozen", lang, period=q.key) for q in scored.frozen]

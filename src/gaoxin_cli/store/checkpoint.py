@@ -1,5 +1,8 @@
 """State checkpoints: every task's aggregates up to some event, so state reads fast.
 
+One cohesive thing of some length: writing, choosing and reading a checkpoint share
+its column format, and splitting them would spread one format over three files.
+
 Events stay the only truth. A checkpoint is a cache of :class:`~derive.Partial` for
 every task over the events with ``id <= upto`` (``max_at``: the greatest day among
 them). As every state field is an aggregate that merges (derive.py), the state of all
