@@ -9,18 +9,11 @@ is on plan. 6/25–6/27 is the Dragon Boat holiday.
 
 from __future__ import annotations
 
-import email
-import socket
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
-from email import policy
 from pathlib import Path
 
 import pytest
-from aiosmtpd.controller import Controller
-from aiosmtpd.smtp import SMTP, Envelope
-from aiosmtpd.smtp import Session as SmtpSession
 
 from gaoxin_cli.errors import GaoxinError
 from gaoxin_cli.models.state import Event
@@ -32,6 +25,7 @@ from gaoxin_cli.service.session import Session
 from gaoxin_cli.store import Store
 from gaoxin_cli.store.notices import deliveries, notices
 from helpers import run
+from smtp_server import Handler, smtp_server
 
 CONFIG = """\
 org: {{name: 测试区管委会, short: 测试区, office: duchashi}}
@@ -281,51 +275,17 @@ def test_smtp_needs_mail_settings_and_the_password(tmp_path: Path) -> None:
 # --- notify through a real SMTP server ------------------------------------------------------
 
 
-@dataclass
-class Handler:
-    received: list[tuple[list[str], str]] = field(default_factory=list)
-    refuse: set[str] = field(default_factory=set)
-
-    async def handle_RCPT(
-        self,
-        server: SMTP,
-        session: SmtpSession,
-        envelope: Envelope,
-        address: str,
-        options: list[str],
-    ) -> str:
-        if address in self.refuse:
-            return f"550 5.1.1 <{address}>: mailbox unavailable"
-        envelope.rcpt_tos.append(address)
-        return "250 OK"
-
-    async def handle_DATA(self, server: SMTP, session: SmtpSession, envelope: Envelope) -> str:
-        raw = envelope.original_content or envelope.content
-        assert isinstance(raw, bytes)
-        msg = email.message_from_bytes(raw, policy=policy.default)
-        self.received.append((list(envelope.rcpt_tos), str(msg["Subject"])))
-        return "250 2.0.0 OK"
-
-
 @pytest.fixture
 def smtp(tmp_path: Path) -> Iterator[tuple[Handler, Path]]:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = int(s.getsockname()[1])
-    handler = Handler()
-    controller = Controller(handler, hostname="127.0.0.1", port=port)
-    controller.start()
-    try:
+    with smtp_server() as (handler, port):
         yield handler, make_ws(tmp_path, port)
-    finally:
-        controller.stop()
 
 
 def test_an_smtp_run_sends_one_digest_per_recipient(smtp: tuple[Handler, Path]) -> None:
     handler, ws = smtp
     report = notify.run(session(ws), notify.SmtpTransport(), NOW, stamp)
     assert report.ok and report.sent == 6
-    assert sorted(to for tos, _ in handler.received for to in tos) == RECIPIENTS
+    assert handler.to() == RECIPIENTS
     _, sent = stored(ws)
     assert sorted({r for _, r, _ in sent}) == RECIPIENTS
     assert all(mid and mid.startswith("<") for _, _, mid in sent)  # the Message-ID

@@ -11,23 +11,17 @@ in for the 2027 notice and is not the published text.
 
 from __future__ import annotations
 
-import email
 import json
 import shutil
-import socket
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from datetime import date, timedelta
-from email import policy
-from email.message import EmailMessage
 from pathlib import Path
 
 import pytest
-from aiosmtpd.controller import Controller
-from aiosmtpd.smtp import SMTP, Envelope, Session
 from typer.testing import CliRunner
 
 from gaoxin_cli.cli import app
+from smtp_server import Handler, smtp_server
 
 HERE = Path(__file__).parent
 NOTICE_2027 = HERE / "data" / "notice-2027-style.txt"
@@ -78,39 +72,14 @@ tasks:
 """
 
 
-@dataclass
-class Inbox:
-    received: list[EmailMessage] = field(default_factory=list)
-
-    async def handle_DATA(self, server: SMTP, session: Session, envelope: Envelope) -> str:
-        raw = envelope.original_content or envelope.content
-        assert isinstance(raw, bytes)
-        msg = email.message_from_bytes(raw, policy=policy.default)
-        assert isinstance(msg, EmailMessage)
-        self.received.append(msg)
-        return "250 2.0.0 OK"
-
-    def texts(self) -> list[str]:
-        out = []
-        for m in self.received:
-            part = m.get_body(preferencelist=("plain",))
-            assert part is not None
-            out.append(str(part.get_content()))  # type: ignore[attr-defined]
-        return out
-
-
 @pytest.fixture
-def inbox() -> Iterator[tuple[Inbox, int]]:
-    handler = Inbox()
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = int(s.getsockname()[1])
-    controller = Controller(handler, hostname="127.0.0.1", port=port)
-    controller.start()
-    try:
-        yield handler, port
-    finally:
-        controller.stop()
+def inbox() -> Iterator[tuple[Handler, int]]:
+    with smtp_server() as found:
+        yield found
+
+
+def texts(handler: Handler) -> list[str]:
+    return [m.text for m in handler.received]
 
 
 def make_ws(root: Path, port: int) -> Path:
@@ -142,7 +111,7 @@ def cron_run(ws: Path, day: str) -> dict[str, tuple[int, str, str]]:
 
 
 def test_no_day_of_the_year_end_stops_and_estimates_are_marked(
-    tmp_path: Path, inbox: tuple[Inbox, int]
+    tmp_path: Path, inbox: tuple[Handler, int]
 ) -> None:
     handler, port = inbox
     ws = make_ws(tmp_path / "ws", port)
@@ -171,15 +140,15 @@ def test_no_day_of_the_year_end_stops_and_estimates_are_marked(
     assert estimated_days and estimated_days[0] <= "2026-12-29"
     assert "2027-01-04" in estimated_days
     # Mail went out through the year end, and mail built on the estimate says so.
-    texts = handler.texts()
-    assert texts
-    marked = [t for t in texts if "2027 年的放假安排尚未公布" in t]
+    mails = texts(handler)
+    assert mails
+    marked = [t for t in mails if "2027 年的放假安排尚未公布" in t]
     assert marked
     # The estimate counts 元旦 as a rest day: no reply is asked for on 1 January.
-    assert all("请于 2027-01-01 前" not in t for t in texts)
+    assert all("请于 2027-01-01 前" not in t for t in mails)
 
 
-def test_english_marks_the_estimate_too(tmp_path: Path, inbox: tuple[Inbox, int]) -> None:
+def test_english_marks_the_estimate_too(tmp_path: Path, inbox: tuple[Handler, int]) -> None:
     _, port = inbox
     ws = make_ws(tmp_path / "ws", port)
     code, out, _ = run(ws, "--as-of", "2027-01-05", "status", lang="en")
@@ -190,7 +159,7 @@ def test_english_marks_the_estimate_too(tmp_path: Path, inbox: tuple[Inbox, int]
 
 
 def test_unknown_years_error_is_a_hard_stop_when_asked_for(
-    tmp_path: Path, inbox: tuple[Inbox, int]
+    tmp_path: Path, inbox: tuple[Handler, int]
 ) -> None:
     _, port = inbox
     ws = make_ws(tmp_path / "ws", port)
@@ -215,7 +184,7 @@ def _reply_dates(texts: list[str]) -> set[str]:
 
 
 def test_after_the_notice_is_added_the_days_follow_it(
-    tmp_path: Path, inbox: tuple[Inbox, int]
+    tmp_path: Path, inbox: tuple[Handler, int]
 ) -> None:
     handler, port = inbox
     estimated = make_ws(tmp_path / "estimated", port)
@@ -238,7 +207,7 @@ def test_after_the_notice_is_added_the_days_follow_it(
             assert code == 0, f"{day} {name}: {err or out}"
         assert json.loads(results["overdue"][1])["calendar_estimated"] == []
         assert "放假安排未公布" not in results["status"][1]
-    assert all("放假安排尚未公布" not in t for t in handler.texts())
+    assert all("放假安排尚未公布" not in t for t in texts(handler))
 
     # The eve of the Spring Festival: three working days after 2027-02-04 are 2/9–2/11 on
     # the estimate, but 2/15–2/17 after the 8-day holiday (2/14, a Sunday, is worked).
@@ -246,7 +215,7 @@ def test_after_the_notice_is_added_the_days_follow_it(
     for ws in (estimated, noticed):
         shutil.rmtree(ws / "data", ignore_errors=True)
         assert run(ws, "--as-of", "2027-02-04", "notify")[0] == 0
-    by_ws = handler.texts()
+    by_ws = texts(handler)
     assert "2027-02-09" in _reply_dates(by_ws)  # the estimate
     assert "2027-02-16" in _reply_dates(by_ws)  # the notice: 2/14 (1), 2/15 (2), 2/16 (3)
     code, out, _ = run(noticed, "calendar", "show", "2027", "--json")

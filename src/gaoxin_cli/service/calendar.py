@@ -3,8 +3,6 @@ calendar/YYYY.yaml, and the local entries a newer chinesecalendar makes redundan
 
 from __future__ import annotations
 
-import os
-import tempfile
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal, NamedTuple
@@ -102,21 +100,10 @@ def write_notice(read: NoticeRead, *, force: bool) -> None:
 
     if read.target.exists() and not force:
         raise GaoxinError("error.calendar_file_exists", path=read.relative)
-    _write_atomically(read.target, notice_yaml(read.notice))
+    from gaoxin_cli.loading.scaffold import atomic_write
 
-
-def _write_atomically(target: Path, content: str) -> None:
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
-            fh.write(content)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    read.target.parent.mkdir(parents=True, exist_ok=True)
+    atomic_write(read.target, notice_yaml(read.notice))
 
 
 def check(session: Session) -> list[Finding]:
