@@ -12,7 +12,7 @@ import traceback
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 from typer.core import TyperGroup
@@ -114,7 +114,9 @@ def _passthrough(exc: BaseException) -> bool:
 class GaoxinGroup(TyperGroup):
     """Translates errors once, at the boundary: GaoxinError → its exit code, bug → 3."""
 
-    def invoke(self, ctx: Any) -> Any:
+    # Typer builds every context of this app as typer.Context (a subclass of the vendored
+    # click Context the base class names), so the narrower type is what arrives.
+    def invoke(self, ctx: typer.Context) -> object:  # type: ignore[override]
         try:
             return super().invoke(ctx)
         except GaoxinError as e:

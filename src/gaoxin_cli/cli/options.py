@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 
@@ -13,7 +13,7 @@ from gaoxin_cli.cli.help import H
 JsonOpt = Annotated[bool, typer.Option("--json", help=H("opt.json"))]
 
 
-def emit_json(doc: Any) -> None:
+def emit_json(doc: object) -> None:
     """*doc* on stdout as the JSON every ``--json`` prints: UTF-8 text as is, indented,
     with ``calendar_estimated`` (the years this run had to estimate, [] when none)."""
     from gaoxin_cli.cli import context
