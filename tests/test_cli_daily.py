@@ -378,3 +378,23 @@ def test_sweep_never_changes_what_it_measures(tmp_path: Path) -> None:
         assert again.endswith("，0 项牌色变化已记录\n"), (day, out, again)
         after = run(ws, "--as-of", day, "status", "--json")[1]
         assert json.loads(after)["counts"] == json.loads(before)["counts"], day
+
+
+def test_import_dry_run_reports_what_the_import_would_do(ws: Path, tmp_path: Path) -> None:
+    # Issue 12 item 4: a file never imported is all new; the dry run writes nothing.
+    ledger = tmp_path / "ledger.csv"
+    ledger.write_text(HISTORY, encoding="utf-8")
+    code, out, err = run(ws, "--as-of", "2020-06-30", "import", "--dry-run", str(ledger))
+    assert (code, err) == (0, ""), err
+    assert out == "ledger.csv：读取 5 行，将新增 5 条记录，0 条已存在（试运行，未写入）\n"
+    code, out, _ = run(ws, "--as-of", "2020-06-30", "history", "JC-01", "--json")
+    assert json.loads(out)["events"] == []
+    code, out, _ = run(ws, "--as-of", "2020-06-30", "import", str(ledger))
+    assert out == "ledger.csv：读取 5 行，新增 5 条记录，0 条已存在\n"
+    code, out, _ = run(
+        ws, "--lang", "en", "--as-of", "2020-06-30", "import", "--dry-run", str(ledger)
+    )
+    assert out == (
+        "ledger.csv: 5 row(s) read, 0 event(s) would be added, 5 already present"
+        " (dry run, nothing written)\n"
+    )

@@ -103,3 +103,16 @@ def test_import_is_idempotent_and_all_or_nothing(ws: Path, tmp_path: Path) -> No
         daily.import_file(session(ws), bad, dry_run=False, recorded_at=STAMP)
     assert e.value.msg.key == "error.import_bad_rows"
     assert "NOPE-1" in e.value.message("en")
+
+
+def test_import_dry_run_counts_what_the_real_import_adds(ws: Path, tmp_path: Path) -> None:
+    ledger = tmp_path / "more.csv"
+    ledger.write_text(
+        "date,task,progress,note\n2020-06-29,JC-01,99,a\n2020-06-29,JC-01,99,a\n", "utf-8"
+    )
+    dry = daily.import_file(session(ws), ledger, dry_run=True, recorded_at=STAMP)
+    real = daily.import_file(session(ws), ledger, dry_run=False, recorded_at=STAMP)
+    assert (dry.rows, dry.added, dry.skipped) == (real.rows, real.added, real.skipped)
+    assert dry.dry_run and not real.dry_run
+    again = daily.import_file(session(ws), ledger, dry_run=True, recorded_at=STAMP)
+    assert (again.added, again.skipped) == (0, again.rows)

@@ -523,6 +523,15 @@ def test_transaction_commits_or_rolls_back(store: Store) -> None:
     assert [e.progress for e in store.history()] == [10.0, 30.0]
 
 
+def test_count_new_says_what_add_unique_would_add(store: Store) -> None:
+    events = [fb(f"T{i % 7}", i % 30, float(i % 101)) for i in range(1200)]
+    keys = [f"feedback.csv:{i + 2}" for i in range(1200)]
+    assert store.count_new(keys) == 1200  # more keys than one query takes
+    assert store.add_unique(events[:700], keys[:700]) == 700
+    assert store.count_new([*keys, "dup", "dup"]) == 501
+    assert store.count() == 700
+
+
 def test_add_unique_is_idempotent(store: Store) -> None:
     events = [fb(f"T{i % 7}", i % 30, float(i % 101)) for i in range(500)]
     keys = [f"feedback.csv:{i + 2}" for i in range(500)]

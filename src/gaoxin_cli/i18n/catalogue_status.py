@@ -168,6 +168,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{file}：读取 {rows} 行，新增 {added} 条记录，{skipped} 条已存在",
         "{file}: {rows} row(s) read, {added} event(s) added, {skipped} already present",
     ),
+    "import.dry_run": (
+        "{file}：读取 {rows} 行，将新增 {added} 条记录，{skipped} 条已存在（试运行，未写入）",
+        "{file}: {rows} row(s) read, {added} event(s) would be added, {skipped} already present"
+        " (dry run, nothing written)",
+    ),
     "error.import_bad_rows": (
         "{file} 有 {count} 行有问题，整个文件都没有导入：\n{rows}",
         "{file} has {count} bad row(s); nothing from it was imported:\n{rows}",

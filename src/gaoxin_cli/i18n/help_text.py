@@ -142,7 +142,10 @@ HELP: dict[str, tuple[str, str]] = {
         "nothing; one bad row and nothing of the file is written.",
     ),
     "arg.import_file": ("台账文件（.csv 或 .jsonl）。", "The ledger file (.csv or .jsonl)."),
-    "opt.dry_run": ("只检查，不写入。", "Check only; write nothing."),
+    "opt.dry_run": (
+        "只检查，不写入；报告实际导入时将新增和已存在的记录数。",
+        "Check only and write nothing; report how many events the import would add.",
+    ),
     "sweep": (
         "每日巡检（供 cron 使用）：计算各任务的牌，把变化记入历史。同一天重复运行不会重复记录。",
         "Daily sweep (for cron): compute every task's card and record changes in the "

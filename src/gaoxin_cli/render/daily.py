@@ -255,7 +255,8 @@ def feedback_recorded(task: str, events: Sequence[Event], lang: Lang) -> str:
 
 
 def imported(name: str, done: Imported, lang: Lang) -> str:
-    return t("import.done", lang, file=name, rows=done.rows, added=done.added, skipped=done.skipped)
+    key = "import.dry_run" if done.dry_run else "import.done"
+    return t(key, lang, file=name, rows=done.rows, added=done.added, skipped=done.skipped)
 
 
 def swept(result: SweepResult, today: date, lang: Lang) -> str:

@@ -140,8 +140,9 @@ def history(session: Session, task_id: str) -> History:
 
 class Imported(NamedTuple):
     rows: int
-    added: int
+    added: int  # with dry_run: how many the real import would add
     skipped: int
+    dry_run: bool = False
 
 
 # How many bad rows an import error lists before "… and N more".
@@ -196,5 +197,5 @@ def import_file(session: Session, file: Path, *, dry_run: bool, recorded_at: str
                 count=len(problems),
                 rows=Joined(tuple(listed)),
             )
-        added = 0 if dry_run else st.add_unique(events, keys)
-    return Imported(len(rows), added, len(events) - added)
+        added = st.count_new(keys) if dry_run else st.add_unique(events, keys)
+    return Imported(len(rows), added, len(events) - added, dry_run)

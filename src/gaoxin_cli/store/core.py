@@ -24,6 +24,8 @@ _savepoints = itertools.count(1)
 # Naming more tasks than this, the checkpoint (all tasks, ~10 ms for 10,000) beats the
 # per-task queries (~30 µs a task).
 _VIA_CHECKPOINT = 300
+# Keys per IN (…) query of count_new: well under SQLite's limit on bound parameters.
+_KEYS_PER_QUERY = 500
 
 
 class Store:
@@ -278,6 +280,20 @@ class Store:
             added = self._conn.total_changes - before
             self._appended = self._appended or added > 0
         return added
+
+    def count_new(self, keys: Sequence[str]) -> int:
+        """How many events :meth:`add_unique` would append for *keys*, writing nothing:
+        the distinct keys not already stored (what ``import --dry-run`` reports)."""
+        wanted = set(keys)
+        found: set[str] = set()
+        pending = sorted(wanted)
+        with self._snapshot():
+            for i in range(0, len(pending), _KEYS_PER_QUERY):
+                chunk = pending[i : i + _KEYS_PER_QUERY]
+                marks = ",".join("?" * len(chunk))
+                sql = f"SELECT import_key FROM events WHERE import_key IN ({marks})"
+                found.update(k for (k,) in self._conn.execute(sql, chunk))
+        return len(wanted - found)
 
     # --- reading ---------------------------------------------------------------------
 
