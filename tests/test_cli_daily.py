@@ -398,3 +398,58 @@ def test_import_dry_run_reports_what_the_import_would_do(ws: Path, tmp_path: Pat
         "ledger.csv: 5 row(s) read, 0 event(s) would be added, 5 already present"
         " (dry run, nothing written)\n"
     )
+
+
+INFERRED = """date,task,progress,note
+2020-03-13,JC-01,5,征地启动
+2020-04-30,JC-01,30,征地拆迁完成
+"""
+
+
+def test_an_inferred_start_is_shown_and_explained(ws: Path, tmp_path: Path) -> None:
+    # Issue 12 item 5: no start row, yet --started is refused: say when and why.
+    ledger = tmp_path / "inferred.csv"
+    ledger.write_text(INFERRED, encoding="utf-8")
+    assert run(ws, "--as-of", "2020-06-30", "import", str(ledger))[0] == 0
+    code, out, err = run(
+        ws, "--as-of", "2020-06-05", "feedback", "JC-01", "--started", "--note", "正式开工"
+    )
+    assert (code, out) == (1, "")
+    assert err == (
+        "Error: 任务 JC-01 已于 2020-03-13 开工（未登记开工，据当日进度 5% 的反馈推定），"
+        "本次未记录任何内容（包括 --note）；去掉 --started 重新提交即可\n"
+    )
+    code, out, err = run(
+        ws, "--lang", "en", "--as-of", "2020-06-05", "feedback", "JC-01", "--started"
+    )
+    assert err == (
+        "Error: task JC-01 already started on 2020-03-13 (no start was recorded; inferred"
+        " from that day's report of 5%); nothing was recorded\n"
+    )
+    code, out, _ = run(ws, "--as-of", "2020-06-30", "history", "JC-01")
+    assert code == 0
+    lines = out.splitlines()
+    assert any(
+        line.startswith("2020-03-13") and "开工（推定）" in line and "据当日进度 5%" in line
+        for line in lines
+    ), out
+    code, out, _ = run(ws, "--as-of", "2020-06-30", "history", "JC-01", "--json")
+    doc = json.loads(out)
+    first = doc["events"][0]
+    assert doc["started"] == {"at": "2020-03-13", "inferred": True, "event": first["id"]}
+    assert [e["kind"] for e in doc["events"]] == ["feedback", "feedback"]
+
+
+def test_a_recorded_start_refuses_a_second_and_says_nothing_was_kept(
+    ws: Path, history: Path
+) -> None:
+    code, _, err = run(ws, "--as-of", "2020-06-05", "feedback", "JC-01", "--started", "-m", "x")
+    assert (code, err) == (
+        1,
+        "Error: 任务 JC-01 已于 2020-03-16 开工，本次未记录任何内容（包括 --note）；"
+        "去掉 --started 重新提交即可\n",
+    )
+    code, out, _ = run(ws, "--as-of", "2020-06-30", "history", "JC-01", "--json")
+    started = json.loads(out)["started"]
+    assert started["at"] == "2020-03-16" and started["inferred"] is False
+    assert "开工（推定）" not in run(ws, "--as-of", "2020-06-30", "history", "JC-01")[1]

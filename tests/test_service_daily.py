@@ -116,3 +116,18 @@ def test_import_dry_run_counts_what_the_real_import_adds(ws: Path, tmp_path: Pat
     assert dry.dry_run and not real.dry_run
     again = daily.import_file(session(ws), ledger, dry_run=True, recorded_at=STAMP)
     assert (again.added, again.skipped) == (0, again.rows)
+
+
+def test_history_explains_the_start_the_store_derives(ws: Path) -> None:
+    # The start history shows (recorded or inferred) is the one TaskState.started holds.
+    sess = session(ws)
+    with Store.open(ws / "data" / "gaoxin.db", write=False) as st:
+        states = st.states(DAY)
+    inferred = 0
+    for task in sess.plan.tasks:
+        found = daily.history(sess, task.id)
+        started = states.get(task.id)
+        expected = started.started if started else None
+        assert (found.start.at if found.start else None) == expected, task.id
+        inferred += bool(found.start and found.start.inferred)
+    assert inferred  # the example ledger has tasks reporting progress with no start row

@@ -155,9 +155,17 @@ def history(
     from gaoxin_cli.render import daily as view
 
     if as_json:
-        emit_json({"task": task, "events": view.history_json(found.events, s.lang)})
+        emit_json(
+            {
+                "task": task,
+                "events": view.history_json(found.events, s.lang),
+                "started": view.start_json(found.start),
+            }
+        )
     else:
-        view.history(context.console(), found.task, found.events, sess.config, s.lang)
+        view.history(
+            context.console(), found.task, found.events, sess.config, s.lang, start=found.start
+        )
 
 
 @app.command(name="import", help=H("import"))

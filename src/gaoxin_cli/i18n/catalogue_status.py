@@ -138,8 +138,16 @@ MESSAGES: dict[str, tuple[str, str]] = {
         'milestone "{name}" was already marked done on {date}',
     ),
     "error.already_started": (
-        "任务 {task} 已于 {date} 开工",
-        "task {task} already started on {date}",
+        "任务 {task} 已于 {date} 开工{basis}，本次未记录任何内容{lost}",
+        "task {task} already started on {date}{basis}; nothing was recorded{lost}",
+    ),
+    "feedback.start_inferred": (
+        "（未登记开工，据当日进度 {progress}% 的反馈推定）",
+        " (no start was recorded; inferred from that day's report of {progress}%)",
+    ),
+    "feedback.start_refused_rest": (
+        "（包括 {what}）；去掉 --started 重新提交即可",
+        ", not even the {what}; run it again without --started to keep it",
     ),
     "error.unit_not_on_task": (
         '单位 "{unit}" 不是任务 {task} 的牵头或配合单位',
@@ -160,6 +168,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "event.correction": ("更正", "correction"),
     "event.milestone": ("节点完成", "milestone"),
     "event.start": ("开工", "started"),
+    "event.start_inferred": ("开工（推定）", "started (inferred)"),
+    "history.start_inferred": (
+        "未登记开工，据当日进度 {progress}% 的反馈推定",
+        "no start was recorded; inferred from this day's report of {progress}%",
+    ),
     "event.card": ("亮牌", "card"),
     "history.card_change": ("{level}：{reasons}", "{level}: {reasons}"),
     "history.card_clear": ("撤牌（原因已消除）", "card cleared (cause gone)"),

@@ -15,6 +15,7 @@ from gaoxin_cli.render.console import LEVEL_STYLES, estimate_note, fixed, text
 from gaoxin_cli.render.table import Column, TableCell, print_table
 from gaoxin_cli.render.text import safe
 from gaoxin_cli.rules.countdown import Countdown
+from gaoxin_cli.rules.feedback import Start
 from gaoxin_cli.service.daily import CountdownResult, Imported, SweepResult
 
 _TITLES = {
@@ -166,8 +167,16 @@ def _reason(raw: Any, lang: Lang) -> str:
 
 
 def history(
-    console: Console, task: Task, events: Sequence[Event], config: Config, lang: Lang
+    console: Console,
+    task: Task,
+    events: Sequence[Event],
+    config: Config,
+    lang: Lang,
+    *,
+    start: Start | None = None,
 ) -> None:
+    """Every event of *task*, oldest first; a start inferred from a report (no start
+    event) gets a row of its own right after that report, saying so."""
     console.print(text(t("history.title", lang, task=task.id, title=task.title), "bold"))
     console.print(
         text(
@@ -190,6 +199,7 @@ def history(
         Column(t("col.note", lang), overflow="fold", min_width=fixed(t("col.note", lang), 12)),
     ]
     table: list[list[TableCell]] = []
+    inferred = start.event if start is not None and start.inferred else None
     for e in events:
         style = ""
         if e.kind == "card":
@@ -202,7 +212,25 @@ def history(
                 (safe(describe(e, lang)), ""),
             ]
         )
+        if inferred is not None and e == inferred:
+            assert e.progress is not None
+            table.append(
+                [
+                    (e.at.isoformat(), ""),
+                    (t("event.start_inferred", lang), "dim"),
+                    ("", ""),
+                    (t("history.start_inferred", lang, progress=f"{e.progress:g}"), "dim"),
+                ]
+            )
     print_table(console, columns, table)
+
+
+def start_json(start: Start | None) -> dict[str, Any] | None:
+    """``history --json``'s ``started``: the day, whether inferred, and the id of the
+    start event or of the report it was inferred from."""
+    if start is None:
+        return None
+    return {"at": start.at.isoformat(), "inferred": start.inferred, "event": start.event.id}
 
 
 def _known(kind: str) -> bool:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from datetime import date
-from typing import Any
+from typing import Any, NamedTuple
 
 from gaoxin_cli.errors import GaoxinError, UsageError
 from gaoxin_cli.i18n import Msg
@@ -42,6 +42,56 @@ def check_text(field: str, text: str | None) -> str | None:
     return text.strip() or None
 
 
+class Start(NamedTuple):
+    """When a task started, and on what ground (``TaskState.started`` explained)."""
+
+    at: date
+    inferred: bool  # no start event: the first report with progress > 0 stands for one
+    event: Event  # the start event, or the report the start was inferred from
+
+
+def start_of(events: Iterable[Event]) -> Start | None:
+    """The task's start as the store derives it (store/derive.py): its earliest ``start``
+    event, else its earliest report with progress > 0; ``None`` when neither exists."""
+    recorded: Event | None = None
+    first_progress: Event | None = None
+    for e in events:
+        if e.kind == "start":
+            if recorded is None or e.at < recorded.at:
+                recorded = e
+        elif e.kind not in ("feedback", "correction") or not (e.progress or 0) > 0:
+            continue
+        elif first_progress is None or e.at < first_progress.at:
+            first_progress = e
+    if recorded is not None:
+        return Start(recorded.at, False, recorded)
+    if first_progress is not None:
+        return Start(first_progress.at, True, first_progress)
+    return None
+
+
+def _already_started(task: Task, report: Report, started: date, start: Start | None) -> GaoxinError:
+    """``--started`` on a started task: when and why it counts as started, and that the
+    rest of the report (its note, progress, milestone) was not recorded either."""
+    basis: object = ""
+    if start is not None and start.inferred and start.at == started:
+        assert start.event.progress is not None
+        basis = Msg("feedback.start_inferred", progress=f"{start.event.progress:g}")
+    given = [
+        opt
+        for opt, value in (
+            ("--progress", report.progress),
+            ("--milestone", report.milestone),
+            ("--note", report.note),
+        )
+        if value is not None
+    ]
+    lost: object = Msg("feedback.start_refused_rest", what="/".join(given)) if given else ""
+    return GaoxinError(
+        "error.already_started", task=task.id, date=started.isoformat(), basis=basis, lost=lost
+    )
+
+
 def feedback_events(
     plan: Plan,
     report: Report,
@@ -50,8 +100,12 @@ def feedback_events(
     *,
     source: str,
     recorded_at: str | None = None,
+    start: Start | None = None,
 ) -> list[Event]:
-    """The events a report becomes; raises a GaoxinError saying what is wrong."""
+    """The events a report becomes; raises a GaoxinError saying what is wrong.
+
+    *start* (from :func:`start_of` over the task's history) lets a refused ``--started``
+    say whether the start was recorded or inferred from a report."""
     task = find_task(plan, report.task)
     note = check_text("--note", report.note)
     reason = check_text("--reason", report.reason)
@@ -111,7 +165,7 @@ def feedback_events(
         events.append(event("milestone", milestone=name, note=note if note_alone else None))
     if report.started:
         if state.started is not None:
-            raise GaoxinError("error.already_started", task=task.id, date=state.started.isoformat())
+            raise _already_started(task, report, state.started, start)
         events.append(event("start", note=note if note_alone and not events else None))
     return events
 

@@ -16,6 +16,7 @@ if TYPE_CHECKING:
     from gaoxin_cli.models.state import Event, Report
     from gaoxin_cli.rules.countdown import Countdown
     from gaoxin_cli.rules.dashboard import Dashboard
+    from gaoxin_cli.rules.feedback import Start
     from gaoxin_cli.rules.filters import Filters
     from gaoxin_cli.rules.problem_cards import ProblemLine
 
@@ -107,7 +108,7 @@ def sweep(session: Session, recorded_at: str) -> SweepResult:
 
 def feedback(session: Session, report: Report, recorded_at: str) -> list[Event]:
     """Record one report (progress, note, milestone, start); the events written."""
-    from gaoxin_cli.rules.feedback import feedback_events, find_task
+    from gaoxin_cli.rules.feedback import feedback_events, find_task, start_of
     from gaoxin_cli.store.lifecycle import task_lifecycle
 
     find_task(session.plan, report.task)  # a clear error before the database is touched
@@ -118,8 +119,17 @@ def feedback(session: Session, report: Report, recorded_at: str) -> list[Event]:
                 "error.feedback_task_over", task=report.task, state=Msg(f"lstate.{life}")
             )
         state = st.state(report.task, report.at)
+        start = None
+        if report.started and state.started is not None:  # refused: say on what ground
+            start = start_of(st.history(report.task, until=report.at))
         events = feedback_events(
-            session.plan, report, state, session.today, source="cli", recorded_at=recorded_at
+            session.plan,
+            report,
+            state,
+            session.today,
+            source="cli",
+            recorded_at=recorded_at,
+            start=start,
         )
         st.add(events)
     return events
@@ -128,14 +138,16 @@ def feedback(session: Session, report: Report, recorded_at: str) -> list[Event]:
 class History(NamedTuple):
     task: Task
     events: list[Event]
+    start: Start | None = None  # when the task started: recorded, or inferred from a report
 
 
 def history(session: Session, task_id: str) -> History:
-    from gaoxin_cli.rules.feedback import find_task
+    from gaoxin_cli.rules.feedback import find_task, start_of
 
     found = find_task(session.plan, task_id)
     with session.store(write=False) as st:
-        return History(found, st.history(task_id, until=session.today))
+        events = st.history(task_id, until=session.today)
+    return History(found, events, start_of(events))
 
 
 class Imported(NamedTuple):
