@@ -175,6 +175,23 @@ def test_overdue_filters(notified: Path) -> None:
     assert code == 1 and "jianshe" in err
 
 
+def test_overdue_heads_its_days_column_by_what_it_holds(ws: Path) -> None:
+    # Issue 12 item 6: a task carded for lagging before its due date shows the working
+    # days left; the column holding them must not be headed "逾期" (late) alone.
+    with Store.open(ws / "data" / "gaoxin.db", write=True) as st:
+        st.add([Event("LT-03", "feedback", date(2020, 6, 11), progress=5)])
+    for lang, head, late, left in (
+        ("zh", "逾期/剩余", "逾期6", "还剩70"),
+        ("en", "late/left", "6 late", "70 left"),
+    ):
+        code, out, _ = run(ws, "--lang", lang, "--as-of", "2020-06-24", "overdue")
+        assert code == 0
+        header = next(line for line in out.splitlines() if head in line)
+        assert header.split()[5] == head, out
+        row = {line.split()[1]: line for line in out.splitlines() if "LT-0" in line}
+        assert left in row["LT-03"] and late in row["LT-01"], out
+
+
 def test_overdue_with_nothing_late(ws: Path) -> None:
     code, out, _ = run(ws, "--as-of", "2020-06-10", "overdue")
     assert (code, out) == (0, "逾期和预警任务（截至 2020-06-10，周三）\n没有逾期或预警的任务\n")

@@ -96,9 +96,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "overdue.counts": ("共 {total} 项：", "{total} task(s): "),
     "overdue.issue_today": ("今天待发 {n}", "{n} notice(s) due today"),
     "overdue.none": ("没有逾期或预警的任务", "no task is late or warned"),
+    "overdue.late": ("逾期{wd}", "{wd} late"),
     "overdue.left": ("还剩{wd}", "{wd} left"),
     "overdue.today": ("今天", "today"),
-    "overdue.col.late": ("逾期", "late"),
+    # Working days late, or left for a task carded before its due date (lag, no start).
+    "overdue.col.late": ("逾期/剩余", "late/left"),
     "overdue.col.due": ("时限", "due"),
     "overdue.col.rung": ("已发", "filed"),
     "overdue.col.next": ("下一步", "next"),

@@ -153,8 +153,8 @@ HELP: dict[str, tuple[str, str]] = {
     ),
     # --- overdue, notify, notice, listed, extend -----------------------------------------
     "overdue": (
-        "逾期和预警任务：牌、逾期工作日、已发到哪一级督办（三单）、下一级及其日期。",
-        "Late and warned tasks: card, working days late, the rung of the escalation ladder "
+        "逾期和预警任务：牌、逾期（或剩余）工作日、已发到哪一级督办（三单）、下一级及其日期。",
+        "Late and warned tasks: card, working days late (or left), the rung of the escalation ladder "
         "(三单) reached, and the next rung with its date.",
     ),
     "notify": (

@@ -151,9 +151,9 @@ def _tasks(
 
 
 def _late(overdue_wd: int, left_wd: int | None, lang: Lang) -> Cell:
-    """Working days late, or left."""
+    """Working days late, or left: each cell says which (the column holds both)."""
     if overdue_wd > 0:
-        return str(overdue_wd), "bold"
+        return t("overdue.late", lang, wd=overdue_wd), "bold"
     if left_wd == 0:
         return t("overdue.today", lang), "bold"
     if left_wd is not None:
