@@ -246,6 +246,12 @@ def test_award_again_needs_force_and_reason_and_keeps_both(ws: Path) -> None:
         "提示：确需重新评定，请加 --force --reason 说明原因；原评定仍保留在历史中\n"
     )
     assert run(ws, "flag", "award", "-p", "2020-06", "--force")[0] == 2
+    # The docs say the same (issue 12 item 7): a missing --reason is a usage error.
+    doc = " ".join((helpers.REPO / "docs" / "ranking.md").read_text("utf-8").split())
+    assert (
+        "`--force` without `--reason`, or `--reason` without `--force`, is a usage error"
+        " (exit 2)" in doc
+    )
     assert run(ws, "flag", "award", "-p", "2020-06", "--reason", "x")[0] == 2
     assert run(ws, "flag", "award", "-p", "2020-06", "--force", "--reason", "a\x1b[31m")[0] == 2
     out = ok(
@@ -388,6 +394,7 @@ def test_score_items(ws: Path) -> None:
         (("jianshe", "-p", "2020Q2", "--kind", "inspection", "--points", "101"), 2, "0 到 100"),
         (("jianshe", "-p", "2020-05", "--points=-2"), 2, "扣分请用 --kind deduction"),
         (("jianshe", "-p", "2020-05", "--points", "0"), 2, "0.01 到 100"),
+        (("jianshe", "-p", "2020-05", "--points", "0.001"), 2, "0.01 到 100"),
         (("jiansh", "-p", "2020-05", "--points", "1"), 1, '是否指 "jianshe"'),
         (("jianshe", "-p", "2020-5-1", "--points", "1"), 2, "评比期须是月、季度或年"),
     ],

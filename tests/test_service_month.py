@@ -311,6 +311,9 @@ def test_item_points() -> None:
         ("inspection", 100.5, q2, "error.points_range"),
         ("bonus", -1, may, "error.points_sign"),
         ("deduction", 0, may, "error.points_range"),
+        ("bonus", 0.001, may, "error.points_range"),  # would be stored as 0
+        ("deduction", 0.004, may, "error.points_range"),
+        ("bonus", float("nan"), may, "error.points_range"),
         ("bonus", 101, may, "error.points_range"),
     ):
         with pytest.raises(UsageError) as e:

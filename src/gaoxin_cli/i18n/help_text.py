@@ -463,8 +463,8 @@ HELP: dict[str, tuple[str, str]] = {
     ),
     "arg.unit": ("单位编号。", "Unit id."),
     "opt.points": (
-        "分值：督查评分 0–100；加分、扣分为正数（扣分时自动取负）。",
-        "Points: inspection 0–100; bonus and deduction positive (a deduction is subtracted).",
+        "分值：督查评分 0–100；加分、扣分 0.01–100（扣分时自动取负）。",
+        "Points: inspection 0–100; bonus and deduction 0.01–100 (a deduction is subtracted).",
     ),
     "opt.item_reason": ("原因（必填）。", "The reason (required)."),
     "month.opt.kind": (

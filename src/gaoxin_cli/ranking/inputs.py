@@ -67,8 +67,8 @@ def item_points(kind: ItemKind, points: float, period: Period) -> float:
     """The points of a manual item as stored, or UsageError.
 
     An inspection score is for a quarter, 0–100, stored as given; a bonus or deduction
-    is a positive number of points up to 100, rounded to hundredths and stored signed
-    (a deduction negative).
+    is 0.01–100 points (less would round to nothing), rounded to hundredths and stored
+    signed (a deduction negative).
     """
     label = Msg(f"flag.kind.{kind}")
     if kind == "inspection":
@@ -79,6 +79,6 @@ def item_points(kind: ItemKind, points: float, period: Period) -> float:
         return points
     if points < 0:
         raise UsageError("error.points_sign")
-    if not 0 < points <= 100:
+    if not 0.01 <= points <= 100:
         raise UsageError("error.points_range", kind=label, lo="0.01", hi=100, points=f"{points:g}")
     return round(points, 2) if kind == "bonus" else -round(points, 2)
