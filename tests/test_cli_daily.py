@@ -160,7 +160,9 @@ def test_status_json_has_stable_keys(ws: Path, history: Path) -> None:
     jc2 = by_id["JC-02"]  # start 5/6 passed without a start (yellow), nothing reported
     # linear 序时进度 from 5/6 to 11/30: 55 of 208 days = 26.4% → lag 26 pp: yellow too
     assert (jc2["card"], jc2["planned"]) == ("yellow", 26.4)
-    assert jc2["missed_report"] == "2020-06-26"
+    # Friday 6/26 was 端午: the week's report was due on the next working day, Sunday 6/28
+    # (调休上班), and none came.
+    assert jc2["missed_report"] == "2020-06-28"
 
 
 def test_status_filters(ws: Path, history: Path) -> None:

@@ -20,13 +20,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from gaoxin_cli.calendar import WorkCalendar
-from gaoxin_cli.models import CardRules, Config, Task, spec
+from gaoxin_cli.models import CardRules, Config, FeedbackRules, Task, spec
 from gaoxin_cli.models.spec import to_record
 from gaoxin_cli.models.state import Level, TaskState
 from gaoxin_cli.rules import countdown, dashboard, ladder, outlook
 from gaoxin_cli.rules.cards import add_months
 from gaoxin_cli.rules.lifecycle import STATES, stopped
-from gaoxin_cli.rules.reports import last_deadline
 from helpers import examples
 
 D = date.fromisoformat
@@ -78,7 +77,7 @@ CONFIGS = [
                 "red_not_started_months": 1,
                 "accountability_response_wd": 2,
             },
-            "feedback": {"weekday": 3, "monthly_day": 10},
+            "feedback": {"weekday": 3, "monthly_day": 10, "on_rest_day": "previous"},
             "ladder": {"listed_start_rung": 3, "urgent_start_rung": 2},
         }
     ),
@@ -189,12 +188,32 @@ def card_of(a: Any) -> RefCard:
     return RefCard(a.card.level, reasons, a.planned, a.lag, a.overdue_wd, a.left_wd, a.red_since)
 
 
+def ref_deadline(cadence: str, rules: FeedbackRules, today: date) -> tuple[date, date]:
+    """The latest reporting deadline before *today* and its period's start, by brute force:
+    every regular day of the last months, each moved off a rest day by CAL."""
+    regular = []
+    for n in range(-150, 60):
+        day = today + timedelta(days=n)
+        if cadence == "monthly":
+            if day.day == rules.monthly_day:
+                regular.append(day)
+        elif day.isoweekday() == rules.weekday and (
+            cadence == "weekly" or day.isocalendar().week % 2 == 0
+        ):
+            regular.append(day)
+    step = 1 if rules.on_rest_day == "next" else -1
+    moved = [d if CAL.is_workday(d) else CAL.add_workdays(d, step) for d in regular]
+    due = max(m for m in moved if m < today)
+    first = moved.index(due)  # the earliest regular day that moved onto it
+    return due, min(regular[first - 1], moved[first - 1]) + timedelta(days=1)
+
+
 def ref_missed(task: Task, state: TaskState, today: date, cfg: Config) -> date | None:
     unit = cfg.units.get(task.lead)
     cadence = task.cadence or (unit.cadence if unit else None) or cfg.rules.feedback.cadence
     if state.done:
         return None
-    deadline, period_start = last_deadline(cadence, cfg.rules.feedback, today)
+    deadline, period_start = ref_deadline(cadence, cfg.rules.feedback, today)
     if deadline < (task.start or date(task.due.year, 1, 1)) or deadline > task.due:
         return None
     if state.last_report is not None and state.last_report >= period_start:

@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pytest
 
+from gaoxin_cli.calendar import WorkCalendar
 from gaoxin_cli.errors import GaoxinError, UsageError
 from gaoxin_cli.i18n import Msg
 from gaoxin_cli.models import Task, spec
@@ -256,20 +257,29 @@ def test_bulletin_of_an_awarded_period_is_the_frozen_result(ws: Path) -> None:
 
 
 def test_deadlines_of_a_month_over_and_of_one_running() -> None:
-    rules = FeedbackRules("weekly", 5, 25)  # Fridays; the 25th
+    rules = FeedbackRules("weekly", 5, 25, "next")  # Fridays; the 25th; off rest days forward
+    cal = WorkCalendar()
     start, last = date(2020, 5, 1), date(2020, 5, 31)
-    over = deadlines_between(rules, start, last, last)
+    over = deadlines_between(rules, start, last, last, cal)
     fridays = [date(2020, 5, d) for d in (1, 8, 15, 22, 29)]
-    assert [d for d, _ in over["weekly"]] == fridays
-    assert over["weekly"][0] == (date(2020, 5, 1), date(2020, 4, 25))  # a week back
+    # Friday 1 May (劳动节, 1–5 May) moves to Wednesday 6 May; its period still starts a
+    # week before the Friday.
+    due = [date(2020, 5, 6), *fridays[1:]]
+    assert [d for d, _ in over["weekly"]] == due
+    assert over["weekly"][0] == (date(2020, 5, 6), date(2020, 4, 25))
+    assert over["weekly"][1] == (date(2020, 5, 8), date(2020, 5, 2))
     # Even ISO weeks: 1 May is week 18; a fortnight's period.
-    assert over["biweekly"] == [(d, date.fromordinal(d.toordinal() - 13)) for d in fridays[::2]]
+    assert over["biweekly"] == [
+        (d, date.fromordinal(f.toordinal() - 13))
+        for d, f in zip(due[::2], fridays[::2], strict=True)
+    ]
     assert over["monthly"] == [(date(2020, 5, 25), date(2020, 4, 26))]
     # While the month runs, a deadline on the last day counted is not yet due.
-    running = deadlines_between(rules, start, last, date(2020, 5, 29))
-    assert [d for d, _ in running["weekly"]] == fridays[:-1]
-    assert deadlines_between(rules, start, last, date(2020, 5, 25))["monthly"] == []
-    assert deadlines_between(rules, start, last, date(2020, 5, 26))["monthly"] != []
+    running = deadlines_between(rules, start, last, date(2020, 5, 29), cal)
+    assert [d for d, _ in running["weekly"]] == due[:-1]
+    assert deadlines_between(rules, start, last, date(2020, 5, 6), cal)["weekly"] == []
+    assert deadlines_between(rules, start, last, date(2020, 5, 25), cal)["monthly"] == []
+    assert deadlines_between(rules, start, last, date(2020, 5, 26), cal)["monthly"] != []
 
 
 def _task(tid: str, due: str, start: str | None = None, cadence: str | None = None) -> Task:

@@ -29,6 +29,9 @@ UnitKind = Literal["bureau", "street", "company", "office", "park", "other"]
 Period = Literal["month", "quarter", "year"]
 Security = Literal["starttls", "ssl", "none"]
 UnknownYears = Literal["estimate", "error"]
+#: Where a reporting deadline on a rest day goes: the next working day (遇节假日顺延) or the
+#: previous one.
+RestDayShift = Literal["next", "previous"]
 
 # The literal types by name, so the generated records spell them as the specs do.
 LITERALS = {
@@ -39,4 +42,5 @@ LITERALS = {
     "Period": Period,
     "Security": Security,
     "UnknownYears": UnknownYears,
+    "RestDayShift": RestDayShift,
 }

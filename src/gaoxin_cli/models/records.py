@@ -17,6 +17,7 @@ from typing import Any, NamedTuple
 from gaoxin_cli.models.base import (
     Cadence,
     Period,
+    RestDayShift,
     Security,
     SourceKind,
     UnitKind,
@@ -111,6 +112,7 @@ class FeedbackRules(NamedTuple):
     cadence: Cadence
     weekday: int
     monthly_day: int
+    on_rest_day: RestDayShift
 
     def __reduce__(self) -> tuple[Any, ...]:
         return _REBUILD, (type(self), tuple(self))

@@ -36,6 +36,7 @@ from gaoxin_cli.models.base import (
     TEXT_PATTERN,
     Cadence,
     Period,
+    RestDayShift,
     Security,
     SourceKind,
     UnitKind,
@@ -228,6 +229,11 @@ class FeedbackRulesSpec(Strict):
     weekday: Annotated[int, Field(ge=1, le=7)] = Field(5, description="1 = Monday … 5 = Friday")
     monthly_day: Annotated[int, Field(ge=1, le=28)] = Field(
         25, description="Day of month for monthly reports"
+    )
+    on_rest_day: RestDayShift = Field(
+        "next",
+        description="A reporting deadline on a rest day moves to the next working day "
+        "(next, 遇节假日顺延) or to the previous one (previous)",
     )
 
 

@@ -98,7 +98,7 @@ def assess_all(
     lifecycle = lifecycle or {}
     red_notice_dues = red_notice_dues or {}
     card = CardClock(today, calendar, config.rules.cards).assess
-    missed_report = missed_reports(config, today)
+    missed_report = missed_reports(config, today, calendar)
     state_of, life_of, red_due_of = states.get, lifecycle.get, red_notice_dues.get
     # A card, a lag or a missed report: sorted by urgency (the key, then the place found,
     # so that equal keys keep their order and rows are never compared).

@@ -1,8 +1,18 @@
 """反馈 cadence: when a report was due and whether it came (DESIGN.md "反馈 cadence").
 
 Weekly reports are due by the configured weekday (Friday by default); biweekly ones on
-that weekday of even ISO weeks; monthly ones on the configured day of the month. A report
-is missed when the latest deadline before today passed with no report in its period.
+that weekday of even ISO weeks; monthly ones on the configured day of the month. These
+are the *regular* days. A regular day that is a rest day moves to the next working day
+(遇节假日顺延, ``rules.feedback.on_rest_day: next``, the default) or to the previous one
+(``previous``), by the session's :class:`~gaoxin_cli.calendar.WorkCalendar`; regular
+days that move onto the same working day are one deadline. A make-up working day
+(调休上班) is a working day a deadline may move to, never a deadline of its own.
+
+A report meets a deadline when it is dated from the start of the deadline's period to
+the deadline. The period starts the day after the previous deadline — the earlier of that
+deadline's regular and moved days, so that no day between two deadlines belongs to
+neither. A report is missed when the latest deadline before today passed with no report
+in its period.
 """
 
 from __future__ import annotations
@@ -10,9 +20,12 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from datetime import date, timedelta
 
+from gaoxin_cli.calendar import WorkCalendar
 from gaoxin_cli.models import Cadence, Config, FeedbackRules, Task
 from gaoxin_cli.models.state import TaskState
 from gaoxin_cli.rules.progress import window_start
+
+_DAY = timedelta(days=1)
 
 
 def cadence_of(task: Task, config: Config) -> Cadence:
@@ -20,30 +33,76 @@ def cadence_of(task: Task, config: Config) -> Cadence:
     return task.cadence or (unit.cadence if unit else None) or config.rules.feedback.cadence
 
 
-def last_deadline(cadence: Cadence, rules: FeedbackRules, today: date) -> tuple[date, date]:
-    """The latest reporting deadline strictly before *today*, and the start of its period."""
+def regular_before(cadence: Cadence, rules: FeedbackRules, day: date) -> date:
+    """The latest regular reporting day (before any move off a rest day) before *day*."""
     if cadence == "monthly":
-        day = rules.monthly_day
-        this = date(today.year, today.month, day)
-        deadline = this if this < today else _month_back(this)
-        return deadline, _month_back(deadline) + timedelta(days=1)
-    back = (today.isoweekday() - rules.weekday) % 7 or 7
-    deadline = today - timedelta(days=back)
-    if cadence == "biweekly":
-        if deadline.isocalendar().week % 2:
-            deadline -= timedelta(days=7)
-        return deadline, deadline - timedelta(days=13)
-    return deadline, deadline - timedelta(days=6)
+        this = date(day.year, day.month, rules.monthly_day)
+        return this if this < day else _month_back(this)
+    back = (day.isoweekday() - rules.weekday) % 7 or 7
+    deadline = day - timedelta(days=back)
+    if cadence == "biweekly" and deadline.isocalendar().week % 2:
+        deadline -= timedelta(days=7)
+    return deadline
+
+
+def _regular_after(cadence: Cadence, rules: FeedbackRules, day: date) -> date:
+    """The first regular reporting day after *day*."""
+    if cadence == "monthly":
+        this = date(day.year, day.month, rules.monthly_day)
+        if this > day:
+            return this
+        return (
+            date(day.year + 1, 1, this.day)
+            if day.month == 12
+            else this.replace(month=day.month + 1)
+        )
+    ahead = (rules.weekday - day.isoweekday()) % 7 or 7
+    deadline = day + timedelta(days=ahead)
+    while cadence == "biweekly" and deadline.isocalendar().week % 2:
+        deadline += timedelta(days=7)
+    return deadline
+
+
+def moved(day: date, rules: FeedbackRules, calendar: WorkCalendar) -> date:
+    """*day* itself when it is a working day, else the next working day after it (or, with
+    ``on_rest_day: previous``, the last one before it)."""
+    if calendar.is_workday(day):
+        return day
+    if rules.on_rest_day == "previous":
+        return calendar.add_workdays(day, -1)
+    return calendar.add_workdays(day, 1)
+
+
+def last_deadline(
+    cadence: Cadence, rules: FeedbackRules, today: date, calendar: WorkCalendar
+) -> tuple[date, date]:
+    """The latest reporting deadline strictly before *today* (moved off a rest day), and
+    the start of its period."""
+    regular = regular_before(cadence, rules, today)
+    if rules.on_rest_day == "previous":
+        # A regular day on or after today may have moved back before it.
+        while moved(after := _regular_after(cadence, rules, regular), rules, calendar) < today:
+            regular = after
+    deadline = moved(regular, rules, calendar)
+    while deadline >= today:  # moved forward onto or past today: not yet due
+        regular = regular_before(cadence, rules, regular)
+        deadline = moved(regular, rules, calendar)
+    # Regular days that moved onto the same day are one deadline with one period.
+    earlier = regular_before(cadence, rules, regular)
+    while (previous := moved(earlier, rules, calendar)) == deadline:
+        earlier = regular_before(cadence, rules, earlier)
+    return deadline, min(earlier, previous) + _DAY
 
 
 CADENCES: tuple[Cadence, ...] = ("weekly", "biweekly", "monthly")
 
 
 def deadlines_between(
-    rules: FeedbackRules, start: date, last: date, end: date
+    rules: FeedbackRules, start: date, last: date, end: date, calendar: WorkCalendar
 ) -> dict[str, list[tuple[date, date]]]:
-    """Per cadence, the reporting deadlines from *start* to *end*, oldest first, each with
-    the start of its period (what a report must fall in to meet it).
+    """Per cadence, the reporting deadlines (moved off rest days) from *start* to *end*,
+    oldest first, each with the start of its period (what a report must fall in to meet
+    it).
 
     *last* is the last day of the span being scored (a month's), *end* the last day
     counted: *last* once the span is over, "today" while it runs. While it runs a
@@ -55,7 +114,7 @@ def deadlines_between(
         found: list[tuple[date, date]] = []
         day = first
         while True:
-            deadline, since = last_deadline(cadence, rules, day)
+            deadline, since = last_deadline(cadence, rules, day, calendar)
             if deadline < start:
                 break
             found.append((deadline, since))
@@ -78,12 +137,17 @@ def _month_back(day: date) -> date:
 
 
 def missed_report(
-    task: Task, state: TaskState, today: date, cadence: Cadence, rules: FeedbackRules
+    task: Task,
+    state: TaskState,
+    today: date,
+    cadence: Cadence,
+    rules: FeedbackRules,
+    calendar: WorkCalendar,
 ) -> date | None:
     """The deadline of a missed report, or None when reporting is up to date."""
     if state.done:
         return None
-    deadline, period_start = last_deadline(cadence, rules, today)
+    deadline, period_start = last_deadline(cadence, rules, today, calendar)
     if deadline < window_start(task) or deadline > task.due:
         return None
     if state.last_report is not None and state.last_report >= period_start:
@@ -91,7 +155,9 @@ def missed_report(
     return deadline
 
 
-def missed_reports(config: Config, today: date) -> Callable[[Task, TaskState], date | None]:
+def missed_reports(
+    config: Config, today: date, calendar: WorkCalendar
+) -> Callable[[Task, TaskState], date | None]:
     """``missed_report(task, state, today, cadence_of(task, config), …)`` for many tasks
     on one day: each unit's cadence and each cadence's deadline are looked up once."""
     rules = config.rules.feedback
@@ -105,7 +171,7 @@ def missed_reports(config: Config, today: date) -> Callable[[Task, TaskState], d
         cadence = task.cadence or by_unit.get(task.lead, default)
         period = periods.get(cadence)
         if period is None:
-            period = periods[cadence] = last_deadline(cadence, rules, today)
+            period = periods[cadence] = last_deadline(cadence, rules, today, calendar)
         deadline, period_start = period
         start = task.start
         if start is None:

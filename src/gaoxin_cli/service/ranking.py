@@ -121,7 +121,7 @@ class StoreFacts:
         life = fx.lifecycle(aw.lifecycle_rows(st, end), month.start, end)
         done = fx.done_days(aw.done_days(st, self.ids, end), life)
         rules = self.plan.config.rules.feedback
-        deadlines = deadlines_between(rules, month.start, month.end, end)
+        deadlines = deadlines_between(rules, month.start, month.end, end, self.cal)
         checks = fx.report_checks(self.reporting, deadlines, month, done, life.cancelled)
         history = fx.MonthHistory(
             start=month.start,
