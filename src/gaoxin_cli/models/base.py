@@ -29,6 +29,9 @@ UnitKind = Literal["bureau", "street", "company", "office", "park", "other"]
 Period = Literal["month", "quarter", "year"]
 Security = Literal["starttls", "ssl", "none"]
 UnknownYears = Literal["estimate", "error"]
+# How a month counts warning cards (docs/ranking.md): every card held in it, or only
+# the cards raised in it.
+CardCounting = Literal["in_force", "new"]
 
 # The literal types by name, so the generated records spell them as the specs do.
 LITERALS = {
@@ -39,4 +42,5 @@ LITERALS = {
     "Period": Period,
     "Security": Security,
     "UnknownYears": UnknownYears,
+    "CardCounting": CardCounting,
 }

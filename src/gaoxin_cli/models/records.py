@@ -16,6 +16,7 @@ from typing import Any, NamedTuple
 
 from gaoxin_cli.models.base import (
     Cadence,
+    CardCounting,
     Period,
     Security,
     SourceKind,
@@ -161,6 +162,7 @@ class RankingRules(NamedTuple):
     bottom_n: int
     deductions: Deductions
     bonuses: Bonuses
+    cards: CardCounting
 
     def __reduce__(self) -> tuple[Any, ...]:
         return _REBUILD, (type(self), tuple(self))
