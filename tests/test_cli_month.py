@@ -123,7 +123,7 @@ def test_explain(base: Path) -> None:
     golden("ranking-explain-weijian-2020Q2.txt", out)
     # the quarter's lines, then each month's own table, each with its total
     totals = [line.split()[-1] for line in out.splitlines() if line.startswith("合计")]
-    assert totals == ["96.83", "86.00", "99.50", "105.00"]
+    assert totals == ["95.17", "86.00", "94.50", "105.00"]
 
 
 def test_default_period_follows_the_config(base: Path) -> None:
@@ -136,10 +136,10 @@ def test_csv_and_json(base: Path) -> None:
     assert [
         (r["rank"], r["unit"], r["score"], r["flag"], r["bottom"], r["exempt"]) for r in rows
     ] == [
-        ("1", "caizheng", "106.00", "true", "false", "false"),
-        ("2", "jianshe", "104.00", "false", "false", "false"),
-        ("3", "jiaoyu", "100.00", "false", "false", "true"),
-        ("4", "weijian", "99.50", "false", "true", "false"),
+        ("1", "caizheng", "101.00", "true", "false", "false"),
+        ("2", "jianshe", "99.00", "false", "false", "false"),
+        ("3", "jiaoyu", "95.00", "false", "false", "true"),
+        ("4", "weijian", "94.50", "false", "true", "false"),
     ]
     doc = json.loads(ok(base, "ranking", "-p", "2020-05", "--json", "--explain", "weijian"))
     assert [u["unit"] for u in doc["units"]] == ["weijian"]
@@ -220,12 +220,14 @@ def test_award_is_frozen_against_later_plan_and_rule_changes(ws: Path) -> None:
     assert "已于 2020-07-01 评定，以下为冻结结果（--live 按当前计划和规则重算）" in text
     live = json.loads(ok(ws, "ranking", "-p", "2020-05", "--json", "--live"))
     assert live["frozen"] is None
-    # 财政局 without C2: 1/1 done +5 → 105; 教育局's red card now −1 → 104
+    # Red cards now −1: 财政局 without C2: C1 −1, 1/1 done +5 → 104; 建设局 J1 −1, J2 −1,
+    # +5 → 103; 教育局 E1's two reds −2, +5 → 103 (more red cards: below 建设局);
+    # 卫健局 W3 −1, W1 late −5, +2, +2.50 → 98.50
     assert [(u["unit"], u["score"]) for u in live["units"]] == [
-        ("caizheng", 105.0),
-        ("jianshe", 104.0),
-        ("jiaoyu", 104.0),
-        ("weijian", 99.5),
+        ("caizheng", 104.0),
+        ("jianshe", 103.0),
+        ("jiaoyu", 103.0),
+        ("weijian", 98.5),
     ]
     assert live["holders"] == ["caizheng", "jianshe"] and frozen["holders"] == ["caizheng"]
     # The quarter takes the frozen May as it was awarded.
@@ -235,6 +237,50 @@ def test_award_is_frozen_against_later_plan_and_rule_changes(ws: Path) -> None:
     # and June now compares with the award of May
     june = json.loads(ok(ws, "ranking", "-p", "2020-06", "--json"))
     assert june["previous_frozen"] is True
+
+
+def test_an_award_frozen_with_new_cards_reads_back_the_same(ws: Path) -> None:
+    """May awarded while the workspace counted only the cards raised in a month (``new``,
+    the one rule before ``in_force``), then the rule changes to the default: the award
+    reads back exactly as frozen; only ``--live`` counts the cards held from April."""
+    cfg = ws / "gaoxin.yaml"
+    text = cfg.read_text(encoding="utf-8")
+    cfg.write_text(text + "    cards: new\n", encoding="utf-8")
+    before = json.loads(ok(ws, "ranking", "-p", "2020-05", "--json"))
+    bulletin = ok(ws, "bulletin", "-p", "2020-05", as_of="2020-07-02")
+    ok(ws, "flag", "award", "--period", "2020-05")
+    cfg.write_text(text, encoding="utf-8")  # back to the default, in_force
+    frozen = json.loads(ok(ws, "ranking", "-p", "2020-05", "--json"))
+    assert _frozen_view(frozen) == _frozen_view(before)
+    assert frozen["rules"]["cards"] == "new"
+    assert [(u["unit"], u["score"]) for u in frozen["units"]] == [
+        ("caizheng", 106.0),
+        ("jianshe", 104.0),
+        ("jiaoyu", 100.0),
+        ("weijian", 99.5),
+    ]
+    explained = ok(ws, "ranking", "-p", "2020-05", "--explain", "jiaoyu", columns=120)
+    assert "起持有" not in explained and "本期亮红牌 1 次" in explained
+    after = ok(ws, "bulletin", "-p", "2020-05", as_of="2020-07-02")
+    assert (
+        after.replace("排名为 2020-07-01 评定的冻结结果。", "排名为实时计算结果，尚未评定。")
+        == bulletin
+    )
+    live = json.loads(ok(ws, "ranking", "-p", "2020-05", "--json", "--live"))
+    assert [(u["unit"], u["score"]) for u in live["units"]] == [
+        ("caizheng", 101.0),
+        ("jianshe", 99.0),
+        ("jiaoyu", 95.0),
+        ("weijian", 94.5),
+    ]
+    # The quarter takes May as frozen (April and June count the same cards either way).
+    quarter = json.loads(ok(ws, "ranking", "-p", "2020Q2", "--json"))
+    assert [p["score"] for u in quarter["units"] for p in u["parts"][1:2]] == [
+        100.0,
+        99.5,
+        104.0,
+        106.0,
+    ]
 
 
 def test_award_again_needs_force_and_reason_and_keeps_both(ws: Path) -> None:
@@ -366,8 +412,8 @@ def test_score_items(ws: Path) -> None:
     )
     doc = json.loads(ok(ws, "ranking", "-p", "2020Q2", "--json"))
     assert (
-        next(u for u in doc["units"] if u["unit"] == "jianshe")["score"] == 91.15
-    )  # 0.3 × (88 + 104 + 86.83) + 0.1 × 75
+        next(u for u in doc["units"] if u["unit"] == "jianshe")["score"] == 89.65
+    )  # 0.3 × (88 + 99 + 86.83) + 0.1 × 75 = 89.649
     ok(ws, "flag", "award", "-p", "2020-06")
     code, _, err = run(
         ws,

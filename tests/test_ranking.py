@@ -4,7 +4,10 @@ The workspace in tests/data/ranking (gaoxin.yaml says which weights differ from 
 defaults) has four lead units over April–June 2020; history.jsonl holds its reports,
 the cards ``gaoxin sweep`` would have recorded, reviews, a return, a cancellation and an
 extension. Every expected figure below was worked out by hand first (docs/ranking.md
-shows the rules); the comments give the arithmetic.
+shows the rules); the comments give the arithmetic. Cards count as ``rules.ranking.cards:
+in_force`` (the default) says: every card held in a month, at the highest level it
+reached there; ``test_new_cards_reproduce_the_figures_of_before`` runs the same workspace
+with ``new`` (only cards raised in the month), the only rule before it was configurable.
 """
 
 from __future__ import annotations
@@ -104,8 +107,12 @@ def scores(doc: dict[str, Any]) -> list[tuple[int, str, float]]:
 
 
 def items(doc: dict[str, Any], unit: str) -> list[tuple[str, str | None, float]]:
+    return [(i["rule"], i["task"], i["points"]) for i in items_of(doc, unit)]
+
+
+def items_of(doc: dict[str, Any], unit: str) -> list[dict[str, Any]]:
     found = next(u for u in doc["units"] if u["unit"] == unit)
-    return [(i["rule"], i["task"], i["points"]) for i in found["items"]]
+    return list(found["items"])
 
 
 # --- hand-computed months ---------------------------------------------------------------
@@ -149,7 +156,9 @@ def test_april_nobody_reaches_90_and_a_tie_on_red_cards(ws: Path) -> None:
         ("completion_rate", None, 0.0),
     ]
     stats = {u["unit"]: u["stats"] for u in doc["units"]}
-    assert stats["weijian"]["yellow_cards"] == 4 and stats["weijian"]["overdue_workdays"] == 15
+    # W1's three yellows; W3's yellow of 4-13 is the card that reached red on 4-20 (in_force
+    # counts it once, at red: ``new`` counted a yellow and a red)
+    assert stats["weijian"]["yellow_cards"] == 3 and stats["weijian"]["overdue_workdays"] == 15
     assert stats["jianshe"]["overdue_workdays"] == 12
     assert stats["jiaoyu"]["completion_rate"] is None and stats["jiaoyu"]["target_met"] is None
     # March: every task reported by the 25th except the cancelled X1 (cancelled in April)
@@ -163,18 +172,24 @@ def test_april_nobody_reaches_90_and_a_tie_on_red_cards(ws: Path) -> None:
 
 def test_may_flag_and_an_exempt_bottom_unit(ws: Path) -> None:
     doc = ranking_json(ws, "2020-05")
-    # 财政局: C2 early +1, 2/2 done +5 (C1 done 5-15 by review: submitted, returned,
-    #         submitted again and accepted 5-18)                                → 106
-    # 建设局: J2 yellow twice −1, 1/1 +5                                       → 104
-    # 教育局: E1 red −5, E2 done on its due day 1/1 +5                          → 100
-    # 卫健局: W1 5 WD late at the end of May (extended to 6-15, scored on the
-    #         original date) −5, bonus +2, 1/2 done +2.50                       → 99.50
+    # Every red card of April is still held on 1 May (in_force): −5 each.
+    # 财政局: C1 red since 4-28 (back to none 5-15) −5, C2 early +1, 2/2 done +5 (C1
+    #         done 5-15 by review: submitted, returned, submitted again, accepted
+    #         5-18)                                                           → 101
+    # 建设局: J1 red since 4-23 (none 5-08) −5, J2 yellow twice −1, 1/1 +5     → 99
+    # 教育局: E1 red since 4-24 (none 5-06) −5 and red again 5-11 −5, E2 done on
+    #         its due day 1/1 +5                                               → 95
+    # 卫健局: W3 red since 4-20 (none 5-12) −5, W1 5 WD late at the end of May
+    #         (extended to 6-15, scored on the original date) −5, bonus +2, 1/2
+    #         done +2.50                                                       → 94.50
     assert scores(doc) == [
-        (1, "caizheng", 106.0),
-        (2, "jianshe", 104.0),
-        (3, "jiaoyu", 100.0),
-        (4, "weijian", 99.5),
+        (1, "caizheng", 101.0),
+        (2, "jianshe", 99.0),
+        (3, "jiaoyu", 95.0),
+        (4, "weijian", 94.5),
     ]
+    e1 = next(i for i in items_of(doc, "jiaoyu") if i["rule"] == "red_card")
+    assert e1["detail"] == {"count": 2, "since": ["2020-04-24", "2020-05-11"]}
     assert doc["holder"] == "caizheng"
     assert doc["bottom"] == ["weijian"] and doc["exempt"] == ["jiaoyu"]
     weijian = next(u for u in doc["units"] if u["unit"] == "weijian")
@@ -248,25 +263,24 @@ def test_every_deduction_and_bonus_type_occurs(ws: Path) -> None:
 
 def test_quarter_weights_inspection_and_means_months_without_it(ws: Path) -> None:
     doc = ranking_json(ws, "2020Q2")
-    # 教育局 0.3 × (88 + 100 + 106) + 0.1 × 90                    = 97.20
-    # 卫健局 no inspection score: (86 + 99.50 + 105) / 3          = 96.83
-    # 建设局 0.3 × (88 + 104 + 88.33) + 0.1 × 95 = 93.599         → 93.60
-    # 财政局 0.3 × (89 + 106 + 88.33) + 0.1 × 85 = 93.499         → 93.50
+    # 教育局 0.3 × (88 + 95 + 106) + 0.1 × 90                     = 95.70
+    # 卫健局 no inspection score: (86 + 94.50 + 105) / 3 = 95.1667 → 95.17
+    # 建设局 0.3 × (88 + 99 + 88.33) + 0.1 × 95 = 92.099          → 92.10
+    # 财政局 0.3 × (89 + 101 + 88.33) + 0.1 × 85 = 91.999         → 92.00
     assert scores(doc) == [
-        (1, "jiaoyu", 97.2),
-        (2, "weijian", 96.83),
-        (3, "jianshe", 93.6),
-        (4, "caizheng", 93.5),
+        (1, "jiaoyu", 95.7),
+        (2, "weijian", 95.17),
+        (3, "jianshe", 92.1),
+        (4, "caizheng", 92.0),
     ]
     assert items(doc, "weijian") == [
         ("month", None, 28.67),
-        ("month", None, 33.17),
+        ("month", None, 31.5),
         ("month", None, 35.0),
-        ("rounding", None, -0.01),
     ]
     assert items(doc, "jianshe") == [
         ("month", None, 26.4),
-        ("month", None, 31.2),
+        ("month", None, 29.7),
         ("month", None, 26.5),
         ("inspection", None, 9.5),
     ]
@@ -274,7 +288,9 @@ def test_quarter_weights_inspection_and_means_months_without_it(ws: Path) -> Non
         {"key": "rank.warn_no_inspection", "params": {"period": "2020Q2", "units": "卫生健康局"}}
     ]
     jianshe = next(u for u in doc["units"] if u["unit"] == "jianshe")
-    assert [p["score"] for p in jianshe["parts"]] == [88.0, 104.0, 88.33]
+    assert [p["score"] for p in jianshe["parts"]] == [88.0, 99.0, 88.33]
+    # A quarter's red cards add up its months: E1 2 in April, 2 in May (one held from April)
+    assert next(u for u in doc["units"] if u["unit"] == "jiaoyu")["stats"]["red_cards"] == 4
     assert jianshe["stats"]["target_met"] is False  # J1 was late in April
     assert doc["holder"] == "jiaoyu" and doc["bottom"] == ["jianshe", "caizheng"]
 
@@ -312,6 +328,42 @@ def test_a_running_period_counts_to_today(ws: Path) -> None:
     assert code == 1 and "还没有开始" in err
 
 
+def test_new_cards_reproduce_the_figures_of_before(ws: Path, tmp_path: Path) -> None:
+    """``rules.ranking.cards: new`` scores only the cards raised in a month: the figures
+    this workspace had before ``in_force`` (and the quarter's red cards add up)."""
+    old = tmp_path / "ws"
+    shutil.copytree(ws, old)
+    cfg = old / "gaoxin.yaml"
+    cfg.write_text(cfg.read_text(encoding="utf-8") + "    cards: new\n", encoding="utf-8")
+    assert scores(ranking_json(old, "2020-04")) == scores(ranking_json(ws, "2020-04"))
+    may = ranking_json(old, "2020-05")
+    assert scores(may) == [
+        (1, "caizheng", 106.0),
+        (2, "jianshe", 104.0),
+        (3, "jiaoyu", 100.0),
+        (4, "weijian", 99.5),
+    ]
+    e1 = next(i for i in items_of(may, "jiaoyu") if i["rule"] == "red_card")
+    assert e1["detail"] == {"count": 1}  # no days: the card was raised in May
+    quarter = ranking_json(old, "2020Q2")
+    assert scores(quarter) == [
+        (1, "jiaoyu", 97.2),
+        (2, "weijian", 96.83),
+        (3, "jianshe", 93.6),
+        (4, "caizheng", 93.5),
+    ]
+    assert items(quarter, "weijian") == [
+        ("month", None, 28.67),
+        ("month", None, 33.17),
+        ("month", None, 35.0),
+        ("rounding", None, -0.01),
+    ]
+    stats = {u["unit"]: u["stats"] for u in ranking_json(old, "2020-04")["units"]}
+    assert stats["weijian"]["yellow_cards"] == 4  # W3's yellow before its red counts too
+    # E1: two red cards raised in April, one in May
+    assert next(u for u in quarter["units"] if u["unit"] == "jiaoyu")["stats"]["red_cards"] == 3
+
+
 # --- the worked example of docs/ranking.md (default weights) ----------------------------
 
 
@@ -339,7 +391,10 @@ def test_worked_example_of_the_docs() -> None:
         start=may.start,
         end=may.end,
         cards_before={"C": 0},
-        card_changes={"A": [3], "C": [2, 0, 2]},
+        card_changes={
+            "A": [(date(2020, 5, 8), 3)],
+            "C": [(date(2020, 5, 6), 2), (date(2020, 5, 12), 0), (date(2020, 5, 19), 2)],
+        },
         done_on={"B": date(2020, 5, 18)},
         returned={"D": 1},
         missed={"D": [date(2020, 5, 22)]},
@@ -350,6 +405,11 @@ def test_worked_example_of_the_docs() -> None:
         ("B", 0, 0, 0),
         ("C", 0, 0, 2),
         ("D", 0, 0, 0),
+    ]
+    # Nothing was held on 1 May: ``new`` counts the same cards (without their days).
+    counted = [(f.task, f.red, f.yellow) for f in built]
+    assert counted == [
+        (f.task, f.red, f.yellow) for f in facts.build(tasks, history, WorkCalendar(), "new")
     ]
     result = score_month(may, built, to_record(spec.RankingRulesSpec()))["jianshe"]
     assert [(x.rule, x.task, x.points) for x in result.lines] == [
@@ -409,6 +469,129 @@ def test_one_period_grammar() -> None:
         with pytest.raises(UsageError) as e:
             Period.parse(unscored)
         assert e.value.msg.key == "error.period_not_scoring"
+
+
+def test_held_cards() -> None:
+    """in_force: each card held at any time from the 1st on, with the day it was raised
+    and the highest level it reached from the 1st on."""
+    d = date.fromisoformat
+    may = d("2020-05-01")
+
+    def held(*rows: tuple[str, int], start: date = may) -> list[tuple[str, int]]:
+        found = facts.held_cards([(d(day), level) for day, level in rows], start)
+        return [(c.since.isoformat(), c.level) for c in found]
+
+    # red since April, 问责 since 4-20: held all May, at 问责 (a red card)
+    assert held(("2020-04-10", 3), ("2020-04-20", 4)) == [("2020-04-10", 4)]
+    # a yellow of April reaching red in May is one card, at red (since it became red)
+    assert held(("2020-04-20", 2), ("2020-05-06", 3)) == [("2020-05-06", 3)]
+    assert held(("2020-04-13", 2), ("2020-04-20", 3), ("2020-05-12", 0)) == [("2020-04-20", 3)]
+    # red in April, back to yellow by May: yellow in May; red again is a new red card
+    assert held(("2020-04-10", 3), ("2020-04-25", 2), ("2020-05-06", 3)) == [
+        ("2020-04-10", 2),
+        ("2020-05-06", 3),
+    ]
+    # gone before May: nothing; gone on 3 May: held two days, at red
+    assert held(("2020-04-10", 3), ("2020-04-25", 0)) == []
+    assert held(("2020-04-10", 3), ("2020-05-03", 1)) == [("2020-04-10", 3)]
+    assert held(("2020-03-01", 2)) == [("2020-03-01", 2)]
+    # within the month, as ``new`` counts them: yellow twice; blue is no card
+    assert held(("2020-05-06", 2), ("2020-05-12", 0), ("2020-05-19", 2)) == [
+        ("2020-05-06", 2),
+        ("2020-05-19", 2),
+    ]
+    assert held(("2020-05-06", 1)) == []
+    # J3 in June: yellow reaching red (one card), a fall to yellow, red again (a new one)
+    june = d("2020-06-01")
+    rows = (("2020-06-08", 2), ("2020-06-12", 3), ("2020-06-16", 2), ("2020-06-19", 3))
+    assert held(*rows, start=june) == [("2020-06-12", 3), ("2020-06-19", 3)]
+
+
+def _default_weights_workspace(root: Path, counting: str | None) -> Path:
+    """Three units, one task each, every report in; A (建设局) red since 10 April and at
+    问责 since 20 April, never lowered. The weights are the defaults of docs/ranking.md."""
+    shutil.copytree(DATA, root, ignore=shutil.ignore_patterns("history.jsonl", "plans"))
+    cfg = root / "gaoxin.yaml"
+    text = cfg.read_text(encoding="utf-8")
+    kept = [x for x in text.splitlines() if "deductions:" not in x and "bonuses:" not in x]
+    if counting is not None:
+        kept.append(f"    cards: {counting}")
+    cfg.write_text("\n".join(kept) + "\n", encoding="utf-8")
+    (root / "plans").mkdir()
+    (root / "plans" / "tasks.yaml").write_text(
+        "tasks:\n"
+        + "".join(
+            f"  - {{id: {tid}, title: 任务{tid}, lead: {unit}, measures: [推进],"
+            " start: 2020-03-02, due: 2020-12-31}\n"
+            for tid, unit in (("A", "jianshe"), ("B", "caizheng"), ("C", "jiaoyu"))
+        ),
+        encoding="utf-8",
+    )
+    d = date.fromisoformat
+    events = [
+        Event(tid, "feedback", d(day), progress=progress)
+        for tid in ("A", "B", "C")
+        for day, progress in (
+            ("2020-03-20", 10),
+            ("2020-04-20", 20),
+            ("2020-05-20", 30),
+            ("2020-06-20", 40),
+        )
+    ]
+    events += [
+        Event("A", "card", d("2020-04-10"), data={"level": 3}),
+        Event("A", "card", d("2020-04-20"), data={"level": 4}),
+    ]
+    with Store.open(root / "data" / "gaoxin.db", write=True) as store:
+        store.add(events)
+    return root
+
+
+def test_a_card_held_all_month_counts_in_it(tmp_path: Path) -> None:
+    """Issue 12: a unit whose task sat at 问责 all of May ranked with the units without a
+    card, because a card deducted only in the month it first appeared."""
+    ws = _default_weights_workspace(tmp_path / "ws", None)  # in_force, the default
+    doc = ranking_json(ws, "2020-05")
+    # 建设局: A red since 4-10 (问责 since 4-20), held all May: 100 − 2 (红牌) = 98.00;
+    # nothing is due by 31 May, so no completion bonus; every report is in.
+    assert scores(doc) == [(1, "caizheng", 100.0), (1, "jiaoyu", 100.0), (3, "jianshe", 98.0)]
+    assert doc["holders"] == ["caizheng", "jiaoyu"]
+    assert items_of(doc, "jianshe")[1] == {
+        "rule": "red_card",
+        "points": -2.0,
+        "task": "A",
+        "title": "任务A",
+        "detail": {"count": 1, "since": ["2020-04-10"]},
+    }
+    # and in June again, and in the quarter: one red card a month
+    assert scores(ranking_json(ws, "2020-06"))[-1] == (3, "jianshe", 98.0)
+    quarter = ranking_json(ws, "2020Q2")
+    assert [u["stats"]["red_cards"] for u in quarter["units"] if u["unit"] == "jianshe"] == [3]
+    # ``new``: the card was raised in April, so May does not see it (the rule before)
+    old = _default_weights_workspace(tmp_path / "old", "new")
+    assert scores(ranking_json(old, "2020-05")) == [
+        (1, "caizheng", 100.0),
+        (1, "jianshe", 100.0),
+        (1, "jiaoyu", 100.0),
+    ]
+    assert scores(ranking_json(old, "2020-04"))[-1] == (3, "jianshe", 98.0)
+
+
+@pytest.mark.parametrize(
+    ("lang", "line"),
+    [
+        ("zh", "红牌 A 任务A 本期亮红牌 1 次；自 2020-04-10 起持有 -2.00"),
+        ("en", "red card A 任务A 1 red card(s) this period; held since 2020-04-10 -2.00"),
+    ],
+)
+def test_explain_says_since_when_a_card_is_held(tmp_path: Path, lang: str, line: str) -> None:
+    ws = _default_weights_workspace(tmp_path / "ws", None)
+    args = ["--lang", lang, "--as-of", "2020-07-01", "ranking", "-p", "2020-05"]
+    result = CliRunner().invoke(
+        app, ["-C", str(ws), *args, "--explain", "jianshe"], env={"COLUMNS": "120"}
+    )
+    assert (result.exit_code, result.stderr) == (0, "")
+    assert line.split() in [x.split() for x in result.stdout.splitlines()], result.stdout
 
 
 def test_card_counts() -> None:

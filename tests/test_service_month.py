@@ -221,8 +221,16 @@ def test_bulletin_of_june_names_red_and_listed_tasks(shared: Path) -> None:
 def test_bulletin_of_may_names_a_listed_task_without_a_card(shared: Path) -> None:
     b = bulletins.bulletin(_session(shared, "2020-06-02"), None)  # the month over: May
     assert b.result.period == P("2020-05")
-    # J3 is listed and not done (60 %); E1 was raised to red on 11 May, back by the 18th.
-    assert [(t.task, t.red_raised, t.card) for t in b.tasks] == [("J3", 0, None), ("E1", 1, None)]
+    # J3 is listed and not done (60 %), without a card. J1, C1 and W3 were red on 1 May
+    # (raised in April, lowered in May): one red card each (in_force); E1 was red on
+    # 1 May too, lowered on 6 May and raised to red again on 11 May: two.
+    assert [(t.task, t.red_raised, t.card) for t in b.tasks] == [
+        ("J1", 1, None),
+        ("J3", 0, None),
+        ("C1", 1, None),
+        ("E1", 2, None),
+        ("W3", 1, None),
+    ]
 
 
 def test_a_listed_task_done_is_named_only_while_red(ws: Path) -> None:
@@ -345,6 +353,19 @@ def test_red_cards_per_task_through_the_parts(shared: Path) -> None:
     lines = [ln for r in quarter.rows for ln in month_lines(r.score)]
     assert lines and all(not ln.rule.startswith("quarter") for ln in lines)
     assert set(quarter.red_cards()) == {"C1", "C3", "E1", "J1", "J3", "W3"}
+    # the quarter adds up its months: E1 2 in April, 2 in May (one held from April)
+    assert quarter.red_cards()["E1"] == 4
+
+
+def test_red_cards_of_a_quarter_add_up_its_months_with_new_cards(ws: Path) -> None:
+    """``cards: new`` (red cards raised in the month): E1 turned red twice in April and
+    once in May, so three in the quarter, not the last month's one."""
+    cfg = ws / "gaoxin.yaml"
+    cfg.write_text(cfg.read_text(encoding="utf-8") + "    cards: new\n", encoding="utf-8")
+    quarter, _ = service.ranking(_session(ws, "2020-07-01"), P("2020Q2"))
+    assert quarter.red_cards() == {"C1": 1, "C3": 2, "E1": 3, "J1": 1, "J3": 2, "W3": 1}
+    b = bulletins.bulletin(_session(ws, "2020-07-02"), P("2020Q2"))
+    assert [(t.task, t.red_raised) for t in b.tasks if t.task == "E1"] == [("E1", 3)]
 
 
 def test_award_ranks_and_the_no_card_warning() -> None:

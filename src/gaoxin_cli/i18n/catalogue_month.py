@@ -151,6 +151,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "本期亮黄牌 {count} 次，第 2 次起扣分（{counted} 次）",
         "{count} yellow cards this period; from the 2nd on ({counted}) count",
     ),
+    "detail.held_since": ("自 {days} 起持有", "held since {days}"),
     "detail.overdue_task": (
         "时限 {due}，期末逾期 {wd} 个工作日",
         "due {due}; {wd} WD overdue at the end",

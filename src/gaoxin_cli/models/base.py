@@ -32,6 +32,9 @@ UnknownYears = Literal["estimate", "error"]
 #: Where a reporting deadline on a rest day goes: the next working day (遇节假日顺延) or the
 #: previous one.
 RestDayShift = Literal["next", "previous"]
+# How a month counts warning cards (docs/ranking.md): every card held in it, or only
+# the cards raised in it.
+CardCounting = Literal["in_force", "new"]
 
 # The literal types by name, so the generated records spell them as the specs do.
 LITERALS = {
@@ -43,4 +46,5 @@ LITERALS = {
     "Security": Security,
     "UnknownYears": UnknownYears,
     "RestDayShift": RestDayShift,
+    "CardCounting": CardCounting,
 }

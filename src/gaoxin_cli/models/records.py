@@ -16,6 +16,7 @@ from typing import Any, NamedTuple
 
 from gaoxin_cli.models.base import (
     Cadence,
+    CardCounting,
     Period,
     RestDayShift,
     Security,
@@ -163,6 +164,7 @@ class RankingRules(NamedTuple):
     bottom_n: int
     deductions: Deductions
     bonuses: Bonuses
+    cards: CardCounting
 
     def __reduce__(self) -> tuple[Any, ...]:
         return _REBUILD, (type(self), tuple(self))

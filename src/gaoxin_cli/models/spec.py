@@ -35,6 +35,7 @@ from gaoxin_cli.models.base import (
     PILLAR_PATH_PATTERN,
     TEXT_PATTERN,
     Cadence,
+    CardCounting,
     Period,
     RestDayShift,
     Security,
@@ -281,6 +282,11 @@ class RankingRulesSpec(Strict):
     bottom_n: Annotated[int, Field(ge=0, le=20)] = 3
     deductions: DeductionsSpec = Field(default_factory=DeductionsSpec)
     bonuses: BonusesSpec = Field(default_factory=BonusesSpec)
+    cards: CardCounting = Field(
+        "in_force",
+        description="in_force: a card deducts in every month it is held, at the highest"
+        " level it reached there; new: only in the month it is raised",
+    )
 
 
 class ProblemRulesSpec(Strict):

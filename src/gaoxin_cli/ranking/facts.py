@@ -11,9 +11,10 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from typing import NamedTuple
 
 from gaoxin_cli.calendar import WorkCalendar
-from gaoxin_cli.models import Task
+from gaoxin_cli.models import CardCounting, Task
 from gaoxin_cli.ranking.inputs import TaskFacts
 from gaoxin_cli.ranking.period import Period
 
@@ -24,6 +25,8 @@ RED = 3
 # an ``extension`` event.
 LifecycleRow = tuple[str, date, str | None, str | None]
 ExtensionRow = tuple[str, date, str | None, date | None]
+# (day, level) of a ``card`` event.
+CardRow = tuple[date, int]
 
 DONE_STATES = frozenset({"done", "closed"})
 CANCELLED_STATES = frozenset({"cancelled", "canceled"})
@@ -39,7 +42,11 @@ class MonthHistory:
     start: date
     end: date
     cards_before: Mapping[str, int] = field(default_factory=dict)  # last level before start
-    card_changes: Mapping[str, Sequence[int]] = field(default_factory=dict)  # in the month
+    # (day, level) of the card events in the month, in order
+    card_changes: Mapping[str, Sequence[CardRow]] = field(default_factory=dict)
+    # (day, level) of every card event before the month, of the tasks that held a card
+    # (yellow or above) on its eve: the day that card was raised (``in_force`` only)
+    held_before: Mapping[str, Sequence[CardRow]] = field(default_factory=dict)
     done_on: Mapping[str, date] = field(default_factory=dict)  # done on or before end
     returned: Mapping[str, int] = field(default_factory=dict)  # returns in the month
     cancelled: frozenset[str] = frozenset()  # cancelled on or before end
@@ -68,6 +75,60 @@ def card_counts(before: int, levels: Iterable[int]) -> tuple[int, int]:
             yellow += 1
         prev = level
     return yellow, red
+
+
+class HeldCard(NamedTuple):
+    """A card a task held in a month: the highest level it reached in the month (2
+    yellow, 3 red, 4 问责) and the day it was raised to that colour — the day it became
+    red for a red card, else the day it was raised — perhaps in an earlier month."""
+
+    since: date
+    level: int
+
+
+def held_cards(rows: Iterable[CardRow], start: date) -> list[HeldCard]:
+    """Every card a task held at any time from *start* on (``rules.ranking.cards:
+    in_force``), given its card events in order (those before *start* included, as far
+    back as the card it held on the eve of *start* was raised).
+
+    A card is raised when the level goes to yellow or above from blue or none, and held
+    until the level falls back below yellow. Rising from yellow to red or 问责 is the same
+    card reaching a higher level, but a card that was red, fell back to yellow and rises
+    to red again is a new red card (so ``new`` and ``in_force`` count the same red cards
+    in a month that begins without a card). Each card counts at the highest level it
+    reached from *start* on; a card held on *start* counts at least at its level then.
+    """
+    out: list[HeldCard] = []
+    raised: date | None = None  # the open card's day raised (None: no card)
+    red_on: date | None = None  # … and the day it first became red or 问责
+    top = 0  # its highest level from start on (0: not in force from start on yet)
+    level = 0
+    entered = False
+
+    def close() -> None:
+        if raised is not None and top:
+            out.append(HeldCard(red_on if top >= RED and red_on else raised, top))
+
+    for day, new in rows:
+        if not entered and day >= start:
+            entered = True
+            top = level if raised is not None else 0
+        if new < YELLOW:
+            close()
+            raised, red_on, top = None, None, 0
+        elif raised is None or (new >= RED and red_on is not None and level < RED):
+            close()
+            raised, red_on, top = day, day if new >= RED else None, new if entered else 0
+        else:
+            if new >= RED and red_on is None:
+                red_on = day
+            if entered:
+                top = max(top, new)
+        level = new
+    if not entered and raised is not None:
+        top = level
+    close()
+    return out
 
 
 @dataclass(frozen=True, slots=True)
@@ -167,8 +228,38 @@ def report_checks(
     return out
 
 
-def build(tasks: Iterable[Task], history: MonthHistory, calendar: WorkCalendar) -> list[TaskFacts]:
-    """One :class:`TaskFacts` per task of the plan that is not cancelled by the month's end."""
+def month_cards(
+    tid: str, history: MonthHistory, counting: CardCounting
+) -> tuple[int, int, tuple[date, ...], tuple[date, ...]]:
+    """(yellow, red, days the yellow cards were raised, days the red ones were) of a task
+    in the month. ``new``: the cards raised in it (:func:`card_counts`, no days);
+    ``in_force``: every card held in it, at the highest level it reached there
+    (:func:`held_cards`)."""
+    h = history
+    changes = h.card_changes.get(tid, ())
+    if counting == "new":
+        if not changes:
+            return 0, 0, (), ()
+        yellow, red = card_counts(h.cards_before.get(tid, 0), [lvl for _, lvl in changes])
+        return yellow, red, (), ()
+    before = h.held_before.get(tid, ())
+    if not changes and not before:
+        return 0, 0, (), ()
+    held = held_cards([*before, *changes], h.start)
+    reds = tuple(c.since for c in held if c.level >= RED)
+    yellows = tuple(c.since for c in held if c.level < RED)
+    return len(yellows), len(reds), yellows, reds
+
+
+def build(
+    tasks: Iterable[Task],
+    history: MonthHistory,
+    calendar: WorkCalendar,
+    counting: CardCounting = "in_force",
+) -> list[TaskFacts]:
+    """One :class:`TaskFacts` per task of the plan that is not cancelled by the month's end.
+
+    *counting* is ``rules.ranking.cards``: which cards a month counts."""
     h = history
     end = h.end
     out: list[TaskFacts] = []
@@ -177,8 +268,7 @@ def build(tasks: Iterable[Task], history: MonthHistory, calendar: WorkCalendar) 
         if tid in h.cancelled:
             continue
         done_on = h.done_on.get(tid)
-        changes = h.card_changes.get(tid)
-        yellow, red = card_counts(h.cards_before.get(tid, 0), changes) if changes else (0, 0)
+        yellow, red, yellow_since, red_since = month_cards(tid, h, counting)
         overdue_wd = 0
         if done_on is None and task.due < end:
             overdue_wd = max(0, calendar.workdays_between(task.due, end))
@@ -191,6 +281,8 @@ def build(tasks: Iterable[Task], history: MonthHistory, calendar: WorkCalendar) 
                 done_on=done_on,
                 yellow=yellow,
                 red=red,
+                yellow_since=yellow_since,
+                red_since=red_since,
                 returned=h.returned.get(tid, 0),
                 missed=tuple(h.missed.get(tid, ())),
                 overdue_wd=overdue_wd,

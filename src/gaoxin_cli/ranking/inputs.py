@@ -24,10 +24,13 @@ class TaskFacts(NamedTuple):
 
     ``due`` is the plan's (original) due date: an approved extension changes the cards,
     never the score. ``done_on`` is the day the task was done, if on or before the month's
-    last counted day. Card counts are transitions recorded by ``gaoxin sweep`` within the
-    month: ``yellow`` = raised to yellow from blue or none, ``red`` = raised to red (or
-    accountability) from anything below red. (A named tuple: 10,000 of them per month are
-    made in a few milliseconds.)
+    last counted day. Card counts come from the card events ``gaoxin sweep`` recorded
+    (``rules.ranking.cards``): with ``in_force``, every card held at any time in the month,
+    counted at the highest level it reached there (``yellow`` / ``red``, and the days
+    they were raised in ``yellow_since`` / ``red_since``); with ``new``, the transitions
+    within the month: ``yellow`` = raised to yellow from blue or none, ``red`` = raised to
+    red (or accountability) from anything below red (no days). (A named tuple: 10,000 of
+    them per month are made in a few milliseconds.)
     """
 
     task: str
@@ -41,6 +44,8 @@ class TaskFacts(NamedTuple):
     missed: tuple[date, ...] = ()  # reporting deadlines of the month without a report
     overdue_wd: int = 0  # working days past the original due at the month's end (0 = not)
     extended_to: date | None = None  # an approved extension (shown, not scored)
+    yellow_since: tuple[date, ...] = ()  # in_force: the day each yellow card was raised
+    red_since: tuple[date, ...] = ()  # in_force: the day each red card was raised
 
     @property
     def overdue(self) -> bool:

@@ -71,17 +71,14 @@ class RankingResult:
         return next((r for r in self.rows if r.unit == unit), None)
 
     def red_cards(self) -> dict[str, int]:
-        """Red cards raised per task, from the month-level ``red_card`` lines.
-
-        A task red in several months of a quarter or year keeps the count of the last
-        of them (the bulletin's long-standing reading; per-month lines are not summed).
-        """
-        return {
-            line.task: int(line.detail.get("count", 1))
-            for r in self.rows
-            for line in month_lines(r.score)
-            if line.rule == "red_card" and line.task
-        }
+        """Red cards counted per task, from the month-level ``red_card`` lines: a quarter
+        or year adds up its months (as its ``red_cards`` stat does)."""
+        out: dict[str, int] = {}
+        for r in self.rows:
+            for line in month_lines(r.score):
+                if line.rule == "red_card" and line.task:
+                    out[line.task] = out.get(line.task, 0) + int(line.detail.get("count", 1))
+        return out
 
 
 def month_lines(score: UnitScore) -> list[Line]:

@@ -153,20 +153,14 @@ def score_month(
         extra = {"extended_to": f.extended_to.isoformat()} if f.extended_to else {}
         if f.red:
             c["red"] += f.red
-            ls.append(Line("red_card", -w_red * f.red, f.task, f.title, {"count": f.red}))
+            detail = {"count": f.red, **_since(f.red_since)}
+            ls.append(Line("red_card", -w_red * f.red, f.task, f.title, detail))
         if f.yellow:
             c["yellow"] += f.yellow
             if f.yellow >= 2:
                 counted = f.yellow - 1
-                ls.append(
-                    Line(
-                        "yellow_card",
-                        -w_yellow * counted,
-                        f.task,
-                        f.title,
-                        {"count": f.yellow, "counted": counted},
-                    )
-                )
+                detail = {"count": f.yellow, "counted": counted, **_since(f.yellow_since)}
+                ls.append(Line("yellow_card", -w_yellow * counted, f.task, f.title, detail))
         if f.overdue:
             c["overdue"] += 1
             c["overdue_wd"] += f.overdue_wd
@@ -210,6 +204,11 @@ def score_month(
         ls.sort(key=lambda line: (_ORDER.get(line.rule, 99), line.task or ""))
         out[unit] = UnitScore(unit, period.key, sum(x.points for x in ls), tuple(ls), stats)
     return out
+
+
+def _since(days: Sequence[date]) -> dict[str, list[str]]:
+    """``{"since": [...]}``: the days the cards of a line were raised (``in_force``)."""
+    return {"since": [day.isoformat() for day in days]} if days else {}
 
 
 def _manual(items: Sequence[ScoreItem], period: Period, unit: str) -> list[Line]:

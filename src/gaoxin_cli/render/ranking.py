@@ -90,6 +90,15 @@ def rule_label(rule: str, lang: Lang) -> str:
     return t(key, lang) if has(key) else rule
 
 
+def _held(out: str, detail: Mapping[str, object], lang: Lang) -> str:
+    """A card line's text, with the days its cards were raised (``in_force``)."""
+    since = detail.get("since")
+    if not isinstance(since, list) or not since:
+        return out
+    sep = "；" if lang == "zh" else "; "
+    return out + sep + t("detail.held_since", lang, days=joined([str(d) for d in since], lang))
+
+
 def detail_text(line: Line, lang: Lang, people: Mapping[str, str] | None = None) -> str:
     """The figures behind a line, in words."""
     d = dict(line.detail)
@@ -97,9 +106,10 @@ def detail_text(line: Line, lang: Lang, people: Mapping[str, str] | None = None)
     by = people.get(str(d.get("by")), d.get("by") or "—")
     r = line.rule
     if r == "red_card":
-        return t("detail.red_card", lang, count=d.get("count", 0))
+        return _held(t("detail.red_card", lang, count=d.get("count", 0)), d, lang)
     if r == "yellow_card":
-        return t("detail.yellow_card", lang, count=d.get("count", 0), counted=d.get("counted", 0))
+        out = t("detail.yellow_card", lang, count=d.get("count", 0), counted=d.get("counted", 0))
+        return _held(out, d, lang)
     if r == "overdue_task":
         out = t("detail.overdue_task", lang, due=d.get("due"), wd=d.get("wd"))
         if d.get("extended_to"):

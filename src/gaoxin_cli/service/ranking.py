@@ -123,11 +123,16 @@ class StoreFacts:
         rules = self.plan.config.rules.feedback
         deadlines = deadlines_between(rules, month.start, month.end, end, self.cal)
         checks = fx.report_checks(self.reporting, deadlines, month, done, life.cancelled)
+        counting = self.plan.config.rules.ranking.cards
+        eve = month.start - timedelta(days=1)
+        before = aw.card_levels(st, eve)
+        held = [tid for tid, level in before.items() if level >= fx.YELLOW]
         history = fx.MonthHistory(
             start=month.start,
             end=end,
-            cards_before=aw.card_levels(st, month.start - timedelta(days=1)),
+            cards_before=before,
             card_changes=aw.card_changes(st, month.start, end),
+            held_before=aw.card_events(st, held, eve) if counting == "in_force" and held else {},
             done_on=done,
             returned=life.returned,
             cancelled=life.cancelled,
@@ -136,7 +141,7 @@ class StoreFacts:
         )
         if not history.cards_before and not history.card_changes:
             self.cardless.append(end)
-        return fx.build(self.plan.tasks, history, self.cal)
+        return fx.build(self.plan.tasks, history, self.cal, counting)
 
 
 def _items(st: Store, keys: set[str]) -> list[ScoreItem]:

@@ -42,19 +42,41 @@ def card_levels(store: Store, day: date) -> dict[str, int]:
     return {task: level for task, (level, _) in store.cards(day).items()}
 
 
-def card_changes(store: Store, start: date, end: date) -> dict[str, list[int]]:
-    """Card levels recorded by ``gaoxin sweep`` per task in ``[start, end]``, in order."""
+def card_changes(store: Store, start: date, end: date) -> dict[str, list[tuple[date, int]]]:
+    """``(day, level)`` of the cards ``gaoxin sweep`` recorded per task in ``[start, end]``,
+    in order."""
     rows = store.query(
-        "SELECT task, json_extract(data, '$.level') FROM events INDEXED BY events_kind_task"
+        "SELECT task, at, json_extract(data, '$.level') FROM events INDEXED BY events_kind_task"
         " WHERE kind = 'card' AND at BETWEEN ? AND ? AND json_valid(data)"
         " ORDER BY task, at, id",
         (start.isoformat(), end.isoformat()),
     )
-    out: dict[str, list[int]] = {}
-    for task, raw in rows:
+    return _card_rows(rows)
+
+
+def card_events(store: Store, tasks: Iterable[str], day: date) -> dict[str, list[tuple[date, int]]]:
+    """``(day, level)`` of every card recorded for *tasks* on or before *day*, in order
+    (per-task seeks of the ``(task, kind, at)`` index)."""
+    rows = store.query(
+        "SELECT e.task, e.at, json_extract(e.data, '$.level')"
+        " FROM json_each(?1) AS j JOIN events AS e INDEXED BY events_task_kind_at"
+        " ON e.task = j.value AND e.kind = 'card' AND e.at <= ?2"
+        " WHERE json_valid(e.data) ORDER BY e.task, e.at, e.id",
+        (json.dumps(sorted(tasks)), day.isoformat()),
+    )
+    return _card_rows(rows)
+
+
+def _card_rows(rows: Iterable[tuple[Any, ...]]) -> dict[str, list[tuple[date, int]]]:
+    days: dict[str, date] = {}
+    out: dict[str, list[tuple[date, int]]] = {}
+    for task, at, raw in rows:
         level = _level(raw)
         if level is not None:
-            out.setdefault(task, []).append(level)
+            day = days.get(at)
+            if day is None:
+                day = days[at] = date.fromisoformat(at)
+            out.setdefault(task, []).append((day, level))
     return out
 
 
