@@ -27,8 +27,8 @@ class Snapshot(NamedTuple):
     states: dict[str, TaskState]
     lifecycle: dict[str, str]
     dues: dict[str, date]
-    # Reply deadlines of the filed 督办单s; once notices are in use, a task without one
-    # maps to NO_RED_NOTICE (it cannot be at 问责 yet).
+    # Reply deadlines of the filed 督办单s; a task without one maps to NO_RED_NOTICE (it
+    # cannot be at 问责 yet: L4 follows the real notice, never an estimate).
     red_dues: dict[str, date]
     # Filed notices by task ("brief": without their bodies), when asked for.
     issued: dict[str, list[StoredNotice]]
@@ -71,11 +71,9 @@ class Snapshot(NamedTuple):
 
 def _red_notice_dues(st: Store, ids: list[str], today: date) -> dict[str, date]:
     from gaoxin_cli.rules.ladder import NO_RED_NOTICE
-    from gaoxin_cli.store.notices import any_filed, red_notice_dues
+    from gaoxin_cli.store.notices import red_notice_dues
 
     filed = red_notice_dues(st, today)
-    if not any_filed(st):  # before notify is in use, L4 is estimated from the card
-        return filed
     return {tid: filed.get(tid, NO_RED_NOTICE) for tid in ids}
 
 

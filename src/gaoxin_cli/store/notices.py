@@ -121,11 +121,6 @@ def by_number(store: Store, kind: str, year: int, seq: int) -> StoredNotice | No
     return _notice(rows[0]) if rows else None
 
 
-def any_filed(store: Store) -> bool:
-    """Whether any notice was ever filed (notify is in use in this workspace)."""
-    return bool(store.query("SELECT 1 FROM notices LIMIT 1"))
-
-
 def red_notice_dues(store: Store, as_of: date) -> dict[str, date]:
     """The response deadline of each task's 督办单 filed by *as_of* — pass it to
     ``rules.cards.assess(..., red_notice_due=…)`` so L4 follows the real notice."""
