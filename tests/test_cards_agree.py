@@ -272,3 +272,31 @@ def test_every_cron_order_gives_the_same_cards_every_day(tmp_path: Path) -> None
         "LT-01": date(2020, 7, 1),  # 6 WD late on 6/24: 督办单, reply by 6/30
         "LT-04": date(2020, 7, 9),  # 6 WD late on 7/3: 督办单, reply by 7/8
     }
+
+
+# --- 问题提报 follow the same rule ----------------------------------------------------
+
+
+def problem_cards(ws: Path, day: date) -> dict[str, dict[str, str]]:
+    """The problem's card by ``status``, ``overdue`` and ``problem list`` on *day*."""
+    out = {}
+    for command in (("status", "--json"), ("overdue", "--json"), ("problem", "list", "--json")):
+        doc = json.loads(ok(ws, day, *command))
+        out[command[0]] = {p["number"]: p["card"] for p in doc["problems"]}
+    return out
+
+
+def test_a_late_problem_is_red_until_its_own_supervise_notice_lapses(ws: Path) -> None:
+    """Reported 4/30 and never accepted (due 5/6): red from 5/14, but 问责 only after the
+    reply deadline of the 督办单 notify files — the same in status, overdue and
+    ``problem list``, before and after notify runs."""
+    ok(ws, date(2020, 4, 30), "problem", "report", "路灯不亮")
+    number = "问题〔2020〕1号"
+    first = date(2020, 5, 25)  # 14 WD late when gaoxin is first run
+    seen = problem_cards(ws, first)
+    assert seen == {name: {number: "red"} for name in seen}
+    notify(ws, first)  # files its 督办单: reply by 5/28
+    assert problem_cards(ws, first) == seen
+    assert problem_cards(ws, date(2020, 5, 28)) == seen
+    late = problem_cards(ws, date(2020, 5, 29))
+    assert late == {name: {number: "accountability"} for name in late}

@@ -33,6 +33,9 @@ class Snapshot(NamedTuple):
     # Filed notices by task ("brief": without their bodies), when asked for.
     issued: dict[str, list[StoredNotice]]
     problems: list[tuple[ProblemRow, list[Event]]]
+    # The reply deadlines of the 问题提报's filed 督办单s by number, when problems are read
+    # (a problem without one cannot be at 问责).
+    problem_red_dues: dict[str, date]
     # The 问题提报's notices by problem number, when asked for (notify climbs their ladder).
     problem_issued: dict[str, list[StoredNotice]]
 
@@ -61,12 +64,13 @@ class Snapshot(NamedTuple):
             red = _red_notice_dues(st, ids, today)
             issued = {} if notices == "none" else _issued(st, today, full=notices == "full")
             found = _problems(st, today) if problems else []
+            problem_red = problem_red_dues(st, today) if problems else {}
             by_problem = (
                 {}
                 if problem_notices == "none"
                 else _issued(st, today, full=problem_notices == "full", subject_kind="problem")
             )
-        return cls(today, states, life, dues, red, issued, found, by_problem)
+        return cls(today, states, life, dues, red, issued, found, problem_red, by_problem)
 
 
 def _red_notice_dues(st: Store, ids: list[str], today: date) -> dict[str, date]:
@@ -89,6 +93,13 @@ def _problems(st: Store, today: date) -> list[tuple[ProblemRow, list[Event]]]:
     from gaoxin_cli.store.problems import all_problems
 
     return all_problems(st, today)
+
+
+def problem_red_dues(st: Store, today: date) -> dict[str, date]:
+    """The reply deadline of each problem's filed 督办单, by problem number."""
+    from gaoxin_cli.store.notices import red_notice_dues
+
+    return red_notice_dues(st, today, subject_kind="problem")
 
 
 def problems_as_of(st: Store, today: date) -> list[tuple[ProblemRow, list[Event]]]:
