@@ -162,20 +162,37 @@ def test_start_passed_without_start_is_yellow_then_red_after_three_months() -> N
 
 def test_red_turns_to_accountability_when_the_response_deadline_passes() -> None:
     t = task(start="2020-03-16")
-    # red from 7/8 (6th WD late); the red notice's 3-WD response deadline is 7/13 (Mon)
-    a = card(t, "2020-07-13", progress=99)
+    state = TaskState(progress=99, started=D("2020-03-16"))
+    # red from 7/8 (6th WD late); its 督办单, filed 7/8, asks for a reply by 7/13 (Mon)
+    filed = D("2020-07-13")
+    a = assess(t, state, D("2020-07-13"), CAL, RULES, red_notice_due=filed)
     assert (a.card.level, a.red_since) == (Level.RED, D("2020-07-08"))
-    a = card(t, "2020-07-14", progress=99)
+    a = assess(t, state, D("2020-07-14"), CAL, RULES, red_notice_due=filed)
     assert a.card.level == Level.ACCOUNTABILITY
     assert reasons(a)[0] == "红牌督办回复期限 2020-07-13 已过"
+
+
+def test_no_accountability_without_a_filed_supervise_notice() -> None:
+    """The reply deadline is never estimated: red for months, no 督办单, still red."""
+    t = task(start="2020-03-16")
+    for day in ("2020-07-14", "2020-12-31"):
+        assert card(t, day, progress=99).card.level == Level.RED
+    # not even when an older sweep recorded 问责 (from the estimate gaoxin once made)
+    state = {"progress": 99, "card_level": Level.ACCOUNTABILITY, "card_since": D("2020-07-14")}
+    assert card(t, "2020-07-20", **state).card.level == Level.RED
 
 
 def test_recorded_red_card_history_sets_the_red_date() -> None:
     t = task(**LAGGING)
     state = {"progress": 5, "card_level": Level.RED, "card_since": D("2020-05-06")}
-    # 5/7, 5/8 and Saturday 5/9 (a 2020 make-up working day): the deadline is 5/9
-    assert card(t, "2020-05-09", **state).card.level == Level.RED
-    assert card(t, "2020-05-11", **state).card.level == Level.ACCOUNTABILITY
+    assert card(t, "2020-05-11", **state).red_since == D("2020-05-06")
+    # 问责 still waits for the 督办单's own deadline (5/7, 5/8 and the 调休 Saturday 5/9)
+    filed = TaskState(**state, started=D("2020-01-02"))  # type: ignore[arg-type]
+    a = assess(t, filed, D("2020-05-09"), CAL, RULES, red_notice_due=D("2020-05-09"))
+    assert a.card.level == Level.RED
+    a = assess(t, filed, D("2020-05-11"), CAL, RULES, red_notice_due=D("2020-05-09"))
+    assert a.card.level == Level.ACCOUNTABILITY
+    assert reasons(a)[0] == "红牌督办回复期限 2020-05-09 已过"
 
 
 def test_done_task_carries_no_card() -> None:

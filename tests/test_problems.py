@@ -292,7 +292,8 @@ def test_report_checks(plan: Plan) -> None:
 
 
 def test_card_levels_follow_the_task_thresholds(plan: Plan, cal: WorkCalendar) -> None:
-    """Yellow 1–5 WD late, red more than 5, accountability 3 WD after it turned red."""
+    """Yellow 1–5 WD late, red more than 5; accountability only once a filed 督办单's
+    reply deadline has passed (never estimated: without one, red however long)."""
     w = Walk(plan, d(6, 1))  # accept due 2 June
     levels = {}
     for day in (d(6, 2), d(6, 3), d(6, 9), d(6, 10), d(6, 15), d(6, 16)):
@@ -304,8 +305,8 @@ def test_card_levels_follow_the_task_thresholds(plan: Plan, cal: WorkCalendar) -
         "2020-06-03": (Level.YELLOW, 1),
         "2020-06-09": (Level.YELLOW, 5),
         "2020-06-10": (Level.RED, 6),
-        "2020-06-15": (Level.RED, 9),  # red since 10 June; 3 WD to answer: 15 June
-        "2020-06-16": (Level.ACCOUNTABILITY, 10),
+        "2020-06-15": (Level.RED, 9),
+        "2020-06-16": (Level.RED, 10),  # no 督办单 filed: not 问责
     }
     # With the real 督办单's deadline, L4 follows it (none filed: never L4).
     cfg = plan.config

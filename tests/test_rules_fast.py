@@ -163,13 +163,8 @@ def ref_assess(
         if overdue > rules.red_overdue_wd:
             candidates.append(CAL.add_workdays(due, rules.red_overdue_wd + 1))
         red_since = min(candidates, default=today)
-        deadline = (
-            red_notice_due
-            if red_notice_due is not None
-            else CAL.add_workdays(red_since, rules.accountability_response_wd)
-        )
-        sticky = state.card_level == 4 and red_notice_due is None
-        if today > deadline or sticky:
+        deadline = red_notice_due  # a filed 督办单's: never estimated
+        if deadline is not None and today > deadline:
             level = 4
             reasons.insert(
                 0,

@@ -2,8 +2,9 @@
 
 L0 none · L1 blue: due within N WD · L2 yellow: 1–5 WD overdue, lag ≥ 10 pp, or the planned
 start passed without a start · L3 red: > 5 WD overdue, lag > 30 pp, or not started N months
-after the planned start · L4 accountability: a red card whose notice went unanswered past
-its response deadline (N WD after the card turned red).
+after the planned start · L4 accountability: a red card whose real 督办单 (red notice, filed
+by ``gaoxin notify``) is past its reply deadline. Nothing here estimates that deadline: a
+task that was never sent a 督办单 is red, not L4, however long it has been red.
 
 A card is recomputed from the plan and history each day, so it falls as soon as its cause
 is gone; ``gaoxin sweep`` records every change as an event.
@@ -77,9 +78,9 @@ def assess(
 ) -> Assessment:
     """The card *task* carries on *today*. *due* overrides the plan's date (extensions).
 
-    *red_notice_due* is the response deadline of the task's real 督办单 (red notice): when
-    given, a red task is L4 iff *today* is after it. Without it, the deadline is estimated
-    as N WD after the day the card turned red.
+    *red_notice_due* is the reply deadline of the task's filed 督办单 (red notice): a red
+    task is L4 iff *today* is after it. None (or ``date.max``): no 督办单 was filed, and
+    the task cannot be L4.
     """
     return CardClock(today, calendar, rules).assess(task, state, due or task.due, red_notice_due)
 
@@ -89,7 +90,7 @@ class CardClock:
 
     The thresholds are read once, and what depends only on a date — the working days to
     or past a due date and the reason that states them, the day a late task turned red,
-    a reply deadline, a planned start's "N months later" — is worked out once per date
+    a planned start's "N months later" — is worked out once per date
     and shared: thousands of tasks fall due on a few hundred days. The reasons
     (:class:`Msg`) are values, so tasks may share one.
     """
@@ -97,7 +98,6 @@ class CardClock:
     __slots__ = (
         "_accountable",
         "_calendar",
-        "_deadlines",
         "_lag",
         "_late",
         "_red_lag",
@@ -117,7 +117,6 @@ class CardClock:
         # due date → (WD overdue, WD left, level, reason) as of today
         self._late: dict[date, tuple[int, int | None, int, Msg | None]] = {}
         self._red_since: dict[date, date] = {}  # due → the day lateness turned red
-        self._deadlines: dict[date, date] = {}  # red since → estimated reply deadline
         self._lag: dict[tuple[int, int], Msg] = {}
         self._starts: dict[date, tuple[int, Msg]] = {}  # planned start → level, reason
         self._accountable: dict[tuple[date, date], Msg] = {}
@@ -163,14 +162,11 @@ class CardClock:
         red_since = None
         if level == _RED:
             red_since = self._since(state, due, overdue)
-            deadline = red_notice_due or self._deadline(red_since)
-            # Without a filed 督办单 the deadline is an estimate from the red-since day,
-            # which a later sweep may record as a later day: once recorded, accountability
-            # stays while the task is still red (else sweep would flip it back and forth).
-            recorded = state.card_level == Level.ACCOUNTABILITY and not red_notice_due
-            if today > deadline or recorded:
+            # L4 only from a filed 督办单 whose reply deadline has passed: never estimated,
+            # so status, sweep, overdue and notify see the same card whatever ran first.
+            if red_notice_due is not None and today > red_notice_due:
                 level = Level.ACCOUNTABILITY
-                reasons.insert(0, self._accountability(red_since, deadline))
+                reasons.insert(0, self._accountability(red_since, red_notice_due))
         card = Card(level, tuple(reasons))
         return Assessment(card, planned, behind, overdue, left, red_since)
 
@@ -225,15 +221,6 @@ class CardClock:
             # records the day it ran, not the day lateness made it red.
             return since if recorded is None or since < recorded else recorded
         return recorded or self._today
-
-    def _deadline(self, since: date) -> date:
-        """The reply deadline estimated for a card red since *since*."""
-        deadline = self._deadlines.get(since)
-        if deadline is None:
-            deadline = self._deadlines[since] = self._calendar.add_workdays(
-                since, self._rules.accountability_response_wd
-            )
-        return deadline
 
     def _accountability(self, since: date, deadline: date) -> Msg:
         msg = self._accountable.get((since, deadline))

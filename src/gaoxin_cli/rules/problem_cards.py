@@ -41,9 +41,9 @@ def problem_card(
 ) -> ProblemCard | None:
     """The card of an open problem (None for a closed or rejected one).
 
-    *red_notice_due* is the response deadline of the problem's real 督办单: when given,
-    a red problem is L4 iff *today* is after it (``date.max``: never). Without it, the
-    deadline is estimated as N WD after the day the card turned red, as for tasks.
+    *red_notice_due* is the reply deadline of the problem's filed 督办单: a red problem
+    is L4 iff *today* is after it. None (or ``date.max``): no 督办单 was filed, and the
+    problem cannot be L4 — the deadline is never estimated, as for tasks.
     """
     due = stage_due(status, rules, calendar)
     if due is None:
@@ -66,15 +66,9 @@ def problem_card(
     elif today == due:
         level = Level.BLUE
         reasons.append(Msg("problem.card_today", stage=stage))
-    if level == Level.RED:
-        if red_notice_due is not None:
-            deadline = red_notice_due
-        else:
-            red_since = calendar.add_workdays(due, cards.red_overdue_wd + 1)
-            deadline = calendar.add_workdays(red_since, cards.accountability_response_wd)
-        if today > deadline:
-            level = Level.ACCOUNTABILITY
-            reasons.insert(0, Msg("card.accountability", deadline=deadline.isoformat()))
+    if level == Level.RED and red_notice_due is not None and today > red_notice_due:
+        level = Level.ACCOUNTABILITY
+        reasons.insert(0, Msg("card.accountability", deadline=red_notice_due.isoformat()))
     return ProblemCard(
         status=status,
         card=Card(level, tuple(reasons)),
@@ -97,12 +91,12 @@ def problem_cards(
     """Every open problem's card, most severe first (then the oldest number).
 
     *red_notice_dues*: number → its 督办单's response deadline, from the notices filed
-    (a problem without one is then never L4); None estimates it (see :func:`problem_card`).
+    (a problem without one is never L4; see :func:`problem_card`).
     """
+    red_of = (red_notice_dues or {}).get
     out = []
     for s in statuses:
-        red = None if red_notice_dues is None else red_notice_dues.get(s.number, date.max)
-        c = problem_card(s, today, calendar, rules, cards, office, red_notice_due=red)
+        c = problem_card(s, today, calendar, rules, cards, office, red_notice_due=red_of(s.number))
         if c is not None:
             out.append(c)
     out.sort(key=lambda c: (-c.card.level, -c.late_wd, c.status.sort_key))
@@ -194,13 +188,24 @@ def problem_lines(
     calendar: WorkCalendar,
     plan: Plan,
     chosen: ProblemFilter = _OPEN,
+    red_notice_dues: Mapping[str, date] | None = None,
 ) -> list[ProblemLine]:
-    """The problems *chosen* keeps: open ones most severe first, then the rest by number."""
+    """The problems *chosen* keeps: open ones most severe first, then the rest by number.
+    *red_notice_dues*: as for :func:`problem_cards` (none given: no problem is L4)."""
     cfg = plan.config
     office = cfg.org.office
+    red_of = (red_notice_dues or {}).get
     out = []
     for st in statuses:
-        card = problem_card(st, today, calendar, cfg.rules.problems, cfg.rules.cards, office)
+        card = problem_card(
+            st,
+            today,
+            calendar,
+            cfg.rules.problems,
+            cfg.rules.cards,
+            office,
+            red_notice_due=red_of(st.number),
+        )
         end = st.ended or today
         age = max(0, calendar.workdays_between(st.reported_on, end))
         line = ProblemLine(st, card, age)

@@ -48,7 +48,8 @@ def status(session: Session, filters: Filters) -> Status:
         snap.lifecycle,
         snap.red_dues,
     )
-    lines = problem_lines([replay(r, e) for r, e in snap.problems], today, cal, plan)
+    statuses = [replay(r, e) for r, e in snap.problems]
+    lines = problem_lines(statuses, today, cal, plan, red_notice_dues=snap.problem_red_dues)
     return Status(dash, lines)
 
 

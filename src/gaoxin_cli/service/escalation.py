@@ -85,7 +85,9 @@ def _late_problems(session: Session, snap: Snapshot, filters: Filters) -> list[P
         return []
     chosen = ProblemFilter(units=filters.units, late=True)
     statuses = [replay(r, e) for r, e in snap.problems]
-    lines = problem_lines(statuses, session.today, session.calendar, session.plan, chosen)
+    lines = problem_lines(
+        statuses, session.today, session.calendar, session.plan, chosen, snap.problem_red_dues
+    )
     levels = filters.levels
     return [
         ln for ln in lines if ln.card is not None and (not levels or ln.card.card.level in levels)

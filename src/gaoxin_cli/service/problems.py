@@ -249,7 +249,7 @@ def list_problems(
     from gaoxin_cli.rules.problem_cards import ProblemFilter, problem_lines
     from gaoxin_cli.rules.problem_steps import check_unit
     from gaoxin_cli.rules.problems import replay
-    from gaoxin_cli.service.snapshot import problems_as_of
+    from gaoxin_cli.service.snapshot import problem_red_dues, problems_as_of
 
     plan, today = session.plan, session.today
     for u in units:
@@ -263,11 +263,12 @@ def list_problems(
         late=late,
         everything=everything,
     )
-    with session.store(write=False) as st:
+    with session.store(write=False) as st, st.transaction():
         statuses = [replay(row, steps) for row, steps in problems_as_of(st, today)]
+        red = problem_red_dues(st, today)
     cal = session.calendar
-    lines = problem_lines(statuses, today, cal, plan, chosen)
-    every_open = problem_lines(statuses, today, cal, plan)
+    lines = problem_lines(statuses, today, cal, plan, chosen, red)
+    every_open = problem_lines(statuses, today, cal, plan, red_notice_dues=red)
     late_count = sum(1 for ln in every_open if ln.card is not None and ln.card.late_wd > 0)
     return ProblemList(today, lines, len(every_open), late_count)
 
@@ -276,15 +277,18 @@ def show(session: Session, number: str) -> ProblemDetail:
     """One problem as of today (any spelling of its number), with its deadlines."""
     from gaoxin_cli.rules.problem_cards import ProblemFilter, problem_lines
     from gaoxin_cli.rules.problems import replay, resolve_due, resolve_limit
+    from gaoxin_cli.service.snapshot import problem_red_dues
     from gaoxin_cli.store import problems as stored
 
     plan, today = session.plan, session.today
     with session.store(write=False) as st, st.transaction():
         row = _find(st, number, today.year)
         status = replay(row, stored.steps(st, row.number, until=today))
+        red = problem_red_dues(st, today)
     cal = session.calendar
     rules = plan.config.rules.problems
-    (line,) = problem_lines([status], today, cal, plan, ProblemFilter(everything=True))
+    everything = ProblemFilter(everything=True)
+    (line,) = problem_lines([status], today, cal, plan, everything, red)
     return ProblemDetail(line, resolve_due(status, rules, cal), resolve_limit(status, rules))
 
 

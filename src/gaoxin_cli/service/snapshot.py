@@ -27,12 +27,15 @@ class Snapshot(NamedTuple):
     states: dict[str, TaskState]
     lifecycle: dict[str, str]
     dues: dict[str, date]
-    # Reply deadlines of the filed 督办单s; once notices are in use, a task without one
-    # maps to NO_RED_NOTICE (it cannot be at 问责 yet).
+    # Reply deadlines of the filed 督办单s; a task without one maps to NO_RED_NOTICE (it
+    # cannot be at 问责 yet: L4 follows the real notice, never an estimate).
     red_dues: dict[str, date]
     # Filed notices by task ("brief": without their bodies), when asked for.
     issued: dict[str, list[StoredNotice]]
     problems: list[tuple[ProblemRow, list[Event]]]
+    # The reply deadlines of the 问题提报's filed 督办单s by number, when problems are read
+    # (a problem without one cannot be at 问责).
+    problem_red_dues: dict[str, date]
     # The 问题提报's notices by problem number, when asked for (notify climbs their ladder).
     problem_issued: dict[str, list[StoredNotice]]
 
@@ -61,21 +64,20 @@ class Snapshot(NamedTuple):
             red = _red_notice_dues(st, ids, today)
             issued = {} if notices == "none" else _issued(st, today, full=notices == "full")
             found = _problems(st, today) if problems else []
+            problem_red = problem_red_dues(st, today) if problems else {}
             by_problem = (
                 {}
                 if problem_notices == "none"
                 else _issued(st, today, full=problem_notices == "full", subject_kind="problem")
             )
-        return cls(today, states, life, dues, red, issued, found, by_problem)
+        return cls(today, states, life, dues, red, issued, found, problem_red, by_problem)
 
 
 def _red_notice_dues(st: Store, ids: list[str], today: date) -> dict[str, date]:
     from gaoxin_cli.rules.ladder import NO_RED_NOTICE
-    from gaoxin_cli.store.notices import any_filed, red_notice_dues
+    from gaoxin_cli.store.notices import red_notice_dues
 
     filed = red_notice_dues(st, today)
-    if not any_filed(st):  # before notify is in use, L4 is estimated from the card
-        return filed
     return {tid: filed.get(tid, NO_RED_NOTICE) for tid in ids}
 
 
@@ -91,6 +93,13 @@ def _problems(st: Store, today: date) -> list[tuple[ProblemRow, list[Event]]]:
     from gaoxin_cli.store.problems import all_problems
 
     return all_problems(st, today)
+
+
+def problem_red_dues(st: Store, today: date) -> dict[str, date]:
+    """The reply deadline of each problem's filed 督办单, by problem number."""
+    from gaoxin_cli.store.notices import red_notice_dues
+
+    return red_notice_dues(st, today, subject_kind="problem")
 
 
 def problems_as_of(st: Store, today: date) -> list[tuple[ProblemRow, list[Event]]]:

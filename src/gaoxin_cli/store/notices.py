@@ -121,21 +121,17 @@ def by_number(store: Store, kind: str, year: int, seq: int) -> StoredNotice | No
     return _notice(rows[0]) if rows else None
 
 
-def any_filed(store: Store) -> bool:
-    """Whether any notice was ever filed (notify is in use in this workspace)."""
-    return bool(store.query("SELECT 1 FROM notices LIMIT 1"))
-
-
-def red_notice_dues(store: Store, as_of: date) -> dict[str, date]:
-    """The response deadline of each task's 督办单 filed by *as_of* — pass it to
-    ``rules.cards.assess(..., red_notice_due=…)`` so L4 follows the real notice."""
+def red_notice_dues(store: Store, as_of: date, subject_kind: str = "task") -> dict[str, date]:
+    """The response deadline of each task's (or, ``subject_kind="problem"``, each
+    problem's) 督办单 filed by *as_of* — pass it to ``rules.cards.assess(...,
+    red_notice_due=…)`` (``problem_card``) so L4 follows the real notice."""
     rows = store.query(
         "SELECT subject, min(response_due) FROM notices WHERE kind = 'supervise'"
-        " AND subject_kind = 'task' AND issued_on <= ? AND response_due IS NOT NULL"
+        " AND subject_kind = ? AND issued_on <= ? AND response_due IS NOT NULL"
         " GROUP BY subject",
-        (as_of.isoformat(),),
+        (subject_kind, as_of.isoformat()),
     )
-    return {task: date.fromisoformat(due) for task, due in rows}
+    return {subject: date.fromisoformat(due) for subject, due in rows}
 
 
 def file_notices(
