@@ -219,7 +219,9 @@ class CardRulesSpec(Strict):
         3, description="Red when not started N months after the planned start"
     )
     accountability_response_wd: Annotated[int, Field(ge=1, le=60)] = Field(
-        3, description="L4 when a red notice is unanswered after N working days"
+        3,
+        description="Unused, kept so existing gaoxin.yaml files stay valid: 问责 (L4) follows "
+        "the filed 督办单's own reply deadline (rules.ladder.response_wd)",
     )
 
 
