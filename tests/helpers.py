@@ -18,6 +18,24 @@ MINI = TESTS / "data" / "mini"
 GOLDEN = TESTS / "data" / "golden"
 # GAOXIN_UPDATE_GOLDEN=1 rewrites the golden files instead of comparing.
 UPDATE = os.environ.get("GAOXIN_UPDATE_GOLDEN") == "1"
+# A two-unit office (the 督查室 and 建设局) with one leader: the config of the small
+# workspaces the escalation tests build.
+TWO_UNIT_CONFIG = """\
+org: {name: 测试区管委会, short: 测试区, office: duchashi}
+units:
+  duchashi:
+    name: 督查室
+    kind: office
+    head: {name: 张主任, email: head@duchashi.example.org}
+    contact: {name: 李联络, email: contact@duchashi.example.org}
+  jianshe:
+    name: 建设局
+    head: {name: 王局长, email: head@jianshe.example.org}
+    contact: {name: 赵联络, email: contact@jianshe.example.org}
+leaders:
+  L-wang: {name: 王主任, title: 管委会主任, email: wang@gaoxin.example.org}
+"""
+
 # Hypothesis examples per test (conftest.py's profiles): "ci" is Hypothesis's default,
 # what the suite always ran; "dev" a fifth of it.
 CI_EXAMPLES = 100

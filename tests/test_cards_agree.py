@@ -22,23 +22,9 @@ import pytest
 
 from gaoxin_cli.models.state import Level
 from gaoxin_cli.store import Store
-from helpers import run
+from helpers import TWO_UNIT_CONFIG, run
 
-CONFIG = """\
-org: {name: 测试区管委会, short: 测试区, office: duchashi}
-units:
-  duchashi:
-    name: 督查室
-    kind: office
-    head: {name: 张主任, email: head@duchashi.example.org}
-    contact: {name: 李联络, email: contact@duchashi.example.org}
-  jianshe:
-    name: 建设局
-    head: {name: 王局长, email: head@jianshe.example.org}
-    contact: {name: 赵联络, email: contact@jianshe.example.org}
-leaders:
-  L-wang: {name: 王主任, title: 管委会主任, email: wang@gaoxin.example.org}
-"""
+CONFIG = TWO_UNIT_CONFIG
 
 # OLD-01 is long overdue on the first day gaoxin sees it (red since 6/15 by lateness);
 # LT-01 turns red on 6/24 in the window; LT-04 is listed and urgent; ST-01 has not started

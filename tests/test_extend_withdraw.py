@@ -23,22 +23,9 @@ from gaoxin_cli.models.state import Event
 from gaoxin_cli.rules import extensions as rules
 from gaoxin_cli.store import Store
 from gaoxin_cli.store.extensions import effective_dues
+from helpers import TWO_UNIT_CONFIG
 
-CONFIG = """\
-org: {name: 测试区管委会, short: 测试区, office: duchashi}
-units:
-  duchashi:
-    name: 督查室
-    kind: office
-    head: {name: 张主任, email: head@duchashi.example.org}
-    contact: {name: 李联络, email: contact@duchashi.example.org}
-  jianshe:
-    name: 建设局
-    head: {name: 王局长, email: head@jianshe.example.org}
-    contact: {name: 赵联络, email: contact@jianshe.example.org}
-leaders:
-  L-wang: {name: 王主任, title: 管委会主任, email: wang@gaoxin.example.org}
-"""
+CONFIG = TWO_UNIT_CONFIG
 
 PLAN = """\
 tasks:
