@@ -3,13 +3,25 @@ Hypothesis profile; the mini workspace. Plain helpers live in tests/helpers.py."
 
 from __future__ import annotations
 
+import os
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 
-from helpers import MINI, REPO
+from helpers import CI_EXAMPLES, DEV_EXAMPLES, MINI, REPO
+
+# CI (CI=true) runs the full fuzzing: the example counts the tests have always had. Locally
+# "dev" runs a fifth of them, so the suite stays quick; HYPOTHESIS_PROFILE=ci runs it all.
+# A test that sets its own count scales it with helpers.examples().
+settings.register_profile("ci", max_examples=CI_EXAMPLES)
+settings.register_profile("dev", max_examples=DEV_EXAMPLES)
+settings.load_profile(
+    os.environ.get("HYPOTHESIS_PROFILE")
+    or ("ci" if os.environ.get("CI", "").lower() == "true" else "dev")
+)
 
 
 @pytest.fixture(autouse=True)
