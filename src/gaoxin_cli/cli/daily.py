@@ -13,9 +13,29 @@ from gaoxin_cli.cli.app import app, parse_date_option, settings
 from gaoxin_cli.cli.choices import known, task_filters
 from gaoxin_cli.cli.help import H
 from gaoxin_cli.cli.options import JsonOpt, emit_json
+from gaoxin_cli.errors import UsageError
 
 if TYPE_CHECKING:
     pass
+
+
+XlsxOpt = Annotated[
+    Path | None,
+    typer.Option("--xlsx", metavar="FILE", help=H("opt.xlsx"), dir_okay=False, show_default=False),
+]
+
+
+def xlsx_alone(xlsx: Path | None, **given: bool) -> None:
+    """``--xlsx FILE`` is an output of its own (``status``, ``overdue``, ``countdown``,
+    ``ranking``, ``problem list``): an .xlsx path, with none of the other outputs
+    (*given*: option name → whether it was given, ``json=as_json``)."""
+    if xlsx is None:
+        return
+    for name, on in given.items():
+        if on:
+            raise UsageError("error.xlsx_with", option=f"--{name}")
+    if xlsx.suffix.lower() != ".xlsx":
+        raise UsageError("error.xlsx_suffix", path=str(xlsx))
 
 
 @app.command(help=H("status"))
@@ -36,16 +56,22 @@ def status(
     listed: Annotated[bool, typer.Option("--listed", help=H("opt.listed"))] = False,
     limit: Annotated[int, typer.Option("--limit", "-n", help=H("opt.limit"))] = 15,
     as_json: JsonOpt = False,
+    xlsx: XlsxOpt = None,
 ) -> None:
     from gaoxin_cli.service import daily as service
 
+    xlsx_alone(xlsx, json=as_json)
     s = settings(ctx)
     sess = context.session(s)
     filters = task_filters(sess.plan, unit, pillar, card, leader, listed)
     result = service.status(sess, filters)
     from gaoxin_cli.render import status as view
 
-    if as_json:
+    if xlsx is not None:
+        from gaoxin_cli.render import xlsx_views
+
+        sys.stderr.write(xlsx_views.status(xlsx, result, sess.config, s.lang))
+    elif as_json:
         emit_json(view.status_json(result, sess.config, s.lang))
     else:
         view.status(context.console(), result, sess.config, s.lang, limit, sess.estimated_years())
@@ -65,9 +91,11 @@ def countdown(
         list[str] | None, typer.Option("--unit", "-u", help=H("opt.unit"), show_default=False)
     ] = None,
     as_json: JsonOpt = False,
+    xlsx: XlsxOpt = None,
 ) -> None:
     from gaoxin_cli.service import daily as service
 
+    xlsx_alone(xlsx, json=as_json)
     s = settings(ctx)
     sess = context.session(s)
     for u in unit or []:
@@ -75,7 +103,13 @@ def countdown(
     result = service.countdown(sess, due=due, within=within, units=unit or ())
     from gaoxin_cli.render import daily as view
 
-    if as_json:
+    if xlsx is not None:
+        from gaoxin_cli.render import xlsx_views
+
+        sys.stderr.write(
+            xlsx_views.countdown(xlsx, result, sess.config, s.lang, sess.today, within or 0)
+        )
+    elif as_json:
         emit_json(view.countdown_json(result, sess.today))
     else:
         view.countdown(

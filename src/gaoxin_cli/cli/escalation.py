@@ -12,6 +12,7 @@ import typer
 from gaoxin_cli.cli import context
 from gaoxin_cli.cli.app import app, parse_date_option, settings
 from gaoxin_cli.cli.choices import known, task_filters
+from gaoxin_cli.cli.daily import XlsxOpt, xlsx_alone
 from gaoxin_cli.cli.help import H
 from gaoxin_cli.cli.options import JsonOpt, emit_json
 from gaoxin_cli.errors import GaoxinError, UsageError
@@ -60,16 +61,22 @@ def overdue(
     ] = None,
     listed: Annotated[bool, typer.Option("--listed", help=H("opt.listed"))] = False,
     as_json: JsonOpt = False,
+    xlsx: XlsxOpt = None,
 ) -> None:
     from gaoxin_cli.service import escalation as service
 
+    xlsx_alone(xlsx, json=as_json)
     s = settings(ctx)
     sess = context.session(s)
     filters = task_filters(sess.plan, unit, pillar, card, leader, listed)
     result = service.overdue(sess, filters)
     from gaoxin_cli.render import ladder as view
 
-    if as_json:
+    if xlsx is not None:
+        from gaoxin_cli.render import xlsx_views
+
+        sys.stderr.write(xlsx_views.overdue(xlsx, result, sess.config, s.lang, sess.today))
+    elif as_json:
         emit_json(view.overdue_json(result, s.lang, sess.today))
     else:
         view.overdue(

@@ -17,6 +17,7 @@ import typer
 from gaoxin_cli.cli import context
 from gaoxin_cli.cli.app import app, settings
 from gaoxin_cli.cli.choices import known
+from gaoxin_cli.cli.daily import XlsxOpt, xlsx_alone
 from gaoxin_cli.cli.help import H
 from gaoxin_cli.cli.options import JsonOpt, emit_json
 from gaoxin_cli.errors import GaoxinError, UsageError
@@ -98,11 +99,16 @@ def ranking(
     cards: Annotated[bool, typer.Option("--cards", help=H("opt.cards"))] = False,
     as_json: JsonOpt = False,
     as_csv: Annotated[bool, typer.Option("--csv", help=H("opt.csv"))] = False,
+    excel: Annotated[bool, typer.Option("--excel", help=H("opt.excel"))] = False,
+    xlsx: XlsxOpt = None,
 ) -> None:
     from gaoxin_cli.service import ranking as service
 
     if as_json and as_csv:
         raise UsageError("error.json_and_csv")
+    if excel and not as_csv:
+        raise UsageError("error.excel_without_csv")
+    xlsx_alone(xlsx, json=as_json, csv=as_csv, explain=explain is not None, cards=cards)
     s = settings(ctx)
     sess = context.session(s)
     p = _period(period)
@@ -113,8 +119,17 @@ def ranking(
     from gaoxin_cli.render import ranking_explain
     from gaoxin_cli.render import ranking_export as export
 
-    if as_json:
+    if xlsx is not None:
+        from gaoxin_cli.render import xlsx_views
+
+        people = {lid: leader.name for lid, leader in sess.config.leaders.items()}
+        sys.stderr.write(view.warned(view.warnings(result, s.lang), s.lang))
+        sys.stderr.write(xlsx_views.ranking(xlsx, result, s.lang, people))
+    elif as_json:
         emit_json(export.as_json(result, frozen, s.lang, only=explain))
+    elif as_csv and excel:
+        sys.stdout.flush()  # the bytes below go past the text layer
+        sys.stdout.buffer.write(export.as_csv(result, excel=s.lang).encode("utf-8"))
     elif as_csv:
         sys.stdout.write(export.as_csv(result))
     else:

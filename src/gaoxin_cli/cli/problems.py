@@ -14,6 +14,7 @@ import typer
 
 from gaoxin_cli.cli import context
 from gaoxin_cli.cli.app import app, settings
+from gaoxin_cli.cli.daily import XlsxOpt, xlsx_alone
 from gaoxin_cli.cli.help import H
 from gaoxin_cli.cli.options import JsonOpt, emit_json
 from gaoxin_cli.errors import UsageError
@@ -185,10 +186,12 @@ def list_(
     late: Annotated[bool, typer.Option("--late", help=H("problem.opt.late"))] = False,
     everything: Annotated[bool, typer.Option("--all", help=H("opt.all"))] = False,
     as_json: JsonOpt = False,
+    xlsx: XlsxOpt = None,
 ) -> None:
     from gaoxin_cli.render import problems as view
     from gaoxin_cli.service import problems as service
 
+    xlsx_alone(xlsx, json=as_json)
     s = settings(ctx)
     sess = context.session(s)
     found = service.list_problems(
@@ -199,7 +202,11 @@ def list_(
         late=late,
         everything=everything,
     )
-    if as_json:
+    if xlsx is not None:
+        from gaoxin_cli.render import xlsx_views
+
+        sys.stderr.write(xlsx_views.problem_list(xlsx, found, sess.config, s.lang))
+    elif as_json:
         emit_json(view.problem_list_json(found, s.lang))
     else:
         view.problem_list(context.console(), found, sess.config, s.lang)

@@ -71,6 +71,22 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "col.by": ("填报单位", "by"),
     "col.note": ("说明", "note"),
     "col.listed_since": ("挂牌日期", "listed since"),
+    # --- --xlsx FILE (render/xlsx_views.py) ---------------------------------------------
+    "xlsx.written": ("已写入 {path}", "written to {path}"),
+    "xlsx.sheet.status": ("任务", "Tasks"),
+    "xlsx.sheet.overdue": ("逾期预警", "Overdue"),
+    "xlsx.sheet.countdown": ("倒计时", "Countdown"),
+    "xlsx.sheet.ranking": ("排名", "Ranking"),
+    "xlsx.sheet.scoring": ("评分明细", "Scoring"),
+    "xlsx.sheet.problems": ("问题提报", "Problems"),
+    "error.xlsx_suffix": (
+        "--xlsx 只写 .xlsx 文件（收到 {path}）",
+        "--xlsx writes .xlsx files only (got {path})",
+    ),
+    "error.xlsx_with": (
+        "--xlsx 不能与 {option} 同时使用",
+        "--xlsx cannot be combined with {option}",
+    ),
     # --- countdown --------------------------------------------------------------------
     "countdown.title_start": ("开工倒计时（截至 {date}）", "Start countdown (as of {date})"),
     "countdown.title_due": ("完成时限倒计时（截至 {date}）", "Deadline countdown (as of {date})"),

@@ -422,6 +422,14 @@ HELP: dict[str, tuple[str, str]] = {
         "Show unit rank cards (双亮牌: standing / change).",
     ),
     "opt.csv": ("输出 CSV（每个单位一行）。", "Print CSV, one row per unit."),
+    "opt.excel": (
+        "与 --csv 同用：带 BOM 的 UTF-8、中文列名（--lang en 时为英文），Excel 直接打开不乱码。",
+        "With --csv: UTF-8 with a byte-order mark and column names in the output language, so Excel opens it without mojibake.",
+    ),
+    "opt.xlsx": (
+        "把本视图写入 Excel 文件 FILE（.xlsx，格式同屏幕：亮牌着色；排名中流动红旗所在行标出），不在屏幕上显示。",
+        "Write this view to the Excel file FILE (.xlsx, formatted like the screen: cards coloured; in the ranking the 流动红旗 row marked) instead of showing it.",
+    ),
     "flag": (
         "流动红旗：评定并冻结某一期的结果（award），查看历史（history），记录领导督查评分和加减分（score）。",
         "The 流动红旗: freeze a period's result (award), show who held it (history), record "

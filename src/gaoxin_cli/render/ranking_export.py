@@ -1,4 +1,5 @@
-"""A ranking as data: the JSON of --json and the CSV of --csv (UTF-8, formula-safe cells)."""
+"""A ranking as data: the JSON of --json and the CSV of --csv (UTF-8, formula-safe cells;
+with --excel a byte-order mark and the language's column names, for Excel)."""
 
 from __future__ import annotations
 
@@ -64,14 +65,25 @@ def spreadsheet_text(value: str) -> str:
     return "'" + value if value[:1] in ("=", "+", "-", "@") else value
 
 
-def as_csv(result: RankingResult) -> str:
-    """One row per unit; English column names, plain numbers (for spreadsheets)."""
+BOM = "\ufeff"
+
+
+def as_csv(result: RankingResult, *, excel: Lang | None = None) -> str:
+    """One row per unit; English column names, plain numbers (for spreadsheets). With
+    *excel*, a byte-order mark first (Excel then reads UTF-8, not the ANSI code page) and
+    the column names in that language."""
     import csv
     import io
 
+    from gaoxin_cli.i18n import t
+
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\n")
-    w.writerow(CSV_FIELDS)
+    if excel is None:
+        w.writerow(CSV_FIELDS)
+    else:
+        buf.write(BOM)
+        w.writerow([spreadsheet_text(t(f"csv.col.{f}", excel)) for f in CSV_FIELDS])
     for r in result.rows:
         st = r.score.stats
         w.writerow(
