@@ -150,7 +150,7 @@ def read_workbook(
                     "import.unreadable", file=str(path), reason=str(e)[:200]
                 ) from None
             # Blank rows are blank as typed: a merged cell reaching into one fills nothing.
-            blank = {r for r, row in enumerate(grid) if not any(_text(v) for v in row)}
+            blank = {r for r, row in enumerate(grid) if not any(map(_text, row))}
             _fill_merged(grid, sheet.merged_cell_ranges)
             reader.sheet(index + 1, name, grid, unit, blank)
     if changed:
@@ -400,8 +400,6 @@ class _Reader:
         unit: str | None,
         uncached: set[tuple[int, int]],
     ) -> None:
-        if not any(_text(v) for v in values):
-            return
         cells: dict[str, Any] = {}
         failed = False
         for field, col in columns.items():
@@ -455,6 +453,8 @@ class _Reader:
 
 
 def _text(value: Any) -> str | None:
+    if value.__class__ is str:  # most cells: the fast path
+        return value.strip() or None
     if value is None or isinstance(value, bool):
         return None if value is None else str(value)
     if isinstance(value, float):
