@@ -210,14 +210,25 @@ def import_(
         typer.Argument(help=H("arg.import_file"), exists=True, dir_okay=False, show_default=False),
     ],
     dry_run: Annotated[bool, typer.Option("--dry-run", help=H("opt.dry_run"))] = False,
+    accept_plan_change: Annotated[
+        bool, typer.Option("--accept-plan-change", help=H("opt.accept_plan_change"))
+    ] = False,
 ) -> None:
     from gaoxin_cli.service import daily as service
 
     s = settings(ctx)
     sess = context.session(s)
-    done = service.import_file(sess, file, dry_run=dry_run, recorded_at=context.now_stamp())
+    done = service.import_file(
+        sess,
+        file,
+        dry_run=dry_run,
+        recorded_at=context.now_stamp(),
+        accept_plan_change=accept_plan_change,
+    )
     from gaoxin_cli.render import daily as view
 
+    for warning in done.warnings:
+        sys.stderr.write(warning.render(s.lang) + "\n")
     sys.stdout.write(view.imported(file.name, done, s.lang) + "\n")
 
 

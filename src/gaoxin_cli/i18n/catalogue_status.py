@@ -207,8 +207,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{file} has {count} bad row(s); nothing from it was imported:\n{rows}",
     ),
     "error.import_format": (
-        "无法识别 {file} 的格式：请用 .csv 或 .jsonl 文件",
-        "cannot tell the format of {file}: use a .csv or .jsonl file",
+        "无法识别 {file} 的格式：请用 .csv、.jsonl 或 .xlsx 文件",
+        "cannot tell the format of {file}: use a .csv, .jsonl or .xlsx file",
     ),
     "error.import_header": (
         "{file} 缺少必需的列：{missing}（第 1 行应为列名，如 date,task,progress,note）",

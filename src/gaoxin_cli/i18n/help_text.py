@@ -137,11 +137,19 @@ HELP: dict[str, tuple[str, str]] = {
         "A task's whole timeline: reports, milestones, start, card changes.",
     ),
     "import": (
-        "从 CSV 或 JSONL 台账批量导入反馈。重复导入同一文件不会重复记录；有一行出错则整个文件都不导入。",
-        "Import reports from a CSV or JSONL ledger. Importing the same file twice adds "
-        "nothing; one bad row and nothing of the file is written.",
+        "从 CSV、JSONL 或 Excel（.xlsx）台账批量导入反馈。重复导入同一文件不会重复记录；有一处出错则整个文件都不导入。",
+        "Import reports from a CSV, JSONL or Excel (.xlsx) ledger. Importing the same file "
+        "twice adds nothing; one bad row or cell and nothing of the file is written.",
     ),
-    "arg.import_file": ("台账文件（.csv 或 .jsonl）。", "The ledger file (.csv or .jsonl)."),
+    "arg.import_file": (
+        "台账文件（.csv、.jsonl 或 .xlsx）。",
+        "The ledger file (.csv, .jsonl or .xlsx).",
+    ),
+    "opt.accept_plan_change": (
+        "导入按另一版计划导出的 .xlsx 台账（所有任务编号仍须存在），改为提示而不拒绝。",
+        "Import an .xlsx ledger exported from another version of the plan (every task id "
+        "must still exist): a warning instead of a refusal.",
+    ),
     "opt.dry_run": (
         "只检查，不写入；报告实际导入时将新增和已存在的记录数。",
         "Check only and write nothing; report how many events the import would add.",

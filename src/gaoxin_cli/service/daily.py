@@ -156,23 +156,48 @@ class Imported(NamedTuple):
     added: int  # with dry_run: how many the real import would add
     skipped: int
     dry_run: bool = False
+    warnings: tuple[Msg, ...] = ()  # an .xlsx: hidden sheets ignored, a plan change accepted
 
 
 # How many bad rows an import error lists before "… and N more".
 IMPORT_ROWS_SHOWN = 20
 
 
-def import_file(session: Session, file: Path, *, dry_run: bool, recorded_at: str) -> Imported:
-    """Read a ledger and add its reports: all or nothing, and idempotent.
+def import_file(
+    session: Session,
+    file: Path,
+    *,
+    dry_run: bool,
+    recorded_at: str,
+    accept_plan_change: bool = False,
+) -> Imported:
+    """Read a ledger (.csv, .jsonl or .xlsx) and add its reports: all or nothing, and
+    idempotent.
 
-    Raises :class:`GaoxinError` ``error.import_bad_rows`` listing the bad rows (their
-    messages rendered by the caller's language through :class:`Msg` parameters)."""
+    Raises :class:`GaoxinError` ``error.import_bad_rows`` listing the bad rows (or
+    ``error.import_bad_cells`` with the cells of a workbook; their messages rendered by
+    the caller's language through :class:`Msg` parameters)."""
     from gaoxin_cli.loading.events_file import read_rows
+    from gaoxin_cli.loading.ledger_xlsx import is_workbook, read_workbook
     from gaoxin_cli.models.state import TaskState, event_key
     from gaoxin_cli.rules.feedback import feedback_events, progress_runs
 
     plan, today = session.plan, session.today
-    rows, problems = read_rows(file)
+    refs: dict[int, str] | None = None
+    warnings: tuple[Msg, ...] = ()
+    if is_workbook(file):
+        from gaoxin_cli.loading.plancache import fingerprint
+
+        book = read_workbook(
+            file,
+            fingerprint=fingerprint(session.root),
+            plan=plan,
+            today=today,
+            accept_plan_change=accept_plan_change,
+        )
+        rows, problems, refs, warnings = book.rows, book.problems, book.refs, tuple(book.warnings)
+    else:
+        rows, problems = read_rows(file)
     events = []
     keys = []
     source = f"import:{file.name}"
@@ -198,17 +223,24 @@ def import_file(session: Session, file: Path, *, dry_run: bool, recorded_at: str
             problems += progress_runs(good, st.states(latest, tasks))
         if problems:
             problems.sort(key=lambda p: p[0])
-            listed = [
-                Msg("import.row", line=line, problem=msg)
-                for line, msg in problems[:IMPORT_ROWS_SHOWN]
-            ]
+            if refs is None:
+                listed = [
+                    Msg("import.row", line=line, problem=msg)
+                    for line, msg in problems[:IMPORT_ROWS_SHOWN]
+                ]
+            else:
+                listed = [
+                    Msg("import.cell", ref=refs[pos], problem=msg)
+                    for pos, msg in problems[:IMPORT_ROWS_SHOWN]
+                ]
             if len(problems) > IMPORT_ROWS_SHOWN:
-                listed.append(Msg("import.more", n=len(problems) - IMPORT_ROWS_SHOWN))
+                more = "import.more" if refs is None else "import.more_cells"
+                listed.append(Msg(more, n=len(problems) - IMPORT_ROWS_SHOWN))
             raise GaoxinError(
-                "error.import_bad_rows",
+                "error.import_bad_rows" if refs is None else "error.import_bad_cells",
                 file=str(file),
                 count=len(problems),
                 rows=Joined(tuple(listed)),
             )
         added = st.count_new(keys) if dry_run else st.add_unique(events, keys)
-    return Imported(len(rows), added, len(events) - added, dry_run)
+    return Imported(len(rows), added, len(events) - added, dry_run, warnings)
