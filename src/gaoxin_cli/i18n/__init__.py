@@ -73,6 +73,7 @@ def _catalogue() -> dict[str, tuple[str, str]]:
             catalogue,
             catalogue_calendar,
             catalogue_escalation,
+            catalogue_ledger,
             catalogue_lifecycle,
             catalogue_month,
             catalogue_notice,
@@ -87,6 +88,7 @@ def _catalogue() -> dict[str, tuple[str, str]]:
             catalogue_lifecycle.MESSAGES,
             catalogue_calendar.MESSAGES,
             catalogue_notice.MESSAGES,
+            catalogue_ledger.MESSAGES,
         ):
             clash = _CATALOGUE.keys() & block.keys()
             if clash:
