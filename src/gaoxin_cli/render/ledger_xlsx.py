@@ -183,13 +183,23 @@ def _unit_sheet(wb: Workbook, fmt: _Formats, sheet: LedgerSheet, export: LedgerE
         write_string(i, _COL_ROLE, r.role, ro_text)
         write_string(i, _COL_MEASURES, r.measures, ro_wrap)
         write_datetime(i, _COL_DUE, r.due, ro_date)
-        write_string(i, _COL_PILLAR, r.pillar, ro_wrap)
-        write_string(i, _COL_MILESTONES, r.milestones, ro_wrap)
+        # an empty value is a blank cell, not an empty string
+        if r.pillar:
+            write_string(i, _COL_PILLAR, r.pillar, ro_wrap)
+        else:
+            write_blank(i, _COL_PILLAR, None, ro_wrap)
+        if r.milestones:
+            write_string(i, _COL_MILESTONES, r.milestones, ro_wrap)
+        else:
+            write_blank(i, _COL_MILESTONES, None, ro_wrap)
         if r.progress is None:
             write_blank(i, _COL_LAST, None, ro_number)
         else:
             write_number(i, _COL_LAST, r.progress, ro_number)
-        write_string(i, _COL_CARD, r.card, ro_text)
+        if r.card:
+            write_string(i, _COL_CARD, r.card, ro_text)
+        else:
+            write_blank(i, _COL_CARD, None, ro_text)
         for col, fill in fills:
             write_blank(i, col, None, fill)
         for col, text in zip(
@@ -294,7 +304,8 @@ def _key_sheet(wb: Workbook, export: LedgerExport) -> None:
             export.period,
         )
     ):
-        ws.write_string(row, 0, value)
+        if value:  # an empty period is an empty cell
+            ws.write_string(row, 0, value)
     for row, sheet in enumerate(export.sheets, 6):
         ws.write_string(row, 0, sheet.name)
         ws.write_string(row, 1, sheet.unit)
