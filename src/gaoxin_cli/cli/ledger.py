@@ -41,7 +41,7 @@ def export(
     ],
     unit: Annotated[
         list[str] | None,
-        typer.Option("--unit", "-u", help=H("ledger.opt.unit"), show_default=False),
+        typer.Option("--unit", "-u", metavar="UNIT", help=H("ledger.opt.unit"), show_default=False),
     ] = None,
     period: Annotated[
         str | None,
