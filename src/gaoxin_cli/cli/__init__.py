@@ -15,6 +15,7 @@ from typer.main import get_command_name
 from gaoxin_cli.cli import (  # noqa: F401  (register the commands)
     daily,
     escalation,
+    ledger,
     lifecycle,
     month,
     plan,

@@ -73,6 +73,7 @@ def _catalogue() -> dict[str, tuple[str, str]]:
             catalogue,
             catalogue_calendar,
             catalogue_escalation,
+            catalogue_ledger,
             catalogue_ledger_import,
             catalogue_lifecycle,
             catalogue_month,
@@ -88,6 +89,7 @@ def _catalogue() -> dict[str, tuple[str, str]]:
             catalogue_lifecycle.MESSAGES,
             catalogue_calendar.MESSAGES,
             catalogue_notice.MESSAGES,
+            catalogue_ledger.MESSAGES,
             catalogue_ledger_import.MESSAGES,
         ):
             clash = _CATALOGUE.keys() & block.keys()

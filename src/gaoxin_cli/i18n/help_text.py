@@ -504,6 +504,36 @@ HELP: dict[str, tuple[str, str]] = {
         "写入这个文件，而不是标准输出。",
         "Write to this file instead of standard output.",
     ),
+    # --- the Excel 台账 -------------------------------------------------------------------
+    "ledger": (
+        "Excel 台账：导出给各单位填报的工作簿（export）。格式见 docs/ledger.md。",
+        "The Excel 台账: export the workbook units fill in (export). See docs/ledger.md.",
+    ),
+    "ledger.export": (
+        "导出督查台账工作簿：每个单位一张表，每行一项该单位牵头或配合的未完成任务，"
+        "含任务编号、名称、措施、完成时限、工作体系、本期节点、上次进度和当前牌（只读），"
+        "以及单位填写的本期进度、进展情况、存在问题、下步计划、实际开工日期和填报人。"
+        "隐藏页记录计划版本，导入时据此核对。",
+        "Export the ledger workbook: a sheet per unit, a row per open task it leads or "
+        "supports, with the task's id, title, measures, due date, pillar, milestones of "
+        "the period, last progress and card (read-only) and the columns the unit fills: "
+        "progress, work done, problems, next steps, actual start date and who reported. "
+        "A hidden sheet records the plan version, checked on import.",
+    ),
+    "ledger.opt.unit": (
+        "只导出这个单位（单位编号，可重复）。默认全部单位。",
+        "Only this unit (unit id; repeatable). Default: every unit.",
+    ),
+    "ledger.opt.period": (
+        "本期：列出这段时间内到期的节点。写法同 ranking --period（2020-06、2020Q2、"
+        "2020、2020-06-01..2020-06-15）。默认是今天所在的月份。",
+        "The period whose milestones are listed; the --period grammar of ranking "
+        "(2020-06, 2020Q2, 2020, 2020-06-01..2020-06-15). Default: this month.",
+    ),
+    "ledger.opt.output": (
+        "写入这个 .xlsx 文件（必填；已有的文件会被替换）。",
+        "Write to this .xlsx file (required; an existing file is replaced).",
+    ),
     # --- the calendar group --------------------------------------------------------------
     "calendar": (
         "工作日日历：查看某年的放假和调休，录入国务院办公厅的放假通知，"
