@@ -74,3 +74,40 @@ def test_export_fill_import_status(tmp_path: Path) -> None:
     assert progress_of(ws, second) == 50
     code, out, _ = run(ws, "--as-of", NEXT, "history", first)
     assert "主体完工" in out
+
+
+def stamp_saved(book: Path, when: str) -> None:
+    """Set docProps/core.xml's dcterms:modified, as the clerk's spreadsheet did on saving
+    (openpyxl stamps the real clock)."""
+    import re
+    import zipfile
+
+    parts = {}
+    with zipfile.ZipFile(book) as zf:
+        for info in zf.infolist():
+            parts[info.filename] = zf.read(info)
+    core = parts["docProps/core.xml"].decode()
+    core = re.sub(
+        r"(<dcterms:modified[^>]*>)[^<]+(</dcterms:modified>)", rf"\g<1>{when}\g<2>", core
+    )
+    parts["docProps/core.xml"] = core.encode()
+    with zipfile.ZipFile(book, "w", zipfile.ZIP_DEFLATED) as zf:
+        for name, data in parts.items():
+            zf.writestr(name, data)
+
+
+def test_the_same_file_imported_on_a_later_day_adds_nothing(tmp_path: Path) -> None:
+    ws, book = exported(tmp_path)
+    wb = openpyxl.load_workbook(book)
+    sheet = wb[wb.sheetnames[0]]
+    task = sheet.cell(row=2, column=1).value
+    sheet.cell(row=2, column=column(sheet, "本期进度(%)")).value = 88
+    filled = tmp_path / "filled.xlsx"
+    wb.save(filled)
+    stamp_saved(filled, "2020-06-30T02:00:00Z")  # 10:00 in 北京 on 6/30
+    assert "新增 1 条记录" in run(ws, "--as-of", NEXT, "import", str(filled))[1]
+    assert "新增 0 条记录" in run(ws, "--as-of", "2020-07-08", "import", str(filled))[1]
+    code, out, _ = run(ws, "--as-of", "2020-07-08", "history", task, "--json")
+    assert code == 0
+    reports = [e for e in json.loads(out)["events"] if e.get("progress") == 88]
+    assert [e["at"] for e in reports] == ["2020-06-30"]  # dated the day it was saved

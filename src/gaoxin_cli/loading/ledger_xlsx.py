@@ -19,7 +19,7 @@ from __future__ import annotations
 import re
 import zipfile
 from collections.abc import Mapping
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -115,14 +115,18 @@ def read_workbook(
     suffix = path.suffix.lower()
     if suffix in REFUSED_SUFFIXES:
         raise GaoxinError("ledger.refused_format", file=str(path), suffix=suffix)
-    uncached = _guard(path)
+    uncached, saved_on = _guard(path)
+    # A row without 填报日期 is dated the day the workbook was last saved (the unit's
+    # report), never after today: the same file imported on a later day is the same
+    # reports, so a second import adds nothing.
+    day = min(saved_on, today) if saved_on is not None else today
     from python_calamine import CalamineError, CalamineWorkbook, SheetVisibleEnum
 
     try:
         wb = CalamineWorkbook.from_path(str(path))
     except (CalamineError, OSError, ValueError) as e:
         raise GaoxinError("import.unreadable", file=str(path), reason=str(e)[:200]) from None
-    reader = _Reader(plan, today, uncached)
+    reader = _Reader(plan, day, uncached)
     with wb:
         sheet_units: dict[str, str] | None = None
         changed = False
@@ -167,9 +171,10 @@ def read_workbook(
 # --- guards -------------------------------------------------------------------------
 
 
-def _guard(path: Path) -> dict[str, set[tuple[int, int]]]:
+def _guard(path: Path) -> tuple[dict[str, set[tuple[int, int]]], date | None]:
     """Refuse a file that is no zip, would expand too far, or declares DTDs; return the
-    cells (row, column; 0-based) per sheet name holding a formula without a cached value."""
+    cells (row, column; 0-based) per sheet name holding a formula without a cached value,
+    and the day the workbook was last saved (docProps/core.xml), if it says."""
     try:
         zf = zipfile.ZipFile(path)
     except (zipfile.BadZipFile, OSError):
@@ -197,7 +202,33 @@ def _guard(path: Path) -> dict[str, set[tuple[int, int]]]:
             cells = _uncached_formulas(zf, part, path)
             if cells:
                 uncached[name] = cells
-    return uncached
+        saved_on = _saved_on(zf)
+    return uncached, saved_on
+
+
+# Spreadsheets stamp dcterms:modified in UTC; the offices this is for keep China time.
+_CHINA = timedelta(hours=8)
+
+
+def _saved_on(zf: zipfile.ZipFile) -> date | None:
+    """The day (China time) docProps/core.xml says the workbook was last saved."""
+    try:
+        info = zf.getinfo("docProps/core.xml")
+    except KeyError:
+        return None
+    if info.file_size > PROLOG_BYTES:
+        return None
+    text = zf.read(info).decode("utf-8", "replace")
+    m = re.search(r"<dcterms:modified[^>]*>([^<]+)</dcterms:modified>", text)
+    if m is None:
+        return None
+    try:
+        stamp = datetime.fromisoformat(m.group(1).strip().replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    if stamp.tzinfo is None:
+        return stamp.date()
+    return (stamp.astimezone(UTC) + _CHINA).date()
 
 
 def _check_prolog(zf: zipfile.ZipFile, info: zipfile.ZipInfo, path: Path) -> None:
