@@ -38,6 +38,7 @@ from pathlib import Path
 from typing import Any
 
 import daily_bench
+import ledger_bench
 from gen import Spec, Workspace, write_workspace
 from harness import (
     CHILD_ENV,
@@ -54,7 +55,7 @@ from harness import (
     warm_up,
 )
 
-BENCHMARKS = ("validate", "help", "daily", "feedback", "import")
+BENCHMARKS = ("validate", "help", "daily", "feedback", "import", "ledger")
 STORE_BENCHMARKS = ("daily", "feedback", "import")
 HELP_LIMIT_S = 0.150
 RATIO_LIMIT = 1 / 5
@@ -272,6 +273,10 @@ def run(args: argparse.Namespace, work: Path) -> tuple[list[Series], list[Target
         s, t = bench_help(args, gaoxin)
         series += s
         targets.append(t)
+    if "ledger" in args.only:
+        s, ts = ledger_bench.bench_ledger(args, gaoxin, ws, work)
+        series += s
+        targets += ts
     if any(b in args.only for b in STORE_BENCHMARKS):
         setup = daily_bench.prepare(args, gaoxin, ws, work)
         info["history"] = daily_bench.describe(setup)
