@@ -7,9 +7,11 @@ from __future__ import annotations
 
 import json
 import shutil
+import subprocess
 from pathlib import Path
 
 import openpyxl
+import pytest
 
 from helpers import REPO, run
 
@@ -111,3 +113,49 @@ def test_the_same_file_imported_on_a_later_day_adds_nothing(tmp_path: Path) -> N
     assert code == 0
     reports = [e for e in json.loads(out)["events"] if e.get("progress") == 88]
     assert [e["at"] for e in reports] == ["2020-06-30"]  # dated the day it was saved
+
+
+SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
+
+
+@pytest.mark.skipif(
+    SOFFICE is None, reason="no LibreOffice: apt-get install -y libreoffice-calc-nogui"
+)
+def test_a_workbook_saved_by_libreoffice_imports(tmp_path: Path) -> None:
+    """A plain 台账 typed as CSV with Chinese headers and saved as .xlsx by a real
+    spreadsheet application (LibreOffice headless), imported by its column names."""
+    assert SOFFICE is not None
+    ws, book = exported(tmp_path)
+    wb = openpyxl.load_workbook(book)
+    sheet = wb[wb.sheetnames[0]]
+    task = sheet.cell(row=2, column=1).value
+    csv = tmp_path / "台账.csv"
+    csv.write_text(
+        f"编号,完成进度,进展情况,填报日期\n{task},66%,由 LibreOffice 保存,2020-06-29\n",
+        encoding="utf-8",
+    )
+    done = subprocess.run(
+        [
+            SOFFICE,
+            f"-env:UserInstallation=file://{tmp_path / 'profile'}",
+            "--headless",
+            "--infilter=CSV:44,34,76,1",  # comma, double quote, UTF-8, from line 1
+            "--convert-to",
+            "xlsx",
+            "--outdir",
+            str(tmp_path),
+            str(csv),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=180,
+        check=False,
+    )
+    saved = tmp_path / "台账.xlsx"
+    assert done.returncode == 0 and saved.exists(), done.stdout + done.stderr
+    code, out, err = run(ws, "--as-of", NEXT, "import", str(saved))
+    assert code == 0, err
+    assert "新增 1 条记录" in out
+    assert progress_of(ws, task) == 66
+    _, hist, _ = run(ws, "--as-of", NEXT, "history", task)
+    assert "由 LibreOffice 保存" in hist
