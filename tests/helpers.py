@@ -36,6 +36,26 @@ leaders:
   L-wang: {name: 王主任, title: 管委会主任, email: wang@gaoxin.example.org}
 """
 
+# The Excel 台账's headers, in order, as docs/ledger.md states the contract; spelled out here
+# (not imported from the code) so a change on either side fails the tests.
+LEDGER_HEADERS = [
+    "任务编号",
+    "任务名称",
+    "牵头/配合",
+    "措施",
+    "完成时限",
+    "工作体系",
+    "本期节点",
+    "上次进度(%)",
+    "当前牌",
+    "本期进度(%)",
+    "进展情况",
+    "存在问题",
+    "下步计划",
+    "实际开工日期",
+    "填报人",
+]
+
 # Hypothesis examples per test (conftest.py's profiles): "ci" is Hypothesis's default,
 # what the suite always ran; "dev" a fifth of it.
 CI_EXAMPLES = 100

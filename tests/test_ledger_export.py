@@ -21,30 +21,14 @@ from gaoxin_cli.rules.lifecycle import STOPPED_STATES
 from gaoxin_cli.service import daily, ledger
 from gaoxin_cli.service.session import Session
 from gaoxin_cli.service.snapshot import Snapshot
-from helpers import REPO, run
+from helpers import LEDGER_HEADERS, REPO, run
 
 openpyxl = pytest.importorskip("openpyxl")
 
 DAY = date(2020, 6, 30)
 STAMP = "2020-06-30T09:00:00+00:00"
 AS_OF = ("--as-of", DAY.isoformat())
-HEADERS = [
-    "任务编号",
-    "任务名称",
-    "牵头/配合",
-    "措施",
-    "完成时限",
-    "工作体系",
-    "本期节点",
-    "上次进度(%)",
-    "当前牌",
-    "本期进度(%)",
-    "进展情况",
-    "存在问题",
-    "下步计划",
-    "实际开工日期",
-    "填报人",
-]
+HEADERS = LEDGER_HEADERS
 FILL = HEADERS[9:]
 TRICKY = (
     '=HYPERLINK("http://x.example/","点我")',

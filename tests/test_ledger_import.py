@@ -15,27 +15,11 @@ from typing import Any
 
 import pytest
 
-from helpers import run
+from helpers import LEDGER_HEADERS, run
 
 openpyxl = pytest.importorskip("openpyxl")
 
-EXPORT_HEADERS = [
-    "任务编号",
-    "任务名称",
-    "牵头/配合",
-    "措施",
-    "完成时限",
-    "工作体系",
-    "本期节点",
-    "上次进度(%)",
-    "当前牌",
-    "本期进度(%)",
-    "进展情况",
-    "存在问题",
-    "下步计划",
-    "实际开工日期",
-    "填报人",
-]
+EXPORT_HEADERS = LEDGER_HEADERS
 AS_OF = ("--as-of", "2020-06-30")
 
 
@@ -401,3 +385,13 @@ def test_reader_cell_values() -> None:
     assert _day("2020年3月16日") == _day(datetime(2020, 3, 16)) == date(2020, 3, 16)
     assert isinstance(_day("下周"), Msg) and isinstance(_day(43906.5), Msg)
     assert [_col_letters(c) for c in (0, 9, 25, 26, 701, 702)] == ["A", "J", "Z", "AA", "ZZ", "AAA"]
+
+
+def test_every_column_the_export_asks_to_fill_is_one_the_import_reads() -> None:
+    from gaoxin_cli.loading.ledger_xlsx import HEADERS as READS
+    from gaoxin_cli.loading.ledger_xlsx import _header
+    from gaoxin_cli.service.ledger import FILL_HEADERS, HEADERS
+
+    assert list(HEADERS) == LEDGER_HEADERS
+    assert READS[_header("任务编号")] == "task"
+    assert [h for h in FILL_HEADERS if _header(h) not in READS] == []
