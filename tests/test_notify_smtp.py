@@ -34,6 +34,7 @@ from gaoxin_cli.notify import digest, message
 from gaoxin_cli.notify.smtp import send
 from gaoxin_cli.store import Store
 from gaoxin_cli.store.notices import StoredNotice, deliveries, notices
+from helpers import golden
 from smtp_server import Handler, free_port, smtp_server
 
 CONFIG = """\
@@ -192,8 +193,13 @@ def test_one_digest_per_recipient_in_chinese(ws: Path, server: Server) -> None:
     assert all(len(m.rcpt_tos) == 1 for m in h.received)
     assert all(m.mail_from == "duban@gaoxin.example.org" for m in h.received)
     jianshe = h.by_rcpt("contact@jianshe.example.org")
-    assert jianshe.msg["Subject"] == "【督查督办】测试区 2020-06-24：您有 2 项待办（红牌 1）"
+    assert (
+        jianshe.msg["Subject"]
+        == "【督查督办】测试区 2020-06-24：督办 1 · 交办 1（共 2 项，红牌 1）"
+    )
     assert jianshe.msg["To"] == "赵联络 <contact@jianshe.example.org>"
+    # answers reach the office's contact, not the sending mailbox
+    assert jianshe.msg["Reply-To"] == "李联络 <contact@duchashi.example.org>"
     assert jianshe.msg["From"] == "测试区督查室 <duban@gaoxin.example.org>"
     assert jianshe.msg["Auto-Submitted"] == "auto-generated"
     assert jianshe.msg.get_content_type() == "multipart/alternative"
@@ -217,14 +223,15 @@ def test_one_digest_per_recipient_in_chinese(ws: Path, server: Server) -> None:
         "",
         "——",
         "测试区管委会 督查室",
-        "联系人：李联络 0537-1234567 contact@duchashi.example.org",
-        "本邮件由 gaoxin 在工作日自动发送；通知编号可用 gaoxin notice show 编号 查看原件。",
+        "请回复本邮件或联系督查室 李联络（电话 0537-1234567）签收并反馈。",
+        "本邮件在工作日自动发送。",
     ]
+    assert all("gaoxin" not in m.text for m in h.received)  # recipients have no gaoxin
     assert '<meta name="viewport"' in jianshe.html
     assert "督办〔2020〕1号" in jianshe.html and "LT-01 人才公寓建设 · 红牌" in jianshe.html
     # the office sees the 督办单 only; the leader the 督办单 of his task
     office = h.by_rcpt("contact@duchashi.example.org")
-    assert office.msg["Subject"] == "【督查督办】测试区 2020-06-24：您有 1 项待办（红牌 1）"
+    assert office.msg["Subject"] == "【督查督办】测试区 2020-06-24：督办 1（共 1 项，红牌 1）"
     caizheng = h.by_rcpt("contact@caizheng.example.org")
     assert "LT-02 财政专项资金拨付 · 蓝牌" in caizheng.text
     assert "催办单 催办〔2020〕1号、交办单 交办〔2020〕2号" in caizheng.text
@@ -232,6 +239,164 @@ def test_one_digest_per_recipient_in_chinese(ws: Path, server: Server) -> None:
     rows = delivered(ws)
     assert len(rows) == 10
     assert {r[2] for r in rows} == {"2020-06-24"}
+
+
+# --- what the mail says (issue 14, item 8) ------------------------------------------------
+
+
+def _mail_golden(m: Any) -> str:
+    """A received mail as a golden: the headers a reader sees, then the text body."""
+    head = [f"{k}: {m.msg[k]}" for k in ("From", "To", "Reply-To", "Subject")]
+    return "\n".join(head) + "\n\n" + m.text.replace("\r\n", "\n")
+
+
+def test_a_support_contact_is_told_to_assist_the_lead(ws: Path, server: Server) -> None:
+    """周联络 is 财政局's contact: lead of LT-02, 配合 on LT-01 (lead 建设局). Only the
+    LT-01 entry says so; the whole mail is a golden (zh)."""
+    code, _, err = notify(ws, "2020-06-24")
+    assert code == 0, err
+    caizheng = server.handler.by_rcpt("contact@caizheng.example.org")
+    entries = caizheng.text.replace("\r\n", "\n").split("\n\n")
+    (lt01,) = [e for e in entries if "LT-01" in e]
+    (lt02,) = [e for e in entries if "LT-02" in e]
+    assert "   贵单位为配合单位，请配合牵头单位 建设局 办理。" in lt01.splitlines()
+    assert "配合" not in lt02
+    assert "贵单位为配合单位，请配合牵头单位 建设局 办理。" in caizheng.html
+    # the lead unit's own contact is not told to support itself
+    assert "配合单位" not in server.handler.by_rcpt("contact@jianshe.example.org").text
+    golden("notify-mail-support.txt", _mail_golden(caizheng))
+
+
+def test_lang_en_words_the_mail_in_english(ws: Path, server: Server) -> None:
+    """``--lang en`` (or GAOXIN_LANG=en) words subject and body in English; Chinese is
+    the default (the other tests)."""
+    result = CliRunner().invoke(
+        app, ["-C", str(ws), "--lang", "en", "--as-of", "2020-06-24", "notify"]
+    )
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout.startswith("2020-06-24: 5 new notice(s)")
+    jianshe = server.handler.by_rcpt("contact@jianshe.example.org")
+    assert jianshe.msg["Subject"] == (
+        "[Supervision] 测试区 2020-06-24: supervise 1 · assign 1 (2 items, 1 red)"
+    )
+    assert jianshe.text.startswith("Dear 赵联络 (建设局 contact),\r\n")
+    assert '<html lang="en">' in jianshe.html
+    assert jianshe.msg["Reply-To"] == "李联络 <contact@duchashi.example.org>"
+    caizheng = server.handler.by_rcpt("contact@caizheng.example.org")
+    assert "Your unit supports this task: please assist the lead unit, 建设局." in caizheng.text
+    golden("notify-mail-support-en.txt", _mail_golden(caizheng))
+
+
+def _kinds_digest(*kinds: tuple[str, int, int]) -> digest.Digest:
+    """One digest for 赵联络 with a notice per (kind, rung, card), one task each."""
+    pairs = []
+    for i, (kind, rung, card) in enumerate(kinds, 1):
+        notice = StoredNotice(
+            i,
+            f"{kind}-{i}",
+            kind,
+            2020,
+            i,
+            f"LT-{i:02}",
+            rung,
+            date(2020, 6, 24),
+            date(2020, 6, 30),
+            "jianshe",
+            "[]",
+            f'{{"task": "LT-{i:02}", "title": "事项{i}", "card": {card}, "lead": "jianshe"}}',
+        )
+        person = {"role": "contact", "name": "赵联络", "email": "z@jianshe.example.org"}
+        pairs.append((notice, person, False))
+    (d,) = digest.group(pairs)
+    return d
+
+
+def _cfg(office: dict[str, Any] | None = None) -> Any:
+    return to_record(
+        spec.ConfigSpec.model_validate(
+            {
+                "org": {"name": "高新区管委会", "short": "高新区", "office": "duchashi"},
+                "units": {
+                    "duchashi": office
+                    or {
+                        "name": "督查室",
+                        "head": {"name": "张主任", "email": "head@duchashi.example.org"},
+                        "contact": {
+                            "name": "李联络",
+                            "email": "li@duchashi.example.org",
+                            "phone": "0537-1234567",
+                        },
+                    },
+                    "jianshe": {
+                        "name": "建设局",
+                        "head": {"name": "王"},
+                        "contact": {"name": "赵"},
+                    },
+                },
+            }
+        )
+    )
+
+
+def test_the_subject_counts_each_kind_highest_first() -> None:
+    """Not "您有 4 项待办" whatever they carry: a 通报单 shows in the subject, first."""
+    d = _kinds_digest(("urge", 2, 1), ("supervise", 3, 2), ("report", 4, 3), ("supervise", 3, 3))
+    cfg, day = _cfg(), date(2020, 6, 24)
+    assert digest.subject(cfg, day, d) == (
+        "【督查督办】高新区 2020-06-24：通报 1 · 督办 2 · 催办 1（共 4 项，红牌 2）"
+    )
+    assert digest.subject(cfg, day, d, "en") == (
+        "[Supervision] 高新区 2020-06-24: report 1 · supervise 2 · urge 1 (4 items, 2 red)"
+    )
+    one = _kinds_digest(("assign", 0, 0))
+    assert digest.subject(cfg, day, one) == "【督查督办】高新区 2020-06-24：交办 1（共 1 项）"
+    assert (
+        digest.subject(cfg, day, one, "en") == "[Supervision] 高新区 2020-06-24: assign 1 (1 item)"
+    )
+
+
+def test_reply_to_falls_back_to_the_office_head_then_to_none(server: Server) -> None:
+    """Reply-To: the office's contact, else its head; neither has an address: no header,
+    and the footer asks them to call rather than reply. Names are cleaned and encoded."""
+    mail = to_record(
+        spec.MailConfigSpec(
+            host="127.0.0.1", port=server.port, security="none", sender="duban@gaoxin.example.org"
+        )
+    )
+    d, day, now = _kinds_digest(("urge", 2, 1)), date(2020, 6, 24), datetime(2020, 6, 24, 8)
+
+    def reply_to(office: dict[str, Any] | None, head: str = "") -> tuple[str | None, str]:
+        cfg = _cfg(office)
+        if head:  # as if a tampered name had slipped past the config check
+            unit = cfg.units["duchashi"]
+            units = {**cfg.units, "duchashi": unit._replace(head=unit.head._replace(name=head))}
+            cfg = cfg._replace(units=units)
+        out = message.build(cfg, mail, day, d, now.astimezone())
+        parsed = email.message_from_bytes(out.as_bytes(), policy=policy.default)
+        value = parsed["Reply-To"]
+        return (None if value is None else str(value)), out.text
+
+    value, text = reply_to(None)
+    assert value == "李联络 <li@duchashi.example.org>"
+    assert "请回复本邮件或联系督查室 李联络（电话 0537-1234567）签收并反馈。" in text
+    assert "gaoxin" not in text
+    head_only = {
+        "name": "督查室",
+        "head": {"name": "张主任", "email": "head@duchashi.example.org"},
+        "contact": {"name": "李联络"},
+    }
+    value, text = reply_to(head_only, "张主任\r\nBcc: spy@evil.example")
+    assert value == '"张主任 Bcc: spy@evil.example" <head@duchashi.example.org>'
+    assert "请回复本邮件或联系督查室 李联络签收并反馈。" in text
+    value, text = reply_to({"name": "督查室", "head": {"name": "张"}, "contact": {"name": "李"}})
+    assert value is None
+    assert "请联系督查室 李签收并反馈。" in text and "回复" not in text
+    # through the real server: the header arrives as built
+    out = message.build(_cfg(), mail, day, d, now.astimezone())
+    assert send([out], mail, None, lambda m: None).ok
+    (got,) = server.handler.received
+    (addr,) = got.msg["Reply-To"].addresses
+    assert (addr.display_name, addr.addr_spec) == ("李联络", "li@duchashi.example.org")
 
 
 def test_a_second_run_the_same_day_sends_nothing(ws: Path, server: Server) -> None:
@@ -268,7 +433,7 @@ def test_next_day_climbs_exactly_one_rung_across_the_holiday(ws: Path, server: S
     assert out.splitlines()[0] == "2020-07-01：新签发通知 1 份（通报 1）"
     report = server.handler.by_rcpt("head@duchashi.example.org")
     assert "通报单 通报〔2020〕1号" in report.text
-    assert report.msg["Subject"] == "【督查督办】测试区 2020-07-01：您有 1 项待办（红牌 1）"
+    assert report.msg["Subject"] == "【督查督办】测试区 2020-07-01：通报 1（共 1 项，红牌 1）"
 
 
 def test_repeated_reminders_count_working_days(tmp_path: Path, server: Server) -> None:
@@ -533,7 +698,7 @@ def test_dry_run_files_and_sends_nothing(ws: Path, server: Server) -> None:
         "邮件：将发送 6 封",
     ]
     assert "收件人：赵联络 <contact@jianshe.example.org>" in lines
-    assert "主题：【督查督办】测试区 2020-06-24：您有 2 项待办（红牌 1）" in lines
+    assert "主题：【督查督办】测试区 2020-06-24：督办 1 · 交办 1（共 2 项，红牌 1）" in lines
     assert filed(ws) == [] and server.handler.received == []
 
 

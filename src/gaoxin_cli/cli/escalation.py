@@ -117,7 +117,7 @@ def notify(
         password = os.environ.get(mail.password_env) if mail and mail.username else None
         transport = service.SmtpTransport(password)
     now = datetime.now().astimezone()
-    done = service.run(sess, transport, now, context.now_stamp, any_day=any_day)
+    done = service.run(sess, transport, now, context.now_stamp, any_day=any_day, lang=s.lang)
     from gaoxin_cli.render import notify as view
 
     if done.rest_day:

@@ -261,13 +261,15 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     # --- notify: the mail -----------------------------------------------------------
     "notify.subject": (
-        "【督查督办】{org} {date}：您有 {n} 项待办",
-        "[Supervision] {org} {date}: {n} item(s) for you",
+        "【督查督办】{org} {date}：{kinds}（{total}）",
+        "[Supervision] {org} {date}: {kinds} ({total})",
     ),
     "notify.subject_red": (
-        "【督查督办】{org} {date}：您有 {n} 项待办（红牌 {red}）",
-        "[Supervision] {org} {date}: {n} item(s) for you ({red} red)",
+        "【督查督办】{org} {date}：{kinds}（{total}，红牌 {red}）",
+        "[Supervision] {org} {date}: {kinds} ({total}, {red} red)",
     ),
+    "notify.subject_total": ("共 {n} 项", "{n} items"),
+    "notify.subject_total_one": ("共 1 项", "1 item"),
     "notify.greeting": ("{who}：", "Dear {who},"),
     "notify.intro": (
         "截至 {date}（{weekday}），您有 {n} 项督查督办事项：",
@@ -292,10 +294,22 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "请于 {date} 前签收并反馈工作安排。",
         "Please acknowledge and send your plan by {date}.",
     ),
-    "notify.contact": ("联系人：{name} {reach}", "Contact: {name} {reach}"),
+    "notify.support": (
+        "贵单位为配合单位，请配合牵头单位 {lead} 办理。",
+        "Your unit supports this task: please assist the lead unit, {lead}.",
+    ),
+    "notify.reply": (
+        "请回复本邮件或联系{office} {name}{phone}签收并反馈。",
+        "To acknowledge and report, reply to this mail or contact {name}, {office}{phone}.",
+    ),
+    "notify.reply_no_mail": (
+        "请联系{office} {name}{phone}签收并反馈。",
+        "To acknowledge and report, contact {name}, {office}{phone}.",
+    ),
+    "notify.reply_phone": ("（电话 {phone}）", " (tel. {phone})"),
     "notify.auto": (
-        "本邮件由 gaoxin 在工作日自动发送；通知编号可用 gaoxin notice show 编号 查看原件。",
-        "Sent automatically on working days by gaoxin; gaoxin notice show NUMBER prints a notice.",
+        "本邮件在工作日自动发送。",
+        "Sent automatically on working days.",
     ),
     # --- notify: the run ------------------------------------------------------------
     "notify.rest_day": (

@@ -18,6 +18,7 @@ from gaoxin_cli.i18n import Lang, has, t
 from gaoxin_cli.models import Config
 from gaoxin_cli.models.notice import StoredNotice
 from gaoxin_cli.models.state import Level
+from gaoxin_cli.rules.ladder import KINDS
 from gaoxin_cli.rules.notice_record import stored_reasons
 from gaoxin_cli.strings import CONTROL
 
@@ -31,6 +32,7 @@ def clean(value: object) -> str:
 class Item:
     notice: StoredNotice
     repeat: bool = False  # mailed before: a repeated reminder
+    role: str = ""  # the recipient's role on this notice (contact, support, head …)
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,6 +46,11 @@ class Entry:
     @property
     def top(self) -> StoredNotice:
         return self.items[0].notice
+
+    @property
+    def support(self) -> bool:
+        """The recipient has this task only as a support (配合) unit's contact."""
+        return all(i.role == "support" for i in self.items)
 
 
 _ROLE_ORDER = ("contact", "head", "office_contact", "office_head", "leader", "supervisor")
@@ -114,7 +121,7 @@ def group(pairs: Iterable[tuple[StoredNotice, Mapping[str, Any], bool]]) -> list
             d.role, d.unit = role, person.get("unit")
         if (email, notice.number) not in seen:
             seen.add((email, notice.number))
-            d.items.append(Item(notice, repeat))
+            d.items.append(Item(notice, repeat, role))
     return [out[k] for k in sorted(out)]
 
 
@@ -153,12 +160,39 @@ def org_name(config: Config) -> str:
     return clean(config.org.short or config.org.name)
 
 
+def kind_counts(d: Digest) -> list[tuple[str, int]]:
+    """Tasks per kind of their highest notice, highest kind first (kinds with none left
+    out)."""
+    counts = dict.fromkeys(KINDS, 0)
+    for e in d.entries():
+        counts[e.top.kind] = counts.get(e.top.kind, 0) + 1
+    order = [*reversed(KINDS), *sorted(k for k in counts if k not in KINDS)]
+    return [(k, counts[k]) for k in order if counts[k]]
+
+
 def subject(config: Config, today: date, d: Digest, lang: Lang = "zh") -> str:
-    """【督查督办】高新区 2020-06-24：您有 3 项待办（红牌 1）."""
+    """【督查督办】高新区 2020-06-24：通报 1 · 督办 2 · 催办 1（共 4 项，红牌 1）: the
+    kinds (each task counted once, by its highest notice), the tasks, the red cards."""
     red = d.red
     key = "notify.subject_red" if red else "notify.subject"
     n = len(d.entries())
-    return clean(t(key, lang, org=org_name(config), date=today.isoformat(), n=n, red=red))
+    kinds = " · ".join(f"{short_name(k, lang)} {c}" for k, c in kind_counts(d))
+    total = t("notify.subject_total_one", lang) if n == 1 else t("notify.subject_total", lang, n=n)
+    return clean(
+        t(
+            key,
+            lang,
+            org=org_name(config),
+            date=today.isoformat(),
+            kinds=kinds,
+            total=total,
+            red=red,
+        )
+    )
+
+
+def short_name(kind: str, lang: Lang) -> str:
+    return t(f"notice.short.{kind}", lang) if has(f"notice.short.{kind}") else clean(kind)
 
 
 @dataclass(frozen=True, slots=True)
@@ -172,7 +206,8 @@ class EntryText:
 
 
 # The same task and notices go to several people (contact, head, leader, office …):
-# word each entry once per run. Key: the notices with their repeat flags, and the day.
+# word each entry once per run. Key: the notices with their repeat flags, the day, the
+# language and whether the recipient is a support unit's (配合单位) contact.
 EntryCache = dict[tuple[object, ...], EntryText]
 
 
@@ -189,7 +224,7 @@ def _notice_label(item: Item, today: date, lang: Lang) -> str:
 def entry_text(
     config: Config, entry: Entry, today: date, lang: Lang, cache: EntryCache | None = None
 ) -> EntryText:
-    key = (lang, today, *((i.notice.number, i.repeat) for i in entry.items))
+    key = (lang, today, entry.support, *((i.notice.number, i.repeat) for i in entry.items))
     if cache is not None and key in cache:
         return cache[key]
     made = _entry_text(config, entry, today, lang)
@@ -252,14 +287,10 @@ def _entry_text(config: Config, entry: Entry, today: date, lang: Lang) -> EntryT
         due_text = (
             due if due == planned else t("notify.due_extended", lang, due=due, planned=planned)
         )
-        lines = [
-            t(
-                "notify.lead_due",
-                lang,
-                lead=clean(config.unit_name(_id(body.get("lead")))),
-                due=clean(due_text),
-            )
-        ]
+        lead = clean(config.unit_name(_id(body.get("lead"))))
+        lines = [t("notify.lead_due", lang, lead=lead, due=clean(due_text))]
+        if entry.support:
+            lines.append(t("notify.support", lang, lead=lead))
         why = reasons(body, lang)
         if top.kind != "assign" and why:
             lines.append(t("notify.why", lang, why=sep.join(why)))
@@ -291,7 +322,21 @@ def estimated_years(d: Digest) -> list[int]:
     return sorted(years)
 
 
+def reply_to(config: Config) -> tuple[str, str] | None:
+    """Whom a reply reaches: the office's contact, else its head (name, address); None
+    when neither has an address."""
+    office = config.units.get(config.org.office)
+    if office is None:
+        return None
+    for p in (office.contact, office.head):
+        if p.email:
+            return clean(p.name), p.email
+    return None
+
+
 def _footer(config: Config, lang: Lang, estimated: list[int] | None = None) -> list[str]:
+    """The office, and how to answer: reply (Reply-To is the office) or call its contact.
+    Recipients have no gaoxin: nothing here asks them to run it."""
     office = config.units.get(config.org.office)
     lines: list[str] = []
     if estimated:
@@ -299,8 +344,17 @@ def _footer(config: Config, lang: Lang, estimated: list[int] | None = None) -> l
     lines.append(clean(f"{config.org.name} {office.name if office else ''}"))
     if office is not None:
         c = office.contact
-        reach = " ".join(x for x in (c.phone, c.email) if x)
-        lines.append(t("notify.contact", lang, name=clean(c.name), reach=clean(reach)))
+        phone = clean(c.phone or "")
+        key = "notify.reply" if reply_to(config) else "notify.reply_no_mail"
+        lines.append(
+            t(
+                key,
+                lang,
+                office=clean(office.name),
+                name=clean(c.name),
+                phone=t("notify.reply_phone", lang, phone=phone) if phone else "",
+            )
+        )
     lines.append(t("notify.auto", lang))
     return lines
 

@@ -27,7 +27,7 @@ from email.utils import format_datetime, make_msgid
 
 from gaoxin_cli.i18n import Lang
 from gaoxin_cli.models import EMAIL_PATTERN, Config, MailConfig
-from gaoxin_cli.notify.digest import Digest, EntryCache, bodies, clean
+from gaoxin_cli.notify.digest import Digest, EntryCache, bodies, clean, reply_to
 
 _EMAIL = re.compile(EMAIL_PATTERN)
 _POLICY = policy.SMTP
@@ -88,6 +88,9 @@ def build(
     sender_name = mail.sender_name or config.org.short or config.org.name
     msg["From"] = _address(sender_name, mail.sender)
     msg["To"] = _address(digest.name, digest.email)
+    office = reply_to(config)  # answers go to the office, not to the sending mailbox
+    if office is not None and valid_address(office[1]):
+        msg["Reply-To"] = _address(*office)
     msg["Subject"] = clean(words.subject)
     msg["Date"] = format_datetime(now)
     message_id = make_msgid(idstring="gaoxin", domain=domain)

@@ -36,7 +36,7 @@ from gaoxin_cli.service.transport import DryRun, OutboxTransport, SmtpTransport,
 
 if TYPE_CHECKING:
     from gaoxin_cli.calendar import WorkCalendar
-    from gaoxin_cli.i18n import Msg
+    from gaoxin_cli.i18n import Lang, Msg
     from gaoxin_cli.models import Config, MailConfig, Plan
     from gaoxin_cli.models.notice import NewNotice, StoredNotice
     from gaoxin_cli.notify.digest import Digest
@@ -93,9 +93,11 @@ def run(
     recorded_at: Callable[[], str],
     *,
     any_day: bool = False,
+    lang: Lang = "zh",
 ) -> NotifyReport:
     """Today's run; see the module docstring. *now* dates the mails, *recorded_at* stamps
-    each write (the clock is the caller's); *any_day* runs on a rest day too."""
+    each write (the clock is the caller's); *any_day* runs on a rest day too; the mail is
+    worded in *lang*."""
     from gaoxin_cli.notify import lock
 
     plan, today, cal = session.plan, session.today, session.calendar
@@ -105,7 +107,7 @@ def run(
     if transport.dry:
         with session.store(write=False) as st:
             prepared = prepare(st, plan, today, cal, dry_run=True)
-        built, bad = build(prepared.digests, plan.config, mail, today, now)
+        built, bad = build(prepared.digests, plan.config, mail, today, now, lang)
         return NotifyReport(
             today,
             dry=True,
@@ -118,7 +120,7 @@ def run(
         )
     with lock.exclusive(lock.lock_path(session.db)), session.store(write=True) as st:
         prepared = prepare(st, plan, today, cal, dry_run=False, recorded_at=recorded_at())
-        built, bad = build(prepared.digests, plan.config, mail, today, now)
+        built, bad = build(prepared.digests, plan.config, mail, today, now, lang)
         result = transport.send(
             built,
             mail,
@@ -143,7 +145,12 @@ def run(
 
 
 def build(
-    digests: Sequence[Digest], config: Config, mail: MailConfig, today: date, now: datetime
+    digests: Sequence[Digest],
+    config: Config,
+    mail: MailConfig,
+    today: date,
+    now: datetime,
+    lang: Lang = "zh",
 ) -> tuple[list[Outgoing], list[str]]:
     """The message of each digest, and the addresses that failed the check (no mail)."""
     from gaoxin_cli.notify import message
@@ -153,7 +160,7 @@ def build(
     cache: EntryCache = {}
     for d in digests:
         try:
-            built.append(message.build(config, mail, today, d, now, cache=cache))
+            built.append(message.build(config, mail, today, d, now, lang, cache))
         except ValueError:
             bad.append(d.email)
     return built, bad
