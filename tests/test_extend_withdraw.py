@@ -303,7 +303,7 @@ def test_nothing_to_withdraw_is_a_clear_error(ws: Path) -> None:
             2,
             "Error: --withdraw 和 --approve 不能同时使用\n",
         ),
-        (["--by", "L-wong", "--reason", "x"], 1, 'Error: 没有编号为 "L-wong" 的领导\n'),
+        (["--by", "L-wong", "--reason", "x"], 1, 'Error: 没有编号或姓名为 "L-wong" 的领导\n'),
     ],
 )
 def test_withdraw_usage(ws: Path, extra: list[str], code: int, message: str) -> None:
@@ -379,11 +379,11 @@ def test_replace_changes_the_date_and_keeps_both_in_the_history(ws: Path) -> Non
         "  2020-06-17 王主任 撤回延期至 2020-07-15 的批准：不再延期\n"
     )
     history = ok(ws, "--as-of", "2020-06-17", "history", "LT-01")
-    assert "L-wang 撤回延期至 2020-08-31 的批准：领导要求提前" in history
-    assert "L-wang 批准延期至 2020-07-15" in history
-    assert "L-wang 撤回延期至 2020-07-15 的批准：不再延期" in history
+    assert "王主任 撤回延期至 2020-08-31 的批准：领导要求提前" in history
+    assert "王主任 批准延期至 2020-07-15" in history
+    assert "王主任 撤回延期至 2020-07-15 的批准：不再延期" in history
     history = ok(ws, "--lang", "en", "--as-of", "2020-06-17", "history", "LT-01")
-    assert "L-wang withdrew the extension to 2020-08-31: 领导要求提前" in history
+    assert "王主任 withdrew the extension to 2020-08-31: 领导要求提前" in history
     doc = json.loads(ok(ws, "--as-of", "2020-06-17", "extend", "LT-01", "--json"))
     replaced = [e for e in doc["events"] if e["replaces"]]
     assert [(e["action"], e["to"], e["replaces"], e["reason"]) for e in replaced] == [

@@ -1,5 +1,6 @@
-"""Checks shared by the commands' options: known ids (with a "did you mean" hint) and
-the task filters of ``status`` and ``overdue``."""
+"""Checks shared by the commands' options: units and leaders by id or name, known
+pillar ids (with a "did you mean" hint) and the task filters of ``status`` and
+``overdue``."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from gaoxin_cli.errors import GaoxinError, UsageError
 from gaoxin_cli.strings import did_you_mean
 
 if TYPE_CHECKING:
-    from gaoxin_cli.models import Plan
+    from gaoxin_cli.models import Config, Plan
     from gaoxin_cli.rules.filters import Filters
 
 # Card names as users type them: English, or the Chinese words on the cards.
@@ -32,11 +33,39 @@ LEVEL_WORDS = {
 
 
 def known(kind: str, value: str, choices: Iterable[str]) -> None:
-    """Refuse an unknown unit / leader / pillar id, suggesting the closest one."""
+    """Refuse an unknown id (a pillar's), suggesting the closest one."""
     options = list(choices)
     if value not in options:
         hint = did_you_mean(value, options)
         raise GaoxinError(f"error.unknown_{kind}", **{kind: value}, hint=hint)
+
+
+def unit(config: Config, value: str | None) -> str | None:
+    """The id of the unit *value* names (id, short or full name); None stays None."""
+    from gaoxin_cli.models.names import unit_id
+
+    return None if value is None else unit_id(config, value)
+
+
+def units(config: Config, values: Iterable[str] | None) -> list[str]:
+    """The ids of the units *values* name, in order, each once."""
+    from gaoxin_cli.models.names import unit_id
+
+    return list(dict.fromkeys(unit_id(config, v) for v in values or ()))
+
+
+def leader(config: Config, value: str | None) -> str | None:
+    """The id of the leader *value* names (id or name); None stays None."""
+    from gaoxin_cli.models.names import leader_id
+
+    return None if value is None else leader_id(config, value)
+
+
+def leaders(config: Config, values: Iterable[str] | None) -> list[str]:
+    """The ids of the leaders *values* name, in order, each once."""
+    from gaoxin_cli.models.names import leader_id
+
+    return list(dict.fromkeys(leader_id(config, v) for v in values or ()))
 
 
 def levels(cards: Iterable[str]) -> frozenset[int]:
@@ -51,23 +80,20 @@ def levels(cards: Iterable[str]) -> frozenset[int]:
 
 def task_filters(
     plan: Plan,
-    units: list[str] | None,
+    unit_names: list[str] | None,
     pillar: str | None,
     cards: list[str] | None,
-    leaders: list[str] | None,
+    leader_names: list[str] | None,
     listed: bool,
 ) -> Filters:
-    """The checked filters of ``--unit``, ``--pillar``, ``--card``, ``--leader``, ``--listed``."""
+    """The checked filters of ``--unit``, ``--pillar``, ``--card``, ``--leader``, ``--listed``
+    (units and leaders by id or name, kept as ids)."""
     from gaoxin_cli.models import pillar_paths
     from gaoxin_cli.rules.filters import Filters
 
     cfg = plan.config
-    for u in units or []:
-        known("unit", u, cfg.units)
-    for lead in leaders or []:
-        known("leader", lead, cfg.leaders)
+    unit_ids = units(cfg, unit_names)
+    leader_ids = leaders(cfg, leader_names)
     if pillar is not None:
         known("pillar", pillar, pillar_paths(cfg.pillars))
-    return Filters(
-        frozenset(units or ()), pillar, levels(cards or ()), frozenset(leaders or ()), listed
-    )
+    return Filters(frozenset(unit_ids), pillar, levels(cards or ()), frozenset(leader_ids), listed)

@@ -8,9 +8,9 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from gaoxin_cli.cli import context
+from gaoxin_cli.cli import choices, context
 from gaoxin_cli.cli.app import app, parse_date_option, settings
-from gaoxin_cli.cli.choices import known, task_filters
+from gaoxin_cli.cli.choices import task_filters
 from gaoxin_cli.cli.help import H
 from gaoxin_cli.cli.options import JsonOpt, emit_json
 from gaoxin_cli.errors import UsageError
@@ -98,9 +98,7 @@ def countdown(
     xlsx_alone(xlsx, json=as_json)
     s = settings(ctx)
     sess = context.session(s)
-    for u in unit or []:
-        known("unit", u, sess.config.units)
-    result = service.countdown(sess, due=due, within=within, units=unit or ())
+    result = service.countdown(sess, due=due, within=within, units=choices.units(sess.config, unit))
     from gaoxin_cli.render import daily as view
 
     if xlsx is not None:
@@ -192,7 +190,7 @@ def history(
         emit_json(
             {
                 "task": task,
-                "events": view.history_json(found.events, s.lang),
+                "events": view.history_json(found.events, s.lang, sess.config),
                 "started": view.start_json(found.start),
             }
         )

@@ -9,9 +9,9 @@ from typing import Annotated
 
 import typer
 
-from gaoxin_cli.cli import context
+from gaoxin_cli.cli import choices, context
 from gaoxin_cli.cli.app import app, parse_date_option, settings
-from gaoxin_cli.cli.choices import known, task_filters
+from gaoxin_cli.cli.choices import task_filters
 from gaoxin_cli.cli.daily import XlsxOpt, xlsx_alone
 from gaoxin_cli.cli.help import H
 from gaoxin_cli.cli.options import JsonOpt, emit_json
@@ -191,12 +191,10 @@ def notice_list(
         if key not in _KINDS:
             raise UsageError("error.notice_bad_kind", value=k)
         kinds.append(_KINDS[key])
-    for u in unit or []:
-        known("unit", u, sess.config.units)
     found = service.register(
         sess,
         kinds=kinds,
-        units=unit or (),
+        units=choices.units(sess.config, unit),
         tasks=task or (),
         since=span.first if span else None,
         until=span.last if span else None,
@@ -227,11 +225,7 @@ def listed(
     s = settings(ctx)
     sess = context.session(s)
     cfg = sess.config
-    for u in unit or []:
-        known("unit", u, cfg.units)
-    for lead in by or []:
-        known("leader", lead, cfg.leaders)
-    rows = service.listed(sess, unit or (), by or ())
+    rows = service.listed(sess, choices.units(cfg, unit), choices.leaders(cfg, by))
     from gaoxin_cli.render import ladder as view
 
     if as_json:

@@ -8,9 +8,8 @@ from typing import Annotated
 
 import typer
 
-from gaoxin_cli.cli import context
+from gaoxin_cli.cli import choices, context
 from gaoxin_cli.cli.app import app, settings
-from gaoxin_cli.cli.choices import known
 from gaoxin_cli.cli.help import H
 from gaoxin_cli.errors import GaoxinError, UsageError
 
@@ -57,9 +56,7 @@ def export(
         raise UsageError("error.ledger_not_xlsx", path=str(output))
     s = settings(ctx)
     sess = context.session(s)
-    units = list(dict.fromkeys(unit or []))
-    for u in units:
-        known("unit", u, sess.config.units)
+    units = choices.units(sess.config, unit)
     if period is None:
         month = Period.containing(sess.today, "month")
         span = Span(month.start, month.end, month)

@@ -14,9 +14,8 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from gaoxin_cli.cli import context
+from gaoxin_cli.cli import choices, context
 from gaoxin_cli.cli.app import app, settings
-from gaoxin_cli.cli.choices import known
 from gaoxin_cli.cli.daily import XlsxOpt, xlsx_alone
 from gaoxin_cli.cli.help import H
 from gaoxin_cli.cli.options import JsonOpt, emit_json
@@ -112,8 +111,7 @@ def ranking(
     s = settings(ctx)
     sess = context.session(s)
     p = _period(period)
-    if explain is not None:
-        known("unit", explain, sess.config.units)
+    explain = choices.unit(sess.config, explain)
     result, frozen = service.ranking(sess, p, live=live, explain=explain)
     from gaoxin_cli.render import ranking as view
     from gaoxin_cli.render import ranking_explain
@@ -219,6 +217,7 @@ def score(
         ItemKindOpt, typer.Option("--kind", help=H("month.opt.kind"))
     ] = ItemKindOpt.bonus,
 ) -> None:
+    from gaoxin_cli.models.names import leader_id, unit_id
     from gaoxin_cli.ranking import Period
     from gaoxin_cli.service import ranking as service
 
@@ -226,8 +225,8 @@ def score(
     p = Period.parse(period)
     reason = _checked_reason(reason)
     sess = context.session(s)
-    known("unit", unit, sess.config.units)
-    known("leader", by, sess.config.leaders)
+    unit = unit_id(sess.config, unit)
+    by = leader_id(sess.config, by)
     scored = service.score(
         sess,
         unit,

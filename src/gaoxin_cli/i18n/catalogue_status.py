@@ -43,7 +43,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "status.counts": ("共 {total} 项：", "{total} task(s): "),
     "status.done": ("已完成", "done"),
     "status.missed": ("漏报", "missed"),
-    "status.pillars": ("工作体系（1+235）", "Pillars (1+235)"),
+    "status.pillars": ("工作体系", "Pillars"),
     "status.units": ("牵头单位", "Lead units"),
     "status.attention": ("需要关注（按严重程度）", "Needs attention (most severe first)"),
     "status.more": ("…另有 {n} 项，用 --limit 0 显示全部", "…{n} more; --limit 0 shows all"),
@@ -111,8 +111,22 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "feedback.what_started": ("已开工（{date}）", "started ({date})"),
     "feedback.what_correction": ("更正进度为 {progress}%", "progress corrected to {progress}%"),
     "error.unknown_task": ('没有编号为 "{task}" 的任务', 'no task with id "{task}"'),
-    "error.unknown_unit": ('没有编号为 "{unit}" 的单位', 'no unit with id "{unit}"'),
-    "error.unknown_leader": ('没有编号为 "{leader}" 的领导', 'no leader with id "{leader}"'),
+    "error.unknown_unit": (
+        '没有编号、简称或全称为 "{unit}" 的单位',
+        'no unit with id, short name or name "{unit}"',
+    ),
+    "error.unknown_leader": (
+        '没有编号或姓名为 "{leader}" 的领导',
+        'no leader with id or name "{leader}"',
+    ),
+    "error.ambiguous_unit": (
+        '"{name}" 可指多个单位（{ids}），请用编号',
+        '"{name}" names more than one unit ({ids}): give the id',
+    ),
+    "error.ambiguous_leader": (
+        '"{name}" 可指多位领导（{ids}），请用编号',
+        '"{name}" names more than one leader ({ids}): give the id',
+    ),
     "error.unknown_pillar": ('没有名为 "{pillar}" 的工作体系节点', 'no pillar "{pillar}"'),
     "error.bad_card": (
         '不认识的牌色 "{value}"：可用 red、yellow、blue、accountability、none（或 红、黄、蓝、问责、无）',

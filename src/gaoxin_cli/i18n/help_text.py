@@ -268,8 +268,8 @@ HELP: dict[str, tuple[str, str]] = {
         "Refuse (needs --by LEADER and --reason).",
     ),
     "escalation.opt.by": (
-        "批准、驳回、撤回或替换的领导（领导编号）。",
-        "The leader who approves, refuses, withdraws or replaces (leader id).",
+        "批准、驳回、撤回或替换的领导（编号或姓名）。",
+        "The leader who approves, refuses, withdraws or replaces (leader id or name).",
     ),
     "opt.withdraw": (
         "撤回最近一次已批准的延期（须 --by 领导 和 --reason）。",
@@ -310,8 +310,8 @@ HELP: dict[str, tuple[str, str]] = {
     "opt.accept": ("审核通过，任务办结。", "Accept the result: the task is done."),
     "opt.return": ("退回重办（须 --reason）。", "Return it for more work (needs --reason)."),
     "lifecycle.opt.leader": (
-        "作出决定的领导（gaoxin.yaml 中 leaders 下的编号）。",
-        "The deciding leader (an id under leaders in gaoxin.yaml).",
+        "作出决定的领导（gaoxin.yaml 中 leaders 下的编号或姓名）。",
+        "The deciding leader (an id or name under leaders in gaoxin.yaml).",
     ),
     "lifecycle.opt.reason": (
         "原因（退回、撤销、重办、不予受理时必填）。",
@@ -374,7 +374,10 @@ HELP: dict[str, tuple[str, str]] = {
         "Reporting unit (default: the supervision office).",
     ),
     "opt.actor": ("办理单位（默认督查室）。", "Acting unit (default: the supervision office)."),
-    "problem.opt.to": ("承办单位编号。", "The unit to handle it."),
+    "problem.opt.to": (
+        "承办单位（编号、简称或全称）。",
+        "The unit to handle it (id, short or full name).",
+    ),
     "opt.hard": (
         "难度大或涉及多部门：办结时限用 hard_resolve_wd（默认 25 个工作日）。",
         "Difficult or multi-unit: resolve within hard_resolve_wd (default 25 WD).",
@@ -477,7 +480,7 @@ HELP: dict[str, tuple[str, str]] = {
         "记录领导督查评分（按季度），或有理由的加分、扣分。",
         "Record a leader's inspection score (per quarter), or points with a reason.",
     ),
-    "arg.unit": ("单位编号。", "Unit id."),
+    "arg.unit": ("单位（编号、简称或全称）。", "Unit (id, short or full name)."),
     "opt.points": (
         "分值：督查评分 0–100；加分、扣分 0.01–100（扣分时自动取负）。",
         "Points: inspection 0–100; bonus and deduction 0.01–100 (a deduction is subtracted).",
@@ -488,8 +491,8 @@ HELP: dict[str, tuple[str, str]] = {
         "inspection (a leader's score), bonus (default) or deduction.",
     ),
     "opt.by_leader": (
-        "评分或批准的领导（领导编号）。",
-        "The leader who scored or approved it (leader id).",
+        "评分或批准的领导（编号或姓名）。",
+        "The leader who scored or approved it (leader id or name).",
     ),
     "bulletin": (
         "月度督查通报：总体情况、排名和得分图、流动红旗和末位、红牌和挂牌督办事项、本期发出的督办文书。"
@@ -521,8 +524,8 @@ HELP: dict[str, tuple[str, str]] = {
         "A hidden sheet records the plan version, checked on import.",
     ),
     "ledger.opt.unit": (
-        "只导出这个单位（单位编号，可重复）。默认全部单位。",
-        "Only this unit (unit id; repeatable). Default: every unit.",
+        "只导出这个单位（编号、简称或全称，可重复）。默认全部单位。",
+        "Only this unit (id, short or full name; repeatable). Default: every unit.",
     ),
     "ledger.opt.period": (
         "本期：列出这段时间内到期的节点。写法同 ranking --period（2020-06、2020Q2、"

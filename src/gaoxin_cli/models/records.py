@@ -71,7 +71,7 @@ class Leader(NamedTuple):
 
 
 class Pillar(NamedTuple):
-    """A node of the pillar tree ("1+235"); children nest to any depth."""
+    """A node of the pillar tree (工作体系, org.system); children nest to any depth."""
 
     name: str
     short: str | None
@@ -87,6 +87,7 @@ class Org(NamedTuple):
     name: str
     short: str | None
     office: str
+    system: str | None
 
     def __reduce__(self) -> tuple[Any, ...]:
         return _REBUILD, (type(self), tuple(self))
@@ -255,6 +256,39 @@ class Config(NamedTuple):
             return ""
         p = self.leaders.get(leader)
         return p.name if p else leader
+
+    def unit_ids(self, text: str) -> tuple[str, ...]:
+        """The ids of the units *text* names: an id (letter case aside), a full name or
+        a short name. An exact id wins; more than one id means the name is shared."""
+        key = text.strip()
+        if key in self.units:
+            return (key,)
+        low = key.casefold()
+        return tuple(
+            uid
+            for uid, u in self.units.items()
+            if uid.casefold() == low or key in (u.name, u.short)
+        )
+
+    def leader_ids(self, text: str) -> tuple[str, ...]:
+        """The ids of the leaders *text* names: an id (letter case aside) or a name."""
+        key = text.strip()
+        if key in self.leaders:
+            return (key,)
+        low = key.casefold()
+        return tuple(
+            lid for lid, p in self.leaders.items() if lid.casefold() == low or key == p.name
+        )
+
+    def resolve_unit(self, text: str) -> str | None:
+        """The id of the one unit *text* names (see :meth:`unit_ids`), else None."""
+        ids = self.unit_ids(text)
+        return ids[0] if len(ids) == 1 else None
+
+    def resolve_leader(self, text: str) -> str | None:
+        """The id of the one leader *text* names (see :meth:`leader_ids`), else None."""
+        ids = self.leader_ids(text)
+        return ids[0] if len(ids) == 1 else None
 
 
 class Milestone(NamedTuple):

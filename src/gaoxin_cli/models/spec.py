@@ -183,7 +183,7 @@ class LeaderSpec(Strict):
 
 
 class PillarSpec(Strict):
-    """A node of the pillar tree ("1+235"); children nest to any depth."""
+    """A node of the pillar tree (工作体系, org.system); children nest to any depth."""
 
     name: Text
     short: Text | None = None
@@ -196,6 +196,11 @@ class OrgSpec(Strict):
     name: Text = Field(description="Organisation, e.g. 济宁高新区")
     short: Text | None = None
     office: Id = Field(description="Unit id of the supervising office (指挥部办公室 / 督查室)")
+    system: Text | None = Field(
+        None,
+        description="Heading of the pillar tree in status, e.g. 工作体系（1+235）"
+        " (default 工作体系 / Pillars)",
+    )
 
 
 WorkDays = Annotated[int, Field(ge=0, le=250)]

@@ -126,16 +126,16 @@ def _countdown_items(rows: Sequence[Countdown], mode: str) -> list[dict[str, Any
     ]
 
 
-def describe(event: Event, lang: Lang) -> str:
-    """One event in words."""
+def describe(event: Event, lang: Lang, config: Config | None = None) -> str:
+    """One event in words; with *config*, leaders and units by name, not id."""
     if event.kind in ("lifecycle", "problem"):
         from gaoxin_cli.render import lifecycle
 
-        return lifecycle.describe(event, lang) or ""
+        return lifecycle.describe(event, lang, config) or ""
     if event.kind == "extension":
         from gaoxin_cli.render.notices import describe_extension
 
-        return describe_extension(event, lang)
+        return describe_extension(event, lang, config)
     parts: list[str] = []
     if event.kind in ("feedback", "correction") and event.progress is not None:
         parts.append(f"{event.progress:g}%")
@@ -209,7 +209,7 @@ def history(
                 (e.at.isoformat(), ""),
                 (t(f"event.{e.kind}", lang), style) if _known(e.kind) else (safe(e.kind), ""),
                 (safe(config.unit_name(e.unit, short=True) if e.unit else ""), ""),
-                (safe(describe(e, lang)), ""),
+                (safe(describe(e, lang, config)), ""),
             ]
         )
         if inferred is not None and e == inferred:
@@ -245,7 +245,10 @@ def _known(kind: str) -> bool:
     )
 
 
-def history_json(events: Sequence[Event], lang: Lang) -> list[dict[str, Any]]:
+def history_json(
+    events: Sequence[Event], lang: Lang, config: Config | None = None
+) -> list[dict[str, Any]]:
+    """``history --json``'s events: ids as stored, ``text`` in words (names with *config*)."""
     return [
         {
             "id": e.id,
@@ -257,7 +260,7 @@ def history_json(events: Sequence[Event], lang: Lang) -> list[dict[str, Any]]:
             "note": e.note,
             "reason": e.reason,
             "data": dict(e.data) if e.data else None,
-            "text": describe(e, lang),
+            "text": describe(e, lang, config),
             "source": e.source,
         }
         for e in events

@@ -34,11 +34,12 @@ def _person(config: Config, p: Mapping[str, Any], lang: Lang) -> str:
 
 
 def _grouped(config: Config, people: Sequence[Mapping[str, Any]], lang: Lang) -> str:
-    """建设局 赵联络（联络员）、王局长（主要负责人）；王主任（责任领导）."""
+    """建设局 赵联络（联络员）、王局长（主要负责人）；王主任（责任领导）: a formal notice
+    addresses units by their full name, never the short one of the tables."""
     groups: dict[str, list[str]] = {}
     for p in people:
         unit = p.get("unit")
-        key = config.unit_name(unit, short=True) if unit else ""
+        key = config.unit_name(unit) if unit else ""
         groups.setdefault(key, []).append(_person(config, p, lang))
     sep, gsep = ("、", "；") if lang == "zh" else (", ", "; ")
     return gsep.join((f"{k} " if k else "") + sep.join(v) for k, v in groups.items())
@@ -85,12 +86,12 @@ def sheet_lines(
             t(
                 "notice.lead",
                 lang,
-                lead=config.unit_name(body.get("lead") or notice.unit, short=True),
+                lead=config.unit_name(body.get("lead") or notice.unit),
             ),
             "",
         )
     )
-    support = [config.unit_name(u, short=True) for u in body.get("support") or []]
+    support = [config.unit_name(u) for u in body.get("support") or []]
     if support:
         out.append(
             (
@@ -271,8 +272,9 @@ def notice_list(console: Console, register: Register, config: Config, lang: Lang
 # --- history --------------------------------------------------------------------------
 
 
-def describe_extension(event: Event, lang: Lang) -> str:
-    """What an ``extension`` event says, for ``gaoxin history`` (render/daily.describe)."""
+def describe_extension(event: Event, lang: Lang, config: Config | None = None) -> str:
+    """What an ``extension`` event says, for ``gaoxin history`` (render/daily.describe):
+    the deciding leader by name when *config* is given."""
     data = event.data or {}
     action = str(data.get("action") or "")
     if action not in ("request", "approve", "reject", "withdraw"):
@@ -280,5 +282,8 @@ def describe_extension(event: Event, lang: Lang) -> str:
     key = f"extend.event.{action}"
     if action == "request" and data.get("late"):
         key = "extend.event.request_late"
-    params = {"to": data.get("to") or "", "by": data.get("by") or "", "reason": event.reason or ""}
+    by = str(data.get("by") or "")
+    if config is not None:
+        by = config.leader_name(by)
+    params = {"to": data.get("to") or "", "by": by, "reason": event.reason or ""}
     return safe(t(key, lang, **params))

@@ -73,12 +73,12 @@ def render(
     if not dash.rows:
         console.print(text(t("status.nothing", lang)))
         return
-    _pillars(console, dash, lang)
+    _pillars(console, dash, config, lang)
     _units(console, dash, config, lang)
     _attention(console, dash, config, lang, limit)
 
 
-def _pillars(console: Console, dash: Dashboard, lang: Lang) -> None:
+def _pillars(console: Console, dash: Dashboard, config: Config, lang: Lang) -> None:
     nodes = [p for p in dash.pillars if p.tasks]
     if not nodes:
         return
@@ -121,7 +121,9 @@ def _pillars(console: Console, dash: Dashboard, lang: Lang) -> None:
                 level_cell(p.worst, lang),
             ]
         )
-    print_table(console, columns, rows, t("status.pillars", lang))
+    # The organisation's own name for its system (org.system, e.g. 工作体系（1+235）),
+    # shown as written in either language; else the plain word.
+    print_table(console, columns, rows, config.org.system or t("status.pillars", lang))
 
 
 _CARD_LEVELS = (Level.ACCOUNTABILITY, Level.RED, Level.YELLOW, Level.BLUE)

@@ -32,9 +32,9 @@ from typing import NamedTuple
 from gaoxin_cli.errors import GaoxinError, UsageError
 from gaoxin_cli.i18n import Msg
 from gaoxin_cli.models import Plan, Task
+from gaoxin_cli.models.names import leader_id
 from gaoxin_cli.models.state import Event, TaskState
 from gaoxin_cli.rules.feedback import check_text
-from gaoxin_cli.strings import did_you_mean
 
 
 class Extensions(NamedTuple):
@@ -95,10 +95,9 @@ def horizon(today: date, years: int) -> date:
     return date(min(today.year + years, date.max.year), 12, 31)
 
 
-def check_leader(plan: Plan, leader: str) -> None:
-    leaders = plan.config.leaders
-    if leader not in leaders:
-        raise GaoxinError("error.unknown_leader", leader=leader, hint=did_you_mean(leader, leaders))
+def check_leader(plan: Plan, leader: str) -> str:
+    """The id of the leader *leader* names (id or name), or a GaoxinError."""
+    return leader_id(plan.config, leader)
 
 
 class Request(NamedTuple):
@@ -138,7 +137,7 @@ def extension_events(
     if req.by is not None and not (req.approve or req.reject):
         raise UsageError("error.extend_by_without_decision")
     if req.by is not None:
-        check_leader(plan, req.by)
+        req = req._replace(by=check_leader(plan, req.by))
     if state.done:
         raise GaoxinError("error.extend_done", task=task.id)
 
@@ -270,7 +269,7 @@ def _take_back(
         raise UsageError("error.extend_needs_by")
     if reason is None:
         raise UsageError("error.extend_take_back_needs_reason", option=first)
-    check_leader(plan, req.by)
+    req = req._replace(by=check_leader(plan, req.by))
     pending = current.pending
     if pending is not None:  # decide it first: a request waits on the standing due date
         raise GaoxinError(

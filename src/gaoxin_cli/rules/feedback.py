@@ -14,6 +14,7 @@ from typing import Any, NamedTuple
 from gaoxin_cli.errors import GaoxinError, UsageError
 from gaoxin_cli.i18n import Msg
 from gaoxin_cli.models import Plan, Task
+from gaoxin_cli.models.names import unit_id
 from gaoxin_cli.models.state import Event, Report, TaskState
 from gaoxin_cli.strings import CONTROL_MULTILINE, did_you_mean
 
@@ -124,8 +125,7 @@ def feedback_events(
             task=task.id,
             opened=opened(task).isoformat(),
         )
-    unit = report.unit or task.lead
-    check_unit(plan, task, unit)
+    unit = check_unit(plan, task, report.unit or task.lead)
 
     def event(kind: str, **fields: Any) -> Event:
         return Event(
@@ -170,13 +170,14 @@ def feedback_events(
     return events
 
 
-def check_unit(plan: Plan, task: Task, unit: str) -> None:
-    units = plan.config.units
-    if unit not in units:
-        raise GaoxinError("error.unknown_unit", unit=unit, hint=did_you_mean(unit, units))
+def check_unit(plan: Plan, task: Task, unit: str) -> str:
+    """The id of the unit *unit* names (id, short or full name), one on *task* or the
+    office; else a GaoxinError."""
+    unit = unit_id(plan.config, unit)
     allowed = {task.lead, *task.support, plan.config.org.office}
     if unit not in allowed:
         raise GaoxinError("error.unit_not_on_task", unit=unit, task=task.id)
+    return unit
 
 
 def check_milestone(task: Task, name: str) -> str:

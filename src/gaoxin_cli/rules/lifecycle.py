@@ -38,10 +38,10 @@ from typing import Final
 from gaoxin_cli.errors import GaoxinError, UsageError
 from gaoxin_cli.i18n import Msg
 from gaoxin_cli.models import Plan, Task
+from gaoxin_cli.models.names import find_leader, leader_hint, unit_id
 from gaoxin_cli.models.state import Event, TaskState
 from gaoxin_cli.rules.feedback import check_text, find_task
 from gaoxin_cli.rules.machine import Machine
-from gaoxin_cli.strings import did_you_mean
 
 REGISTERED: Final = "registered"
 ASSIGNED: Final = "assigned"
@@ -224,20 +224,18 @@ def check_leader(plan: Plan, by: str | None, action: str) -> str:
     leaders = plan.config.leaders
     if not by:
         raise UsageError("error.lifecycle_needs_by", action=Msg(f"lverb.{action}"))
-    if by not in leaders:
+    found = find_leader(plan.config, by)
+    if found is None:
         names = "、".join(leaders) or "—"
-        hint = did_you_mean(by, leaders) or Msg("hint.lifecycle_leaders", names=names)
+        hint = leader_hint(plan.config, by) or Msg("hint.lifecycle_leaders", names=names)
         raise GaoxinError("error.lifecycle_not_leader", by=by, hint=hint)
-    return by
+    return found
 
 
 def check_submitter(plan: Plan, task: Task, unit: str | None) -> str:
     """The lead unit submits the result (the office may on its behalf); a support unit's
     part is reported with feedback and never gates 办结 (domain.md §3.1 rule 7)."""
-    unit = unit or task.lead
-    units = plan.config.units
-    if unit not in units:
-        raise GaoxinError("error.unknown_unit", unit=unit, hint=did_you_mean(unit, units))
+    unit = unit_id(plan.config, unit or task.lead)
     if unit in (task.lead, plan.config.org.office):
         return unit
     if unit in task.support:

@@ -8,17 +8,15 @@ from datetime import date
 from gaoxin_cli.errors import GaoxinError, UsageError
 from gaoxin_cli.i18n import Msg
 from gaoxin_cli.models import Plan
+from gaoxin_cli.models.names import unit_id
 from gaoxin_cli.models.state import Event
 from gaoxin_cli.rules.feedback import check_text, find_task
 from gaoxin_cli.rules.problems import MAX_TEXT, REPORTED, ProblemStatus, transition
-from gaoxin_cli.strings import did_you_mean
 
 
 def check_unit(plan: Plan, unit: str) -> str:
-    units = plan.config.units
-    if unit not in units:
-        raise GaoxinError("error.unknown_unit", unit=unit, hint=did_you_mean(unit, units))
-    return unit
+    """The id of the unit *unit* names (id, short or full name), or a GaoxinError."""
+    return unit_id(plan.config, unit)
 
 
 def check_problem_text(text: str) -> str:

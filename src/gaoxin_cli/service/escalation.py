@@ -156,6 +156,10 @@ def extend(session: Session, request: Request, recorded_at: str) -> Extended:
 
     plan, today, task = session.plan, session.today, request.task
     found = find_task(plan, task)
+    if request.by:  # a leader's name or id as typed → the id (an unknown one fails below)
+        from gaoxin_cli.models.names import find_leader
+
+        request = request._replace(by=find_leader(plan.config, request.by) or request.by)
     if not asks(request):
         with session.store(write=False) as st:
             current = rules.summarize(found, extension_history(st, task, today))

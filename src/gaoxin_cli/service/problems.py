@@ -69,11 +69,11 @@ def report(
     recorded_at: str | None = None,
 ) -> Reported:
     """Register a problem reported today by *by* (default: the office) and number it."""
-    from gaoxin_cli.rules.problem_steps import check_report, report_event
+    from gaoxin_cli.rules.problem_steps import check_report, check_unit, report_event
     from gaoxin_cli.store import problems as stored
 
     plan, today = session.plan, session.today
-    reporter = by or plan.config.org.office
+    reporter = check_unit(plan, by or plan.config.org.office)
     cleaned, task_id = check_report(plan, reporter, task, text)
     with session.store(write=True) as st, st.transaction():
         seq = stored.next_seq(st, today.year)
@@ -252,8 +252,7 @@ def list_problems(
     from gaoxin_cli.service.snapshot import problem_red_dues, problems_as_of
 
     plan, today = session.plan, session.today
-    for u in units:
-        check_unit(plan, u)
+    units = [check_unit(plan, u) for u in units]
     if task is not None:
         find_task(plan, task)
     chosen = ProblemFilter(
