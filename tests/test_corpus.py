@@ -262,12 +262,12 @@ def test_warning_only_exit_codes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 
 _TEXT_OUTPUTS = {
     ("plan/x302_unknown_lead.yaml", "en"): (
-        'plans/x302_unknown_lead.yaml:5:11: error X302 lead names an unknown unit "jianshi"\n'
+        'plans/x302_unknown_lead.yaml:5:11: error X302 lead unit (lead) names an unknown unit "jianshi"\n'
         '    Hint: did you mean "jianshe"?\n',
         "3 file(s), 2 task(s): 1 error(s), 0 warning(s)\n",
     ),
     ("plan/x302_unknown_lead.yaml", "zh"): (
-        'plans/x302_unknown_lead.yaml:5:11: 错误 X302 lead 引用了未知单位 "jianshi"\n'
+        'plans/x302_unknown_lead.yaml:5:11: 错误 X302 牵头单位（lead） 引用了未知单位 "jianshi"\n'
         '    提示：是否指 "jianshe"？\n',
         "3 个文件，2 项任务：1 个错误，0 个警告\n",
     ),
@@ -340,6 +340,26 @@ _TEXT_OUTPUTS = {
         "    Hint: to list them separately use ASCII commas: [完成征地, 主体施工]; "
         "if it is one item, quote it\n",
         "3 file(s), 2 task(s): 0 error(s), 1 warning(s)\n",
+    ),
+    # A field is named by the task's id and its Chinese name, not tasks[0].due.
+    ("plan/s201_missing_due.yaml", "zh"): (
+        "plans/s201_missing_due.yaml:3:5: 错误 S201 任务 T-01 的 完成时限（due）缺失（必填）\n",
+        "3 个文件，1 项任务：1 个错误，0 个警告\n",
+    ),
+    ("plan/s201_missing_due.yaml", "en"): (
+        "plans/s201_missing_due.yaml:3:5: error S201 task T-01: due date (due) is missing "
+        "(required)\n",
+        "3 file(s), 1 task(s): 1 error(s), 0 warning(s)\n",
+    ),
+    ("plan/s205_date_feb30.yaml", "zh"): (
+        "plans/s205_date_feb30.yaml:7:10: 错误 S205 任务 T-01 的 完成时限（due） "
+        "应为有效日期，格式 YYYY-MM-DD\n",
+        "3 个文件，1 项任务：1 个错误，0 个警告\n",
+    ),
+    ("plan/s205_date_feb30.yaml", "en"): (
+        "plans/s205_date_feb30.yaml:7:10: error S205 task T-01: due date (due): "
+        "expected a real date written YYYY-MM-DD\n",
+        "3 file(s), 1 task(s): 1 error(s), 0 warning(s)\n",
     ),
     ("config/s202_mail_password.yaml", "en"): (
         'gaoxin.yaml:18:3: error S202 mail: unknown field "password"\n'

@@ -2,12 +2,13 @@
 
 PyYAML reports a full-width colon one line late and all three slips in raw English;
 the reader turns them into Y117/Y118/Y119, and warns (W405) about a Chinese comma that
-makes one list item out of two.
+makes one list item out of two. Schema errors name the task by id and the field by name.
 """
 
 from __future__ import annotations
 
 from gaoxin_cli.i18n import Msg
+from gaoxin_cli.loading.schema_errors import where
 from gaoxin_cli.loading.yamlstrict import parse
 
 HEAD = "tasks:\n  - id: JC-05\n    title: 测试任务\n"
@@ -80,3 +81,20 @@ def test_chinese_comma_quoted_or_in_block_list_is_meant() -> None:
     text = HEAD + '    measures: ["完成征地，主体施工"]\n    support:\n      - 甲、乙\n'
     assert _codes(text) == []
     assert _codes(HEAD + "    note: 完成征地，主体施工\n") == []
+
+
+def test_where_names_task_by_id_and_field_by_name() -> None:
+    doc, _ = parse(HEAD + "    lead: jianshe\n", "p.yaml")
+    w = where(("tasks", 0, "due"), doc)
+    assert w.render("zh") == "任务 JC-05 的 完成时限（due）"
+    assert w.render("en") == "task JC-05: due date (due)"
+    nested = where(("tasks", 0, "milestones", 1, "due"), doc)
+    assert nested.render("zh") == "任务 JC-05 的 节点（milestones）第 2 项 的 完成时限（due）"
+    assert nested.render("en") == "task JC-05: milestones #2 › due date (due)"
+
+
+def test_where_without_a_usable_id_counts_the_task() -> None:
+    doc, _ = parse("tasks:\n  - title: x\n  - id: 1bad\n", "p.yaml")
+    assert where(("tasks", 1, "lead"), doc).render("zh") == "第 2 项任务 的 牵头单位（lead）"
+    assert where(("tasks", 0, "lead"), doc).render("en") == "task #1: lead unit (lead)"
+    assert where((), doc).render("en") == "the top level"
