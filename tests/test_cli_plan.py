@@ -56,9 +56,9 @@ def test_validate_reports_every_problem_text(ws: Path, monkeypatch: pytest.Monke
     code, out, err = run("validate")
     assert code == 1
     assert out == (
-        'plans/roads.yaml:5:11: 错误 X302 lead 引用了未知单位 "jiansh"\n'
+        'plans/roads.yaml:5:11: 错误 X302 牵头单位（lead） 引用了未知单位 "jiansh"\n'
         '    提示：是否指 "jianshe"？\n'
-        "plans/roads.yaml:23:14: 错误 S204 tasks[1].urgency 的取值应为 "
+        "plans/roads.yaml:23:14: 错误 S204 任务 JC-02 的 紧急程度（urgency） 的取值应为 "
         "'normal', 'urgent', 'special' 之一\n"
     )
     assert err == "2 个文件，1 项任务：2 个错误，0 个警告\n"
@@ -98,7 +98,7 @@ def test_validate_github_annotations_escape_newlines(
     assert code == 1
     assert out.splitlines()[0] == (
         "::error file=plans/roads.yaml,line=5,col=11,title=gaoxin X302::"
-        'lead names an unknown unit "jiansh"%0Adid you mean "jianshe"?'
+        'lead unit (lead) names an unknown unit "jiansh"%0Adid you mean "jianshe"?'
     )
 
 

@@ -262,12 +262,12 @@ def test_warning_only_exit_codes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 
 _TEXT_OUTPUTS = {
     ("plan/x302_unknown_lead.yaml", "en"): (
-        'plans/x302_unknown_lead.yaml:5:11: error X302 lead names an unknown unit "jianshi"\n'
+        'plans/x302_unknown_lead.yaml:5:11: error X302 lead unit (lead) names an unknown unit "jianshi"\n'
         '    Hint: did you mean "jianshe"?\n',
         "3 file(s), 2 task(s): 1 error(s), 0 warning(s)\n",
     ),
     ("plan/x302_unknown_lead.yaml", "zh"): (
-        'plans/x302_unknown_lead.yaml:5:11: 错误 X302 lead 引用了未知单位 "jianshi"\n'
+        'plans/x302_unknown_lead.yaml:5:11: 错误 X302 牵头单位（lead） 引用了未知单位 "jianshi"\n'
         '    提示：是否指 "jianshe"？\n',
         "3 个文件，2 项任务：1 个错误，0 个警告\n",
     ),
@@ -291,6 +291,75 @@ _TEXT_OUTPUTS = {
         "下一个工作日是 2020-10-09\n"
         "    提示：如无特殊安排，可改为 2020-10-09\n",
         "3 个文件，2 项任务：0 个错误，1 个警告\n",
+    ),
+    # The three common YAML slips, each at its own line with the fix (issue 14).
+    ("plan/y117_fullwidth_colon.yaml", "zh"): (
+        "plans/y117_fullwidth_colon.yaml:6:8: 错误 Y117 “due”后面用了全角冒号“：”："
+        "YAML 只认半角冒号，这一行没有被读成字段\n"
+        "    提示：改成半角冒号加一个空格：“due: ”\n",
+        "3 个文件，1 项任务：1 个错误，0 个警告\n",
+    ),
+    ("plan/y117_fullwidth_colon.yaml", "en"): (
+        'plans/y117_fullwidth_colon.yaml:6:8: error Y117 full-width colon "：" after "due": '
+        "YAML only reads an ASCII colon, so this line is not a field\n"
+        '    Hint: write an ASCII colon and a space: "due: "\n',
+        "3 file(s), 1 task(s): 1 error(s), 0 warning(s)\n",
+    ),
+    ("plan/y118_tab_indentation.yaml", "zh"): (
+        "plans/y118_tab_indentation.yaml:5:1: 错误 Y118 缩进里有 Tab：YAML 只能用空格缩进\n"
+        "    提示：把行首的 Tab 换成空格（上一行缩进 4 个空格）\n",
+        "3 个文件，1 项任务：1 个错误，0 个警告\n",
+    ),
+    ("plan/y118_tab_indentation.yaml", "en"): (
+        "plans/y118_tab_indentation.yaml:5:1: error Y118 a tab in the indentation: "
+        "YAML indents with spaces only\n"
+        "    Hint: replace the tab with spaces (the line above is indented 4)\n",
+        "3 file(s), 1 task(s): 1 error(s), 0 warning(s)\n",
+    ),
+    ("plan/y119_under_indented_milestone.yaml", "zh"): (
+        "plans/y119_under_indented_milestone.yaml:10:1: 错误 Y119 第 10 行缩进 7 个空格，"
+        "与同级字段的 8 个空格不一致\n"
+        "    提示：改为缩进 8 个空格，与第 9 行对齐\n",
+        "3 个文件，1 项任务：1 个错误，0 个警告\n",
+    ),
+    ("plan/y119_under_indented_milestone.yaml", "en"): (
+        "plans/y119_under_indented_milestone.yaml:10:1: error Y119 line 10 is indented "
+        "7 spaces, but its siblings use 8\n"
+        "    Hint: indent it 8 spaces, in line with line 9\n",
+        "3 file(s), 1 task(s): 1 error(s), 0 warning(s)\n",
+    ),
+    ("plan/w405_chinese_comma_list.yaml", "zh"): (
+        "plans/w405_chinese_comma_list.yaml:6:16: 警告 W405 列表项里有中文逗号“，”或顿号“、”："
+        "YAML 把它读成 1 项，而不是 2 项\n"
+        "    提示：要分成几项，请用半角逗号加空格分隔，如 [完成征地, 主体施工]；本来就是一项，请加引号\n",
+        "3 个文件，2 项任务：0 个错误，1 个警告\n",
+    ),
+    ("plan/w405_chinese_comma_list.yaml", "en"): (
+        "plans/w405_chinese_comma_list.yaml:6:16: warning W405 a list item holds a Chinese "
+        'comma ("，" or "、"): YAML reads it as 1 item, not 2\n'
+        "    Hint: to list them separately use ASCII commas: [完成征地, 主体施工]; "
+        "if it is one item, quote it\n",
+        "3 file(s), 2 task(s): 0 error(s), 1 warning(s)\n",
+    ),
+    # A field is named by the task's id and its Chinese name, not tasks[0].due.
+    ("plan/s201_missing_due.yaml", "zh"): (
+        "plans/s201_missing_due.yaml:3:5: 错误 S201 任务 T-01 的 完成时限（due）缺失（必填）\n",
+        "3 个文件，1 项任务：1 个错误，0 个警告\n",
+    ),
+    ("plan/s201_missing_due.yaml", "en"): (
+        "plans/s201_missing_due.yaml:3:5: error S201 task T-01: due date (due) is missing "
+        "(required)\n",
+        "3 file(s), 1 task(s): 1 error(s), 0 warning(s)\n",
+    ),
+    ("plan/s205_date_feb30.yaml", "zh"): (
+        "plans/s205_date_feb30.yaml:7:10: 错误 S205 任务 T-01 的 完成时限（due） "
+        "应为有效日期，格式 YYYY-MM-DD\n",
+        "3 个文件，1 项任务：1 个错误，0 个警告\n",
+    ),
+    ("plan/s205_date_feb30.yaml", "en"): (
+        "plans/s205_date_feb30.yaml:7:10: error S205 task T-01: due date (due): "
+        "expected a real date written YYYY-MM-DD\n",
+        "3 file(s), 1 task(s): 1 error(s), 0 warning(s)\n",
     ),
     ("config/s202_mail_password.yaml", "en"): (
         'gaoxin.yaml:18:3: error S202 mail: unknown field "password"\n'

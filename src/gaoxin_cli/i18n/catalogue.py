@@ -56,8 +56,21 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "diag.Y114": ("键必须是文本（{key}）", "keys must be text ({key})"),
     "diag.Y115": ("无法读取文件：{reason}", "cannot read file: {reason}"),
     "diag.Y116": ("这是一个目录，不是 YAML 文件", "this is a directory, not a YAML file"),
+    "diag.Y117": (
+        "“{key}”后面用了全角冒号“：”：YAML 只认半角冒号，这一行没有被读成字段",
+        'full-width colon "：" after "{key}": YAML only reads an ASCII colon, so this line '
+        "is not a field",
+    ),
+    "diag.Y118": (
+        "缩进里有 Tab：YAML 只能用空格缩进",
+        "a tab in the indentation: YAML indents with spaces only",
+    ),
+    "diag.Y119": (
+        "第 {line} 行缩进 {got} 个空格，与同级字段的 {want} 个空格不一致",
+        "line {line} is indented {got} spaces, but its siblings use {want}",
+    ),
     # --- schema (S) --------------------------------------------------------------
-    "diag.S201": ('{where} 缺少必填字段 "{field}"', '{where}: missing required field "{field}"'),
+    "diag.S201": ("{where}缺失（必填）", "{where} is missing (required)"),
     "diag.S202": ('{where} 中有未知字段 "{field}"', '{where}: unknown field "{field}"'),
     "diag.S203": ("{where} 应为{expected}", "{where}: expected {expected}"),
     "diag.S204": ("{where} 的取值应为 {expected} 之一", "{where}: must be one of {expected}"),
@@ -163,7 +176,28 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "calendar.assume_weekends is deprecated: a year without data is estimated, and "
         "marked, by default",
     ),
+    "diag.W405": (
+        "列表项里有中文逗号“，”或顿号“、”：YAML 把它读成 1 项，而不是 {parts} 项",
+        'a list item holds a Chinese comma ("，" or "、"): YAML reads it as 1 item, not {parts}',
+    ),
     # --- hints ------------------------------------------------------------------------
+    "hint.fullwidth_colon": (
+        "改成半角冒号加一个空格：“{key}: ”",
+        'write an ASCII colon and a space: "{key}: "',
+    ),
+    "hint.tab_indent": (
+        "把行首的 Tab 换成空格（上一行缩进 {want} 个空格）",
+        "replace the tab with spaces (the line above is indented {want})",
+    ),
+    "hint.indent": (
+        "改为缩进 {want} 个空格，与第 {sibling} 行对齐",
+        "indent it {want} spaces, in line with line {sibling}",
+    ),
+    "hint.list_comma": (
+        "要分成几项，请用半角逗号加空格分隔，如 [完成征地, 主体施工]；本来就是一项，请加引号",
+        "to list them separately use ASCII commas: [完成征地, 主体施工]; if it is one item, "
+        "quote it",
+    ),
     "hint.did_you_mean": ('是否指 "{name}"？', 'did you mean "{name}"?'),
     "hint.allowed_fields": ("可用字段：{names}", "allowed fields: {names}"),
     "hint.password_env": (
@@ -192,6 +226,42 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "如无特殊安排，可改为 {next}",
         "consider {next} unless the rest day is intended",
     ),
+    # --- where a schema error is: tasks by id, fields by their Chinese names --------
+    "where.root": ("文件顶层", "the top level"),
+    "where.task": ("任务 {id}", "task {id}"),
+    "where.task_n": ("第 {n} 项任务", "task #{n}"),
+    "where.item": ("第 {n} 项", "#{n}"),
+    "field.id": ("编号", "id"),
+    "field.title": ("名称", "title"),
+    "field.pillar": ("工作体系", "pillar"),
+    "field.lead": ("牵头单位", "lead unit"),
+    "field.support": ("配合单位", "supporting units"),
+    "field.leader": ("责任领导", "responsible leader"),
+    "field.measures": ("措施", "measures"),
+    "field.start": ("计划开工", "planned start"),
+    "field.due": ("完成时限", "due date"),
+    "field.milestones": ("节点", "milestones"),
+    "field.listed": ("挂牌督办", "listed supervision"),
+    "field.source": ("任务来源", "source"),
+    "field.urgency": ("紧急程度", "urgency"),
+    "field.depends": ("前置任务", "depends on"),
+    "field.cadence": ("报送频次", "reporting cadence"),
+    "field.note": ("备注", "note"),
+    "field.name": ("名称", "name"),
+    "field.weight": ("权重", "weight"),
+    "field.since": ("挂牌日期", "listed since"),
+    "field.by": ("督办领导", "supervising leader"),
+    "field.kind": ("类别", "kind"),
+    "field.ref": ("文号", "reference"),
+    "field.date": ("日期", "date"),
+    "field.tasks": ("任务", "tasks"),
+    "field.org": ("单位信息", "organisation"),
+    "field.units": ("单位", "units"),
+    "field.leaders": ("领导", "leaders"),
+    "field.pillars": ("工作体系", "pillars"),
+    "field.rules": ("规则", "rules"),
+    "field.calendar": ("日历", "calendar"),
+    "field.mail": ("邮件", "mail"),
     # --- type and pattern names ------------------------------------------------------
     "type.text": ("文本", "text"),
     "type.int": ("整数", "an integer"),

@@ -17,6 +17,7 @@ from gaoxin_cli.calendar import WorkCalendar
 from gaoxin_cli.i18n import Msg
 from gaoxin_cli.loading.diagnostics import Diagnostic
 from gaoxin_cli.loading.files import LoadedConfig, TaskEntry
+from gaoxin_cli.loading.schema_errors import where
 from gaoxin_cli.models import pillar_paths
 from gaoxin_cli.models.spec import ConfigSpec
 from gaoxin_cli.strings import did_you_mean
@@ -134,6 +135,9 @@ def check_tasks(
 def _err(
     e: TaskEntry, code: str, loc: tuple[Any, ...], *, hint: Msg | None = None, **params: object
 ) -> Diagnostic:
+    if isinstance(params.get("field"), str):
+        # The field by its name (牵头单位（lead）), as schema errors name it.
+        params["field"] = where(tuple(p for p in loc if isinstance(p, str)))
     return Diagnostic.at(code, e.path, e.doc.locate(("tasks", e.index, *loc)), hint=hint, **params)
 
 

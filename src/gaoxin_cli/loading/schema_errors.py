@@ -6,13 +6,14 @@ formatted into a message (it may be huge, binary or a secret).
 
 from __future__ import annotations
 
+import re
 import types
 import typing
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from gaoxin_cli.i18n import Msg
+from gaoxin_cli.i18n import Lang, Msg, has, t
 from gaoxin_cli.loading.diagnostics import Diagnostic
 from gaoxin_cli.loading.yamlstrict import Document
 from gaoxin_cli.models import (
@@ -25,6 +26,8 @@ from gaoxin_cli.models import (
 )
 from gaoxin_cli.strings import did_you_mean
 
+# A task id fit to show (the schema checks the id itself; a bad one is not echoed).
+ID_RE = re.compile(ID_PATTERN)
 _TYPE_NAMES = {
     "string_type": "text",
     "int_type": "int",
@@ -58,17 +61,81 @@ _PATTERNS = {
 }
 
 
-def where(loc: tuple[Any, ...]) -> str:
-    """``('tasks', 3, 'milestones', 0, 'due')`` → ``tasks[3].milestones[0].due``."""
-    out = ""
-    for part in loc:
-        if part == "[key]":
-            continue
+class Where(Msg):
+    """Where a schema error is, in words: the task by its id, each field by its name.
+
+    ``('tasks', 5, 'due')`` → ``任务 JC-05 的 完成时限（due）`` / ``task JC-05: due date (due)``.
+    """
+
+    __slots__ = ("parts",)
+
+    def __init__(self, parts: tuple[Msg, ...]) -> None:
+        super().__init__("", parts=parts)
+        self.parts = parts
+
+    def render(self, lang: Lang) -> str:
+        if not self.parts:
+            return Msg("where.root").render(lang)
+        en = lang == "en"
+        out = self.parts[0].render(lang)
+        in_task = self.parts[0].key.startswith("where.task")
+        for i, part in enumerate(self.parts[1:], 1):
+            text = part.render(lang)
+            if part.key == "where.item":
+                out += " " + text if en else text
+            elif i == 1 and in_task:
+                out += (": " if en else " 的 ") + text
+            else:
+                out += (" › " if en else " 的 ") + text
+        return out
+
+
+class _Field(Msg):
+    """A field by its name in the language, then as written: 完成时限（due）."""
+
+    __slots__ = ("name",)
+
+    def __init__(self, name: str) -> None:
+        super().__init__("field." + name)
+        self.name = name
+
+    def render(self, lang: Lang) -> str:
+        if not has(self.key):
+            return self.name
+        label = t(self.key, lang)
+        if label == self.name:
+            return label
+        return f"{label}（{self.name}）" if lang == "zh" else f"{label} ({self.name})"
+
+
+def where(loc: tuple[Any, ...], doc: Document | None = None) -> Where:
+    """``('tasks', 3, 'milestones', 0, 'due')`` in words, the task named by its id."""
+    parts: list[Msg] = []
+    rest = tuple(p for p in loc if p != "[key]")
+    if len(rest) >= 2 and rest[0] == "tasks" and isinstance(rest[1], int):
+        task_id = _task_id(doc, rest[1])
+        parts.append(
+            Msg("where.task", id=task_id) if task_id else Msg("where.task_n", n=rest[1] + 1)
+        )
+        rest = rest[2:]
+    for part in rest:
         if isinstance(part, int):
-            out += f"[{part}]"
+            parts.append(Msg("where.item", n=part + 1))
         else:
-            out += ("." if out else "") + str(part)
-    return out or "(root)"
+            parts.append(_Field(str(part)))
+    return Where(tuple(parts))
+
+
+def _task_id(doc: Document | None, index: int) -> str | None:
+    data = doc.data if doc is not None else None
+    tasks = data.get("tasks") if isinstance(data, dict) else None
+    if not isinstance(tasks, list) or not 0 <= index < len(tasks):
+        return None
+    raw = tasks[index]
+    task_id = raw.get("id") if isinstance(raw, dict) else None
+    if isinstance(task_id, str) and ID_RE.fullmatch(task_id):
+        return task_id
+    return None
 
 
 def schema_diagnostics(
@@ -88,49 +155,49 @@ def schema_diagnostics(
         params: dict[str, object]
         if kind == "missing":
             pos = doc.locate(loc[:-1])
-            code, params = "S201", {"field": str(loc[-1]), "where": where(loc[:-1])}
+            code, params = "S201", {"where": where(loc, doc)}
         elif kind == "extra_forbidden":
             pos = doc.locate_key(loc)
             field_name = str(loc[-1])
-            code, params = "S202", {"field": field_name, "where": where(loc[:-1])}
+            code, params = "S202", {"field": field_name, "where": where(loc[:-1], doc)}
             hint = _unknown_field_hint(model, inner[:-1], field_name)
         elif kind in _TYPE_NAMES:
             pos = doc.locate(loc)
             code = "S203"
-            params = {"where": where(loc), "expected": Msg("type." + _TYPE_NAMES[kind])}
+            params = {"where": where(loc, doc), "expected": Msg("type." + _TYPE_NAMES[kind])}
         elif kind in ("literal_error", "enum"):
             pos = doc.locate(loc)
             expected = str(ctx.get("expected", "")).replace(" or ", ", ")
-            code, params = "S204", {"where": where(loc), "expected": expected}
+            code, params = "S204", {"where": where(loc, doc), "expected": expected}
         elif kind in ("date_format", "date_invalid", "date_parsing", "date_from_datetime_parsing"):
             pos = doc.locate(loc)
-            code, params = ("S205", {"where": where(loc)})
+            code, params = ("S205", {"where": where(loc, doc)})
         elif kind in _RANGE:
             pos = doc.locate(loc)
             op = _RANGE[kind]
             limit = ctx.get(op, "")
             if isinstance(limit, float) and limit.is_integer():
                 limit = int(limit)  # "le 100", not "le 100.0", for a float field
-            code, params = "S206", {"where": where(loc), "op": op, "limit": limit}
+            code, params = "S206", {"where": where(loc, doc), "op": op, "limit": limit}
         elif kind == "date_range":
             pos = doc.locate(loc)
-            code, params = "S207", {"where": where(loc), "what": Msg("pattern.date_range")}
+            code, params = "S207", {"where": where(loc, doc), "what": Msg("pattern.date_range")}
         elif kind == "string_pattern_mismatch":
             pos = doc.locate(loc)
             what = _PATTERNS.get(str(ctx.get("pattern", "")), "format")
-            code, params = "S207", {"where": where(loc), "what": Msg("pattern." + what)}
+            code, params = "S207", {"where": where(loc, doc), "what": Msg("pattern." + what)}
         elif kind in ("string_too_short", "too_short"):
             pos = doc.locate(loc)
-            code, params = "S209", {"where": where(loc)}
+            code, params = "S209", {"where": where(loc, doc)}
         elif kind in ("string_too_long", "too_long"):
             pos = doc.locate(loc)
-            code, params = "S210", {"where": where(loc), "limit": ctx.get("max_length", "")}
+            code, params = "S210", {"where": where(loc, doc), "limit": ctx.get("max_length", "")}
         elif kind == "list_duplicate":
             pos = doc.locate(loc + _first_repeat(doc, loc))
-            code, params = "S211", {"where": where(loc)}
+            code, params = "S211", {"where": where(loc, doc)}
         else:
             pos = doc.locate(loc)
-            code, params = "S299", {"where": where(loc), "detail": str(e.get("msg", kind))}
+            code, params = "S299", {"where": where(loc, doc), "detail": str(e.get("msg", kind))}
         if pos in doc.reported:
             continue  # the reader already said what is wrong here
         out.append(Diagnostic.at(code, path, pos, hint=hint, **params))
@@ -205,4 +272,4 @@ def _unwrap(tp: Any) -> Any:
             return tp
 
 
-__all__ = ["schema_diagnostics", "where"]
+__all__ = ["Where", "schema_diagnostics", "where"]

@@ -23,6 +23,7 @@ from typing import Any
 import yaml
 from yaml.reader import ReaderError
 
+from gaoxin_cli.i18n import Msg
 from gaoxin_cli.loading.diagnostics import Diagnostic
 
 try:
@@ -207,7 +208,13 @@ def parse(text: str, path: str) -> tuple[Document | None, list[Diagnostic]]:
             except yaml.MarkedYAMLError as e:
                 mark = e.problem_mark or e.context_mark
                 problem = (e.problem or e.context or "syntax error").strip()
-                err("Y102", _pos(mark) if mark else (1, 1), problem=problem)
+                slip = _slip(text, mark.line + 1, problem) if mark else None
+                if slip is not None:
+                    code, pos, params, hint = slip
+                    diags.append(Diagnostic.at(code, path, pos, hint=hint, **params))
+                    reported.add(pos)
+                else:
+                    err("Y102", _pos(mark) if mark else (1, 1), problem=problem)
                 raise _Stop from None
             except yaml.YAMLError as e:
                 err("Y102", (1, 1), problem=str(e).strip().splitlines()[0][:200])
@@ -221,6 +228,12 @@ def parse(text: str, path: str) -> tuple[Document | None, list[Diagnostic]]:
                     check_node(ev, pos, STR_TAG)
                     continue
                 check_node(ev, pos, STR_TAG)
+                if stack and stack[-1][5] and not ev.style and _LIST_COMMA.search(ev.value):
+                    # [完成征地，主体施工] is one item: the comma is text, not a separator.
+                    n = len(_LIST_COMMA.split(ev.value))
+                    diags.append(
+                        Diagnostic.at("W405", path, pos, hint=Msg("hint.list_comma"), parts=n)
+                    )
                 add(_scalar(ev, pos, err), pos)
             elif kind is yaml.MappingStartEvent or kind is yaml.SequenceStartEvent:
                 pos = _pos(ev.start_mark)
@@ -244,7 +257,8 @@ def parse(text: str, path: str) -> tuple[Document | None, list[Diagnostic]]:
                 marks[id(container)] = m
                 # The last slot says "this container is a key": it is dropped at its end,
                 # and the parent's next value goes with it (the key is already _DISCARD).
-                stack.append([container, m, _NO_KEY, None, in_key])
+                flow_list = kind is yaml.SequenceStartEvent and bool(ev.flow_style)
+                stack.append([container, m, _NO_KEY, None, in_key, flow_list])
             elif kind is yaml.MappingEndEvent or kind is yaml.SequenceEndEvent:
                 frame = stack.pop()
                 if not frame[4]:
@@ -269,6 +283,131 @@ def parse(text: str, path: str) -> tuple[Document | None, list[Diagnostic]]:
     if not root:
         return Document(None, marks, reported), diags
     return Document(root[0], marks, reported, root_pos[0] if root_pos else (1, 1)), diags
+
+
+# A Chinese comma or enumeration comma inside a flow-list item.
+_LIST_COMMA = re.compile("[，、]")
+# ``due：2027-03-31``: a key followed by a full-width colon (the input-method slip).
+_FULLWIDTH_KEY = re.compile(r"^(\s*(?:-\s+)*)([\w-]+)\s*：")
+_INDENT_PROBLEMS = (
+    "mapping values are not allowed",
+    "did not find expected key",
+    "expected <block end>",
+    "did not find expected '-' indicator",
+    "could not find expected ':'",
+)
+
+Slip = tuple[str, Pos, dict[str, object], Msg]
+
+
+def _slip(text: str, line: int, problem: str) -> Slip | None:
+    """The common slip behind a YAML syntax error reported at *line*, if it is one.
+
+    PyYAML names the symptom, often a line late ("could not find expected ':'" on the
+    line after ``due：2027-03-31``). These are the three slips people make most: a
+    full-width colon, a tab in the indentation, a line indented unlike its siblings.
+    """
+    lines = _BREAK.split(text)
+    # 1. A full-width colon after a key, on the error line or just above it.
+    for n in range(min(line, len(lines)), max(0, line - 3), -1):
+        src = lines[n - 1]
+        if src.lstrip().startswith("#"):
+            continue
+        m = _FULLWIDTH_KEY.match(src)
+        if m is not None:
+            key = m[2]
+            col = src.index("：", m.end(2)) + 1
+            return ("Y117", (n, col), {"key": key}, Msg("hint.fullwidth_colon", key=key))
+    # 2. A tab in the indentation.
+    for n in (line, line - 1):
+        if 1 <= n <= len(lines):
+            src = lines[n - 1]
+            lead = src[: len(src) - len(src.lstrip(" \t"))]
+            if "\t" in lead:
+                prev = _previous(lines, n)
+                want = _indent(lines[prev - 1]) if prev else 0
+                pos = (n, lead.index("\t") + 1)
+                return ("Y118", pos, {}, Msg("hint.tab_indent", want=want))
+    # 3. A line indented unlike its siblings.
+    if not problem.startswith(_INDENT_PROBLEMS) or not 1 <= line <= len(lines):
+        return None
+    return _misindented(lines, line)
+
+
+def _indent(src: str) -> int:
+    return len(src) - len(src.lstrip(" "))
+
+
+def _blank(src: str) -> bool:
+    s = src.strip()
+    return not s or s.startswith("#")
+
+
+def _previous(lines: list[str], n: int) -> int:
+    """The number of the last line before line *n* with content (0 if none)."""
+    for k in range(n - 1, 0, -1):
+        if not _blank(lines[k - 1]):
+            return k
+    return 0
+
+
+def _levels(lines: list[str], n: int) -> list[tuple[int, int, bool]]:
+    """Indentations open at line *n*: (indent, line giving it, is a ``- `` item)."""
+    out: list[tuple[int, int, bool]] = []
+    limit = None
+    for k in range(n - 1, 0, -1):
+        src = lines[k - 1]
+        if _blank(src):
+            continue
+        ind = _indent(src)
+        if limit is not None and ind >= limit:
+            continue
+        body = src[ind:]
+        if body.startswith("- ") or body == "-":
+            # "  - id: x": the item at 2, its fields at 4.
+            inner = ind + 2 + _indent(body[2:])
+            if limit is None or inner < limit:
+                out.append((inner, k, False))
+            out.append((ind, k, True))
+        else:
+            out.append((ind, k, False))
+        limit = ind
+        if ind == 0:
+            break
+    return out
+
+
+def _misindented(lines: list[str], line: int) -> Slip | None:
+    src = lines[line - 1]
+    if _blank(src):
+        return None
+    got = _indent(src)
+    prev = _previous(lines, line)
+    if not prev:
+        return None
+    above = lines[prev - 1]
+    is_item = src[got:].startswith("-")
+    if got > _indent(above):
+        # Deeper than the line above, which opens nothing: it should line up with it.
+        if above.rstrip().endswith(":") or above.strip() == "-":
+            return None
+        want, sibling = _indent(above), prev
+        levels = _levels(lines, line)
+        if levels and levels[0][0] == want and levels[0][2] is False:
+            sibling = levels[0][1]
+    else:
+        levels = _levels(lines, line)
+        fits = [lv for lv in levels if lv[0] == got and lv[2] == is_item]
+        if fits:
+            return None
+        candidates = [lv for lv in levels if lv[2] == is_item] or levels
+        if not candidates:
+            return None
+        want, sibling, _ = min(candidates, key=lambda lv: (abs(lv[0] - got), -lv[0]))
+        if want == got:
+            return None
+    params: dict[str, object] = {"line": line, "got": got, "want": want}
+    return ("Y119", (line, 1), params, Msg("hint.indent", want=want, sibling=sibling))
 
 
 _BREAK = re.compile("\r\n|[\r\n\x85\u2028\u2029]")
