@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from gaoxin_cli.cli import context
-from gaoxin_cli.cli.app import app, parse_date_option, settings
+from gaoxin_cli.cli.app import app, parse_date_option, parse_progress_option, settings
 from gaoxin_cli.cli.choices import known, task_filters
 from gaoxin_cli.cli.help import H
 from gaoxin_cli.cli.options import JsonOpt, emit_json
@@ -128,7 +128,7 @@ def feedback(
     ctx: typer.Context,
     task: Annotated[str, typer.Argument(help=H("arg.task"), show_default=False)],
     progress: Annotated[
-        float | None,
+        str | None,
         typer.Option(
             "--progress", "-p", metavar="0-100", help=H("opt.progress"), show_default=False
         ),
@@ -161,7 +161,7 @@ def feedback(
     report = Report(
         task=task,
         at=day,
-        progress=progress,
+        progress=parse_progress_option(progress) if progress is not None else None,
         note=note,
         unit=by,
         milestone=milestone,

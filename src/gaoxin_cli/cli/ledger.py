@@ -9,12 +9,13 @@ from typing import Annotated
 import typer
 
 from gaoxin_cli.cli import context
-from gaoxin_cli.cli.app import app, settings
+from gaoxin_cli.cli.app import GaoxinGroup, GaoxinTyper, app, settings
 from gaoxin_cli.cli.choices import known
 from gaoxin_cli.cli.help import H
 from gaoxin_cli.errors import GaoxinError, UsageError
 
-ledger_app = typer.Typer(
+ledger_app = GaoxinTyper(
+    cls=GaoxinGroup,
     name="ledger",
     help=H("ledger"),
     no_args_is_help=True,

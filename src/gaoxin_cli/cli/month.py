@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from gaoxin_cli.cli import context
-from gaoxin_cli.cli.app import app, settings
+from gaoxin_cli.cli.app import GaoxinGroup, GaoxinTyper, app, settings
 from gaoxin_cli.cli.choices import known
 from gaoxin_cli.cli.daily import XlsxOpt, xlsx_alone
 from gaoxin_cli.cli.help import H
@@ -27,7 +27,8 @@ if TYPE_CHECKING:
     from gaoxin_cli.ranking.inputs import ItemKind
 
 
-flag_app = typer.Typer(
+flag_app = GaoxinTyper(
+    cls=GaoxinGroup,
     name="flag",
     help=H("flag"),
     no_args_is_help=True,
