@@ -178,7 +178,7 @@ def test_without_any_card_history_says_so(tmp_path: Path) -> None:
     code, out, err = run(ws, "ranking", "-p", "2020-05")
     assert code == 0
     assert err == (
-        "注意：截至 2020-05-31 没有任何牌色记录（gaoxin sweep 没有运行过），红黄牌未扣分：请每个工作日运行 gaoxin sweep（见 docs/ranking.md）\n"
+        "注意：截至 2020-05-31 没有任何牌色记录（gaoxin sweep 没有运行过），红黄牌未扣分：请每个工作日运行 gaoxin sweep（可放进 cron）\n"
     )
     assert not (ws / "data" / "gaoxin.db").exists()  # reading never creates the store
     assert "流动红旗：" in out

@@ -178,11 +178,65 @@ def _help_in_lang(text: str) -> str:
     return click_zh(text) if HELP_LANG == "zh" else text
 
 
+_SENTENCE_END = re.compile(r"。|\.(?=\s|$)")
+
+
+def first_sentence(help_text: str) -> str:
+    """A command's summary in the command list: the first sentence of its help, whole.
+
+    click cuts the help at 45 characters and its first ". ", which in Chinese (。) never
+    comes: ``notify  每日督办（供 cron...``. A sentence too long for the line wraps.
+    """
+    paragraph = help_text.strip().split("\n\n", 1)[0]
+    end = _SENTENCE_END.search(paragraph)
+    sentence = paragraph[: end.end()] if end else paragraph
+    return " ".join(sentence.split())
+
+
+def _short_help(command: typer.core.TyperCommand | TyperGroup) -> str:
+    if command.short_help:
+        return command.short_help.strip()
+    return first_sentence(command.help or "")
+
+
+_TYPE_METAVAR = {
+    "integer": "N",
+    "int": "N",
+    "float": "X",
+    "directory": "DIR",
+    "file": "FILE",
+    "path": "PATH",
+}
+
+
+def upper_metavars(params: list[Any]) -> None:
+    """One style for what an argument or option takes: an upper-case name (TASK, UNIT,
+    N, FILE, DIR), never Typer's ``{task}`` or ``<str>``. Explicit metavars stay."""
+    for p in params:
+        if p.metavar is not None or getattr(p, "is_flag", False) or getattr(p, "count", False):
+            continue
+        if isinstance(p, typer.core.TyperArgument):
+            p.metavar = (p.name or "").upper()
+        else:
+            p.metavar = _TYPE_METAVAR.get(p.type.name.strip("<>"), (p.name or "").upper())
+
+
 class GaoxinCommand(TyperCommand):
     """A command whose --help page has click's own words in the help language."""
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        upper_metavars(self.params)
+
+    def collect_usage_pieces(self, ctx: typer.Context) -> list[str]:  # type: ignore[override]
+        # Typer writes a required argument {TASK}; click and the help page write TASK.
+        return [p.replace("{", "").replace("}", "") for p in super().collect_usage_pieces(ctx)]
+
     def get_help(self, ctx: typer.Context) -> str:  # type: ignore[override]
         return _help_in_lang(super().get_help(ctx))
+
+    def get_short_help_str(self, limit: int = 45) -> str:
+        return _short_help(self)
 
 
 class GaoxinTyper(typer.Typer):
@@ -246,8 +300,15 @@ class GaoxinGroup(TyperGroup):
     click's own usage errors pass through in the user's language.
     """
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        upper_metavars(self.params)
+
     def get_help(self, ctx: typer.Context) -> str:  # type: ignore[override]
         return _help_in_lang(super().get_help(ctx))
+
+    def get_short_help_str(self, limit: int = 45) -> str:
+        return _short_help(self)
 
     def make_context(
         self, info_name: str | None, args: list[str], parent: Any = None, **extra: Any
@@ -326,7 +387,7 @@ def _root(
     lang: Annotated[
         str | None,
         typer.Option(
-            "--lang", envvar="GAOXIN_LANG", metavar="zh|en", help=H("opt.lang"), show_default=False
+            "--lang", envvar="GAOXIN_LANG", metavar="LANG", help=H("opt.lang"), show_default=False
         ),
     ] = None,
     version: Annotated[

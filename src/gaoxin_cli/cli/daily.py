@@ -129,9 +129,7 @@ def feedback(
     task: Annotated[str, typer.Argument(help=H("arg.task"), show_default=False)],
     progress: Annotated[
         str | None,
-        typer.Option(
-            "--progress", "-p", metavar="0-100", help=H("opt.progress"), show_default=False
-        ),
+        typer.Option("--progress", "-p", metavar="PCT", help=H("opt.progress"), show_default=False),
     ] = None,
     note: Annotated[
         str | None, typer.Option("--note", "-m", help=H("opt.note"), show_default=False)

@@ -34,7 +34,7 @@ def export(
         typer.Option(
             "--output",
             "-o",
-            metavar="FILE.xlsx",
+            metavar="FILE",
             help=H("ledger.opt.output"),
             dir_okay=False,
             show_default=False,
