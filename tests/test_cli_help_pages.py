@@ -11,7 +11,7 @@ import pytest
 
 from gaoxin_cli.i18n import _catalogue
 from gaoxin_cli.i18n.help_text import HELP
-from test_cli_words import gaoxin
+from helpers import gaoxin
 
 
 def commands_section(page: str, heading: str) -> list[str]:

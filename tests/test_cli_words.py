@@ -3,33 +3,13 @@ rule for dates and one for percentages (issue 14, item 5)."""
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from gaoxin_cli.cli.app import hoist_globals
 from gaoxin_cli.strings import percent_text
-from helpers import REPO, run
-
-
-def gaoxin(*args: str, lang: str | None = None) -> subprocess.CompletedProcess[str]:
-    """``python -m gaoxin_cli ARGS`` in a fresh interpreter (help texts are chosen at
-    import, so each language needs its own process)."""
-    env = {**os.environ, "PYTHONPATH": str(REPO / "src"), "COLUMNS": "80"}
-    env.pop("GAOXIN_LANG", None)
-    if lang is not None:
-        env["GAOXIN_LANG"] = lang
-    return subprocess.run(
-        [sys.executable, "-m", "gaoxin_cli", *args],
-        text=True,
-        capture_output=True,
-        env=env,
-        check=False,
-    )
-
+from helpers import gaoxin, run
 
 PROG = "python -m gaoxin_cli"
 
