@@ -6,6 +6,8 @@ Plain functions (``from helpers import run, golden``): pytest puts ``tests/`` on
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 from pathlib import Path
 
 from typer.testing import CliRunner
@@ -82,3 +84,19 @@ def examples(n: int) -> int:
     from hypothesis import settings
 
     return max(10, n * settings.default.max_examples // CI_EXAMPLES)
+
+
+def gaoxin(*args: str, lang: str | None = None) -> subprocess.CompletedProcess[str]:
+    """``python -m gaoxin_cli ARGS`` in a fresh interpreter (help texts are chosen at
+    import, so each language needs its own process)."""
+    env = {**os.environ, "PYTHONPATH": str(REPO / "src"), "COLUMNS": "80"}
+    env.pop("GAOXIN_LANG", None)
+    if lang is not None:
+        env["GAOXIN_LANG"] = lang
+    return subprocess.run(
+        [sys.executable, "-m", "gaoxin_cli", *args],
+        text=True,
+        capture_output=True,
+        env=env,
+        check=False,
+    )

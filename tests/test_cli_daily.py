@@ -96,24 +96,24 @@ def test_feedback_errors(ws: Path, history: Path) -> None:
 
     assert err("feedback", "JC-1", "--progress", "5") == (
         1,
-        'Error: 没有编号为 "JC-1" 的任务\n提示：是否指 "JC-01 / JC-02"？\n',
+        '错误：没有编号为 "JC-1" 的任务\n提示：是否指 "JC-01 / JC-02"？\n',
     )
     assert err("feedback", "JC-01", "--progress", "101")[0] == 2
     assert err("feedback", "JC-01")[0] == 2  # nothing to record
     assert err("feedback", "JC-01", "--progress", "20") == (
         1,
-        "Error: 进度从 36%（2020-05-29）降到 20%：如确需更正，请加 --correct --reason 说明原因\n",
+        "错误：进度从 36%（2020-05-29）降到 20%：如确需更正，请加 --correct --reason 说明原因\n",
     )
     assert err("feedback", "JC-01", "--progress", "20", "--correct")[0] == 2
     assert err("feedback", "JC-01", "--progress", "20", "--correct", "--reason", "测量有误")[0] == 0
     assert err("feedback", "JC-01", "--progress", "50", "--at", "2020-06-08") == (
         1,
-        "Error: 日期 2020-06-08 晚于今天（2020-06-05），不能提前填报\n",
+        "错误：日期 2020-06-08 晚于今天（2020-06-05），不能提前填报\n",
     )
     assert err("feedback", "JC-01", "--progress", "50", "--at", "2019-12-31")[0] == 1
     assert err("feedback", "JC-01", "--milestone", "完成征地拆迁") == (
         1,
-        "Error: 节点“完成征地拆迁”已于 2020-04-30 标记完成\n",
+        "错误：节点“完成征地拆迁”已于 2020-04-30 标记完成\n",
     )
     code, e = err("feedback", "JC-01", "--milestone", "主体")
     assert code == 1 and "主体完工" in e
@@ -359,7 +359,7 @@ def test_feedback_is_refused_once_a_task_is_cancelled(ws: Path, history: Path) -
     day = ("--as-of", "2020-06-30")
     assert run(ws, *day, "cancel", "JC-02", "--reason", "并入其他项目", "--by", "L-wang")[0] == 0
     code, _, err = run(ws, *day, "feedback", "JC-02", "--progress", "10")
-    assert (code, err) == (1, "Error: 任务 JC-02 已撤销，不再接受反馈\n")
+    assert (code, err) == (1, "错误：任务 JC-02 已撤销，不再接受反馈\n")
 
 
 def test_sweep_never_changes_what_it_measures(tmp_path: Path) -> None:
@@ -418,7 +418,7 @@ def test_an_inferred_start_is_shown_and_explained(ws: Path, tmp_path: Path) -> N
     )
     assert (code, out) == (1, "")
     assert err == (
-        "Error: 任务 JC-01 已于 2020-03-13 开工（未登记开工，据当日进度 5% 的反馈推定），"
+        "错误：任务 JC-01 已于 2020-03-13 开工（未登记开工，据当日进度 5% 的反馈推定），"
         "本次未记录任何内容（包括 --note）；去掉 --started 重新提交即可\n"
     )
     code, out, err = run(
@@ -448,7 +448,7 @@ def test_a_recorded_start_refuses_a_second_and_says_nothing_was_kept(
     code, _, err = run(ws, "--as-of", "2020-06-05", "feedback", "JC-01", "--started", "-m", "x")
     assert (code, err) == (
         1,
-        "Error: 任务 JC-01 已于 2020-03-16 开工，本次未记录任何内容（包括 --note）；"
+        "错误：任务 JC-01 已于 2020-03-16 开工，本次未记录任何内容（包括 --note）；"
         "去掉 --started 重新提交即可\n",
     )
     code, out, _ = run(ws, "--as-of", "2020-06-30", "history", "JC-01", "--json")

@@ -224,7 +224,7 @@ def test_notice_show_errors(notified: Path) -> None:
     code, _, err = run(notified, "--as-of", "2020-06-24", "notice", "show", "督办2020")
     assert code == 2 and "督办〔2020〕12号" in err
     code, _, err = run(notified, "--as-of", "2020-06-24", "notice", "show", "通报〔2020〕1号")
-    assert (code, err) == (1, "Error: 没有编号为 通报〔2020〕1号 的通知\n")
+    assert (code, err) == (1, "错误：没有编号为 通报〔2020〕1号 的通知\n")
     # a notice filed later than --as-of does not exist yet
     code, _, _ = run(notified, "--as-of", "2020-06-22", "notice", "show", "督办〔2020〕1号")
     assert code == 1
@@ -317,7 +317,7 @@ def test_a_late_extension_needs_a_leader(ws: Path) -> None:
     )
     assert (code, out) == (1, "")
     assert err == (
-        "Error: 任务 LT-01 已于 2020-06-16 到期（今天 2020-06-17）：延期须在到期前申请\n"
+        "错误：任务 LT-01 已于 2020-06-16 到期（今天 2020-06-17）：延期须在到期前申请\n"
         "提示：如领导同意逾期延期：gaoxin extend 任务 --to 日期 --reason 理由 --approve --by 领导 --late\n"
     )
     args = ["--as-of", "2020-06-17", "extend", "LT-01", "--to", "2020-07-31", "--reason", "晚了"]

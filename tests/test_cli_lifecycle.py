@@ -118,7 +118,7 @@ def test_who_may_submit(ws: Path) -> None:
     )
     assert (code, err) == (
         1,
-        "Error: caizheng 是 JC-01 的配合单位：办理结果由牵头单位 jianshe 提交，配合单位用 gaoxin "
+        "错误：caizheng 是 JC-01 的配合单位：办理结果由牵头单位 jianshe 提交，配合单位用 gaoxin "
         "feedback 反馈\n",
     )
     code, _, err = run(ws, "--as-of", "2020-04-02", "submit", "JC-01", "-m", "x", "--by", "nobody")
@@ -146,12 +146,12 @@ def test_cancel_from_every_open_state_and_never_after(ws: Path) -> None:
     code, _, err = run(ws, "--as-of", "2020-04-02", "feedback", "JC-02", "--note", "x")
     assert (code, err) == (
         1,
-        "Error: 任务 JC-02 已撤销，不再接受反馈\n",
+        "错误：任务 JC-02 已撤销，不再接受反馈\n",
     )  # a cancelled task is over
     code, _, err = run(ws, "--as-of", "2020-04-02", "submit", "JC-02", "-m", "x")
     assert (code, err) == (
         1,
-        "Error: 任务 JC-02 当前为“已撤销”，不能提交办理结果（gaoxin submit）\n"
+        "错误：任务 JC-02 当前为“已撤销”，不能提交办理结果（gaoxin submit）\n"
         "提示：“已撤销”是最终状态，不能再有后续步骤\n",
     )
     # JC-01: under review → cancelled
@@ -167,7 +167,7 @@ def test_no_extension_for_a_task_that_is_over(ws: Path) -> None:
     run(ws, "--as-of", "2020-04-01", "cancel", "JC-02", "--reason", "规划调整", "--by", "L-li")
     args = ("extend", "JC-02", "--to", "2021-03-31", "--reason", "x")
     code, out, err = run(ws, "--as-of", "2020-04-02", *args)
-    assert (code, out, err) == (1, "", "Error: 任务 JC-02 已撤销，不能再申请或批准延期\n")
+    assert (code, out, err) == (1, "", "错误：任务 JC-02 已撤销，不能再申请或批准延期\n")
     code, _, err = run(ws, "--lang", "en", "--as-of", "2020-04-02", *args)
     assert (code, err) == (1, "Error: task JC-02 is cancelled; it can no longer be extended\n")
     code, out, _ = run(ws, "--as-of", "2020-04-02", "extend", "JC-02", "--json")
@@ -184,14 +184,14 @@ def test_a_step_is_never_recorded_before_the_last_one(ws: Path) -> None:
     code, _, err = run(ws, "--as-of", "2020-04-08", "review", "JC-01", "--accept", "--by", "L-li")
     assert (code, err) == (
         1,
-        "Error: JC-01 在 2020-04-10 已有流程记录，不能记在更早的 2020-04-08\n",
+        "错误：JC-01 在 2020-04-10 已有流程记录，不能记在更早的 2020-04-08\n",
     )
 
 
 def test_review_needs_exactly_one_verdict(ws: Path) -> None:
     assert run(ws, "review", "JC-01", "--by", "L-li")[0] == 2
     code, _, err = run(ws, "review", "JC-01", "--accept", "--return", "--by", "L-li")
-    assert (code, err) == (2, "Error: 请给出 --accept（审核通过）或 --return（退回）中的一个\n")
+    assert (code, err) == (2, "错误：请给出 --accept（审核通过）或 --return（退回）中的一个\n")
 
 
 def test_an_assign_notice_makes_a_task_assigned(ws: Path) -> None:
@@ -469,7 +469,7 @@ def test_problem_numbers_and_errors(ws: Path) -> None:
     code, _, err = run(ws, "--as-of", "2020-05-13", "problem", "show", "问题〔2020〕9号")
     assert (code, err) == (
         1,
-        'Error: 没有编号为 "问题〔2020〕9号" 的问题\n提示：是否指 "问题〔2020〕3号"？\n',
+        '错误：没有编号为 "问题〔2020〕9号" 的问题\n提示：是否指 "问题〔2020〕3号"？\n',
     )
     code, _, err = run(ws, "--as-of", "2020-05-13", "problem", "show", "abc")
     assert code == 1 and "2020-3" in err

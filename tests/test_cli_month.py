@@ -178,7 +178,7 @@ def test_without_any_card_history_says_so(tmp_path: Path) -> None:
     code, out, err = run(ws, "ranking", "-p", "2020-05")
     assert code == 0
     assert err == (
-        "注意：截至 2020-05-31 没有任何牌色记录（gaoxin sweep 没有运行过），红黄牌未扣分：请每个工作日运行 gaoxin sweep（见 docs/ranking.md）\n"
+        "注意：截至 2020-05-31 没有任何牌色记录（gaoxin sweep 没有运行过），红黄牌未扣分：请每个工作日运行 gaoxin sweep（可放进 cron）\n"
     )
     assert not (ws / "data" / "gaoxin.db").exists()  # reading never creates the store
     assert "流动红旗：" in out
@@ -288,7 +288,7 @@ def test_award_again_needs_force_and_reason_and_keeps_both(ws: Path) -> None:
     code, out, err = run(ws, "flag", "award", "-p", "2020-06")
     assert (code, out) == (1, "")
     assert err == (
-        "Error: 2020-06 已于 2020-07-01 评定（流动红旗：教育局），结果已冻结\n"
+        "错误：2020-06 已于 2020-07-01 评定（流动红旗：教育局），结果已冻结\n"
         "提示：确需重新评定，请加 --force --reason 说明原因；原评定仍保留在历史中\n"
     )
     assert run(ws, "flag", "award", "-p", "2020-06", "--force")[0] == 2
@@ -329,7 +329,7 @@ def test_award_again_needs_force_and_reason_and_keeps_both(ws: Path) -> None:
 def test_award_only_after_the_period_ends(ws: Path) -> None:
     code, _, err = run(ws, "flag", "award", "-p", "2020-06", as_of="2020-06-30")
     assert code == 1
-    assert err == "Error: 2020-06 到 2020-06-30 才结束，结束后才能评定\n"
+    assert err == "错误：2020-06 到 2020-06-30 才结束，结束后才能评定\n"
     # the default is the period that ended last
     assert "2020年6月" in ok(ws, "flag", "award")
 

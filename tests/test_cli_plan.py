@@ -109,7 +109,7 @@ def test_validate_given_files_and_directories(ws: Path, monkeypatch: pytest.Monk
     assert run("validate", ".")[0] == 0
     code, _, err = run("validate", "plans/nope.yaml")
     assert code == 2
-    assert err == "Error: 路径不存在：plans/nope.yaml\n"
+    assert err == "错误：路径不存在：plans/nope.yaml\n"
 
 
 def test_no_workspace_is_a_clear_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -126,7 +126,7 @@ def test_usage_errors_exit_2() -> None:
     assert run("validate", "--format", "xml")[0] == 2
     assert run("--no-such-option")[0] == 2
     code, _, err = run("--as-of", "2020-13-01", "validate")
-    assert code == 2 and err == 'Error: "2020-13-01" 不是有效日期，请写成 YYYY-MM-DD\n'
+    assert code == 2 and err == '错误："2020-13-01" 不是有效日期，请写成 YYYY-MM-DD\n'
     code, _, err = run("--lang", "fr", "validate")
     assert code == 2 and "fr" in err
 

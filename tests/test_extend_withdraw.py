@@ -102,7 +102,7 @@ def test_a_date_past_the_horizon_is_refused_and_nothing_is_written(ws: Path) -> 
         code, out, err = run(ws, *args, *extra)
         assert (code, out) == (1, "")
         assert err == (
-            "Error: 新时限 9999-12-31 太远：最晚可到 2021-12-31（今天 2020-06-12 之后 1 年的年底）\n"
+            "错误：新时限 9999-12-31 太远：最晚可到 2021-12-31（今天 2020-06-12 之后 1 年的年底）\n"
             "提示：日期有误请更正；确需更远的时限，请在 gaoxin.yaml 中调大 "
             "calendar.horizon_years（现为 1）\n"
         )
@@ -144,7 +144,7 @@ def test_a_pending_request_past_the_horizon_cannot_be_approved(ws: Path) -> None
     code, _, err = run(
         ws, "--as-of", "2020-06-15", "extend", "LT-01", "--approve", "--by", "L-wang"
     )
-    assert code == 1 and err.startswith("Error: 新时限 9999-12-31 太远")
+    assert code == 1 and err.startswith("错误：新时限 9999-12-31 太远")
     assert extension_rows(ws) == 1
 
 
@@ -152,7 +152,7 @@ def test_a_date_not_after_the_due_date_is_refused(ws: Path) -> None:
     code, out, err = run(
         ws, "--as-of", "2020-06-12", "extend", "LT-01", "--to", "2020-06-16", "--reason", "x"
     )
-    assert (code, out, err) == (1, "", "Error: 新时限 2020-06-16 应晚于现行时限 2020-06-16\n")
+    assert (code, out, err) == (1, "", "错误：新时限 2020-06-16 应晚于现行时限 2020-06-16\n")
     assert extension_rows(ws) == 0
 
 
@@ -248,9 +248,7 @@ def test_nothing_to_withdraw_is_a_clear_error(ws: Path) -> None:
     args = ["extend", "LT-01", "--withdraw", "--by", "L-wang", "--reason", "x"]
     code, out, err = run(ws, "--as-of", "2020-06-12", *args)
     assert (code, out) == (1, "")
-    assert (
-        err == "Error: 任务 LT-01 没有已批准的延期可撤回或替换（现行时限即原定时限 2020-06-16）\n"
-    )
+    assert err == "错误：任务 LT-01 没有已批准的延期可撤回或替换（现行时限即原定时限 2020-06-16）\n"
     code, _, err = run(ws, "--lang", "en", "--as-of", "2020-06-12", *args)
     assert (code, err) == (
         1,
@@ -284,26 +282,26 @@ def test_nothing_to_withdraw_is_a_clear_error(ws: Path) -> None:
         (
             ["--by", "L-wang"],
             2,
-            "Error: --withdraw 须用 --reason 说明为什么收回已批准的延期（记入历史）\n",
+            "错误：--withdraw 须用 --reason 说明为什么收回已批准的延期（记入历史）\n",
         ),
-        (["--reason", "x"], 2, "Error: 批准、驳回、撤回或替换延期须写明领导：--by 领导编号\n"),
+        (["--reason", "x"], 2, "错误：批准、驳回、撤回或替换延期须写明领导：--by 领导编号\n"),
         (
             ["--by", "L-wang", "--reason", "x", "--to", "2020-07-15"],
             2,
-            "Error: --withdraw 和 --to 不能同时使用\n"
+            "错误：--withdraw 和 --to 不能同时使用\n"
             "提示：如要改为另一个日期：gaoxin extend 任务 --replace --to 日期 --reason 理由 --by 领导\n",
         ),
         (
             ["--by", "L-wang", "--reason", "x", "--replace"],
             2,
-            "Error: --withdraw 和 --replace 不能同时使用\n",
+            "错误：--withdraw 和 --replace 不能同时使用\n",
         ),
         (
             ["--by", "L-wang", "--reason", "x", "--approve"],
             2,
-            "Error: --withdraw 和 --approve 不能同时使用\n",
+            "错误：--withdraw 和 --approve 不能同时使用\n",
         ),
-        (["--by", "L-wong", "--reason", "x"], 1, 'Error: 没有编号或姓名为 "L-wong" 的领导\n'),
+        (["--by", "L-wong", "--reason", "x"], 1, '错误：没有编号或姓名为 "L-wong" 的领导\n'),
     ],
 )
 def test_withdraw_usage(ws: Path, extra: list[str], code: int, message: str) -> None:
@@ -323,7 +321,7 @@ def test_a_pending_request_is_decided_before_a_withdrawal(ws: Path) -> None:
     code, _, err = run(ws, "--as-of", "2020-06-16", *args)
     assert (code, err) == (
         1,
-        "Error: 任务 LT-01 已于 2020-06-15 申请延期至 2020-08-31，请先批准或驳回\n",
+        "错误：任务 LT-01 已于 2020-06-15 申请延期至 2020-08-31，请先批准或驳回\n",
     )
     ok(
         ws,
@@ -406,11 +404,11 @@ def test_replace_checks_the_new_date(ws: Path) -> None:
     ]
     assert run(ws, *base)[:2] == (2, "")  # no --to
     code, _, err = run(ws, *base, "--to", "9999-12-31")
-    assert code == 1 and err.startswith("Error: 新时限 9999-12-31 太远")
+    assert code == 1 and err.startswith("错误：新时限 9999-12-31 太远")
     code, _, err = run(ws, *base, "--to", "2020-06-16")  # not after the plan's date
-    assert (code, err) == (1, "Error: 新时限 2020-06-16 应晚于现行时限 2020-06-16\n")
+    assert (code, err) == (1, "错误：新时限 2020-06-16 应晚于现行时限 2020-06-16\n")
     code, _, err = run(ws, *base, "--to", "2020-07-31")
-    assert (code, err) == (1, "Error: 任务 LT-01 的延期已是 2020-07-31，无需替换\n")
+    assert (code, err) == (1, "错误：任务 LT-01 的延期已是 2020-07-31，无需替换\n")
     assert run(ws, *base, "--to", "2020-07-10", "--reject")[0] == 2
     assert extension_rows(ws) == 2
     # --approve may come along: a replacement is an approval

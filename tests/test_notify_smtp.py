@@ -478,7 +478,7 @@ def test_a_refused_recipient_is_sent_on_the_next_run(ws: Path, server: Server) -
     code, out, err = notify(ws, "2020-06-24")
     assert code == 1
     assert out.splitlines()[-1] == "邮件：应发 6 封，已发送 5 封"
-    assert "Error: 1 封邮件未送达，已送达的已记录，其余将在下次运行时重发：" in err
+    assert "错误：1 封邮件未送达，已送达的已记录，其余将在下次运行时重发：" in err
     assert (
         "  head@jianshe.example.org：服务器拒收该收件人（550 5.1.1 <head@jianshe.example.org>: mailbox unavailable）"
         in err
@@ -497,7 +497,7 @@ def test_a_dropped_connection_keeps_what_was_accepted(ws: Path, server: Server) 
     code, out, err = notify(ws, "2020-06-24")
     assert code == 1
     assert out.splitlines()[-1] == "邮件：应发 6 封，已发送 3 封"
-    assert "Error: 3 封邮件未送达" in err
+    assert "错误：3 封邮件未送达" in err
     assert f"与邮件服务器 127.0.0.1:{server.port} 的连接中断" in err
     accepted = {m.rcpt_tos[0] for m in server.handler.received}
     assert len(accepted) == 3
@@ -518,7 +518,7 @@ def test_login_with_the_password_from_the_environment(tmp_path: Path, server: Se
     code, _, err = notify(ws, "2020-06-24")
     assert (code, err) == (
         1,
-        "Error: 已配置 mail.username，但环境变量 GX_TEST_SMTP_PW 没有设置密码\n",
+        "错误：已配置 mail.username，但环境变量 GX_TEST_SMTP_PW 没有设置密码\n",
     )
     assert filed(ws) == []  # refused before anything was filed
     code, _, err = notify(ws, "2020-06-24", env={"GX_TEST_SMTP_PW": "wrong"})
@@ -550,7 +550,7 @@ def test_a_running_notify_holds_the_lock(ws: Path, server: Server) -> None:
     finally:
         os.close(fd)
     assert (code, out) == (1, "")
-    assert err == f"Error: 另一个 gaoxin notify 正在运行（锁文件 {lock}）：请等它结束后再试\n"
+    assert err == f"错误：另一个 gaoxin notify 正在运行（锁文件 {lock}）：请等它结束后再试\n"
     assert filed(ws) == [] and server.handler.received == []
 
 

@@ -20,6 +20,9 @@
   move nothing, and names in some scripts need the joiners. Text that may span lines
   (notes) allows tab and LF only, see :data:`MULTILINE_ALLOWED`.
 
+* **Progress as typed.** :func:`percent_text`: ``45``, ``45%``, ``45 ％`` all mean 45,
+  on the command line (``feedback -p``) as in an imported file.
+
 * **"Did you mean …?"** :func:`did_you_mean`, the hint under an unknown name, with one
   similarity cutoff.
 
@@ -94,3 +97,20 @@ def did_you_mean(name: str, candidates: Iterable[str], *, n: int = 1) -> Msg | N
     """The ``did you mean "…"?`` hint for *name*, or None when nothing is close."""
     close = close_matches(name, candidates, n=n)
     return Msg("hint.did_you_mean", name=" / ".join(close)) if close else None
+
+
+def percent_text(text: str) -> float | None:
+    """Progress as a person writes it — ``45``, ``45.5``, ``45%``, ``45 ％`` — or None.
+
+    The one reading of a typed percentage: ``feedback -p`` and the events import agree.
+    None for anything else (not a number, NaN, infinity); the range is checked where
+    the report is, so the message names the limits.
+    """
+    body = text.strip().replace("％", "%").removesuffix("%").strip()
+    try:
+        value = float(body)
+    except ValueError:
+        return None
+    if value != value or value in (float("inf"), float("-inf")):
+        return None
+    return value

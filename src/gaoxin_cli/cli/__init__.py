@@ -22,14 +22,14 @@ from gaoxin_cli.cli import (  # noqa: F401  (register the commands)
     problems,
     workdays,
 )
-from gaoxin_cli.cli.app import app
+from gaoxin_cli.cli.app import GLOBAL_VALUED, app
 
 __all__ = ["app", "command_named", "lean_app", "main"]
 
 # The root options that take a value (cli/app.py ``_root``), written out: reading them
 # from typer would build the click parameters on every run. tests/test_cli_lean.py
 # fails when the two differ.
-_VALUED = frozenset({"-C", "--workspace", "--db", "--as-of", "--lang"})
+_VALUED = GLOBAL_VALUED
 
 
 def command_named(argv: list[str]) -> str | None:

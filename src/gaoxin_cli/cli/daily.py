@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from gaoxin_cli.cli import choices, context
-from gaoxin_cli.cli.app import app, parse_date_option, settings
+from gaoxin_cli.cli.app import app, parse_date_option, parse_progress_option, settings
 from gaoxin_cli.cli.choices import task_filters
 from gaoxin_cli.cli.help import H
 from gaoxin_cli.cli.options import JsonOpt, emit_json
@@ -126,10 +126,8 @@ def feedback(
     ctx: typer.Context,
     task: Annotated[str, typer.Argument(help=H("arg.task"), show_default=False)],
     progress: Annotated[
-        float | None,
-        typer.Option(
-            "--progress", "-p", metavar="0-100", help=H("opt.progress"), show_default=False
-        ),
+        str | None,
+        typer.Option("--progress", "-p", metavar="PCT", help=H("opt.progress"), show_default=False),
     ] = None,
     note: Annotated[
         str | None, typer.Option("--note", "-m", help=H("opt.note"), show_default=False)
@@ -159,7 +157,7 @@ def feedback(
     report = Report(
         task=task,
         at=day,
-        progress=progress,
+        progress=parse_progress_option(progress) if progress is not None else None,
         note=note,
         unit=by,
         milestone=milestone,

@@ -10,7 +10,7 @@ from typing import Annotated
 import typer
 
 from gaoxin_cli.cli import choices, context
-from gaoxin_cli.cli.app import app, parse_date_option, settings
+from gaoxin_cli.cli.app import GaoxinGroup, GaoxinTyper, app, parse_date_option, settings
 from gaoxin_cli.cli.choices import task_filters
 from gaoxin_cli.cli.daily import XlsxOpt, xlsx_alone
 from gaoxin_cli.cli.help import H
@@ -131,8 +131,12 @@ def notify(
 
 # --- notice show / list -------------------------------------------------------------
 
-notice_app = typer.Typer(
-    help=H("notice"), no_args_is_help=True, rich_markup_mode=None, add_completion=False
+notice_app = GaoxinTyper(
+    cls=GaoxinGroup,
+    help=H("notice"),
+    no_args_is_help=True,
+    rich_markup_mode=None,
+    add_completion=False,
 )
 app.add_typer(notice_app, name="notice")
 

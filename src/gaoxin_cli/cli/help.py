@@ -8,9 +8,9 @@ from __future__ import annotations
 from gaoxin_cli.i18n import initial_lang
 from gaoxin_cli.i18n.help_text import HELP
 
-_LANG = initial_lang()
+HELP_LANG = initial_lang()
 
 
 def H(key: str) -> str:
     zh, en = HELP[key]
-    return zh if _LANG == "zh" else en
+    return zh if HELP_LANG == "zh" else en

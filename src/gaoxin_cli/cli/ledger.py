@@ -9,11 +9,12 @@ from typing import Annotated
 import typer
 
 from gaoxin_cli.cli import choices, context
-from gaoxin_cli.cli.app import app, settings
+from gaoxin_cli.cli.app import GaoxinGroup, GaoxinTyper, app, settings
 from gaoxin_cli.cli.help import H
 from gaoxin_cli.errors import GaoxinError, UsageError
 
-ledger_app = typer.Typer(
+ledger_app = GaoxinTyper(
+    cls=GaoxinGroup,
     name="ledger",
     help=H("ledger"),
     no_args_is_help=True,
@@ -32,7 +33,7 @@ def export(
         typer.Option(
             "--output",
             "-o",
-            metavar="FILE.xlsx",
+            metavar="FILE",
             help=H("ledger.opt.output"),
             dir_okay=False,
             show_default=False,

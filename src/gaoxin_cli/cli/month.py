@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from gaoxin_cli.cli import choices, context
-from gaoxin_cli.cli.app import app, settings
+from gaoxin_cli.cli.app import GaoxinGroup, GaoxinTyper, app, settings
 from gaoxin_cli.cli.daily import XlsxOpt, xlsx_alone
 from gaoxin_cli.cli.help import H
 from gaoxin_cli.cli.options import JsonOpt, emit_json
@@ -26,7 +26,8 @@ if TYPE_CHECKING:
     from gaoxin_cli.ranking.inputs import ItemKind
 
 
-flag_app = typer.Typer(
+flag_app = GaoxinTyper(
+    cls=GaoxinGroup,
     name="flag",
     help=H("flag"),
     no_args_is_help=True,

@@ -13,7 +13,7 @@ from typing import Annotated
 import typer
 
 from gaoxin_cli.cli import context
-from gaoxin_cli.cli.app import app, settings
+from gaoxin_cli.cli.app import GaoxinGroup, GaoxinTyper, app, settings
 from gaoxin_cli.cli.daily import XlsxOpt, xlsx_alone
 from gaoxin_cli.cli.help import H
 from gaoxin_cli.cli.options import JsonOpt, emit_json
@@ -34,7 +34,8 @@ TaskOpt = Annotated[
     typer.Option("--task", "-t", metavar="TASK", help=H("opt.problem_task"), show_default=False),
 ]
 
-problem_app = typer.Typer(
+problem_app = GaoxinTyper(
+    cls=GaoxinGroup,
     name="problem",
     help=H("problem"),
     no_args_is_help=True,

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from gaoxin_cli.cli import context
-from gaoxin_cli.cli.app import app, settings
+from gaoxin_cli.cli.app import GaoxinGroup, GaoxinTyper, app, settings
 from gaoxin_cli.cli.help import H
 from gaoxin_cli.cli.options import JsonOpt, emit_json
 from gaoxin_cli.errors import GaoxinError, UsageError
@@ -21,8 +21,12 @@ if TYPE_CHECKING:
     from gaoxin_cli.service.session import Session
 
 
-calendar_app = typer.Typer(
-    help=H("calendar"), no_args_is_help=True, rich_markup_mode=None, add_completion=False
+calendar_app = GaoxinTyper(
+    cls=GaoxinGroup,
+    help=H("calendar"),
+    no_args_is_help=True,
+    rich_markup_mode=None,
+    add_completion=False,
 )
 app.add_typer(calendar_app, name="calendar")
 

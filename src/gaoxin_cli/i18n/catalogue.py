@@ -339,6 +339,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         '"{value}" 不是有效日期，请写成 YYYY-MM-DD',
         '"{value}" is not a valid date; write YYYY-MM-DD',
     ),
+    "error.bad_progress": (
+        '"{value}" 不是进度，请写 0–100 的数，可带 %，如 45 或 45%',
+        '"{value}" is not a progress; write a number 0–100, % optional: 45 or 45%',
+    ),
     "error.bad_lang": (
         '不支持的语言 "{value}"，可选 zh 或 en',
         'unknown language "{value}"; use zh or en',

@@ -127,9 +127,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "(up blue, down 1–2 yellow, down 3+ red)",
     ),
     "rank.warn_no_cards": (
-        "截至 {day} 没有任何牌色记录（gaoxin sweep 没有运行过），红黄牌未扣分：请每个工作日运行 gaoxin sweep（见 docs/ranking.md）",
+        "截至 {day} 没有任何牌色记录（gaoxin sweep 没有运行过），红黄牌未扣分：请每个工作日运行 gaoxin sweep（可放进 cron）",
         "no card was recorded up to {day} (gaoxin sweep has never run), so no card "
-        "deductions: run gaoxin sweep every working day (see docs/ranking.md)",
+        "deductions: run gaoxin sweep every working day (cron can)",
     ),
     "rank.warn_item_unscored": (
         "{unit} 没有参评（不牵头任务），其 {period} 的评分项未计入",
@@ -355,8 +355,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "bulletin.listed_since": ("{since} 起挂牌", "listed since {since}"),
     "bulletin.done": ("已完成", "done"),
     "bulletin.footer": (
-        "本通报由 gaoxin 依据计划和督查记录生成；评分规则见 docs/ranking.md。",
-        "Made by gaoxin from the plan and the supervision records; scoring rules in docs/ranking.md.",
+        "本通报由 gaoxin 依据计划和督查记录生成；得分 = 100 − 扣分 + 加分，"
+        "各项权重见 gaoxin.yaml 的 rules.ranking。",
+        "Made by gaoxin from the plan and the supervision records; score = 100 − deductions "
+        "+ bonuses, weighted as rules.ranking of gaoxin.yaml says.",
     ),
     "bulletin.written": ("已写入 {path}", "written to {path}"),
 }

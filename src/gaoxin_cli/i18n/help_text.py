@@ -16,12 +16,17 @@ HELP: dict[str, tuple[str, str]] = {
         "gaoxin：重点工作督查督办（计划即代码）。\n\n"
         "计划写在 gaoxin.yaml 和 plans/*.yaml 中；gaoxin 负责校验、记录反馈、亮牌预警、"
         "逐级督办和流动红旗评比。\n\n"
-        "常用：gaoxin validate（校验计划）· gaoxin init（新建工作区）· gaoxin schema（编辑器校验用的 JSON Schema）。\n\n"
+        "每天：gaoxin status（总览）· gaoxin overdue（逾期和督办）· gaoxin feedback（记反馈）"
+        "· gaoxin notify（发督办，供 cron）。新建：gaoxin init；改计划后：gaoxin validate。"
+        "每个命令的用法：gaoxin 命令 -h。\n\n"
         "退出码：0 成功；1 发现问题或操作被拒绝；2 用法错误；3 意外错误（详情见日志）；130 被中断。",
         "gaoxin: supervision of key work (重点工作督查督办) as plan-as-code.\n\n"
         "The plan lives in gaoxin.yaml and plans/*.yaml; gaoxin validates it, records "
         "feedback, raises warning cards, escalates overdue work and ranks units.\n\n"
-        "Start with: gaoxin validate · gaoxin init · gaoxin schema.\n\n"
+        "Every day: gaoxin status (overview) · gaoxin overdue (late work, escalation) · "
+        "gaoxin feedback (record progress) · gaoxin notify (send notices, for cron). New "
+        "workspace: gaoxin init; after editing the plan: gaoxin validate. Each command: "
+        "gaoxin COMMAND -h.\n\n"
         "Exit codes: 0 success; 1 problems found or action refused; 2 usage error; "
         "3 unexpected error (see the log); 130 interrupted.",
     ),
@@ -115,7 +120,10 @@ HELP: dict[str, tuple[str, str]] = {
         "Progress never goes back unless --correct --reason says why.",
     ),
     "arg.task": ("任务编号，如 JC-01。", "Task id, e.g. JC-01."),
-    "opt.progress": ("完成进度（0–100）。", "Progress in percent (0–100)."),
+    "opt.progress": (
+        "完成进度，0–100，可带 %：45 或 45%。",
+        "Progress in percent, 0–100, % optional: 45 or 45%.",
+    ),
     "opt.note": ("进展说明。", "What was done."),
     "opt.by": ("填报单位（默认牵头单位）。", "Reporting unit (default: the lead unit)."),
     "opt.at": (
@@ -406,12 +414,12 @@ HELP: dict[str, tuple[str, str]] = {
     # --- ranking, flag, bulletin ---------------------------------------------------------
     "ranking": (
         "流动红旗评比：各牵头单位的得分、名次及变化、红黄牌、完成率，流动红旗和末位，附得分条形图。\n\n"
-        "得分 = 100 − 扣分 + 加分（规则见 docs/ranking.md，权重在 gaoxin.yaml 的 rules.ranking）。"
+        "得分 = 100 − 扣分 + 加分（--explain 单位 逐项列出扣分和加分，权重在 gaoxin.yaml 的 rules.ranking）。"
         "默认是今天所在的月份（rules.ranking.period 为 quarter/year 时是季度/年度）；"
         "已评定的期间显示冻结结果。",
         "The 流动红旗 ranking: each lead unit's score, rank and change, red and yellow cards, "
         "completion rate, the flag holder and the bottom units, with a bar chart.\n\n"
-        "Score = 100 − deductions + bonuses (docs/ranking.md; weights in rules.ranking of "
+        "Score = 100 − deductions + bonuses (--explain UNIT lists each deduction and bonus; weights in rules.ranking of "
         "gaoxin.yaml). Default: the month containing today (the quarter or year when "
         "rules.ranking.period says so). An awarded period prints its frozen result.",
     ),
@@ -509,8 +517,8 @@ HELP: dict[str, tuple[str, str]] = {
     ),
     # --- the Excel 台账 -------------------------------------------------------------------
     "ledger": (
-        "Excel 台账：导出给各单位填报的工作簿（export）。格式见 docs/ledger.md。",
-        "The Excel 台账: export the workbook units fill in (export). See docs/ledger.md.",
+        "Excel 台账：导出给各单位填报的工作簿（export）。格式见 gaoxin ledger export -h。",
+        "The Excel 台账: export the workbook units fill in (export). See gaoxin ledger export -h.",
     ),
     "ledger.export": (
         "导出督查台账工作簿：每个单位一张表，每行一项该单位牵头或配合的未完成任务，"

@@ -44,9 +44,9 @@ def grid(
     title: str | None = None,
 ) -> None:
     """Print a table that fits the console: every column as wide as its widest cell (up
-    to its cap, 0 = none), the *flex* column (the title) gets what is left, long cells
-    cut with "…". *columns* are ``(header, justify, cap)``; cells ``(text, style)`` with
-    the text already made safe.
+    to its cap, 0 = none, or past it when the table fits anyway), the *flex* column (the
+    title) gets what is left, long cells cut with "…". *columns* are ``(header, justify,
+    cap)``; cells ``(text, style)`` with the text already made safe.
 
     Drawn by hand rather than with ``rich.table.Table``: a listing can run to thousands
     of rows (every late task of a big plan), where Table's measuring and wrapping took
@@ -59,10 +59,17 @@ def grid(
     header = [(name, "bold") for name, _, _ in columns]
     texts = [[name, *(r[i][0] for r in rows)] for i, (name, _, _) in enumerate(columns)]
     sizes = [{v: cell_len(v) for v in set(col)} for col in texts]
-    widths = []
-    for (_, _, cap), size in zip(columns, sizes, strict=True):
-        w = max(size.values())
-        widths.append(min(w, cap) if cap else w)
+    natural = [max(size.values()) for size in sizes]
+    widths = [min(w, cap) if cap else w for (_, _, cap), w in zip(columns, natural, strict=True)]
+    # A cap keeps a column from crowding the title out; when the whole table fits
+    # even so, the capped columns take the room left over, up to their widest cell.
+    spare = console.width - sum(widths) - 3 * (len(columns) - 1)
+    for i, w in enumerate(widths):
+        if spare <= 0:
+            break
+        grow = min(spare, natural[i] - w)
+        widths[i] += grow
+        spare -= grow
     used = sum(w for i, w in enumerate(widths) if i != flex) + 3 * (len(columns) - 1)
     widths[flex] = max(4, min(widths[flex], console.width - used))
     last = len(columns) - 1

@@ -181,7 +181,13 @@ def _attention(console: Console, dash: Dashboard, config: Config, lang: Lang, li
             no_wrap=True,
             max_width=max(8, (console.width - 40) // 3),
         ),
-        Column(t("col.lead", lang), overflow="ellipsis", no_wrap=True, max_width=6),
+        # 6 cells at 80 columns; a wider terminal shows longer unit names whole.
+        Column(
+            t("col.lead", lang),
+            overflow="ellipsis",
+            no_wrap=True,
+            max_width=max(6, (console.width - 56) // 4),
+        ),
         Column(
             t("col.progress", lang),
             justify="right",
