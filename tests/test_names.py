@@ -120,7 +120,7 @@ def test_an_unknown_name_hints_over_ids_and_names(named: Path) -> None:
     code, _, err = run(named, "--as-of", "2020-06-30", "status", "--unit", "卫健委")
     assert (code, err) == (
         1,
-        'Error: 没有编号、简称或全称为 "卫健委" 的单位\n提示：是否指 "卫健"？\n',
+        '错误：没有编号、简称或全称为 "卫健委" 的单位\n提示：是否指 "卫健"？\n',
     )
     code, _, err = run(
         named, "--lang", "en", "--as-of", "2020-06-30", "overdue", "--leader", "王主"
@@ -130,14 +130,14 @@ def test_an_unknown_name_hints_over_ids_and_names(named: Path) -> None:
     code, _, err = run(
         named, "--as-of", "2020-06-30", "feedback", "JC-01", "-p", "5", "--by", "建投"
     )
-    assert (code, err.splitlines()[0]) == (1, 'Error: 没有编号、简称或全称为 "建投" 的单位')
+    assert (code, err.splitlines()[0]) == (1, '错误：没有编号、简称或全称为 "建投" 的单位')
 
 
 def test_an_ambiguous_short_name_lists_the_ids(named: Path) -> None:
     twin = WEIJIAN.replace("weijian:", "weijianwei:").replace("卫健局", "卫健委")
     _config(named, "leaders:\n", twin + "leaders:\n")
     code, _, err = run(named, "--as-of", "2020-06-30", "countdown", "--unit", "卫健")
-    assert (code, err) == (1, 'Error: "卫健" 可指多个单位（weijian / weijianwei），请用编号\n')
+    assert (code, err) == (1, '错误："卫健" 可指多个单位（weijian / weijianwei），请用编号\n')
     code, _, err = run(named, "--lang", "en", "--as-of", "2020-04-30", "problem", "report", "x",
                        "--by", "卫健")  # fmt: skip
     assert (code, err) == (
