@@ -126,3 +126,14 @@ def test_feedback_takes_a_percent_sign_like_import(ws: Path, tmp_path: Path) -> 
         2,
         '错误："百分之三十" 不是进度，请写 0–100 的数，可带 %，如 45 或 45%\n',
     )
+
+
+@pytest.mark.parametrize(("typed", "ok"), [("30％", True), ("30 %", True), ("30%%", False)])
+def test_the_events_import_reads_a_percentage_as_feedback_does(
+    ws: Path, tmp_path: Path, typed: str, ok: bool
+) -> None:
+    ledger = tmp_path / "more.csv"
+    ledger.write_text(f"date,task,progress\n2020-06-05,JC-01,{typed}\n", encoding="utf-8")
+    by_import = run(ws, "--as-of", "2020-06-05", "import", "--dry-run", str(ledger))[0] == 0
+    by_feedback = percent_text(typed) is not None
+    assert by_import == by_feedback == ok

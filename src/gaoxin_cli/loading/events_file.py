@@ -21,6 +21,7 @@ from typing import Any
 from gaoxin_cli.errors import GaoxinError
 from gaoxin_cli.i18n import Msg
 from gaoxin_cli.models.state import Report
+from gaoxin_cli.strings import percent_text
 
 _ALIASES = {
     "at": "date",
@@ -135,13 +136,10 @@ def _report(rec: Mapping[str, Any]) -> Report | Msg:
     if isinstance(raw_progress, int | float):
         progress = float(raw_progress)
     elif _text(raw_progress) is not None:
-        p = str(raw_progress).strip().rstrip("%")
-        try:
-            progress = float(p)
-        except ValueError:
-            return Msg("import.bad_number", field="progress", value=p[:40])
-        if progress != progress:  # NaN
-            return Msg("import.bad_number", field="progress", value=p[:40])
+        # The one reading of a typed percentage, shared with feedback -p.
+        progress = percent_text(str(raw_progress))
+        if progress is None:
+            return Msg("import.bad_number", field="progress", value=str(raw_progress).strip()[:40])
     kind = (_text(rec.get("kind")) or "feedback").lower()
     if kind not in _KINDS:
         return Msg("import.bad_kind")
