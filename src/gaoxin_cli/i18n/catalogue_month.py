@@ -353,6 +353,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "listed since {since}, supervised by {leader}",
     ),
     "bulletin.listed_since": ("{since} 起挂牌", "listed since {since}"),
+    "bulletin.legend.holder": ("流动红旗单位", "flag holder (流动红旗)"),
+    "bulletin.legend.bottom": ("末位单位", "bottom units"),
+    "bulletin.legend.other": ("其他单位", "other units"),
     "bulletin.done": ("已完成", "done"),
     "bulletin.footer": (
         "本通报由 gaoxin 依据计划和督查记录生成；得分 = 100 − 扣分 + 加分，"

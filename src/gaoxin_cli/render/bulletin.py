@@ -340,6 +340,20 @@ th, td { border: 1px solid #999; padding: 1.2mm 1.8mm; vertical-align: top; }
 th { background: #eee; }
 td.num { text-align: right; white-space: nowrap; font-variant-numeric: tabular-nums; }
 td.nowrap, th { white-space: nowrap; }
+.scroll { overflow-x: auto; max-width: 100%; }
+table.tasks th.title { width: 34%; }
+table.tasks td.title { overflow-wrap: anywhere; }
+table.tasks td.reason { min-width: 12em; }
+.legend { margin: 1mm 0 0; }
+.sw { display: inline-block; width: 0.9em; height: 0.9em; vertical-align: -0.1em;
+  margin: 0 0.3em 0 0.8em; }
+.sw:first-child { margin-left: 0; }
+.sw.holder { background: #c00; }
+.sw.bottom { background: #ef6c00; }
+.sw.other { background: #90a4ae; }
+@media screen { table.tasks { min-width: 170mm; } }
+@media screen and (max-width: 480px) { body { padding: 4mm 3mm; } h1 { font-size: 16pt; } }
+@media print { .scroll { overflow: visible; } }
 tr.holder td { background: #fde8e8; font-weight: bold; }
 tr.bottom td { background: #fff6d6; }
 .flag { color: #c00; font-weight: bold; }
@@ -349,6 +363,18 @@ svg { width: 100%; height: auto; }
 ul { margin: 1mm 0; padding-left: 6mm; }
 footer { border-top: 1px solid #999; margin-top: 8mm; padding-top: 2mm; }
 """
+
+
+# The chart's bar colours: the flag holder red, the 末位 units orange (a warning), the
+# others a neutral grey — the legend under the chart says so (bulletin.legend.*).
+BAR_FILL = {"holder": "#c00", "bottom": "#ef6c00", "other": "#90a4ae"}
+
+
+def _legend(lang: Lang) -> str:
+    return "".join(
+        f'<span class="sw {kind}"></span>{esc(t(f"bulletin.legend.{kind}", lang))}'
+        for kind in ("holder", "bottom", "other")
+    )
 
 
 def _svg_chart(b: Bulletin, lang: Lang) -> str:
@@ -370,11 +396,11 @@ def _svg_chart(b: Bulletin, lang: Lang) -> str:
     for i, row in enumerate(r.rows):
         y = top + i * row_h
         score = row.score.points / 100
-        colour = "#c00" if row.holder else ("#2e7d32" if score >= threshold else "#e0a000")
+        kind = "holder" if row.holder else ("bottom" if row.bottom else "other")
         parts.append(
             f'<text x="{label_w - 6}" y="{y + 15}" text-anchor="end">{esc(row.name)}</text>'
-            f'<rect x="{label_w}" y="{y + 3}" width="{x(score) - label_w:.1f}" height="{row_h - 6}"'
-            f' fill="{colour}"/>'
+            f'<rect class="bar {kind}" x="{label_w}" y="{y + 3}"'
+            f' width="{x(score) - label_w:.1f}" height="{row_h - 6}" fill="{BAR_FILL[kind]}"/>'
             f'<text x="{x(score) + 4:.1f}" y="{y + 15}">{esc(points(row.score.points))}</text>'
         )
     base = top + row_h * len(r.rows)
@@ -402,9 +428,18 @@ def _html_table(
     numeric: set[int],
     classes: Sequence[str] | None = None,
     nowrap: frozenset[int] = frozenset(),
+    kind: str = "",
+    named: Mapping[int, str] | None = None,
 ) -> str:
-    out = ["<table><thead><tr>"]
-    out += [f"<th>{esc(h)}</th>" for h in header]
+    """A table in a horizontally scrollable box (a phone scrolls it, never squeezes it);
+    ``named`` gives columns a class (``title``, ``reason``) the CSS sizes."""
+    named = named or {}
+    cls_attr = f' class="{kind}"' if kind else ""
+    out = [f'<div class="scroll"><table{cls_attr}><thead><tr>']
+    out += [
+        f'<th class="{named[j]}">{esc(h)}</th>' if j in named else f"<th>{esc(h)}</th>"
+        for j, h in enumerate(header)
+    ]
     out.append("</tr></thead><tbody>")
     for i, row in enumerate(rows):
         cls = f' class="{classes[i]}"' if classes and classes[i] else ""
@@ -414,10 +449,12 @@ def _html_table(
                 out.append(f'<td class="num">{esc(cell)}</td>')
             elif j in nowrap:
                 out.append(f'<td class="nowrap">{esc(cell)}</td>')
+            elif j in named:
+                out.append(f'<td class="{named[j]}">{esc(cell)}</td>')
             else:
                 out.append(f"<td>{esc(cell)}</td>")
         out.append("</tr>")
-    out.append("</tbody></table>")
+    out.append("</tbody></table></div>")
     return "".join(out)
 
 
@@ -457,7 +494,10 @@ def html(b: Bulletin, lang: Lang) -> str:
             hi=chart_scale(r)[1],
             threshold=f"{r.threshold / 100:g}",
         )
-        out.append(f"<figure>{_svg_chart(b, lang)}<figcaption>{esc(caption)}</figcaption></figure>")
+        out.append(
+            f"<figure>{_svg_chart(b, lang)}<figcaption>{esc(caption)}"
+            f'<p class="legend">{_legend(lang)}</p></figcaption></figure>'
+        )
     else:
         out.append(f"<p>{esc(t('rank.no_units', lang))}</p>")
     out.append("</section>")
@@ -468,7 +508,16 @@ def html(b: Bulletin, lang: Lang) -> str:
     out.append(f'<section id="red"><h2>{esc(t("bulletin.sec.red", lang))}</h2>')
     if b.tasks:
         header, rows = _task_table(b, lang)
-        out.append(_html_table(header, rows, {5}, nowrap=frozenset({0, 2, 3, 4})))
+        out.append(
+            _html_table(
+                header,
+                rows,
+                {5},
+                nowrap=frozenset({0, 2, 3, 4}),
+                kind="tasks",
+                named={1: "title", 6: "reason"},
+            )
+        )
     else:
         out.append(f"<p>{esc(t('bulletin.red_none', lang))}</p>")
     out.append("</section>")
