@@ -224,3 +224,19 @@ def test_after_the_notice_is_added_the_days_follow_it(
     kinds = {d["date"]: d["kind"] for d in doc["days"]}
     assert kinds["2027-02-08"] == "rest" and kinds["2027-02-14"] == "makeup"
     assert kinds["2027-02-15"] == "work"
+
+
+def test_a_workbook_export_says_which_years_it_estimated(
+    tmp_path: Path, inbox: tuple[Handler, int]
+) -> None:
+    _, port = inbox
+    ws = make_ws(tmp_path / "ws", port)
+    book = tmp_path / "overdue.xlsx"
+    code, _, err = run(ws, "--as-of", "2027-01-05", "overdue", "--xlsx", str(book))
+    assert code == 0 and book.is_file()
+    assert "2027年放假安排未公布" in err
+    # Without next year's plan, a June run touches only 2026: nothing to say.
+    plan = ws / "plans" / "plan.yaml"
+    plan.write_text(plan.read_text("utf-8").split("  - id: GX-27")[0], "utf-8")
+    code, _, err = run(ws, "--as-of", "2026-06-01", "overdue", "--xlsx", str(book))
+    assert code == 0 and "放假安排未公布" not in err

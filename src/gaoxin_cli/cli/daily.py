@@ -12,7 +12,7 @@ from gaoxin_cli.cli import choices, context
 from gaoxin_cli.cli.app import app, parse_date_option, parse_progress_option, settings
 from gaoxin_cli.cli.choices import task_filters
 from gaoxin_cli.cli.help import H
-from gaoxin_cli.cli.options import JsonOpt, emit_json
+from gaoxin_cli.cli.options import JsonOpt, emit_json, emit_written
 from gaoxin_cli.errors import UsageError
 
 if TYPE_CHECKING:
@@ -70,7 +70,7 @@ def status(
     if xlsx is not None:
         from gaoxin_cli.render import xlsx_views
 
-        sys.stderr.write(xlsx_views.status(xlsx, result, sess.config, s.lang))
+        emit_written(xlsx_views.status(xlsx, result, sess.config, s.lang), s.lang)
     elif as_json:
         emit_json(view.status_json(result, sess.config, s.lang))
     else:
@@ -104,8 +104,9 @@ def countdown(
     if xlsx is not None:
         from gaoxin_cli.render import xlsx_views
 
-        sys.stderr.write(
-            xlsx_views.countdown(xlsx, result, sess.config, s.lang, sess.today, within or 0)
+        emit_written(
+            xlsx_views.countdown(xlsx, result, sess.config, s.lang, sess.today, within or 0),
+            s.lang,
         )
     elif as_json:
         emit_json(view.countdown_json(result, sess.today))

@@ -14,7 +14,7 @@ from gaoxin_cli.cli.app import GaoxinGroup, GaoxinTyper, app, parse_date_option,
 from gaoxin_cli.cli.choices import task_filters
 from gaoxin_cli.cli.daily import XlsxOpt, xlsx_alone
 from gaoxin_cli.cli.help import H
-from gaoxin_cli.cli.options import JsonOpt, emit_json
+from gaoxin_cli.cli.options import JsonOpt, emit_json, emit_written
 from gaoxin_cli.errors import GaoxinError, UsageError
 
 _KINDS = {
@@ -75,7 +75,7 @@ def overdue(
     if xlsx is not None:
         from gaoxin_cli.render import xlsx_views
 
-        sys.stderr.write(xlsx_views.overdue(xlsx, result, sess.config, s.lang, sess.today))
+        emit_written(xlsx_views.overdue(xlsx, result, sess.config, s.lang, sess.today), s.lang)
     elif as_json:
         emit_json(view.overdue_json(result, s.lang, sess.today))
     else:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 from typing import Annotated
 
@@ -11,6 +10,7 @@ import typer
 from gaoxin_cli.cli import choices, context
 from gaoxin_cli.cli.app import GaoxinGroup, GaoxinTyper, app, settings
 from gaoxin_cli.cli.help import H
+from gaoxin_cli.cli.options import emit_written
 from gaoxin_cli.errors import GaoxinError, UsageError
 
 ledger_app = GaoxinTyper(
@@ -72,4 +72,4 @@ def export(
         raise GaoxinError(
             "error.write_output", path=str(output), reason=exc.strerror or exc
         ) from exc
-    sys.stderr.write(view.written(str(output), result, s.lang))
+    emit_written(view.written(str(output), result, s.lang), s.lang)

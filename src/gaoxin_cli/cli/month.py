@@ -18,7 +18,7 @@ from gaoxin_cli.cli import choices, context
 from gaoxin_cli.cli.app import GaoxinGroup, GaoxinTyper, app, settings
 from gaoxin_cli.cli.daily import XlsxOpt, xlsx_alone
 from gaoxin_cli.cli.help import H
-from gaoxin_cli.cli.options import JsonOpt, emit_json
+from gaoxin_cli.cli.options import JsonOpt, emit_json, emit_written
 from gaoxin_cli.errors import GaoxinError, UsageError
 
 if TYPE_CHECKING:
@@ -123,7 +123,7 @@ def ranking(
 
         people = {lid: leader.name for lid, leader in sess.config.leaders.items()}
         sys.stderr.write(view.warned(view.warnings(result, s.lang), s.lang))
-        sys.stderr.write(xlsx_views.ranking(xlsx, result, s.lang, people))
+        emit_written(xlsx_views.ranking(xlsx, result, s.lang, people), s.lang)
     elif as_json:
         emit_json(export.as_json(result, frozen, s.lang, only=explain))
     elif as_csv and excel:

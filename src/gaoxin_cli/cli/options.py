@@ -9,6 +9,7 @@ from typing import Annotated
 import typer
 
 from gaoxin_cli.cli.help import H
+from gaoxin_cli.i18n import Lang
 
 JsonOpt = Annotated[bool, typer.Option("--json", help=H("opt.json"))]
 
@@ -20,3 +21,17 @@ def emit_json(doc: object) -> None:
 
     doc = context.with_estimates(doc)
     sys.stdout.write(json.dumps(doc, ensure_ascii=False, indent=2) + "\n")
+
+
+def emit_written(line: str, lang: Lang) -> None:
+    """The "written FILE" line of a file export on stderr, and under it which years the
+    figures in the file estimated (a workbook cannot carry the screen's header note)."""
+    from gaoxin_cli.cli import context
+
+    sys.stderr.write(line)
+    years = context.estimated_years()
+    if years:
+        from gaoxin_cli.calendar import year_spans
+        from gaoxin_cli.i18n import t
+
+        sys.stderr.write(t("calendar.estimated", lang, years=year_spans(years)) + "\n")

@@ -16,7 +16,7 @@ from gaoxin_cli.cli import context
 from gaoxin_cli.cli.app import GaoxinGroup, GaoxinTyper, app, settings
 from gaoxin_cli.cli.daily import XlsxOpt, xlsx_alone
 from gaoxin_cli.cli.help import H
-from gaoxin_cli.cli.options import JsonOpt, emit_json
+from gaoxin_cli.cli.options import JsonOpt, emit_json, emit_written
 from gaoxin_cli.errors import UsageError
 
 NumberArg = Annotated[str, typer.Argument(help=H("arg.number"), show_default=False)]
@@ -206,7 +206,7 @@ def list_(
     if xlsx is not None:
         from gaoxin_cli.render import xlsx_views
 
-        sys.stderr.write(xlsx_views.problem_list(xlsx, found, sess.config, s.lang))
+        emit_written(xlsx_views.problem_list(xlsx, found, sess.config, s.lang), s.lang)
     elif as_json:
         emit_json(view.problem_list_json(found, s.lang))
     else:
