@@ -368,8 +368,16 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "cannot write the status database {path} ({reason}); check write permission on the file and its directory",
     ),
     "error.store_needs_upgrade": (
-        "状态库 {path} 需要升级到本版本 gaoxin 的结构，但文件不可写；请由有写权限的用户运行一次 gaoxin（会自动升级），或先备份再修改权限",
-        "the status database {path} must be upgraded for this version of gaoxin, but it is not writable; run gaoxin once as a user who can write it (it upgrades itself), or back it up and fix the permissions",
+        "状态库 {path} 需要升级到本版本 gaoxin 的结构，但当前用户不可写，只读命令不能升级它；请由有写权限的用户（如运行定时任务的账户）执行一次写入命令，如 gaoxin sweep（会自动升级），之后只读命令即可使用",
+        "the status database {path} must be upgraded for this version of gaoxin, but this user cannot write it and read commands never upgrade it; have a user who can write it (such as the account the scheduled jobs run as) run one writing command, such as gaoxin sweep (it upgrades itself); read commands then work",
+    ),
+    "error.store_log_pending": (
+        "状态库 {path} 的最新记录还在 -wal 日志中（另一个进程正在写入，或上次写入中断），而当前用户不能在目录 {dir} 中建立 -shm 索引文件，读不到这些记录；请稍后重试，或由有写权限的用户运行一次 gaoxin 命令",
+        "the latest records of the status database {path} are still in its -wal log (another process is writing, or a write was interrupted), and this user cannot create the -shm index file in {dir} to read them; try again in a moment, or have a user who can write it run any gaoxin command",
+    ),
+    "error.store_changed": (
+        "状态库 {path} 在读取过程中被另一个进程改写（当前用户不能在其目录中建立 -shm 索引文件，只能直接读取文件）；结果未输出，请重新运行命令",
+        "the status database {path} was changed by another process while it was being read (this user cannot create the -shm index file in its directory, so gaoxin reads the file directly); nothing was shown, run the command again",
     ),
     "error.store_corrupt": (
         "{path} 不是有效的 gaoxin 状态库，或文件已损坏（{reason}）；文件未做任何改动。请从备份恢复，或用 --db / GAOXIN_DB 指定其他文件",

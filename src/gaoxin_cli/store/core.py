@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import sqlite3
 import time
@@ -26,6 +27,8 @@ _savepoints = itertools.count(1)
 _VIA_CHECKPOINT = 300
 # Keys per IN (…) query of count_new: well under SQLite's limit on bound parameters.
 _KEYS_PER_QUERY = 500
+# What a reader waits out (up to the busy timeout): a lock, a writer's log not yet folded in.
+_WAIT_FOR = ("error.store_locked", "error.store_log_pending")
 
 
 class Store:
@@ -50,6 +53,8 @@ class Store:
         self._timeout_ms = timeout_ms
         self._db: Database | None = None
         self._appended = False  # events added in the open transaction
+        # The file's stat when it is read directly (immutable): each read checks it.
+        self._stamp: files.Stamp | None = None
         self.path = path
         self.today = today  # the caller's "today", for callers that want it with the store
 
@@ -67,8 +72,9 @@ class Store:
         """Open the database at *path*, migrating it if needed.
 
         ``write=False``: a missing (or empty) file gives an empty in-memory store and
-        creates nothing; an existing one is only read, except that pending migrations are
-        applied when the file is writable (:class:`StoreError` when it is not).
+        creates nothing; an existing one is opened read-only (``mode=ro``), so a user who
+        cannot write it can read it, except that pending migrations are applied when the
+        file is writable (:class:`StoreError` naming who must upgrade it when it is not).
         ``write=True``: creates the directory and file if needed, switches to WAL, and
         applies pending migrations.  Refusals (locked, read-only, corrupt, foreign, from
         a newer gaoxin) raise :class:`StoreError` and leave the file untouched.
@@ -96,17 +102,82 @@ class Store:
             writable = files.dir_writable(path.parent)
         if write and not writable:
             raise StoreError("error.store_read_only", path=str(path), reason=files.why_not(path))
+        if not write:
+            reader = cls._open_reader(path, today=today, timeout_ms=timeout_ms)
+            if reader is not None:
+                return reader
+            if not writable:
+                raise StoreError("error.store_needs_upgrade", path=str(path))
+            # Pending migrations on a file this user can write: upgrade it, then read.
         with files.translated(path, timeout_ms):
-            conn = files.connect(path, read_only=not writable, timeout_ms=timeout_ms)
+            conn = files.connect(path, read_only=False, timeout_ms=timeout_ms)
         store = cls(conn, path, write=write, today=today, timeout_ms=timeout_ms)
         try:
-            store._prepare(writable=writable)
+            store._prepare()
         except BaseException:
             store.close()
             raise
         return store
 
-    def _prepare(self, *, writable: bool) -> None:
+    @classmethod
+    def _open_reader(cls, path: Path, *, today: date | None, timeout_ms: int) -> Store | None:
+        """A read-only connection (``mode=ro``) to the up-to-date database at *path*, or
+        ``None`` when migrations are pending. It never writes, migrates or checkpoints.
+
+        A WAL database is read through its ``-shm`` index, which SQLite creates next to
+        the file when it is missing (docs/store.md, "Reading without write access"). A
+        user who can neither create it nor find it there reads the file itself
+        (``immutable=1``) provided no log holds changes not yet in it; every read then
+        checks that the file did not change meanwhile (:func:`files.translated`).
+        """
+        deadline = time.monotonic() + timeout_ms / 1000
+        while True:
+            with files.translated(path, timeout_ms):
+                conn = files.connect(path, read_only=True, timeout_ms=timeout_ms)
+            store = cls(conn, path, write=False, today=today, timeout_ms=timeout_ms)
+            try:
+                try:
+                    with store._guard(raw=True):
+                        pending = files.pending_migrations(conn, path)
+                except sqlite3.Error as exc:
+                    if not files.cannot_index(exc):
+                        err = files.translate(exc, path, timeout_ms)
+                        if err is None:
+                            raise
+                        raise err from exc
+                    store.close()
+                    store = cls._open_immutable(path, today=today, timeout_ms=timeout_ms)
+                    with store._guard():
+                        pending = files.pending_migrations(store._conn, path)
+            except StoreError as err:
+                store.close()
+                if err.msg.key not in _WAIT_FOR or time.monotonic() >= deadline:
+                    raise
+                time.sleep(0.01)
+                continue
+            except BaseException:
+                store.close()
+                raise
+            if pending:
+                store.close()
+                return None
+            return store
+
+    @classmethod
+    def _open_immutable(cls, path: Path, *, today: date | None, timeout_ms: int) -> Store:
+        """The file read directly, when its ``-shm`` index cannot be made (see above)."""
+        stamp = files.fingerprint(path)
+        if files.log_has_changes(path):
+            # Committed changes wait in the -wal log, which only a reader with the index
+            # can see: a writer is at work (it folds them in when it ends) or was killed.
+            raise StoreError("error.store_log_pending", path=str(path), dir=str(path.parent))
+        with files.translated(path, timeout_ms):
+            conn = files.connect(path, read_only=True, immutable=True, timeout_ms=timeout_ms)
+        store = cls(conn, path, write=False, today=today, timeout_ms=timeout_ms)
+        store._stamp = stamp
+        return store
+
+    def _prepare(self) -> None:
         """Check the schema, switch to WAL when writing, apply pending migrations.
 
         SQLite answers "busy" at once, without waiting, where waiting could deadlock: two
@@ -119,8 +190,6 @@ class Store:
             try:
                 with self._guard():
                     pending = files.pending_migrations(self._conn, self.path)
-                    if pending and not writable:
-                        raise StoreError("error.store_needs_upgrade", path=str(self.path))
                     if self._write or pending:
                         self._conn.execute("PRAGMA journal_mode = WAL").fetchall()
                     if pending:
@@ -166,8 +235,12 @@ class Store:
 
     # --- transactions ----------------------------------------------------------------
 
-    def _guard(self) -> AbstractContextManager[None]:
-        return files.translated(self.path, self._timeout_ms)
+    def _guard(self, *, raw: bool = False) -> AbstractContextManager[None]:
+        """Translate SQLite's errors (``raw``: let them through), and on a file read
+        directly, refuse results read while it changed."""
+        if raw:
+            return contextlib.nullcontext()
+        return files.translated(self.path, self._timeout_ms, stamp=self._stamp)
 
     @contextmanager
     def transaction(self, *, lock: bool | None = None) -> Iterator[Store]:

@@ -92,13 +92,21 @@ def check_header(path: Path) -> None:
         )
 
 
-def connect(path: Path | None, *, read_only: bool, timeout_ms: int) -> sqlite3.Connection:
-    """A connection in autocommit mode (transactions are explicit); ``None`` → in memory."""
+def connect(
+    path: Path | None, *, read_only: bool, timeout_ms: int, immutable: bool = False
+) -> sqlite3.Connection:
+    """A connection in autocommit mode (transactions are explicit); ``None`` → in memory.
+
+    ``immutable``: read the file without locks or the WAL index; only for a reader that
+    cannot have the index (:func:`cannot_index`), and only with :func:`translated`'s
+    check that the file did not change.
+    """
     if path is None:
         target, uri = ":memory:", False
     else:
         mode = "ro" if read_only else "rwc"
-        target, uri = f"{path.resolve().as_uri()}?mode={mode}", True
+        extra = "&immutable=1" if immutable else ""
+        target, uri = f"{path.resolve().as_uri()}?mode={mode}{extra}", True
     conn = sqlite3.connect(
         target, uri=uri, timeout=timeout_ms / 1000, isolation_level=None, check_same_thread=True
     )
@@ -158,16 +166,66 @@ def pending_migrations(conn: sqlite3.Connection, path: Path) -> list[str]:
     return [name for name in NAMES if name not in applied]
 
 
+# --- reading without write access ---------------------------------------------------
+
+# The stat of a database file read directly: device, inode, size, mtime and ctime (ns).
+Stamp = tuple[int, int, int, int, int]
+
+# What SQLite answers a mode=ro reader of a WAL database when the -shm index is missing
+# and the directory is not writable (READONLY_DIRECTORY), or the index exists but cannot
+# be used (READONLY_CANTINIT; CANTOPEN when it cannot be read): https://sqlite.org/wal.html
+# "Read-Only Databases".
+_NO_INDEX = (
+    sqlite3.SQLITE_READONLY_DIRECTORY,
+    sqlite3.SQLITE_READONLY_CANTINIT,
+    sqlite3.SQLITE_READONLY_CANTLOCK,
+    sqlite3.SQLITE_READONLY_RECOVERY,
+    sqlite3.SQLITE_CANTOPEN,
+)
+
+
+def cannot_index(exc: sqlite3.Error) -> bool:
+    """Whether *exc* says a read-only connection could not open the WAL index (-shm)."""
+    return getattr(exc, "sqlite_errorcode", -1) in _NO_INDEX
+
+
+def fingerprint(path: Path) -> Stamp:
+    try:
+        st = path.stat()
+    except OSError as exc:
+        raise StoreError("error.store_io", path=str(path), reason=exc.strerror or exc) from exc
+    return (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns)
+
+
+def log_has_changes(path: Path) -> bool:
+    """Whether the -wal log next to *path* holds anything (changes not yet in the file)."""
+    try:
+        return path.with_name(path.name + "-wal").stat().st_size > 0
+    except FileNotFoundError:
+        return False
+    except OSError as exc:
+        raise StoreError("error.store_io", path=str(path), reason=exc.strerror or exc) from exc
+
+
 @contextmanager
-def translated(path: Path, timeout_ms: int) -> Iterator[None]:
-    """Raise a :class:`StoreError` for the ``sqlite3`` errors a person can act on."""
+def translated(path: Path, timeout_ms: int, *, stamp: Stamp | None = None) -> Iterator[None]:
+    """Raise a :class:`StoreError` for the ``sqlite3`` errors a person can act on.
+
+    With *stamp* (a file read directly), what was read counts only if the file is still
+    as it was when opened: a writer that folded its log in meanwhile may have mixed old
+    and new pages (https://sqlite.org/uri.html#uriimmutable), so that is an error too.
+    """
     try:
         yield
     except sqlite3.Error as exc:
+        if stamp is not None and fingerprint(path) != stamp:
+            raise StoreError("error.store_changed", path=str(path)) from exc
         err = translate(exc, path, timeout_ms)
         if err is None:
             raise
         raise err from exc
+    if stamp is not None and fingerprint(path) != stamp:
+        raise StoreError("error.store_changed", path=str(path))
 
 
 def translate(exc: sqlite3.Error, path: Path, timeout_ms: int) -> StoreError | None:
