@@ -22,7 +22,7 @@ from gaoxin_cli.cli import (  # noqa: F401  (register the commands)
     problems,
     workdays,
 )
-from gaoxin_cli.cli.app import GLOBAL_VALUED, app
+from gaoxin_cli.cli.app import GLOBAL_VALUED, app, stdout_gone
 
 __all__ = ["app", "command_named", "lean_app", "main"]
 
@@ -84,6 +84,9 @@ def main() -> None:
     except KeyboardInterrupt:  # pragma: no cover - typer maps ^C inside commands to 130
         sys.stderr.write("\n")
         _exit(130)
+    except BrokenPipeError:  # pragma: no cover - commands end on it in cli/app.py
+        stdout_gone()
+        _exit(0)
     except SystemExit as done:  # click ends every run this way
         _exit(done.code)
     _exit(0)

@@ -140,9 +140,24 @@ def report_bug(exc: BaseException, lang: Lang) -> None:
 
 
 def _passthrough(exc: BaseException) -> bool:
-    """Exceptions Typer itself turns into exit codes (usage errors, Exit, Abort, EPIPE)."""
+    """Exceptions Typer itself turns into exit codes (usage errors, Exit, Abort)."""
     module = type(exc).__module__ or ""
-    return module.startswith(("typer", "click")) or isinstance(exc, BrokenPipeError)
+    return module.startswith(("typer", "click"))
+
+
+def stdout_gone() -> None:
+    """The reader of stdout went away (``gaoxin status | head -1``): point stdout at
+    /dev/null, so that what is still buffered, and the last flush, go nowhere quietly
+    (https://docs.python.org/3/library/signal.html#note-on-sigpipe). The run then ends
+    with exit 0 and nothing on stderr, as ``cat`` or ``grep`` would under ``head``."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        try:
+            os.dup2(devnull, sys.stdout.fileno())
+        finally:
+            os.close(devnull)
+    except (OSError, ValueError):  # no file descriptor (a test's captured stdout)
+        pass
 
 
 def _typer_gettext(message: str) -> str:
@@ -334,6 +349,9 @@ class GaoxinGroup(TyperGroup):
             raise _translated(
                 e, obj.lang if isinstance(obj, Settings) else initial_lang()
             ) from None
+        except BrokenPipeError:  # click would exit 1 on it
+            stdout_gone()
+            raise typer.Exit(0) from None
         except Exception as e:
             if _passthrough(e):
                 raise

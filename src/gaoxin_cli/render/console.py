@@ -8,6 +8,7 @@ the terminal: none when piped (cron mail) or NO_COLOR. Tables: ``render/table.py
 
 from __future__ import annotations
 
+import errno
 import os
 import sys
 from typing import IO, TYPE_CHECKING
@@ -25,12 +26,18 @@ if TYPE_CHECKING:
 LEVEL_STYLES = ("dim", "bold blue", "bold yellow", "bold red", "bold white on red")
 
 
+class _Console(Console):
+    def on_broken_pipe(self) -> None:
+        """Rich exits 1 here; a closed pipe is the CLI's to end (exit 0, cli/app.py)."""
+        raise BrokenPipeError(errno.EPIPE, os.strerror(errno.EPIPE))
+
+
 def make_console(file: IO[str] | None = None, width: int | None = None) -> Console:
     stream = file or sys.stdout
     if width is None and not stream.isatty():
         env = os.environ.get("COLUMNS", "")
         width = int(env) if env.isdigit() and int(env) > 20 else 80
-    return Console(
+    return _Console(
         file=stream,
         width=width,
         markup=False,
