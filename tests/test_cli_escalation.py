@@ -115,8 +115,20 @@ def test_overdue_whole_output(notified: Path) -> None:
 def test_overdue_json(notified: Path) -> None:
     code, out, _ = run(notified, "--as-of", "2020-06-24", "overdue", "--json")
     doc = json.loads(out)
-    assert code == 0 and sorted(doc) == ["as_of", "calendar_estimated", "problems", "tasks"]
+    assert code == 0 and sorted(doc) == [
+        "as_of",
+        "calendar_estimated",
+        "problems",
+        "tasks",
+        "unsigned",
+    ]
     assert doc["problems"] == []  # no problem reported here
+    # nothing was acknowledged (签收): every notice waits, none past its reply deadline yet
+    assert [(u["number"], u["waiting_wd"], u["late"]) for u in doc["unsigned"]][:2] == [
+        ("交办〔2020〕1号", 1, False),
+        ("催办〔2020〕1号", 1, False),
+    ]
+    assert len(doc["unsigned"]) == 8
     rows = {r["id"]: r for r in doc["tasks"]}
     assert [r["id"] for r in doc["tasks"]] == ["LT-01", "LT-04", "LT-02"]
     lt1 = rows["LT-01"]

@@ -93,6 +93,9 @@ class Filed:
         self.number = notice_record.number(kind, issued_on.year, 1)
         self.issued_on = issued_on
         self.response_due = response_due
+        # Acknowledged (签收) the day it was filed: these tests follow the card; an unsigned
+        # notice's own warning is tested in test_signing.py.
+        self.signed_on: date | None = issued_on
 
 
 def run_days(t: Task, days: list[str], state: TaskState = ON_PLAN) -> dict[str, list[str]]:

@@ -155,6 +155,18 @@ def notify(
     return result.exit_code, result.stdout, result.stderr
 
 
+def acknowledge(ws: Path, day: str) -> None:
+    """The units acknowledge (签收) every notice filed by *day*, as the office records it:
+    the tests that follow the ladder keep unsigned notices out of the cards."""
+    from gaoxin_cli.models.notice import SignRow
+    from gaoxin_cli.store.signatures import record
+
+    on = date.fromisoformat(day)
+    with Store.open(ws / "data" / "gaoxin.db", write=True) as st, st.transaction():
+        for n in notices(st, as_of=on, unsigned_only=True):
+            record(st, SignRow(n.id or 0, "sign", n.unit, on), "test")
+
+
 def filed(ws: Path) -> list[StoredNotice]:
     with Store.open(ws / "data" / "gaoxin.db", write=False) as st:
         return notices(st)
@@ -224,6 +236,8 @@ def test_one_digest_per_recipient_in_chinese(ws: Path, server: Server) -> None:
         "——",
         "测试区管委会 督查室",
         "请回复本邮件或联系督查室 李联络（电话 0537-1234567）签收并反馈。",
+        "签收：收到后请在工作群中回复，或回复本邮件、致电督查室，由督查室登记签收；"
+        "过了期限仍未签收的，任务亮蓝牌提醒。",
         "本邮件在工作日自动发送。",
     ]
     assert all("gaoxin" not in m.text for m in h.received)  # recipients have no gaoxin
@@ -410,10 +424,12 @@ def test_a_second_run_the_same_day_sends_nothing(ws: Path, server: Server) -> No
 
 def test_next_day_climbs_exactly_one_rung_across_the_holiday(ws: Path, server: Server) -> None:
     assert notify(ws, "2020-06-23")[0] == 0  # LT-01 5 WD late: 催办
+    acknowledge(ws, "2020-06-23")
     kinds = lambda: sorted((n.subject, n.kind) for n in filed(ws))  # noqa: E731
     assert ("LT-01", "urge") in kinds() and ("LT-01", "supervise") not in kinds()
     server.handler.received.clear()
     assert notify(ws, "2020-06-24")[0] == 0  # 6 WD late: 督办, one rung up
+    acknowledge(ws, "2020-06-24")
     new = [n for n in filed(ws) if n.issued_on == date(2020, 6, 24)]
     assert sorted((n.subject, n.kind) for n in new) == [("LT-01", "supervise"), ("LT-02", "urge")]
     server.handler.received.clear()
@@ -439,6 +455,7 @@ def test_next_day_climbs_exactly_one_rung_across_the_holiday(ws: Path, server: S
 def test_repeated_reminders_count_working_days(tmp_path: Path, server: Server) -> None:
     ws = make_ws(tmp_path, server.port, repeat=2)
     assert notify(ws, "2020-06-17")[0] == 0  # LT-01 催办, mailed 6/17
+    acknowledge(ws, "2020-06-17")
     server.handler.received.clear()
     assert notify(ws, "2020-06-18")[0] == 0  # 1 WD: not yet
     assert server.handler.received == []

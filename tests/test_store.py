@@ -77,6 +77,15 @@ CREATE TABLE events (
     recorded_at TEXT,
     import_key TEXT
 );
+CREATE TABLE notice_signs (
+    id INTEGER PRIMARY KEY,
+    notice_id INTEGER NOT NULL REFERENCES notices (id),
+    action TEXT NOT NULL CHECK (action IN ('sign', 'withdraw')),
+    unit TEXT,
+    at TEXT NOT NULL CHECK (at GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]'),
+    reason TEXT,
+    recorded_at TEXT
+);
 CREATE TABLE notices (
     id INTEGER PRIMARY KEY,
     number TEXT NOT NULL UNIQUE,
@@ -121,6 +130,7 @@ CREATE INDEX awards_period ON awards (period, id);
 CREATE UNIQUE INDEX events_import_key ON events (import_key) WHERE import_key IS NOT NULL;
 CREATE INDEX events_kind_task ON events (kind, task, milestone, at);
 CREATE INDEX events_task_kind_at ON events (task, kind, at, id, progress);
+CREATE INDEX notice_signs_notice ON notice_signs (notice_id, at, id);
 CREATE INDEX notices_subject ON notices (subject, kind, issued_on);
 CREATE INDEX score_items_period ON score_items (period, unit);
 CREATE TRIGGER awards_no_delete BEFORE DELETE ON awards
@@ -141,6 +151,10 @@ CREATE TRIGGER events_no_delete BEFORE DELETE ON events
 BEGIN SELECT RAISE(ABORT, 'events are append-only: DELETE is not allowed'); END;
 CREATE TRIGGER events_no_update BEFORE UPDATE ON events
 BEGIN SELECT RAISE(ABORT, 'events are append-only: UPDATE is not allowed'); END;
+CREATE TRIGGER notice_signs_no_delete BEFORE DELETE ON notice_signs
+BEGIN SELECT RAISE(ABORT, 'notice_signs are append-only: DELETE is not allowed'); END;
+CREATE TRIGGER notice_signs_no_update BEFORE UPDATE ON notice_signs
+BEGIN SELECT RAISE(ABORT, 'notice_signs are append-only: UPDATE is not allowed'); END;
 CREATE TRIGGER notices_no_delete BEFORE DELETE ON notices
 BEGIN SELECT RAISE(ABORT, 'notices are append-only: DELETE is not allowed'); END;
 CREATE TRIGGER notices_no_update BEFORE UPDATE ON notices
@@ -312,6 +326,7 @@ def test_schema_is_pinned(store: Store) -> None:
             "m004_problems",
             "m005_awards",
             "m006_checkpoints",
+            "m008_notice_signs",
         ]
     )
 

@@ -159,9 +159,16 @@ def notice_show(
     from gaoxin_cli.render import notices as view
 
     if as_json:
-        emit_json(view.notice_json(found.notice, found.deliveries))
+        emit_json(view.notice_json(found.notice, found.deliveries, found.waiting_wd))
     else:
-        view.notice_sheet(context.console(), found.notice, found.deliveries, sess.config, s.lang)
+        view.notice_sheet(
+            context.console(),
+            found.notice,
+            found.deliveries,
+            sess.config,
+            s.lang,
+            found.waiting_wd,
+        )
 
 
 @notice_app.command("list", help=H("notice.list"))
@@ -181,6 +188,7 @@ def notice_list(
             "--period", metavar="PERIOD", help=H("escalation.opt.period"), show_default=False
         ),
     ] = None,
+    unsigned: Annotated[bool, typer.Option("--unsigned", help=H("notice.opt.unsigned"))] = False,
     as_json: JsonOpt = False,
 ) -> None:
     from gaoxin_cli.ranking.period import Span
@@ -202,13 +210,68 @@ def notice_list(
         tasks=task or (),
         since=span.first if span else None,
         until=span.last if span else None,
+        unsigned=unsigned,
     )
     from gaoxin_cli.render import notices as view
 
     if as_json:
         emit_json(view.register_json(found, sess.today))
     else:
-        view.notice_list(context.console(), found, sess.config, s.lang)
+        view.notice_list(context.console(), found, sess.config, s.lang, sess.today)
+
+
+@notice_app.command("sign", help=H("notice.sign"))
+def notice_sign(
+    ctx: typer.Context,
+    number: Annotated[str, typer.Argument(help=H("notice.number"), show_default=False)],
+    by: Annotated[
+        str | None,
+        typer.Option("--by", metavar="UNIT", help=H("notice.opt.sign_by"), show_default=False),
+    ] = None,
+    at: Annotated[
+        str | None,
+        typer.Option("--at", metavar="DATE", help=H("notice.opt.sign_at"), show_default=False),
+    ] = None,
+    withdraw: Annotated[
+        bool, typer.Option("--withdraw", help=H("notice.opt.sign_withdraw"))
+    ] = False,
+    reason: Annotated[
+        str | None,
+        typer.Option("--reason", help=H("notice.opt.sign_reason"), show_default=False),
+    ] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    from gaoxin_cli.rules.notice_record import parse_number
+    from gaoxin_cli.service import escalation as service
+
+    s = settings(ctx)
+    parsed = parse_number(number)
+    if parsed is None:
+        raise UsageError("error.notice_bad_number", value=number)
+    if withdraw and at is not None:
+        raise UsageError("error.sign_withdraw_at")
+    if not withdraw and by is None:
+        raise UsageError("error.sign_needs_by")
+    if reason is not None and not withdraw:
+        raise UsageError("error.sign_reason_alone")
+    day = parse_date_option(at, "--at") if at is not None else None
+    sess = context.session(s)
+    unit = choices.unit(sess.config, by)
+    done = service.sign(
+        sess,
+        *parsed,
+        unit=unit,
+        at=day,
+        recorded_at=context.now_stamp(),
+        withdraw=withdraw,
+        reason=reason,
+    )
+    from gaoxin_cli.render import notices as view
+
+    if as_json:
+        emit_json(view.sign_json(done, sess.today))
+    else:
+        sys.stdout.write(view.sign_text(done, sess.config, s.lang) + "\n")
 
 
 # --- listed -------------------------------------------------------------------------

@@ -198,8 +198,34 @@ HELP: dict[str, tuple[str, str]] = {
         "Run on a rest day too (by default notify does nothing on a non-working day).",
     ),
     "notice": (
-        "督办通知（三单）：show 打印一份通知原件，list 查看通知台账。",
-        "Formal notices (三单): show prints one as filed, list the register.",
+        "督办通知（三单）：show 打印一份通知原件，list 查看通知台账，sign 登记签收。",
+        "Formal notices (三单): show prints one as filed, list the register, sign records "
+        "an acknowledgement (签收).",
+    ),
+    "notice.sign": (
+        "登记签收：收文单位已确认收到这份通知（电话、工作群或回复邮件）。"
+        "重复签收只提示、不重复登记；--withdraw --reason 撤回误登的签收。",
+        "Record that the addressed unit acknowledged a notice (签收: by phone, in the work "
+        "group, by replying to the mail). Signing twice records nothing; --withdraw "
+        "--reason takes a mistaken record back.",
+    ),
+    "notice.opt.sign_by": (
+        "签收单位（编号、简称或全称），须是通知的收文单位。",
+        "The acknowledging unit (id, short or full name): the unit the notice is addressed to.",
+    ),
+    "notice.opt.sign_at": (
+        "签收日期（默认今天），不能晚于今天，也不能早于通知签发日期。",
+        "Day of the acknowledgement (default: today); not in the future, not before the "
+        "notice was filed.",
+    ),
+    "notice.opt.sign_withdraw": (
+        "撤回这份通知的签收（须 --reason）。",
+        "Withdraw the notice's acknowledgement (needs --reason).",
+    ),
+    "notice.opt.sign_reason": ("撤回签收的原因。", "Why the acknowledgement is withdrawn."),
+    "notice.opt.unsigned": (
+        "只看尚未签收的通知。",
+        "Only the notices not yet acknowledged (签收).",
     ),
     "notice.show": (
         "按编号打印一份通知（交办单、催办单、督办单……），供打印和归档，附送达记录。",

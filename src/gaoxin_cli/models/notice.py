@@ -32,6 +32,9 @@ class StoredNotice:
     body_json: str
     recorded_at: str | None = None
     subject_kind: str = "task"  # 'task' or 'problem' (问题提报)
+    # 签收: the day the addressed unit acknowledged it, as of the day it was read
+    # (None: not signed, or not read with its signature).
+    signed_on: date | None = None
 
     @cached_property
     def recipients(self) -> tuple[Mapping[str, Any], ...]:
@@ -74,3 +77,27 @@ class Delivery(NamedTuple):
     sent_on: date
     sent_at: str
     message_id: str | None
+
+
+class SignRow(NamedTuple):
+    """One 签收 record (table ``notice_signs``): ``sign`` on day ``at`` by ``unit``, or
+    ``withdraw`` (with a ``reason``) of the standing one. ``id`` orders rows of one day."""
+
+    notice_id: int
+    action: str  # 'sign' | 'withdraw'
+    unit: str | None
+    at: date
+    reason: str | None = None
+    id: int = 0
+
+
+def signed_days(rows: Sequence[SignRow]) -> dict[int, date]:
+    """Fold 签收 rows, in ``(at, id)`` order, into the day each notice still signed was
+    signed: a ``sign`` of a signed notice changes nothing, a ``withdraw`` unsigns it."""
+    out: dict[int, date] = {}
+    for r in rows:
+        if r.action == "sign":
+            out.setdefault(r.notice_id, r.at)
+        elif r.action == "withdraw":
+            out.pop(r.notice_id, None)
+    return out

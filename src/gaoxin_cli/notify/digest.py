@@ -355,6 +355,8 @@ def _footer(config: Config, lang: Lang, estimated: list[int] | None = None) -> l
                 phone=t("notify.reply_phone", lang, phone=phone) if phone else "",
             )
         )
+        how = "notify.sign_howto" if reply_to(config) else "notify.sign_howto_no_mail"
+        lines.append(t(how, lang, office=clean(office.name)))  # how to 签收
     lines.append(t("notify.auto", lang))
     return lines
 

@@ -50,21 +50,28 @@ def overdue(
     today: date,
     estimated: Sequence[int] = (),
 ) -> None:
-    """The late and warned tasks, then the late 问题提报 (when there are any)."""
+    """The late and warned tasks, then the late 问题提报 and the notices not signed
+    (when there are any)."""
+    from gaoxin_cli.render.notices import unsigned_section
+
     _tasks(console, result.tasks, config, lang, today, estimated)
     if result.problems:
         from gaoxin_cli.render.lifecycle import problems_section
 
         problems_section(console, result.problems, config, lang, limit=0)
+    unsigned_section(console, result.unsigned, config, lang, limit=0)
 
 
 def overdue_json(result: Overdue, lang: Lang, today: date) -> dict[str, Any]:
+    from gaoxin_cli.render.notices import unsigned_json
+
     doc = _tasks_json(result.tasks, lang, today)
     doc["problems"] = []
     if result.problems:
         from gaoxin_cli.render.lifecycle import problem_json
 
         doc["problems"] = [problem_json(ln, lang) for ln in result.problems]
+    doc["unsigned"] = unsigned_json(result.unsigned)
     return doc
 
 

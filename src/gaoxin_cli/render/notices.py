@@ -16,12 +16,13 @@ from gaoxin_cli.models import Config
 from gaoxin_cli.models.notice import Delivery, StoredNotice
 from gaoxin_cli.models.state import Event
 from gaoxin_cli.render.console import text
-from gaoxin_cli.render.grid import cell, grid
+from gaoxin_cli.render.grid import Cell, cell, grid
 from gaoxin_cli.render.text import safe
 from gaoxin_cli.rules.notice_record import stored_reasons
 
 if TYPE_CHECKING:
-    from gaoxin_cli.service.escalation import Register
+    from gaoxin_cli.rules.signing import Waiting
+    from gaoxin_cli.service.escalation import Register, Signed
 
 
 # --- the formal notice (单) ------------------------------------------------------------
@@ -49,9 +50,14 @@ _TO_ROLES = ("contact", "support", "head")
 
 
 def sheet_lines(
-    notice: StoredNotice, sent: Sequence[Delivery], config: Config, lang: Lang
+    notice: StoredNotice,
+    sent: Sequence[Delivery],
+    config: Config,
+    lang: Lang,
+    waiting_wd: int | None = None,
 ) -> list[tuple[str, str]]:
-    """The notice as ``(line, align)`` pairs: align is "center", "right" or ""."""
+    """The notice as ``(line, align)`` pairs: align is "center", "right" or "". Its 签收
+    ends it when *waiting_wd* (how long an unsigned notice has waited) is given."""
     body = notice.body
     kind = (
         t(f"notice.kind.{notice.kind}", lang) if has(f"notice.kind.{notice.kind}") else notice.kind
@@ -182,18 +188,28 @@ def sheet_lines(
             out.append(
                 (t("notice.not_delivered", lang, who=f"{_person(config, p, lang)} {email}"), "")
             )
+    if notice.signed_on is not None:
+        unit = config.unit_name(notice.unit or "")
+        out.append((t("notice.signed_on", lang, unit=unit, date=notice.signed_on.isoformat()), ""))
+    elif waiting_wd is not None:
+        out.append((t("notice.unsigned", lang, wd=waiting_wd), ""))
     return out
 
 
 def notice_sheet(
-    console: Console, notice: StoredNotice, sent: Sequence[Delivery], config: Config, lang: Lang
+    console: Console,
+    notice: StoredNotice,
+    sent: Sequence[Delivery],
+    config: Config,
+    lang: Lang,
+    waiting_wd: int | None = None,
 ) -> None:
     """The sheet for print and filing: long lines are left whole (the terminal or the
     printer wraps them), titles centred and the issuer set right by hand."""
     from rich.cells import cell_len
 
     width = console.width
-    for line, align in sheet_lines(notice, sent, config, lang):
+    for line, align in sheet_lines(notice, sent, config, lang, waiting_wd):
         pad = max(0, width - cell_len(line))
         if align == "center":
             console.print(Text(" " * (pad // 2)) + text(line, "bold"), soft_wrap=True)
@@ -203,7 +219,11 @@ def notice_sheet(
             console.print(text(line), soft_wrap=True)
 
 
-def notice_json(notice: StoredNotice, sent: Sequence[Delivery]) -> dict[str, Any]:
+def notice_json(
+    notice: StoredNotice, sent: Sequence[Delivery], waiting_wd: int | None = None
+) -> dict[str, Any]:
+    """One notice with stable keys; ``signed`` / ``signed_on`` (签收 as of the day asked
+    about) and, when unsigned, ``waiting_wd`` (working days since it was filed)."""
     return {
         "number": notice.number,
         "kind": notice.kind,
@@ -225,18 +245,25 @@ def notice_json(notice: StoredNotice, sent: Sequence[Delivery]) -> dict[str, Any
             }
             for d in sent
         ],
+        "signed": notice.signed_on is not None,
+        "signed_on": notice.signed_on.isoformat() if notice.signed_on else None,
+        "waiting_wd": None if notice.signed_on else waiting_wd,
     }
 
 
 def register_json(register: Register, today: date) -> dict[str, Any]:
-    sent = register.deliveries
+    sent, waits = register.deliveries, register.waiting
     return {
         "as_of": today.isoformat(),
-        "notices": [notice_json(n, sent.get(n.id or -1, [])) for n in register.notices],
+        "notices": [
+            notice_json(n, sent.get(n.id or -1, []), waits.get(n.id or 0)) for n in register.notices
+        ],
     }
 
 
-def notice_list(console: Console, register: Register, config: Config, lang: Lang) -> None:
+def notice_list(
+    console: Console, register: Register, config: Config, lang: Lang, today: date | None = None
+) -> None:
     notices, sent = register.notices, register.deliveries
     if not notices:
         console.print(text(t("notice.list_none", lang)))
@@ -254,6 +281,7 @@ def notice_list(console: Console, register: Register, config: Config, lang: Lang
                 cell(config.unit_name(n.unit or "", short=True)),
                 (n.response_due.isoformat() if n.response_due else "", ""),
                 (f"{len(got & mailable)}/{len(n.recipients)}", ""),
+                _signed_cell(n, register.waiting.get(n.id or 0, 0), lang, today),
             ]
         )
     columns = [
@@ -264,9 +292,106 @@ def notice_list(console: Console, register: Register, config: Config, lang: Lang
         (t("col.lead", lang), "left", 8),
         (t("notice.col.response_due", lang), "left", 0),
         (t("notice.col.sent", lang), "right", 0),
+        (t("sign.col.signed", lang), "left", 0),
     ]
     title = t("notice.list_title", lang, n=len(notices))
     grid(console, columns, cells, flex=3, title=title)
+
+
+def _signed_cell(n: StoredNotice, waited: int, lang: Lang, today: date | None) -> Cell:
+    """签收 in a listing: the day (MM-DD), else 未签 and the working days waited, in
+    yellow once the reply deadline has passed."""
+    if n.signed_on is not None:
+        return n.signed_on.strftime("%m-%d"), ""
+    late = n.response_due is not None and today is not None and n.response_due < today
+    return t("sign.unsigned_cell", lang, wd=waited), "yellow" if late else ""
+
+
+# --- 签收: notice sign, and the unsigned notices of status and overdue ------------------
+
+
+def sign_text(done: Signed, config: Config, lang: Lang) -> str:
+    n, outcome = done.notice, done.outcome
+    unit = config.unit_name(n.unit or "")
+    if outcome.row is not None and outcome.row.action == "withdraw":
+        reason = outcome.row.reason or ""
+        return safe(t("sign.withdrawn", lang, number=n.number, reason=reason, wd=done.waiting_wd))
+    if outcome.already:
+        if outcome.signed_on is None:
+            return safe(t("sign.not_signed", lang, number=n.number))
+        return safe(t("sign.already", lang, number=n.number, at=outcome.signed_on.isoformat()))
+    at = outcome.signed_on.isoformat() if outcome.signed_on else ""
+    return safe(t("sign.done", lang, number=n.number, unit=unit, at=at))
+
+
+def sign_json(done: Signed, today: date) -> dict[str, Any]:
+    n, row = done.notice, done.outcome.row
+    return {
+        "as_of": today.isoformat(),
+        "number": n.number,
+        "task": n.subject,
+        "unit": n.unit,
+        "action": row.action if row is not None else None,  # what was recorded (None: nothing)
+        "already": done.outcome.already,
+        "signed": n.signed_on is not None,
+        "signed_on": n.signed_on.isoformat() if n.signed_on else None,
+        "waiting_wd": None if n.signed_on else done.waiting_wd,
+        "reason": row.reason if row is not None else None,
+    }
+
+
+def unsigned_section(
+    console: Console, waits: Sequence[Waiting], config: Config, lang: Lang, limit: int = 10
+) -> None:
+    """The notices waiting for their 签收, longest first, under a one-line summary (for
+    ``status`` and ``overdue``). Prints nothing when every notice is signed."""
+    if not waits:
+        return
+    late = sum(1 for w in waits if w.late)
+    console.print()
+    title = t("sign.section", lang, n=len(waits), late=late)
+    shown = waits if limit <= 0 else waits[:limit]
+    cells = [
+        [
+            cell(w.notice.number),
+            cell(w.notice.subject),
+            cell(config.unit_name(w.notice.unit or "", short=True)),
+            (w.notice.issued_on.isoformat(), ""),
+            (w.notice.response_due.isoformat() if w.notice.response_due else "", ""),
+            (
+                t("sign.waited", lang, wd=w.waited_wd) + (t("sign.late", lang) if w.late else ""),
+                "yellow" if w.late else "",
+            ),
+        ]
+        for w in shown
+    ]
+    columns = [
+        (t("notice.col.number", lang), "left", 0),
+        (t("col.task", lang), "left", 0),
+        (t("col.lead", lang), "left", 8),
+        (t("notice.col.issued", lang), "left", 0),
+        (t("notice.col.response_due", lang), "left", 0),
+        (t("sign.col.waited", lang), "left", 0),
+    ]
+    grid(console, columns, cells, flex=1, title=title)
+    if len(shown) < len(waits):
+        console.print(text(t("sign.section_more", lang, n=len(waits) - len(shown)), "dim"))
+
+
+def unsigned_json(waits: Sequence[Waiting]) -> list[dict[str, Any]]:
+    return [
+        {
+            "number": w.notice.number,
+            "kind": w.notice.kind,
+            "task": w.notice.subject,
+            "unit": w.notice.unit,
+            "issued_on": w.notice.issued_on.isoformat(),
+            "response_due": (w.notice.response_due.isoformat() if w.notice.response_due else None),
+            "waiting_wd": w.waited_wd,
+            "late": w.late,
+        }
+        for w in waits
+    ]
 
 
 # --- history --------------------------------------------------------------------------

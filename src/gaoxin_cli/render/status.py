@@ -338,16 +338,20 @@ def status(
     limit: int,
     estimated: Sequence[int] = (),
 ) -> None:
-    """``status``: the dashboard, then the open 问题提报."""
+    """``status``: the dashboard, then the open 问题提报, then the notices not signed."""
     from gaoxin_cli.render.lifecycle import problems_section
+    from gaoxin_cli.render.notices import unsigned_section
 
     render(console, result.dashboard, config, lang, limit, estimated)
     problems_section(console, result.problems, config, lang, limit)
+    unsigned_section(console, result.unsigned, config, lang, limit)
 
 
 def status_json(result: Status, config: Config, lang: Lang) -> dict[str, Any]:
     from gaoxin_cli.render.lifecycle import problem_json
+    from gaoxin_cli.render.notices import unsigned_json
 
     doc = as_json(result.dashboard, config, lang)
     doc["problems"] = [problem_json(ln, lang) for ln in result.problems if ln.status.open]
+    doc["unsigned"] = unsigned_json(result.unsigned)
     return doc

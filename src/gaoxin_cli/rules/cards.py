@@ -21,6 +21,7 @@ from gaoxin_cli.i18n import Msg
 from gaoxin_cli.models import CardRules, Task
 from gaoxin_cli.models.state import Card, Level, TaskState
 from gaoxin_cli.rules.progress import planned_progress
+from gaoxin_cli.rules.signing import Unsigned, unsigned_reason
 
 _RED, _YELLOW, _BLUE = Level.RED, Level.YELLOW, Level.BLUE
 NO_CARD = Card(Level.NONE)
@@ -75,14 +76,18 @@ def assess(
     *,
     due: date | None = None,
     red_notice_due: date | None = None,
+    unsigned: Unsigned | None = None,
 ) -> Assessment:
     """The card *task* carries on *today*. *due* overrides the plan's date (extensions).
 
     *red_notice_due* is the reply deadline of the task's filed 督办单 (red notice): a red
     task is L4 iff *today* is after it. None (or ``date.max``): no 督办单 was filed, and
-    the task cannot be L4.
+    the task cannot be L4. *unsigned*: its notices still unsigned past their reply
+    deadline (``rules.signing.overdue_unsigned``), a reason for at least a blue card.
     """
-    return CardClock(today, calendar, rules).assess(task, state, due or task.due, red_notice_due)
+    return CardClock(today, calendar, rules).assess(
+        task, state, due or task.due, red_notice_due, unsigned
+    )
 
 
 class CardClock:
@@ -122,7 +127,12 @@ class CardClock:
         self._accountable: dict[tuple[date, date], Msg] = {}
 
     def assess(
-        self, task: Task, state: TaskState, due: date, red_notice_due: date | None
+        self,
+        task: Task,
+        state: TaskState,
+        due: date,
+        red_notice_due: date | None,
+        unsigned: Unsigned | None = None,
     ) -> Assessment:
         """The card of *task* with *due* the date that drives it (see :func:`assess`)."""
         today = self._today
@@ -145,11 +155,16 @@ class CardClock:
         not_started = None
         if start is not None and state.started is None and today > start:
             not_started = self._not_started(start)
-        if not (level or lag_level or not_started):
+        if not (level or lag_level or not_started or unsigned):
             return Assessment(NO_CARD, planned, behind, overdue, left)
         found: list[tuple[int, Msg]] = []
         if reason is not None:
             found.append((level, reason))
+        if unsigned is not None and today > unsigned.response_due:
+            found.append((_BLUE, unsigned_reason(unsigned, today, self._calendar)))
+            level = max(level, _BLUE)
+        if not (level or lag_level or not_started):
+            return Assessment(NO_CARD, planned, behind, overdue, left)
         if lag_level:
             found.append((lag_level, self._lag_reason(behind, planned)))
             level = max(level, lag_level)

@@ -3,7 +3,7 @@ and by the pillar tree, with the tasks that need attention first."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from operator import itemgetter
@@ -16,6 +16,7 @@ from gaoxin_cli.rules.cards import PAST_DUE, Assessment, CardClock, no_card
 from gaoxin_cli.rules.filters import EVERYTHING, Filters
 from gaoxin_cli.rules.lifecycle import STOPPED_STATES, stopped
 from gaoxin_cli.rules.reports import missed_reports
+from gaoxin_cli.rules.signing import SignedNotice, overdue_unsigned
 
 _EMPTY = TaskState()
 _ID = itemgetter(0)  # of (id, row)
@@ -91,12 +92,15 @@ def assess_all(
     dues: Mapping[str, date] | None = None,
     lifecycle: Mapping[str, str] | None = None,
     red_notice_dues: Mapping[str, date] | None = None,
+    unsigned: Mapping[str, Sequence[SignedNotice]] | None = None,
 ) -> list[TaskRow]:
     """Every task assessed, most urgent first: :func:`~gaoxin_cli.rules.cards.severity_key`,
-    then a missed report first, then the id (tasks with none of these, by id)."""
+    then a missed report first, then the id (tasks with none of these, by id).
+    *unsigned*: each task's notices not yet signed (签收), for the card."""
     dues = dues or {}
     lifecycle = lifecycle or {}
     red_notice_dues = red_notice_dues or {}
+    unsigned_of = (unsigned or {}).get
     card = CardClock(today, calendar, config.rules.cards).assess
     missed_report = missed_reports(config, today, calendar)
     state_of, life_of, red_due_of = states.get, lifecycle.get, red_notice_dues.get
@@ -115,7 +119,8 @@ def assess_all(
             a = PAST_DUE if today >= due else no_card(t, today, due)
             quiet.append((tid, TaskRow(t, st, a, due, None, life)))
             continue
-        a = card(t, st, due, red_due_of(tid))
+        waiting = unsigned_of(tid)
+        a = card(t, st, due, red_due_of(tid), overdue_unsigned(waiting, today) if waiting else None)
         missed = missed_report(t, st)
         row = TaskRow(t, st, a, due, missed, life)
         level = a.card.level
@@ -141,9 +146,12 @@ def build(
     dues: Mapping[str, date] | None = None,
     lifecycle: Mapping[str, str] | None = None,
     red_notice_dues: Mapping[str, date] | None = None,
+    unsigned: Mapping[str, Sequence[SignedNotice]] | None = None,
 ) -> Dashboard:
     kept = [t for t in tasks if filters.keep_task(t)] if filters.by_task else tasks
-    rows = assess_all(kept, states, config, today, calendar, dues, lifecycle, red_notice_dues)
+    rows = assess_all(
+        kept, states, config, today, calendar, dues, lifecycle, red_notice_dues, unsigned
+    )
     levels = filters.levels
     if levels:  # Filters.keep_row
         rows = [r for r in rows if r.assessment.card.level in levels]

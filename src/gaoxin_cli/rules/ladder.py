@@ -34,6 +34,7 @@ from gaoxin_cli.rules.cards import PAST_DUE, Assessment, CardClock, no_card
 from gaoxin_cli.rules.feedback import opened
 from gaoxin_cli.rules.lifecycle import STOPPED_STATES, stopped
 from gaoxin_cli.rules.notice_record import msg_json
+from gaoxin_cli.rules.signing import overdue_unsigned
 
 KINDS: tuple[str, ...] = ("assign", "remind", "urge", "supervise", "report")
 ASSIGN, REMIND, URGE, SUPERVISE, REPORT = range(5)
@@ -55,6 +56,8 @@ class IssuedNotice(Protocol):
     def issued_on(self) -> date: ...
     @property
     def response_due(self) -> date | None: ...
+    @property
+    def signed_on(self) -> date | None: ...
 
 
 class Recipient(NamedTuple):
@@ -191,7 +194,8 @@ def standings(
             a = PAST_DUE if today >= due else no_card(t, today, due)
             target = 0
         else:
-            a = card(t, st, due, red_due)
+            unsigned = overdue_unsigned(notices, today) if notices else None
+            a = card(t, st, due, red_due, unsigned)
             target = target_rung(a.card.level, t, rules, today) if a.card.level else 0
         s = Standing(t, st, a, due, notices, rung, target, life)
         level = a.card.level

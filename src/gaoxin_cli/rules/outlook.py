@@ -19,6 +19,7 @@ from gaoxin_cli.rules.ladder import (
     red_notice_due,
     target_rung,
 )
+from gaoxin_cli.rules.signing import overdue_unsigned
 
 
 def next_step(
@@ -52,7 +53,8 @@ class _Lookahead:
         clock = self._clocks.get(day)
         if clock is None:
             clock = self._clocks[day] = CardClock(day, self._calendar, self._config.rules.cards)
-        a = clock.assess(s.task, s.state, s.due, red_due)
+        unsigned = overdue_unsigned(s.notices, day) if s.notices else None
+        a = clock.assess(s.task, s.state, s.due, red_due, unsigned)
         return target_rung(a.card.level, s.task, self._config.rules.ladder, day)
 
     def next_step(self, s: Standing) -> tuple[int, date] | None:
@@ -79,6 +81,12 @@ class _Lookahead:
         ]
         if red_due != NO_RED_NOTICE:
             candidates.append(calendar.add_workdays(red_due, 1))
+        # a notice left unsigned turns the card blue the working day after its deadline
+        candidates += [
+            calendar.add_workdays(n.response_due, 1)
+            for n in s.notices
+            if n.response_due is not None and n.signed_on is None
+        ]
         bound = next(
             (c for c in sorted(candidates) if c > today and self._rung_on(s, c, red_due) > s.rung),
             None,

@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from gaoxin_cli.rules.feedback import Start
     from gaoxin_cli.rules.filters import Filters
     from gaoxin_cli.rules.problem_cards import ProblemLine
+    from gaoxin_cli.rules.signing import Waiting
 
 CountdownMode = Literal["start", "due", "milestones"]
 
@@ -26,6 +27,7 @@ CountdownMode = Literal["start", "due", "milestones"]
 class Status(NamedTuple):
     dashboard: Dashboard
     problems: list[ProblemLine]
+    unsigned: list[Waiting]  # notices of the open tasks shown, not yet signed (签收)
 
 
 def status(session: Session, filters: Filters) -> Status:
@@ -33,6 +35,7 @@ def status(session: Session, filters: Filters) -> Status:
     from gaoxin_cli.rules.dashboard import build
     from gaoxin_cli.rules.problem_cards import problem_lines
     from gaoxin_cli.rules.problems import replay
+    from gaoxin_cli.rules.signing import waiting
 
     plan, today, cal = session.plan, session.today, session.calendar
     with session.store(write=False) as st:
@@ -47,10 +50,13 @@ def status(session: Session, filters: Filters) -> Status:
         snap.dues,
         snap.lifecycle,
         snap.red_dues,
+        snap.unsigned,
     )
     statuses = [replay(r, e) for r, e in snap.problems]
     lines = problem_lines(statuses, today, cal, plan, red_notice_dues=snap.problem_red_dues)
-    return Status(dash, lines)
+    shown = {r.task.id for r in dash.rows if not r.finished}
+    notices = [n for ns in snap.unsigned.values() for n in ns]
+    return Status(dash, lines, waiting(notices, today, cal, shown.__contains__))
 
 
 class CountdownResult(NamedTuple):
@@ -101,6 +107,7 @@ def sweep(session: Session, recorded_at: str) -> SweepResult:
             snap.dues,
             snap.lifecycle,
             snap.red_dues,
+            snap.unsigned,
         )
         changes = card_changes(rows, today, recorded_at)
         st.add(changes)

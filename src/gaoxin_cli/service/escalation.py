@@ -6,6 +6,7 @@
 from __future__ import annotations
 
 from collections.abc import Collection, Sequence
+from dataclasses import replace
 from datetime import date
 from typing import TYPE_CHECKING, NamedTuple
 
@@ -23,6 +24,7 @@ if TYPE_CHECKING:
     from gaoxin_cli.rules.ladder import Standing
     from gaoxin_cli.rules.outlook import ListedRow, OverdueRow
     from gaoxin_cli.rules.problem_cards import ProblemLine
+    from gaoxin_cli.rules.signing import SignOutcome, Waiting
 
 
 def _standings(
@@ -56,6 +58,7 @@ def _standings(
 class Overdue(NamedTuple):
     tasks: list[OverdueRow]  # late or warned open tasks, most severe first
     problems: list[ProblemLine]  # 问题提报 past a stage deadline, most severe first
+    unsigned: list[Waiting]  # notices of the open tasks kept, not yet signed (签收)
 
 
 def overdue(session: Session, filters: Filters) -> Overdue:
@@ -64,6 +67,7 @@ def overdue(session: Session, filters: Filters) -> Overdue:
     too, kept by unit and card; pillar, leader and listed describe tasks only, so with one
     of those only tasks are listed."""
     from gaoxin_cli.rules import outlook
+    from gaoxin_cli.rules.signing import waiting
 
     plan, today = session.plan, session.today
     tasks = [tk for tk in plan.tasks if filters.keep_task(tk)]
@@ -74,7 +78,10 @@ def overdue(session: Session, filters: Filters) -> Overdue:
         )
     items = _standings(session, snap, tasks, open_only=True)
     rows = outlook.overdue(items, session.config, today, session.calendar, filters.levels)
-    return Overdue(rows, _late_problems(session, snap, filters) if with_problems else [])
+    problems = _late_problems(session, snap, filters) if with_problems else []
+    shown = {r.standing.task.id for r in rows} if filters.levels else {s.task.id for s in items}
+    notices = [n for tid in shown for n in snap.issued.get(tid, ())]
+    return Overdue(rows, problems, waiting(notices, today, session.calendar))
 
 
 def _late_problems(session: Session, snap: Snapshot, filters: Filters) -> list[ProblemLine]:
@@ -183,14 +190,16 @@ def extend(session: Session, request: Request, recorded_at: str) -> Extended:
 
 
 class Notice(NamedTuple):
-    notice: StoredNotice
+    notice: StoredNotice  # ``signed_on`` as of today
     deliveries: list[Delivery]
+    waiting_wd: int = 0  # working days it has waited for its 签收 (0 once signed)
 
 
 def notice(session: Session, kind: str, year: int, seq: int) -> Notice:
     """Notice (*kind*, *year*, *seq*) as filed, with its deliveries; an error when it was
     not filed (or not yet, as of the session's today)."""
     from gaoxin_cli.store import notices as store_notices
+    from gaoxin_cli.store.signatures import signed
 
     with session.store(write=False) as st:
         found = store_notices.by_number(st, kind, year, seq)
@@ -199,12 +208,17 @@ def notice(session: Session, kind: str, year: int, seq: int) -> Notice:
 
             raise GaoxinError("error.notice_not_found", number=number(kind, year, seq))
         sent = store_notices.deliveries(st, notice_ids=[found.id or 0]).get(found.id or 0, [])
-    return Notice(found, sent)
+        found = replace(found, signed_on=signed(st, session.today).get(found.id or 0))
+    from gaoxin_cli.rules.signing import waiting_wd
+
+    waited = 0 if found.signed_on else waiting_wd(found.issued_on, session.today, session.calendar)
+    return Notice(found, sent, waited)
 
 
 class Register(NamedTuple):
-    notices: list[StoredNotice]  # oldest first
+    notices: list[StoredNotice]  # oldest first; ``signed_on`` as of today
     deliveries: dict[int, list[Delivery]]  # by notice id
+    waiting: dict[int, int]  # working days each unsigned notice has waited, by id
 
 
 def register(
@@ -215,9 +229,12 @@ def register(
     tasks: Collection[str] = (),
     since: date | None = None,
     until: date | None = None,
+    unsigned: bool = False,
 ) -> Register:
     """The notices filed from *since* to *until* (default: up to today, never later),
-    of *kinds*, lead *units* and *tasks* (default: all)."""
+    of *kinds*, lead *units* and *tasks* (default: all); *unsigned*: only those not
+    signed (签收) by today."""
+    from gaoxin_cli.rules.signing import waiting_wd
     from gaoxin_cli.store import notices as store_notices
 
     today = session.today
@@ -229,6 +246,68 @@ def register(
             units=units,
             subjects=tasks,
             since=since,
+            signed_as_of=today,
+            unsigned_only=unsigned,
         )
         sent = store_notices.deliveries(st, as_of=today)
-    return Register(found, sent)
+    cal = session.calendar
+    waits = {n.id or 0: waiting_wd(n.issued_on, today, cal) for n in found if n.signed_on is None}
+    return Register(found, sent, waits)
+
+
+# --- notice sign (签收) ---------------------------------------------------------------
+
+
+class Signed(NamedTuple):
+    notice: StoredNotice  # as filed, with ``signed_on`` after the request
+    outcome: SignOutcome  # what was recorded (``row`` None: nothing, it was already so)
+    waiting_wd: int  # working days it has waited unsigned (0 once signed)
+
+
+def sign(
+    session: Session,
+    kind: str,
+    year: int,
+    seq: int,
+    *,
+    unit: str | None,
+    at: date | None,
+    recorded_at: str,
+    withdraw: bool = False,
+    reason: str | None = None,
+) -> Signed:
+    """Record that the addressed unit acknowledged notice (*kind*, *year*, *seq*) on *at*
+    (default today), or withdraw that record; one transaction. Signing twice records
+    nothing the second time and says so."""
+    from gaoxin_cli.rules import signing
+    from gaoxin_cli.rules.notice_record import number
+    from gaoxin_cli.store import notices as store_notices
+    from gaoxin_cli.store import signatures
+
+    today = session.today
+    with session.store(write=True) as st, st.transaction():
+        found = store_notices.by_number(st, kind, year, seq)
+        if found is None or found.issued_on > today:
+            raise GaoxinError("error.notice_not_found", number=number(kind, year, seq))
+        nid = found.id or 0
+        rows = signatures.sign_rows(st, notice_ids=[nid])
+        outcome = signing.sign(
+            nid,
+            found.number,
+            found.unit,
+            found.issued_on,
+            rows,
+            unit=unit,
+            at=at or today,
+            today=today,
+            withdraw=withdraw,
+            reason=reason,
+            unit_name=session.config.unit_name,
+        )
+        if outcome.row is not None:
+            signatures.record(st, outcome.row, recorded_at)
+    after = replace(found, signed_on=outcome.signed_on)
+    waited = (
+        0 if outcome.signed_on else signing.waiting_wd(found.issued_on, today, session.calendar)
+    )
+    return Signed(after, outcome, waited)

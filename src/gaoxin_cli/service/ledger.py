@@ -118,6 +118,7 @@ def export_rows(session: Session, units: Sequence[str], period: Span) -> LedgerE
         snap.dues,
         snap.lifecycle,
         snap.red_dues,
+        snap.unsigned,
     )
     open_rows = sorted(
         ((r.task.id, r) for r in assessed if not r.finished), key=lambda pair: pair[0]

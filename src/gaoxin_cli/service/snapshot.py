@@ -2,7 +2,8 @@
 
 Status, sweep, overdue and notify all start from the same reads: each task's reported
 state, its lifecycle state, its effective due date (approved extensions), the notices
-filed about it and the reply deadlines of its 督办单, and the 问题提报. This is the only
+filed about it (and which are not yet signed, 签收) and the reply deadlines of its 督办单,
+and the 问题提报. This is the only
 module that knows which store reads make that picture.
 """
 
@@ -38,6 +39,8 @@ class Snapshot(NamedTuple):
     problem_red_dues: dict[str, date]
     # The 问题提报's notices by problem number, when asked for (notify climbs their ladder).
     problem_issued: dict[str, list[StoredNotice]]
+    # The tasks' notices not signed (签收) by today, by task, oldest first ("brief").
+    unsigned: dict[str, list[StoredNotice]]
 
     @classmethod
     def read(
@@ -70,7 +73,8 @@ class Snapshot(NamedTuple):
                 if problem_notices == "none"
                 else _issued(st, today, full=problem_notices == "full", subject_kind="problem")
             )
-        return cls(today, states, life, dues, red, issued, found, problem_red, by_problem)
+            unsigned = _unsigned(st, today)
+        return cls(today, states, life, dues, red, issued, found, problem_red, by_problem, unsigned)
 
 
 def _red_notice_dues(st: Store, ids: list[str], today: date) -> dict[str, date]:
@@ -79,6 +83,15 @@ def _red_notice_dues(st: Store, ids: list[str], today: date) -> dict[str, date]:
 
     filed = red_notice_dues(st, today)
     return {tid: filed.get(tid, NO_RED_NOTICE) for tid in ids}
+
+
+def _unsigned(st: Store, today: date) -> dict[str, list[StoredNotice]]:
+    from gaoxin_cli.store.notices import notices
+
+    out: dict[str, list[StoredNotice]] = {}
+    for n in notices(st, as_of=today, full=False, subject_kind="task", unsigned_only=True):
+        out.setdefault(n.subject, []).append(n)
+    return out
 
 
 def _issued(

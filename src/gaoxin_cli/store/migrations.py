@@ -218,6 +218,27 @@ def m006_checkpoints(db: Database) -> None:
         )
 
 
+@_step
+def m008_notice_signs(db: Database) -> None:
+    """签收: a unit's acknowledgement of a notice (``sign``, dated ``at``: when the unit
+    acknowledged it) and its withdrawal (``withdraw``, with a reason). Append-only like
+    every record: a notice's standing on a day is its latest row up to that day.
+    """
+    db.execute(
+        """CREATE TABLE notice_signs (
+    id INTEGER PRIMARY KEY,
+    notice_id INTEGER NOT NULL REFERENCES notices (id),
+    action TEXT NOT NULL CHECK (action IN ('sign', 'withdraw')),
+    unit TEXT,
+    at TEXT NOT NULL CHECK (at GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]'),
+    reason TEXT,
+    recorded_at TEXT
+)"""
+    )
+    db.execute("CREATE INDEX notice_signs_notice ON notice_signs (notice_id, at, id)")
+    _append_only(db, "notice_signs")
+
+
 NAMES: tuple[str, ...] = tuple(fn.__name__ for fn in _STEPS)
 
 
