@@ -97,6 +97,15 @@ def notify(ws: Path, day: date) -> str:
     return ok(ws, day, "notify", "--outbox", str(ws / "outbox"))
 
 
+def acknowledge(ws: Path, day: date) -> None:
+    """The units acknowledge (签收) what was filed, the day it came, and the office records
+    it: a notice left unsigned would put a card (blue) on a task in the orders that run
+    notify only, which is the 签收 rule's business (test_signing.py), not this file's."""
+    doc = json.loads(ok(ws, day, "notice", "list", "--unsigned", "--json"))
+    for n in doc["notices"]:
+        ok(ws, day, "notice", "sign", n["number"], "--by", n["unit"])
+
+
 def status_cards(ws: Path, day: date) -> dict[str, str]:
     doc = json.loads(ok(ws, day, "status", "--json", "--limit", "0"))
     return {t["id"]: t["card"] for t in doc["tasks"]}
@@ -203,6 +212,7 @@ def walk(ws: Path, order: tuple[str, ...]) -> dict[date, dict[str, str]]:
                 ok(ws, day, "sweep")
             else:
                 notify(ws, day)
+                acknowledge(ws, day)
             # status is the same whichever of the day's runs it follows
             assert status_cards(ws, day) == before, (day, command)
         late = overdue_cards(ws, day)

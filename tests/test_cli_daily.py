@@ -146,6 +146,7 @@ def test_status_json_has_stable_keys(ws: Path, history: Path) -> None:
         "problems",
         "tasks",
         "units",
+        "unsigned",
         "workdays_left_in_year",
     ]
     by_id = {t["id"]: t for t in doc["tasks"]}

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
 import itertools
 import sqlite3
 import time
@@ -137,8 +136,7 @@ class Store:
             store = cls(conn, path, write=False, today=today, timeout_ms=timeout_ms)
             try:
                 try:
-                    with store._guard(raw=True):
-                        pending = files.pending_migrations(conn, path)
+                    pending = files.pending_migrations(conn, path)  # SQLite's error as is
                 except sqlite3.Error as exc:
                     if not files.cannot_index(exc):
                         err = files.translate(exc, path, timeout_ms)
@@ -235,11 +233,9 @@ class Store:
 
     # --- transactions ----------------------------------------------------------------
 
-    def _guard(self, *, raw: bool = False) -> AbstractContextManager[None]:
-        """Translate SQLite's errors (``raw``: let them through), and on a file read
-        directly, refuse results read while it changed."""
-        if raw:
-            return contextlib.nullcontext()
+    def _guard(self) -> AbstractContextManager[None]:
+        """Translate SQLite's errors; on a file read directly, refuse what was read while
+        it changed."""
         return files.translated(self.path, self._timeout_ms, stamp=self._stamp)
 
     @contextmanager
