@@ -42,6 +42,10 @@ def _when(day: date, today: date, lang: Lang) -> str:
 # --- overdue ------------------------------------------------------------------------
 
 
+# The unsigned notices under the overdue list (all of them in --json and notice list).
+_UNSIGNED_SHOWN = 15
+
+
 def overdue(
     console: Console,
     result: Overdue,
@@ -59,7 +63,7 @@ def overdue(
         from gaoxin_cli.render.lifecycle import problems_section
 
         problems_section(console, result.problems, config, lang, limit=0)
-    unsigned_section(console, result.unsigned, config, lang, limit=0)
+    unsigned_section(console, result.unsigned, config, lang, limit=_UNSIGNED_SHOWN)
 
 
 def overdue_json(result: Overdue, lang: Lang, today: date) -> dict[str, Any]:

@@ -155,16 +155,17 @@ def waiting(
 ) -> list[Waiting]:
     """The notices filed by *today* and not signed by then (of the subjects *keep*
     accepts), the longest waiting first (in the order they were filed)."""
-    out = [
-        Waiting(
-            n,
-            waiting_wd(n.issued_on, today, calendar),
-            n.response_due is not None and n.response_due < today,
-        )
-        for n in notices
-        if n.issued_on <= today
-        and (n.signed_on is None or n.signed_on > today)
-        and (keep is None or keep(n.subject))
-    ]
+    waited: dict[date, int] = {}  # thousands of notices, filed on a few hundred days
+    out = []
+    for n in notices:
+        if n.issued_on > today or (n.signed_on is not None and n.signed_on <= today):
+            continue
+        if keep is not None and not keep(n.subject):
+            continue
+        wd = waited.get(n.issued_on)
+        if wd is None:
+            wd = waited[n.issued_on] = waiting_wd(n.issued_on, today, calendar)
+        late = n.response_due is not None and n.response_due < today
+        out.append(Waiting(n, wd, late))
     out.sort(key=lambda w: (w.notice.issued_on, w.notice.id or 0))  # filed first
     return out

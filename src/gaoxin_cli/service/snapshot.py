@@ -73,7 +73,7 @@ class Snapshot(NamedTuple):
                 if problem_notices == "none"
                 else _issued(st, today, full=problem_notices == "full", subject_kind="problem")
             )
-            unsigned = _unsigned(st, today)
+            unsigned = _unsigned(st, today) if notices == "none" else _still_unsigned(issued)
         return cls(today, states, life, dues, red, issued, found, problem_red, by_problem, unsigned)
 
 
@@ -91,6 +91,16 @@ def _unsigned(st: Store, today: date) -> dict[str, list[StoredNotice]]:
     out: dict[str, list[StoredNotice]] = {}
     for n in notices(st, as_of=today, full=False, subject_kind="task", unsigned_only=True):
         out.setdefault(n.subject, []).append(n)
+    return out
+
+
+def _still_unsigned(issued: dict[str, list[StoredNotice]]) -> dict[str, list[StoredNotice]]:
+    """The notices of *issued* (read with their 签收 as of the same day) not signed."""
+    out: dict[str, list[StoredNotice]] = {}
+    for subject, ns in issued.items():
+        waiting = [n for n in ns if n.signed_on is None]
+        if waiting:
+            out[subject] = waiting
     return out
 
 
