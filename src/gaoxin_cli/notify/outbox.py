@@ -37,11 +37,11 @@ _SAFE = re.compile(r"[^A-Za-z0-9._-]+")
 _TRIES = 20  # names tried before giving up: …, …-2, …, …-20
 
 
-def file_name(today: date, out: Outgoing, n: int = 1) -> str:
-    """The file name of *out* (its *n*-th choice): the day, the recipient, and a digest of
-    the Message-ID, so a retry of the same mail finds the same name."""
-    tag = hashlib.sha256(out.message_id.encode("utf-8")).hexdigest()[:8]
-    stem = f"{today.isoformat()}-{_SAFE.sub('_', out.recipient)}-{tag}"
+def file_name(today: date, recipient: str, message_id: str, n: int = 1) -> str:
+    """The file name of a mail (its *n*-th choice): the day, the recipient, and a digest
+    of the Message-ID, so a retry of the same mail finds the same name."""
+    tag = hashlib.sha256(message_id.encode("utf-8")).hexdigest()[:8]
+    stem = f"{today.isoformat()}-{_SAFE.sub('_', recipient)}-{tag}"
     return f"{stem}.eml" if n == 1 else f"{stem}-{n}.eml"
 
 
@@ -49,9 +49,9 @@ def write(directory: Path, today: date, out: Outgoing) -> str:
     """Put *out* into *directory* (or find it there already); returns the file name."""
     try:
         directory.mkdir(parents=True, exist_ok=True)
-        _tidy(directory, file_name(today, out).removesuffix(".eml"))
+        _tidy(directory, file_name(today, out.recipient, out.message_id).removesuffix(".eml"))
         for n in range(1, _TRIES + 1):
-            name = file_name(today, out, n)
+            name = file_name(today, out.recipient, out.message_id, n)
             target = directory / name
             if _holds(target, out):
                 return name
@@ -59,7 +59,7 @@ def write(directory: Path, today: date, out: Outgoing) -> str:
                 continue  # somebody else's file (or link): never touched
             if _place(directory, name, out.as_bytes()):
                 return name
-        raise FileExistsError(f"{file_name(today, out)} and {_TRIES - 1} other names are taken")
+        raise FileExistsError(f"{name} and the {_TRIES - 1} names before it are taken")
     except OSError as exc:
         raise GaoxinError(
             "error.notify_outbox", path=str(directory), reason=exc.strerror or exc
