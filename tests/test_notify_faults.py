@@ -335,3 +335,28 @@ def test_a_symlink_at_a_retried_mails_name_is_left_alone(tmp_path: Path) -> None
     assert all((box / n).is_symlink() for n in names)
     written = sorted(f for f in box.glob("*.eml") if not f.is_symlink())
     assert [f.name for f in written] == sorted(n.removesuffix(".eml") + "-2.eml" for n in names)
+
+
+def test_a_forged_message_id_in_the_store_never_reaches_a_header(tmp_path: Path) -> None:
+    from gaoxin_cli.store.notices import record_intents
+
+    ws = make_ws(tmp_path, free_port())
+    assert notify(ws, DAY)[0] == 1
+    with Store.open(db_of(ws), write=True) as st:
+        meant = intents(st, date(2020, 6, 24))
+        (recipient, ids), _ = next(iter(meant.items()))
+        forged = "<x@gaoxin.example.org>\r\nBcc: thief@example.net"
+        record_intents(st, [(forged, recipient, ids)], date(2020, 6, 24), None)
+    box = tmp_path / "outbox"
+    code, _, err = notify(ws, DAY, "--outbox", str(box))
+    assert code == 0, err
+    for f in box.glob("*.eml"):
+        data = f.read_bytes()
+        assert b"thief" not in data and b"Bcc" not in data
+    msg = next(
+        email.message_from_bytes(f.read_bytes(), policy=policy.default)
+        for f in box.glob("*.eml")
+        if recipient in f.name.replace("_", "@")
+    )
+    assert str(msg["Message-ID"]).strip().endswith("@gaoxin.example.org>")
+    assert str(msg["Message-ID"]).strip() != "<x@gaoxin.example.org>"

@@ -28,6 +28,8 @@ import re
 import stat
 import tempfile
 from datetime import date
+from email import policy
+from email.parser import BytesHeaderParser
 from pathlib import Path
 
 from gaoxin_cli.errors import GaoxinError
@@ -96,8 +98,8 @@ def _holds(target: Path, out: Outgoing) -> bool:
         if not stat.S_ISREG(os.fstat(fh.fileno()).st_mode):
             return False
         head = fh.read(64 * 1024).split(b"\r\n\r\n", 1)[0]
-    wanted = b"\r\nMessage-ID: " + out.message_id.encode("ascii", "replace") + b"\r\n"
-    return wanted in b"\r\n" + head + b"\r\n"
+    found = BytesHeaderParser(policy=policy.SMTP).parsebytes(head)["Message-ID"]
+    return found is not None and str(found).strip() == out.message_id
 
 
 def _tidy(directory: Path, stem: str) -> None:
