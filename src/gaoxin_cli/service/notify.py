@@ -162,8 +162,8 @@ def build(
     earlier: Mapping[IntentKey, str] | None = None,
 ) -> tuple[list[Outgoing], list[str]]:
     """The message of each digest, and the addresses that failed the check (no mail).
-    A mail tried before today (*earlier*: the intents by recipient and notices) keeps
-    the Message-ID it was given then."""
+    A mail an earlier run tried today (*earlier*: today's intents by recipient and
+    notices) keeps the Message-ID it was given then."""
     from gaoxin_cli.notify import message
     from gaoxin_cli.notify.digest import EntryCache
     from gaoxin_cli.store.notices import intent_key
@@ -285,9 +285,9 @@ def prepare(
     if dry_run:
         filed = filed_notices.draft_notices(store, new, notice_record.number)
     elif new:
-        # The write lock only when there is something to file (a retry of yesterday's
-        # mail beside a long import needs none); file_notices skips, under the lock, a
-        # notice another writer filed since the read (the notify lock keeps other runs out).
+        # The write lock only when there is something to file (a second run of the day
+        # beside a long import needs none); file_notices skips, under the lock, a notice
+        # filed since the read (the notify lock keeps other runs out meanwhile).
         filed = filed_notices.file_notices(store, new, notice_record.number, recorded_at)
     else:
         filed = []
