@@ -49,6 +49,7 @@ class Outgoing:
     headers: EmailMessage  # the headers only (for display); the body is in ``data``
     text: str  # the plain-text body, as sent
     data: bytes  # the whole message, CRLF line ends
+    intent: int | None = None  # its row in mail_intents, once recorded
 
     def as_bytes(self) -> bytes:
         return self.data

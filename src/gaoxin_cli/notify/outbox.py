@@ -2,9 +2,9 @@
 
 Exactly one file per mail, whenever the run is killed:
 
-* the file's name follows from the mail's Message-ID, which the run recorded as its
-  intent before writing (``2020-06-24-contact_jianshe.example.org-3f2a9c1b.eml``); a
-  retry of the mail reuses that Message-ID, so it looks for the same name;
+* the file's name follows from the mail's intent, which the run recorded before writing
+  (``2020-06-24-0003-contact_jianshe.example.org.eml``: day, intent number, address);
+  a retry of the mail reuses the intent, so it looks for the same name;
 * the bytes go to a new temporary file (``tempfile``: a random name, created with
   ``O_EXCL``, so nothing planted there — a symlink included — is ever followed or
   written through), are synced, and are linked to the final name, which never replaces
@@ -22,7 +22,6 @@ writing leaves at most a hidden ``.<name>.*.tmp`` file, which the retry removes.
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import os
 import re
 import stat
@@ -39,11 +38,10 @@ _SAFE = re.compile(r"[^A-Za-z0-9._-]+")
 _TRIES = 20  # names tried before giving up: …, …-2, …, …-20
 
 
-def file_name(today: date, recipient: str, message_id: str, n: int = 1) -> str:
-    """The file name of a mail (its *n*-th choice): the day, the recipient, and a digest
-    of the Message-ID, so a retry of the same mail finds the same name."""
-    tag = hashlib.sha256(message_id.encode("utf-8")).hexdigest()[:8]
-    stem = f"{today.isoformat()}-{_SAFE.sub('_', recipient)}-{tag}"
+def file_name(today: date, intent: int | None, recipient: str, n: int = 1) -> str:
+    """The file name of a mail (its *n*-th choice): the day, the number of its intent
+    and the recipient, so a retry of the same mail finds the same name."""
+    stem = f"{today.isoformat()}-{intent or 0:04d}-{_SAFE.sub('_', recipient)}"
     return f"{stem}.eml" if n == 1 else f"{stem}-{n}.eml"
 
 
@@ -51,9 +49,10 @@ def write(directory: Path, today: date, out: Outgoing) -> str:
     """Put *out* into *directory* (or find it there already); returns the file name."""
     try:
         directory.mkdir(parents=True, exist_ok=True)
-        _tidy(directory, file_name(today, out.recipient, out.message_id).removesuffix(".eml"))
+        if out.intent is not None:  # "<day>-<intent>-" names this mail's files alone
+            _tidy(directory, f"{today.isoformat()}-{out.intent:04d}-")
         for n in range(1, _TRIES + 1):
-            name = file_name(today, out.recipient, out.message_id, n)
+            name = file_name(today, out.intent, out.recipient, n)
             target = directory / name
             if _holds(target, out):
                 return name
@@ -102,15 +101,11 @@ def _holds(target: Path, out: Outgoing) -> bool:
     return found is not None and str(found).strip() == out.message_id
 
 
-def _tidy(directory: Path, stem: str) -> None:
+def _tidy(directory: Path, prefix: str) -> None:
     """Remove what a killed try of this mail left: its hidden temporary files."""
-    for leftover in directory.glob(f".{_glob_escape(stem)}*.tmp"):
+    for leftover in directory.glob(f".{prefix}*.tmp"):
         with contextlib.suppress(OSError):
             os.unlink(leftover)  # a link is removed, never followed
-
-
-def _glob_escape(text: str) -> str:
-    return re.sub(r"([*?\[])", r"[\1]", text)
 
 
 def _umask() -> int:

@@ -49,7 +49,7 @@ if TYPE_CHECKING:
     from gaoxin_cli.rules.problem_cards import ProblemSubject
     from gaoxin_cli.rules.problems import ProblemStatus
     from gaoxin_cli.store import Store
-    from gaoxin_cli.store.notices import IntentKey
+    from gaoxin_cli.store.notices import Intent, IntentKey
 
 Recipient = Mapping[str, Any]  # {"role", "name", "email", "unit"}, as a notice keeps it
 
@@ -128,7 +128,7 @@ def run(
         prepared = prepare(st, plan, today, cal, dry_run=False, recorded_at=recorded_at())
         earlier = intended(st, today)
         built, bad = build(prepared.digests, plan.config, mail, today, now, lang, earlier)
-        intend(st, built, earlier, today, recorded_at())
+        built = intend(st, built, earlier, today, recorded_at())
         result = transport.send(
             built,
             mail,
@@ -159,7 +159,7 @@ def build(
     today: date,
     now: datetime,
     lang: Lang = "zh",
-    earlier: Mapping[IntentKey, str] | None = None,
+    earlier: Mapping[IntentKey, Intent] | None = None,
 ) -> tuple[list[Outgoing], list[str]]:
     """The message of each digest, and the addresses that failed the check (no mail).
     A mail an earlier run tried today (*earlier*: today's intents by recipient and
@@ -171,7 +171,8 @@ def build(
     built, bad = [], []
     cache: EntryCache = {}
     for d in digests:
-        mid = earlier.get(intent_key(d.email, d.notice_ids)) if earlier else None
+        was = earlier.get(intent_key(d.email, d.notice_ids)) if earlier else None
+        mid = was.message_id if was is not None else None
         try:
             built.append(message.build(config, mail, today, d, now, lang, cache, mid))
         except ValueError:
@@ -182,8 +183,8 @@ def build(
 # --- nothing lost, nothing sent twice -------------------------------------------------
 
 
-def intended(store: Store, today: date) -> dict[IntentKey, str]:
-    """The Message-IDs of the mail earlier runs meant to send today."""
+def intended(store: Store, today: date) -> dict[IntentKey, Intent]:
+    """The mail earlier runs meant to send today (their Message-IDs)."""
     from gaoxin_cli.store.notices import intents
 
     return intents(store, today)
@@ -192,17 +193,27 @@ def intended(store: Store, today: date) -> dict[IntentKey, str]:
 def intend(
     store: Store,
     mails: Sequence[Outgoing],
-    earlier: Mapping[IntentKey, str],
+    earlier: Mapping[IntentKey, Intent],
     today: date,
     recorded_at: str,
-) -> None:
-    """Record the intent of every mail not tried before, before any is sent: a retry
-    after a kill between the server's 250 and the record reuses its Message-ID."""
-    from gaoxin_cli.store.notices import record_intents
+) -> list[Outgoing]:
+    """Record the intent of every mail not tried before, before any is sent (a retry
+    after a kill between the server's 250 and the record reuses its Message-ID); the
+    mails with their intent's number (an outbox names its file after it)."""
+    from dataclasses import replace
 
-    known = set(earlier.values())
+    from gaoxin_cli.store.notices import intent_key, intents, record_intents
+
+    known = {i.message_id for i in earlier.values()}
     fresh = [(m.message_id, m.recipient, m.notice_ids) for m in mails]
-    record_intents(store, [f for f in fresh if f[0] not in known], today, recorded_at)
+    if record_intents(store, [f for f in fresh if f[0] not in known], today, recorded_at):
+        earlier = intents(store, today)
+    out = []
+    for m in mails:
+        found = earlier.get(intent_key(m.recipient, m.notice_ids))
+        mine = found is not None and found.message_id == m.message_id
+        out.append(replace(m, intent=found.id) if found is not None and mine else m)
+    return out
 
 
 # --- filing and what is due ---------------------------------------------------------

@@ -19,7 +19,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Collection, Iterable, Sequence
 from datetime import date
-from typing import Any
+from typing import Any, NamedTuple
 
 from gaoxin_cli.models.notice import Delivery as Delivery
 from gaoxin_cli.models.notice import NewNotice as NewNotice
@@ -351,14 +351,22 @@ def intent_key(recipient: str, notice_ids: Iterable[int]) -> IntentKey:
     return recipient, tuple(sorted(set(notice_ids)))
 
 
-def intents(store: Store, day: date) -> dict[IntentKey, str]:
-    """The Message-ID of every mail a run meant to send on *day*, by recipient and
-    notices (the latest, should there be several)."""
+class Intent(NamedTuple):
+    id: int
+    message_id: str
+
+
+def intents(store: Store, day: date) -> dict[IntentKey, Intent]:
+    """Every mail a run meant to send on *day*, by recipient and notices (the latest,
+    should there be several)."""
     rows = store.query(
-        "SELECT recipient, notice_ids, message_id FROM mail_intents WHERE sent_on = ? ORDER BY id",
+        "SELECT id, recipient, notice_ids, message_id FROM mail_intents WHERE sent_on = ?"
+        " ORDER BY id",
         (day.isoformat(),),
     )
-    return {intent_key(str(r), json.loads(ids)): str(mid) for r, ids, mid in rows}
+    return {
+        intent_key(str(r), json.loads(ids)): Intent(int(id_), str(mid)) for id_, r, ids, mid in rows
+    }
 
 
 def record_intents(
