@@ -83,9 +83,10 @@ def free_port() -> int:
 
 
 @contextmanager
-def smtp_server(**kwargs: Any) -> Iterator[tuple[Handler, int]]:
-    """A started server and its port; stopped on exit. *kwargs* go to the Controller."""
-    handler = Handler()
+def smtp_server(handler: Handler | None = None, **kwargs: Any) -> Iterator[tuple[Handler, int]]:
+    """A started server and its port; stopped on exit. *handler*: a subclass with its own
+    behaviour (default: a plain :class:`Handler`); *kwargs* go to the Controller."""
+    handler = handler or Handler()
     port = free_port()
     controller = Controller(handler, hostname="127.0.0.1", port=port, **kwargs)
     controller.start()

@@ -122,7 +122,11 @@ def make_ws(
 ) -> Path:
     ws = root / "ws"
     (ws / "plans").mkdir(parents=True, exist_ok=True)
-    extra = "  username: duban\n  password_env: GX_TEST_SMTP_PW\n" if auth else ""
+    extra = (
+        "  username: duban\n  password_env: GX_TEST_SMTP_PW\n  allow_plaintext_auth: true\n"
+        if auth
+        else ""
+    )
     (ws / "gaoxin.yaml").write_text(
         CONFIG.format(port=port, repeat=repeat, auth=extra), encoding="utf-8"
     )

@@ -77,6 +77,14 @@ CREATE TABLE events (
     recorded_at TEXT,
     import_key TEXT
 );
+CREATE TABLE mail_intents (
+    id INTEGER PRIMARY KEY,
+    message_id TEXT NOT NULL UNIQUE,
+    recipient TEXT NOT NULL,
+    sent_on TEXT NOT NULL CHECK (sent_on GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]'),
+    notice_ids TEXT NOT NULL,
+    recorded_at TEXT
+);
 CREATE TABLE notice_signs (
     id INTEGER PRIMARY KEY,
     notice_id INTEGER NOT NULL REFERENCES notices (id),
@@ -130,6 +138,7 @@ CREATE INDEX awards_period ON awards (period, id);
 CREATE UNIQUE INDEX events_import_key ON events (import_key) WHERE import_key IS NOT NULL;
 CREATE INDEX events_kind_task ON events (kind, task, milestone, at);
 CREATE INDEX events_task_kind_at ON events (task, kind, at, id, progress);
+CREATE INDEX mail_intents_day ON mail_intents (sent_on, recipient);
 CREATE INDEX notice_signs_notice ON notice_signs (notice_id, at, id);
 CREATE INDEX notices_subject ON notices (subject, kind, issued_on);
 CREATE INDEX score_items_period ON score_items (period, unit);
@@ -151,6 +160,10 @@ CREATE TRIGGER events_no_delete BEFORE DELETE ON events
 BEGIN SELECT RAISE(ABORT, 'events are append-only: DELETE is not allowed'); END;
 CREATE TRIGGER events_no_update BEFORE UPDATE ON events
 BEGIN SELECT RAISE(ABORT, 'events are append-only: UPDATE is not allowed'); END;
+CREATE TRIGGER mail_intents_no_delete BEFORE DELETE ON mail_intents
+BEGIN SELECT RAISE(ABORT, 'mail_intents are append-only: DELETE is not allowed'); END;
+CREATE TRIGGER mail_intents_no_update BEFORE UPDATE ON mail_intents
+BEGIN SELECT RAISE(ABORT, 'mail_intents are append-only: UPDATE is not allowed'); END;
 CREATE TRIGGER notice_signs_no_delete BEFORE DELETE ON notice_signs
 BEGIN SELECT RAISE(ABORT, 'notice_signs are append-only: DELETE is not allowed'); END;
 CREATE TRIGGER notice_signs_no_update BEFORE UPDATE ON notice_signs
@@ -326,6 +339,7 @@ def test_schema_is_pinned(store: Store) -> None:
             "m004_problems",
             "m005_awards",
             "m006_checkpoints",
+            "m007_mail_intents",
             "m008_notice_signs",
         ]
     )

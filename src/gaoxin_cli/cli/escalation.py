@@ -116,9 +116,18 @@ def notify(
         mail = sess.config.mail
         password = os.environ.get(mail.password_env) if mail and mail.username else None
         transport = service.SmtpTransport(password)
-    now = datetime.now().astimezone()
-    done = service.run(sess, transport, now, context.now_stamp, any_day=any_day, lang=s.lang)
     from gaoxin_cli.render import notify as view
+
+    now = datetime.now().astimezone()
+    done = service.run(
+        sess,
+        transport,
+        now,
+        context.now_stamp,
+        any_day=any_day,
+        lang=s.lang,
+        waiting=lambda m: view.waiting(sys.stderr, m, s.lang),
+    )
 
     if done.rest_day:
         sys.stdout.write(view.rest_day(done.today, s.lang) + "\n")

@@ -180,6 +180,16 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "列表项里有中文逗号“，”或顿号“、”：YAML 把它读成 1 项，而不是 {parts} 项",
         'a list item holds a Chinese comma ("，" or "、"): YAML reads it as 1 item, not {parts}',
     ),
+    "diag.W406": (
+        "mail.allow_plaintext_auth：security 为 none，登录密码将以明文经过网络",
+        "mail.allow_plaintext_auth: with security none the login password crosses the "
+        "network in clear",
+    ),
+    "diag.W407": (
+        "mail.username 配合 security: none 会以明文发送密码，gaoxin notify 将拒绝登录",
+        "mail.username with security: none would send the password in clear: gaoxin "
+        "notify refuses to log in",
+    ),
     # --- hints ------------------------------------------------------------------------
     "hint.fullwidth_colon": (
         "改成半角冒号加一个空格：“{key}: ”",
@@ -217,6 +227,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "计划年份取自多数任务的完成时限；确需跨年的日期可忽略此警告",
         "the plan's years are those of most tasks' due dates; ignore this for a date that "
         "really is that far away",
+    ),
+    "hint.plaintext_auth": (
+        "改用 security: starttls 或 ssl；确需明文（仅限本机或内网中继）时写 allow_plaintext_auth: true",
+        "use security: starttls or ssl; where clear text is really meant (a relay on this "
+        "machine or the local network) write allow_plaintext_auth: true",
     ),
     "hint.assume_weekends": (
         "删除这一行；要在缺数据时报错，改写 calendar.unknown_years: error",

@@ -369,6 +369,22 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "the server refused the sender ({reply})",
     ),
     "notify.fail_data": ("服务器拒收邮件（{reply}）", "the server refused the message ({reply})"),
+    "notify.fail_no_auth": (
+        "邮件服务器 {server} 不支持登录（没有 AUTH）：请删除 mail.username，或换用支持登录的服务器",
+        "the mail server {server} offers no login (no AUTH): remove mail.username, or use a "
+        "server that does",
+    ),
+    "notify.fail_record": (
+        "发给 {email} 的邮件已被接受，但无法记录（{why}）：下次运行将以同一 Message-ID 重发，"
+        "其余邮件未发送",
+        "the mail to {email} was accepted but cannot be recorded ({why}): the next run sends "
+        "it again with the same Message-ID; the rest were not sent",
+    ),
+    "notify.waiting_lock": (
+        "状态库正被另一个进程写入：发给 {email} 的邮件已送出，等待记录（已等 {seconds} 秒）…",
+        "the status database is being written by another process: the mail to {email} went "
+        "out and waits to be recorded ({seconds} s so far) …",
+    ),
     "notify.fail_line": ("  {email}：{why}", "  {email}: {why}"),
     "notify.unsent_line": ("  {email}：未发送", "  {email}: not sent"),
     "error.notify_failed": (
@@ -389,6 +405,13 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "gaoxin.yaml 没有 mail 配置（SMTP 服务器、端口、发件人）：请补上，或用 --dry-run / --outbox 目录",
         "gaoxin.yaml has no mail section (SMTP host, port, sender): add one, or use --dry-run "
         "or --outbox DIR",
+    ),
+    "error.mail_plaintext_auth": (
+        "mail.security 为 none，登录会以明文发送密码（邮件服务器 {server}）：请改用 starttls 或 ssl；"
+        "确需明文时在 mail 中写 allow_plaintext_auth: true",
+        "mail.security is none, so logging in would send the password in clear (mail server "
+        "{server}): use starttls or ssl; where that is really meant, write "
+        "allow_plaintext_auth: true under mail",
     ),
     "error.mail_no_password": (
         "已配置 mail.username，但环境变量 {env} 没有设置密码",

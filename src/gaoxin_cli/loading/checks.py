@@ -90,6 +90,18 @@ def check_config(loaded: LoadedConfig) -> list[Diagnostic]:
                 hint=Msg("hint.assume_weekends"),
             )
         )
+    mail = config.mail
+    if mail is not None and mail.username and mail.security == "none":
+        # The password would cross the network in clear: notify refuses unless allowed.
+        allowed = mail.allow_plaintext_auth
+        out.append(
+            Diagnostic.at(
+                "W406" if allowed else "W407",
+                loaded.path,
+                doc.locate(("mail", "allow_plaintext_auth" if allowed else "username")),
+                hint=Msg("hint.plaintext_auth"),
+            )
+        )
     both = set(config.calendar.rest) & set(config.calendar.work)
     for i, day in enumerate(config.calendar.work):
         if day in both:

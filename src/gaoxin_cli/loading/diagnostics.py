@@ -10,7 +10,9 @@ from gaoxin_cli.i18n import Lang, Msg
 Severity = Literal["error", "warning"]
 
 # Codes reported as warnings (everything else is an error); docs/validation.md lists them.
-WARNING_CODES = frozenset({"X313", "X317", "X318", "W401", "W402", "W403", "W404", "W405"})
+WARNING_CODES = frozenset(
+    {"X313", "X317", "X318", "W401", "W402", "W403", "W404", "W405", "W406", "W407"}
+)
 
 
 @dataclass(frozen=True, slots=True)

@@ -221,6 +221,7 @@ class MailConfig(NamedTuple):
     username: str | None
     password_env: str
     timeout_s: float
+    allow_plaintext_auth: bool
 
     def __reduce__(self) -> tuple[Any, ...]:
         return _REBUILD, (type(self), tuple(self))

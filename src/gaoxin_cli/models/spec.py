@@ -370,6 +370,11 @@ class MailConfigSpec(Strict):
         "GAOXIN_SMTP_PASSWORD"
     )
     timeout_s: Seconds = 30
+    allow_plaintext_auth: bool = Field(
+        False,
+        description="Log in over `security: none` (the password crosses the network in"
+        " clear); without it notify refuses to",
+    )
 
 
 class ConfigSpec(Strict):

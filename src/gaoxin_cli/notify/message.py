@@ -31,6 +31,8 @@ from gaoxin_cli.notify.digest import Digest, EntryCache, bodies, clean, reply_to
 
 _EMAIL = re.compile(EMAIL_PATTERN)
 _POLICY = policy.SMTP
+# A Message-ID read back from the database (an intent) is used only in this shape.
+_MESSAGE_ID = re.compile(r"<[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]{1,200}@[A-Za-z0-9.-]{1,253}>")
 
 
 def valid_address(addr: str) -> bool:
@@ -47,6 +49,7 @@ class Outgoing:
     headers: EmailMessage  # the headers only (for display); the body is in ``data``
     text: str  # the plain-text body, as sent
     data: bytes  # the whole message, CRLF line ends
+    intent: int | None = None  # its row in mail_intents, once recorded
 
     def as_bytes(self) -> bytes:
         return self.data
@@ -74,9 +77,12 @@ def build(
     now: datetime,
     lang: Lang = "zh",
     cache: EntryCache | None = None,
+    message_id: str | None = None,
 ) -> Outgoing:
     """The message for *digest*. Raises ValueError for an address that fails the check
-    (the caller reports it and sends nothing to it)."""
+    (the caller reports it and sends nothing to it). *message_id*: the one an earlier
+    try of this mail was given (its intent), so a copy that went out twice is the same
+    message to every client; None: a new one."""
     if not valid_address(digest.email):
         raise ValueError(digest.email)
     if not valid_address(mail.sender):
@@ -93,7 +99,8 @@ def build(
         msg["Reply-To"] = _address(*office)
     msg["Subject"] = clean(words.subject)
     msg["Date"] = format_datetime(now)
-    message_id = make_msgid(idstring="gaoxin", domain=domain)
+    if message_id is None or _MESSAGE_ID.fullmatch(message_id) is None:
+        message_id = make_msgid(idstring="gaoxin", domain=domain)
     msg["Message-ID"] = message_id
     msg["Auto-Submitted"] = "auto-generated"  # RFC 3834: no auto-replies, please
     msg["X-Auto-Response-Suppress"] = "All"

@@ -3,10 +3,13 @@
 One connection for the whole run (STARTTLS, implicit TLS or plain, as gaoxin.yaml says;
 login only when a user name is set, with the password the CLI read from the environment).
 Each digest is one ``sendmail`` to one recipient. ``on_accepted`` runs right after the
-server accepted a mail — the caller records the delivery there, so what was accepted
-stays recorded whatever happens next. A refused recipient or a refused message is noted
-and the run goes on; a dropped connection, a timeout or a failed login ends it, and every
-mail not yet accepted is reported as not sent (to be sent by the next run).
+server accepted a mail — the caller records the delivery there (waiting for the store's
+write lock as long as it takes), so what was accepted stays recorded whatever happens
+next; should the store refuse outright (disk full …), the run stops there and says so.
+A login is never sent in clear unless gaoxin.yaml says ``allow_plaintext_auth: true``.
+A refused recipient or a refused message is noted and the run goes on; a dropped
+connection, a timeout or a failed login ends it, and every mail not yet accepted is
+reported as not sent (to be sent by the next run).
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from gaoxin_cli.errors import GaoxinError
 from gaoxin_cli.i18n import Msg
 from gaoxin_cli.models import MailConfig
 from gaoxin_cli.notify.message import Outgoing
@@ -49,6 +53,14 @@ def _reply(code: object, text: object) -> str:
     return " ".join(f"{code} {raw}".split())[:200]
 
 
+class NoAuth(Exception):
+    """The server offers no AUTH, and gaoxin.yaml names a user to log in as."""
+
+
+class PlaintextAuthRefused(Exception):
+    """A login over ``security: none`` that gaoxin.yaml does not allow explicitly."""
+
+
 def connect(
     mail: MailConfig, password: str | None, context: ssl.SSLContext | None = None
 ) -> smtplib.SMTP:
@@ -69,6 +81,10 @@ def connect(
             server.starttls(context=context or ssl.create_default_context())
             server.ehlo()
         if mail.username:
+            if mail.security == "none" and not mail.allow_plaintext_auth:
+                raise PlaintextAuthRefused  # the transport refuses before this; never in clear
+            if not server.has_extn("auth"):
+                raise NoAuth
             server.login(mail.username, password or "")
     except BaseException:
         server.close()
@@ -104,6 +120,10 @@ def send(
         )
     except smtplib.SMTPNotSupportedError:
         result.fatal = Msg("notify.fail_starttls", server=where)
+    except NoAuth:
+        result.fatal = Msg("notify.fail_no_auth", server=where)
+    except PlaintextAuthRefused:
+        result.fatal = Msg("error.mail_plaintext_auth", server=where)
     except (smtplib.SMTPException, ssl.SSLError, OSError) as exc:
         result.fatal = Msg("notify.fail_connect", server=where, reason=_oserror(exc))
     if result.fatal is not None:
@@ -146,8 +166,13 @@ def send(
                         Failure(out.recipient, Msg("notify.fail_refused", reply=_reply(code, text)))
                     )
                     continue
-                on_accepted(out)
                 result.sent.append(out.recipient)
+                try:
+                    on_accepted(out)
+                except GaoxinError as exc:  # accepted, but the store cannot record it
+                    result.fatal = Msg("notify.fail_record", email=out.recipient, why=exc.msg)
+                    result.unsent = [o.recipient for o in outgoing[i + 1 :]]
+                    break
                 continue
             if getattr(server, "sock", None) is None:  # the server hung up (421 …)
                 last = result.failed[-1].why.params.get("reply", "") if result.failed else ""

@@ -8,7 +8,7 @@ from collections import Counter
 from datetime import date
 from typing import TYPE_CHECKING, TextIO
 
-from gaoxin_cli.i18n import Lang, t
+from gaoxin_cli.i18n import Lang, Msg, t
 from gaoxin_cli.render.text import safe
 
 if TYPE_CHECKING:
@@ -48,6 +48,12 @@ def report(out: TextIO, err: TextIO, done: NotifyReport, lang: Lang) -> None:
         from gaoxin_cli.calendar import year_spans
 
         line(t("calendar.estimated", lang, years=year_spans(done.estimated_years)))
+
+
+def waiting(err: TextIO, msg: Msg, lang: Lang) -> None:
+    """A progress line on *err* while an accepted mail waits for the store's write lock."""
+    err.write(safe(msg.render(lang)) + "\n")
+    err.flush()
 
 
 def summary(done: NotifyReport, lang: Lang) -> list[str]:

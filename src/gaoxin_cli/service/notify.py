@@ -1,10 +1,10 @@
 """A ``notify`` run: file today's notices, mail what is due, record what was accepted.
 
-1. Under the notify lock and the write lock (one ``BEGIN IMMEDIATE`` transaction) the
-   ladder is computed from the :class:`~gaoxin_cli.service.snapshot.Snapshot` (plan,
-   history, approved extensions, the notices already filed) and the notices due today
-   are filed with their numbers. A notice is filed once, whether or not its mail gets
-   through.
+1. Under the notify lock the ladder is computed from the
+   :class:`~gaoxin_cli.service.snapshot.Snapshot` (plan, history, approved extensions,
+   the notices already filed) and the notices due today are filed with their numbers
+   (one ``BEGIN IMMEDIATE`` transaction, which skips a notice already filed). A notice
+   is filed once, whether or not its mail gets through.
 2. Every (notice, recipient address) not yet mailed — new today, or refused or cut off
    on an earlier run — is due, as is a repeated reminder (``rules.ladder.
    repeat_reminder_wd``). Tasks that are done (100 %, or done, closed or cancelled in
@@ -12,11 +12,14 @@
    Late 问题提报 climb the same ladder (``rules.problem_cards.problem_subjects``): a problem
    card of level L files rung L (no 交办单), mailed to the unit whose move it is; once
    the problem is closed, rejected or no longer late, nothing more is mailed.
-3. Each due (recipient) becomes one digest mail, handed to a :class:`Transport` — SMTP,
-   an outbox directory, or nothing (a dry run, which files nothing either). Each mail
-   the transport reports accepted is recorded at once, one delivery per notice it
-   carried; before each SMTP mail the store is asked whether another run delivered it
-   meanwhile (:func:`still_due`).
+3. Each due (recipient) becomes one digest mail. Before any is handed on, the intent of
+   each (Message-ID, recipient, notices) is recorded (:func:`intend`); a mail an earlier
+   run meant to send today keeps its Message-ID (:func:`intended`).
+4. The mails go to a :class:`Transport` — SMTP, an outbox directory, or nothing (a dry
+   run, which files nothing either). Each mail the transport reports accepted is
+   recorded at once, one delivery per notice it carried, waiting for the write lock as
+   long as it takes (:func:`record`); before each SMTP mail the store is asked whether
+   another run delivered it meanwhile (:func:`still_due`).
 
 :func:`run` returns a :class:`NotifyReport`; the CLI prints it and turns undelivered
 mail into exit code 1.
@@ -46,6 +49,7 @@ if TYPE_CHECKING:
     from gaoxin_cli.rules.problem_cards import ProblemSubject
     from gaoxin_cli.rules.problems import ProblemStatus
     from gaoxin_cli.store import Store
+    from gaoxin_cli.store.notices import Intent, IntentKey
 
 Recipient = Mapping[str, Any]  # {"role", "name", "email", "unit"}, as a notice keeps it
 
@@ -94,10 +98,12 @@ def run(
     *,
     any_day: bool = False,
     lang: Lang = "zh",
+    waiting: Callable[[Msg], object] | None = None,
 ) -> NotifyReport:
     """Today's run; see the module docstring. *now* dates the mails, *recorded_at* stamps
     each write (the clock is the caller's); *any_day* runs on a rest day too; the mail is
-    worded in *lang*."""
+    worded in *lang*; *waiting* is told, every few seconds, that a mail the server took
+    waits for the store's write lock to be recorded."""
     from gaoxin_cli.notify import lock
 
     plan, today, cal = session.plan, session.today, session.calendar
@@ -120,12 +126,14 @@ def run(
         )
     with lock.exclusive(lock.lock_path(session.db)), session.store(write=True) as st:
         prepared = prepare(st, plan, today, cal, dry_run=False, recorded_at=recorded_at())
-        built, bad = build(prepared.digests, plan.config, mail, today, now, lang)
+        earlier = intended(st, today)
+        built, bad = build(prepared.digests, plan.config, mail, today, now, lang, earlier)
+        built = intend(st, built, earlier, today, recorded_at())
         result = transport.send(
             built,
             mail,
             today,
-            lambda m, message_id: record(st, m, today, recorded_at(), message_id),
+            lambda m, message_id: record(st, m, today, recorded_at(), message_id, waiting),
             lambda m: still_due(st, m, today),
         )
     return NotifyReport(
@@ -151,19 +159,61 @@ def build(
     today: date,
     now: datetime,
     lang: Lang = "zh",
+    earlier: Mapping[IntentKey, Intent] | None = None,
 ) -> tuple[list[Outgoing], list[str]]:
-    """The message of each digest, and the addresses that failed the check (no mail)."""
+    """The message of each digest, and the addresses that failed the check (no mail).
+    A mail an earlier run tried today (*earlier*: today's intents by recipient and
+    notices) keeps the Message-ID it was given then."""
     from gaoxin_cli.notify import message
     from gaoxin_cli.notify.digest import EntryCache
+    from gaoxin_cli.store.notices import intent_key
 
     built, bad = [], []
     cache: EntryCache = {}
     for d in digests:
+        was = earlier.get(intent_key(d.email, d.notice_ids)) if earlier else None
+        mid = was.message_id if was is not None else None
         try:
-            built.append(message.build(config, mail, today, d, now, lang, cache))
+            built.append(message.build(config, mail, today, d, now, lang, cache, mid))
         except ValueError:
             bad.append(d.email)
     return built, bad
+
+
+# --- nothing lost, nothing sent twice -------------------------------------------------
+
+
+def intended(store: Store, today: date) -> dict[IntentKey, Intent]:
+    """The mail earlier runs meant to send today (their Message-IDs)."""
+    from gaoxin_cli.store.notices import intents
+
+    return intents(store, today)
+
+
+def intend(
+    store: Store,
+    mails: Sequence[Outgoing],
+    earlier: Mapping[IntentKey, Intent],
+    today: date,
+    recorded_at: str,
+) -> list[Outgoing]:
+    """Record the intent of every mail not tried before, before any is sent (a retry
+    after a kill between the server's 250 and the record reuses its Message-ID); the
+    mails with their intent's number (an outbox names its file after it)."""
+    from dataclasses import replace
+
+    from gaoxin_cli.store.notices import intent_key, intents, record_intents
+
+    known = {i.message_id for i in earlier.values()}
+    fresh = [(m.message_id, m.recipient, m.notice_ids) for m in mails]
+    if record_intents(store, [f for f in fresh if f[0] not in known], today, recorded_at):
+        earlier = intents(store, today)
+    out = []
+    for m in mails:
+        found = earlier.get(intent_key(m.recipient, m.notice_ids))
+        mine = found is not None and found.message_id == m.message_id
+        out.append(replace(m, intent=found.id) if found is not None and mine else m)
+    return out
 
 
 # --- filing and what is due ---------------------------------------------------------
@@ -242,13 +292,16 @@ def prepare(
         )
         return snap, items, [_new(d, calendar) for d in drafts], problems
 
+    snap, items, new, problems = compute()
     if dry_run:
-        snap, items, new, problems = compute()
         filed = filed_notices.draft_notices(store, new, notice_record.number)
+    elif new:
+        # The write lock only when there is something to file (a second run of the day
+        # beside a long import needs none); file_notices skips, under the lock, a notice
+        # filed since the read (the notify lock keeps other runs out meanwhile).
+        filed = filed_notices.file_notices(store, new, notice_record.number, recorded_at)
     else:
-        with store.transaction():
-            snap, items, new, problems = compute()
-            filed = filed_notices.file_notices(store, new, notice_record.number, recorded_at)
+        filed = []
     pairs = due_pairs(store, items, snap.issued, filed, today, calendar, plan, problems)
     unmailed = [(n, p) for n in filed for p in n.recipients if not p.get("email")]
     return Prepared(today, filed, group(pairs), unmailed)
@@ -339,11 +392,39 @@ def due_pairs(
     return out
 
 
-def record(store: Store, out: Outgoing, today: date, sent_at: str, message_id: str) -> int:
-    """The server accepted *out*: record one delivery per notice it carried."""
+def record(
+    store: Store,
+    out: Outgoing,
+    today: date,
+    sent_at: str,
+    message_id: str,
+    waiting: Callable[[Msg], object] | None = None,
+) -> int:
+    """The server accepted *out*: record one delivery per notice it carried.
+
+    Another process holding the write lock (an import of half a million rows beside
+    cron) is waited for as long as it takes, telling *waiting* after each busy timeout:
+    giving up here would send the mail again on the next run. Any other refusal of the
+    store is raised."""
+    import time
+
+    from gaoxin_cli.errors import StoreError
+    from gaoxin_cli.i18n import Msg
     from gaoxin_cli.store.notices import record_deliveries
 
-    return record_deliveries(store, out.notice_ids, out.recipient, today, sent_at, message_id)
+    start = time.monotonic()
+    while True:
+        try:
+            return record_deliveries(
+                store, out.notice_ids, out.recipient, today, sent_at, message_id
+            )
+        except StoreError as err:
+            if err.msg.key != "error.store_locked":
+                raise
+            if waiting is not None:
+                seconds = round(time.monotonic() - start)
+                waiting(Msg("notify.waiting_lock", email=out.recipient, seconds=seconds))
+            time.sleep(0.05)  # a zero busy timeout must not spin
 
 
 def still_due(store: Store, out: Outgoing, today: date) -> bool:

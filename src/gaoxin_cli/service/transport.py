@@ -78,6 +78,9 @@ class SmtpTransport:
 
         if mail is None:
             raise GaoxinError("error.mail_not_configured")
+        if mail.username and mail.security == "none" and not mail.allow_plaintext_auth:
+            # The password would cross the network in clear: only when gaoxin.yaml says so.
+            raise GaoxinError("error.mail_plaintext_auth", server=f"{mail.host}:{mail.port}")
         if mail.username and not self.password:
             raise GaoxinError("error.mail_no_password", env=mail.password_env)
         return mail
@@ -104,8 +107,9 @@ class SmtpTransport:
 
 @dataclass(frozen=True, slots=True)
 class OutboxTransport:
-    """Write each mail as an ``.eml`` file into *directory* (``notify/outbox.py``); its
-    delivery is recorded as ``outbox:<file name>``. The notify lock is held, so no other
+    """Write each mail as an ``.eml`` file into *directory* (``notify/outbox.py``: one
+    file per mail even when a run is killed); its delivery is recorded as
+    ``outbox:<file name>``, once the file is in place. The notify lock is held, so no other
     run can deliver the same mail meanwhile: *still_due* is not asked."""
 
     directory: Path
@@ -125,14 +129,26 @@ class OutboxTransport:
         accepted: Accepted,
         still_due: Callable[[Outgoing], bool],
     ) -> SendResult:
+        from gaoxin_cli.errors import GaoxinError
+        from gaoxin_cli.i18n import Msg
         from gaoxin_cli.notify import outbox
         from gaoxin_cli.notify.smtp import SendResult
 
         result = SendResult()
-        for i, m in enumerate(mails, 1):
-            name = outbox.write(self.directory, today, m, i)
-            accepted(m, f"outbox:{name}")
+        for i, m in enumerate(mails):
+            try:
+                name = outbox.write(self.directory, today, m)
+            except GaoxinError as exc:
+                result.fatal = exc.msg
+                result.unsent = [o.recipient for o in mails[i:]]
+                break
             result.sent.append(m.recipient)
+            try:
+                accepted(m, f"outbox:{name}")
+            except GaoxinError as exc:  # written, but the store cannot record it
+                result.fatal = Msg("notify.fail_record", email=m.recipient, why=exc.msg)
+                result.unsent = [o.recipient for o in mails[i + 1 :]]
+                break
         return result
 
 

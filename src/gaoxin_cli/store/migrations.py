@@ -219,6 +219,28 @@ def m006_checkpoints(db: Database) -> None:
 
 
 @_step
+def m007_mail_intents(db: Database) -> None:
+    """What ``notify`` is about to send, written before it is handed to the server or the
+    outbox: the Message-ID, the recipient, the day and the notices it carries. A retry
+    of the same mail (same recipient, day and notices) reuses the Message-ID, so a mail
+    accepted but not yet recorded when a run died reaches every client as the same
+    message. Deliveries stay the record of what was sent; intents are only appended.
+    """
+    db.execute(
+        """CREATE TABLE mail_intents (
+    id INTEGER PRIMARY KEY,
+    message_id TEXT NOT NULL UNIQUE,
+    recipient TEXT NOT NULL,
+    sent_on TEXT NOT NULL CHECK (sent_on GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]'),
+    notice_ids TEXT NOT NULL,
+    recorded_at TEXT
+)"""
+    )
+    db.execute("CREATE INDEX mail_intents_day ON mail_intents (sent_on, recipient)")
+    _append_only(db, "mail_intents")
+
+
+@_step
 def m008_notice_signs(db: Database) -> None:
     """签收: a unit's acknowledgement of a notice (``sign``, dated ``at``: when the unit
     acknowledged it) and its withdrawal (``withdraw``, with a reason). Append-only like

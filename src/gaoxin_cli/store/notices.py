@@ -1,10 +1,13 @@
-"""Formal notices (三单) and their deliveries: the ``notices`` and ``deliveries`` tables (m003).
+"""Formal notices (三单), their deliveries and the mail meant to carry them: the
+``notices`` and ``deliveries`` tables (m003), ``mail_intents`` (m007).
 
 A notice is filed once, numbered per kind and year (督办〔2020〕12号): the next number is
 read and written inside one ``BEGIN IMMEDIATE`` transaction, and ``UNIQUE (kind, year,
 seq)`` refuses a number given twice. A delivery is recorded only after the mail server
 accepted the mail, once per notice, recipient and day (``UNIQUE (notice_id, recipient,
-sent_on)``): the store, not the mailer, is the arbiter of what was sent.
+sent_on)``): the store, not the mailer, is the arbiter of what was sent. Before a mail
+goes out its intent (Message-ID, recipient, notices) is recorded, so a retry reuses the
+Message-ID (docs/escalation.md, "Nothing lost, nothing sent twice").
 
 ``recipients`` is a JSON list of ``{"role", "name", "email", "unit"}``; ``body`` is a JSON
 snapshot of the task as the notice saw it (title, due dates, card and reasons …), so a
@@ -16,7 +19,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from datetime import date
-from typing import Any
+from typing import Any, NamedTuple
 
 from gaoxin_cli.models.notice import Delivery as Delivery
 from gaoxin_cli.models.notice import NewNotice as NewNotice
@@ -346,6 +349,61 @@ def record_deliveries(
                 f" VALUES {', '.join('(?, ?, ?, ?, ?)' for _ in chunk)}"
                 " ON CONFLICT (notice_id, recipient, sent_on) DO NOTHING",
                 values,
+            )
+        added = int(store.query("SELECT total_changes()")[0][0]) - before
+    return added
+
+
+# --- intents (m007) --------------------------------------------------------------------
+
+IntentKey = tuple[str, tuple[int, ...]]  # (recipient, the notice ids it carries, ascending)
+
+
+def intent_key(recipient: str, notice_ids: Iterable[int]) -> IntentKey:
+    return recipient, tuple(sorted(set(notice_ids)))
+
+
+class Intent(NamedTuple):
+    id: int
+    message_id: str
+
+
+def intents(store: Store, day: date) -> dict[IntentKey, Intent]:
+    """Every mail a run meant to send on *day*, by recipient and notices (the latest,
+    should there be several)."""
+    rows = store.query(
+        "SELECT id, recipient, notice_ids, message_id FROM mail_intents WHERE sent_on = ?"
+        " ORDER BY id",
+        (day.isoformat(),),
+    )
+    return {
+        intent_key(str(r), json.loads(ids)): Intent(int(id_), str(mid)) for id_, r, ids, mid in rows
+    }
+
+
+def record_intents(
+    store: Store,
+    mails: Iterable[tuple[str, str, Iterable[int]]],
+    day: date,
+    recorded_at: str | None,
+) -> int:
+    """Record ``(message_id, recipient, notice ids)`` of each mail about to be sent on
+    *day* (one transaction); returns how many. A Message-ID already recorded is kept."""
+    values: list[tuple[object, ...]] = []
+    for message_id, recipient, ids in mails:
+        _, key = intent_key(recipient, ids)
+        values.append((message_id, recipient, day.isoformat(), json.dumps(key), recorded_at))
+    if not values:
+        return 0
+    with store.transaction():
+        before = int(store.query("SELECT total_changes()")[0][0])
+        for i in range(0, len(values), _ROWS):
+            chunk = values[i : i + _ROWS]
+            store.insert(
+                "INSERT INTO mail_intents (message_id, recipient, sent_on, notice_ids, recorded_at)"
+                f" VALUES {', '.join('(?, ?, ?, ?, ?)' for _ in chunk)}"
+                " ON CONFLICT (message_id) DO NOTHING",
+                [v for row in chunk for v in row],
             )
         added = int(store.query("SELECT total_changes()")[0][0]) - before
     return added
