@@ -45,6 +45,7 @@ if TYPE_CHECKING:
     from gaoxin_cli.rules import ladder
     from gaoxin_cli.rules.problem_cards import ProblemSubject
     from gaoxin_cli.rules.problems import ProblemStatus
+    from gaoxin_cli.service.channels import ChannelReport, ChannelRun
     from gaoxin_cli.store import Store
 
 Recipient = Mapping[str, Any]  # {"role", "name", "email", "unit"}, as a notice keeps it
@@ -75,6 +76,7 @@ class NotifyReport:
     # Notices with a recipient who has no address: (notice, recipient)
     unmailed: Sequence[tuple[StoredNotice, Recipient]] = ()
     estimated_years: Sequence[int] = ()  # years counted on a weekends-only estimate
+    robots: ChannelReport | None = None  # the group robots (None: gaoxin.yaml has none)
 
     @property
     def undelivered(self) -> int:
@@ -94,10 +96,12 @@ def run(
     *,
     any_day: bool = False,
     lang: Lang = "zh",
+    robots: ChannelRun | None = None,
 ) -> NotifyReport:
     """Today's run; see the module docstring. *now* dates the mails, *recorded_at* stamps
     each write (the clock is the caller's); *any_day* runs on a rest day too; the mail is
-    worded in *lang*."""
+    worded in *lang*. *robots*: also post to gaoxin.yaml's group robots, after the mail
+    (``service/channels.py``)."""
     from gaoxin_cli.notify import lock
 
     plan, today, cal = session.plan, session.today, session.calendar
@@ -107,6 +111,8 @@ def run(
     if transport.dry:
         with session.store(write=False) as st:
             prepared = prepare(st, plan, today, cal, dry_run=True)
+            # --- group robots (service/channels.py): what they would get -------------
+            groups = _robots(st, session, prepared.filed, transport, robots, recorded_at, lang)
         built, bad = build(prepared.digests, plan.config, mail, today, now, lang)
         return NotifyReport(
             today,
@@ -117,6 +123,7 @@ def run(
             bad_addresses=bad,
             unmailed=prepared.unmailed,
             estimated_years=session.estimated_years(),
+            robots=groups,
         )
     with lock.exclusive(lock.lock_path(session.db)), session.store(write=True) as st:
         prepared = prepare(st, plan, today, cal, dry_run=False, recorded_at=recorded_at())
@@ -128,6 +135,8 @@ def run(
             lambda m, message_id: record(st, m, today, recorded_at(), message_id),
             lambda m: still_due(st, m, today),
         )
+        # --- group robots (service/channels.py): after the mail, under the same lock --
+        groups = _robots(st, session, prepared.filed, transport, robots, recorded_at, lang)
     return NotifyReport(
         today,
         outbox=transport.directory if isinstance(transport, OutboxTransport) else None,
@@ -141,7 +150,31 @@ def run(
         bad_addresses=bad,
         unmailed=prepared.unmailed,
         estimated_years=session.estimated_years(),
+        robots=groups,
     )
+
+
+def _robots(
+    st: Store,
+    session: Session,
+    filed: Sequence[StoredNotice],
+    transport: Transport,
+    robots: ChannelRun | None,
+    recorded_at: Callable[[], str],
+    lang: Lang,
+) -> ChannelReport | None:
+    """The robots' part of the run, in the transport's mode (dry, outbox or live)."""
+    if robots is None:
+        return None
+    from gaoxin_cli.service import channels
+
+    if transport.dry:
+        return channels.deliver(st, session, filed, "dry", robots, recorded_at, lang=lang)
+    if isinstance(transport, OutboxTransport):
+        return channels.deliver(
+            st, session, filed, "outbox", robots, recorded_at, outbox=transport.directory, lang=lang
+        )
+    return channels.deliver(st, session, filed, "live", robots, recorded_at, lang=lang)
 
 
 def build(
