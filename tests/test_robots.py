@@ -219,6 +219,13 @@ def test_a_second_run_posts_nothing(site: Site) -> None:
     assert code == 0, err
     assert "群机器人" not in out or "应发 0 条" in out
     assert all(len(site.robot(t).received) == 1 for t in site.robots.robots)
+    # the notice's sheet lists the group deliveries with the mail ones
+    result = CliRunner().invoke(
+        app, ["-C", str(site.ws), "--as-of", DAY, "notice", "show", "督办〔2020〕1号"]
+    )
+    assert result.exit_code == 0, result.stderr
+    assert "robot:unit:jianshe:dingtalk" in result.stdout
+    assert "robot:leader:L-wang:phone" in result.stdout
 
 
 def test_english(site: Site) -> None:
@@ -458,3 +465,55 @@ def test_two_concurrent_runs_post_each_notice_once(site: Site) -> None:
     assert all(len(r.received) == 1 for r in site.robots.robots.values())
     assert sorted((n, k) for n, k, _ in robot_deliveries(site.ws)) == sorted(EXPECTED)
     assert len(site.mail.received) == 6
+
+
+# --- a big day -------------------------------------------------------------------------
+
+
+def test_a_big_day_goes_in_few_messages_within_each_platforms_limit() -> None:
+    """300 tasks for one unit (a first run's 交办单): one line a task, split only at the
+    platform's size limit (企业微信 4096 bytes), every notice carried exactly once."""
+    import yaml
+
+    from gaoxin_cli.models import spec
+    from gaoxin_cli.models.notice import StoredNotice
+
+    config = spec.to_record(
+        spec.ConfigSpec.model_validate(
+            yaml.safe_load(CONFIG.format(base="https://example.org", port=25))
+        )
+    )
+    day = date(2020, 6, 24)
+    ns = [
+        StoredNotice(
+            i,
+            f"交办〔2020〕{i}号",
+            "assign",
+            2020,
+            i,
+            f"T-{i:03d}",
+            0,
+            day,
+            date(2020, 6, 30),
+            "caizheng",
+            "[]",
+            json.dumps({"task": f"T-{i:03d}", "title": "财政专项资金拨付第" + str(i) + "批"}),
+        )
+        for i in range(1, 301)
+    ]
+    for name, kind, limit in (("wecom", "wecom", 4096), ("dingtalk", "dingtalk", 20000)):
+        unit = config.units["caizheng"] if kind == "wecom" else config.units["jianshe"]
+        channel = robots.Channel(f"robot:unit:x:{name}", "财政局", name, unit.robots[name])
+        posts = robots.build(config, channel, ns, [], day)
+        assert all(len(p.text.encode()) <= limit for p in posts), kind
+        assert sorted(i for p in posts for i in p.notice_ids) == list(range(1, 301))
+        assert all(p.parts == len(posts) for p in posts)
+        assert "事项较多，每项一行" in posts[0].text
+        assert (
+            "- **交办〔2020〕1号** T-001 财政专项资金拨付第1批，2020-06-30 前反馈" in posts[0].text
+        )
+        if kind == "wecom":
+            assert 5 <= len(posts) <= 10
+            assert "（第 1/" in posts[0].title
+        else:
+            assert len(posts) <= 2

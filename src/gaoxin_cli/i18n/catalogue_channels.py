@@ -24,6 +24,14 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "签收：请在群内回复“收到＋通知编号”，由督查室登记。",
         "To acknowledge (签收), reply in this group with “received” and the notice number; the office records it.",
     ),
+    "robot.compact": (
+        "事项较多，每项一行（通知编号、事项、反馈时限），详情见督办邮件：",
+        "Many items today, one line each (notices, task, reply by); the mail has the details:",
+    ),
+    "robot.line": (
+        "- **{numbers}** {task}{card}，{due} 前反馈",
+        "- **{numbers}** {task}{card}, reply by {due}",
+    ),
     "robot.phone": ("（电话 {phone}）", " (tel. {phone})"),
     # --- what a platform answered ------------------------------------------------------
     "robot.err.rate": (

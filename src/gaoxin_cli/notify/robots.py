@@ -149,6 +149,20 @@ def _entry(config: Config, ns: Sequence[StoredNotice], today: date, lang: Lang) 
     return [lines[0], *(f"- {x}" for x in lines[1:])]
 
 
+def _line(config: Config, ns: Sequence[StoredNotice], today: date, lang: Lang) -> str:
+    """One task on one line: its notices, the task, the card, the reply deadline."""
+    n = ns[0]
+    body = n.body
+    sep = "、" if lang == "zh" else ", "
+    numbers = sep.join(inert(x.number) for x in ns)
+    subject = body.get("task") or body.get("problem") or n.subject
+    card = int(body.get("card") or 0)
+    label = t("robot.card", lang, card=t(f"level.{min(card, 4)}", lang)) if card else ""
+    due = n.response_due.isoformat() if n.response_due is not None else ""
+    task = inert(f"{subject} {body.get('title') or ''}")
+    return t("robot.line", lang, numbers=numbers, task=task, card=label, due=due)
+
+
 def _footer(config: Config, lang: Lang) -> str:
     """How to 签收: in the group, or with the office, who records it."""
     office = config.units.get(config.org.office)
@@ -173,7 +187,7 @@ def build(
     robot = channel.robot
     kind: Kind = robot.kind
     subjects: dict[tuple[str, str], list[StoredNotice]] = {}
-    for n in sorted(notices, key=lambda n: (-n.rung, n.issued_on, n.number)):
+    for n in sorted(notices, key=lambda n: (-n.rung, n.issued_on, n.year, n.seq)):
         subjects.setdefault((n.subject_kind, n.subject), []).append(n)
     mobiles: dict[str, None] = dict.fromkeys(robot.at_mobiles)
     users: dict[str, None] = dict.fromkeys(robot.at_user_ids)
@@ -185,12 +199,18 @@ def build(
                 mobiles[m.mobile] = None
     tail = _mention_text(kind, tuple(mobiles), tuple(users))
     footer = _footer(config, lang)
-    entries = [("\n".join(_entry(config, ns, today, lang)), ns) for ns in subjects.values()]
     budget = SIZE_LIMIT[kind] - len((footer + tail).encode()) - 600
+    entries = [("\n".join(_entry(config, ns, today, lang)), ns) for ns in subjects.values()]
+    sep = "\n\n"
+    if sum(len(text.encode()) + 2 for text, _ in entries) > budget:
+        # A big day (the first run files a 交办单 for every open task): one line a task,
+        # so the group gets a few messages, not dozens; the mail carries the details.
+        entries = [(_line(config, ns, today, lang), ns) for ns in subjects.values()]
+        sep = "\n"
     chunks: list[list[tuple[str, list[StoredNotice]]]] = [[]]
     size = 0
     for text, ns in entries:
-        b = len(text.encode()) + 2
+        b = len(text.encode()) + len(sep)
         if chunks[-1] and size + b > budget:
             chunks.append([])
             size = 0
@@ -201,8 +221,10 @@ def build(
         carried = [n for _, ns in chunk for n in ns]
         title = _title(config, channel, len(carried), today, lang, i, len(chunks))
         head = f"### {title}" if kind != "feishu" else ""
-        parts = [head, *(text for text, _ in chunk), footer, tail]
-        text = "\n\n".join(p for p in parts if p)
+        body = sep.join(text for text, _ in chunk)
+        if sep == "\n":
+            body = t("robot.compact", lang) + "\n\n" + body
+        text = "\n\n".join(p for p in (head, body, footer, tail) if p)
         posts.append(
             Post(
                 channel,
