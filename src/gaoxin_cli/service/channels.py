@@ -33,6 +33,7 @@ if TYPE_CHECKING:
     from gaoxin_cli.models.notice import StoredNotice
     from gaoxin_cli.notify.robots import Channel, Limits, Mention, Post
     from gaoxin_cli.service.session import Session
+    from gaoxin_cli.service.transport import Transport
     from gaoxin_cli.store import Store
 
 Mode = Literal["dry", "outbox", "live"]
@@ -69,6 +70,29 @@ class ChannelReport:
     @property
     def ok(self) -> bool:
         return not self.failures
+
+
+def in_run(
+    st: Store,
+    session: Session,
+    filed: Sequence[StoredNotice],
+    transport: Transport,
+    run: ChannelRun | None,
+    recorded_at: Callable[[], str],
+    lang: Lang,
+) -> ChannelReport | None:
+    """The robots' part of a ``notify`` run (``service/notify.py``), in the mode of its
+    mail transport: dry, outbox or live. None: not asked for (*run* None), or no robot."""
+    if run is None:
+        return None
+    from gaoxin_cli.service.transport import OutboxTransport
+
+    if transport.dry:
+        return deliver(st, session, filed, "dry", run, recorded_at, lang=lang)
+    if isinstance(transport, OutboxTransport):
+        outbox = transport.directory
+        return deliver(st, session, filed, "outbox", run, recorded_at, outbox=outbox, lang=lang)
+    return deliver(st, session, filed, "live", run, recorded_at, lang=lang)
 
 
 def channels(config: Config) -> list[Channel]:

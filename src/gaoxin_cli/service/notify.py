@@ -30,6 +30,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from gaoxin_cli.service.channels import in_run
 from gaoxin_cli.service.session import Session
 from gaoxin_cli.service.snapshot import Snapshot
 from gaoxin_cli.service.transport import DryRun, OutboxTransport, SmtpTransport, Transport
@@ -112,7 +113,7 @@ def run(
         with session.store(write=False) as st:
             prepared = prepare(st, plan, today, cal, dry_run=True)
             # --- group robots (service/channels.py): what they would get -------------
-            groups = _robots(st, session, prepared.filed, transport, robots, recorded_at, lang)
+            groups = in_run(st, session, prepared.filed, transport, robots, recorded_at, lang)
         built, bad = build(prepared.digests, plan.config, mail, today, now, lang)
         return NotifyReport(
             today,
@@ -136,7 +137,7 @@ def run(
             lambda m: still_due(st, m, today),
         )
         # --- group robots (service/channels.py): after the mail, under the same lock --
-        groups = _robots(st, session, prepared.filed, transport, robots, recorded_at, lang)
+        groups = in_run(st, session, prepared.filed, transport, robots, recorded_at, lang)
     return NotifyReport(
         today,
         outbox=transport.directory if isinstance(transport, OutboxTransport) else None,
@@ -152,29 +153,6 @@ def run(
         estimated_years=session.estimated_years(),
         robots=groups,
     )
-
-
-def _robots(
-    st: Store,
-    session: Session,
-    filed: Sequence[StoredNotice],
-    transport: Transport,
-    robots: ChannelRun | None,
-    recorded_at: Callable[[], str],
-    lang: Lang,
-) -> ChannelReport | None:
-    """The robots' part of the run, in the transport's mode (dry, outbox or live)."""
-    if robots is None:
-        return None
-    from gaoxin_cli.service import channels
-
-    if transport.dry:
-        return channels.deliver(st, session, filed, "dry", robots, recorded_at, lang=lang)
-    if isinstance(transport, OutboxTransport):
-        return channels.deliver(
-            st, session, filed, "outbox", robots, recorded_at, outbox=transport.directory, lang=lang
-        )
-    return channels.deliver(st, session, filed, "live", robots, recorded_at, lang=lang)
 
 
 def build(
