@@ -25,13 +25,15 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "To acknowledge (签收), reply in this group with “received” and the notice number; the office records it.",
     ),
     "robot.compact": (
-        "事项较多，每项一行（通知编号、事项、反馈时限），详情见督办邮件：",
-        "Many items today, one line each (notices, task, reply by); the mail has the details:",
+        "事项较多，每项一行（通知编号、事项），详情见督办邮件：",
+        "Many items today, one line each (notices, task); the mail has the details:",
     ),
-    "robot.line": (
-        "- **{numbers}** {task}{card}，{due} 前反馈",
-        "- **{numbers}** {task}{card}, reply by {due}",
+    "robot.compact_due": (
+        "事项较多，每项一行（通知编号、事项），详情见督办邮件；请于 {date} 前反馈：",
+        "Many items today, one line each (notices, task); the mail has the details. Reply by {date}:",
     ),
+    "robot.line": ("- **{numbers}** {task}{card}", "- **{numbers}** {task}{card}"),
+    "robot.line_due": ("，{date} 前反馈", ", reply by {date}"),
     "robot.phone": ("（电话 {phone}）", " (tel. {phone})"),
     # --- what a platform answered ------------------------------------------------------
     "robot.err.rate": (

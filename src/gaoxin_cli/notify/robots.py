@@ -149,8 +149,8 @@ def _entry(config: Config, ns: Sequence[StoredNotice], today: date, lang: Lang) 
     return [lines[0], *(f"- {x}" for x in lines[1:])]
 
 
-def _line(config: Config, ns: Sequence[StoredNotice], today: date, lang: Lang) -> str:
-    """One task on one line: its notices, the task, the card, the reply deadline."""
+def _line(config: Config, ns: Sequence[StoredNotice], lang: Lang, with_due: bool) -> str:
+    """One task on one line: its notices, the task, the card (and the reply deadline)."""
     n = ns[0]
     body = n.body
     sep = "、" if lang == "zh" else ", "
@@ -158,9 +158,11 @@ def _line(config: Config, ns: Sequence[StoredNotice], today: date, lang: Lang) -
     subject = body.get("task") or body.get("problem") or n.subject
     card = int(body.get("card") or 0)
     label = t("robot.card", lang, card=t(f"level.{min(card, 4)}", lang)) if card else ""
-    due = n.response_due.isoformat() if n.response_due is not None else ""
     task = inert(f"{subject} {body.get('title') or ''}")
-    return t("robot.line", lang, numbers=numbers, task=task, card=label, due=due)
+    line = t("robot.line", lang, numbers=numbers, task=task, card=label)
+    if with_due and n.response_due is not None:
+        line += t("robot.line_due", lang, date=n.response_due.isoformat())
+    return line
 
 
 def _footer(config: Config, lang: Lang) -> str:
@@ -200,12 +202,23 @@ def build(
     tail = _mention_text(kind, tuple(mobiles), tuple(users))
     footer = _footer(config, lang)
     budget = SIZE_LIMIT[kind] - len((footer + tail).encode()) - 600
-    entries = [("\n".join(_entry(config, ns, today, lang)), ns) for ns in subjects.values()]
-    sep = "\n\n"
-    if sum(len(text.encode()) + 2 for text, _ in entries) > budget:
+    entries: list[tuple[str, list[StoredNotice]]] = []
+    sep, size = "\n\n", 0
+    for ns in subjects.values():
+        entries.append(("\n".join(_entry(config, ns, today, lang)), ns))
+        size += len(entries[-1][0].encode()) + 2
+        if size > budget:
+            break
+    compact = ""
+    if size > budget:
         # A big day (the first run files a 交办单 for every open task): one line a task,
         # so the group gets a few messages, not dozens; the mail carries the details.
-        entries = [(_line(config, ns, today, lang), ns) for ns in subjects.values()]
+        # One reply deadline for all (the usual case) is said once, above the lines.
+        dues = {n.response_due for ns in subjects.values() for n in ns}
+        (one,) = dues if len(dues) == 1 else (None,)
+        key = "robot.compact_due" if one is not None else "robot.compact"
+        compact = t(key, lang, date=one.isoformat() if one is not None else "")
+        entries = [(_line(config, ns, lang, one is None), ns) for ns in subjects.values()]
         sep = "\n"
     chunks: list[list[tuple[str, list[StoredNotice]]]] = [[]]
     size = 0
@@ -222,8 +235,8 @@ def build(
         title = _title(config, channel, len(carried), today, lang, i, len(chunks))
         head = f"### {title}" if kind != "feishu" else ""
         body = sep.join(text for text, _ in chunk)
-        if sep == "\n":
-            body = t("robot.compact", lang) + "\n\n" + body
+        if compact:
+            body = compact + "\n\n" + body
         text = "\n\n".join(p for p in (head, body, footer, tail) if p)
         posts.append(
             Post(

@@ -213,24 +213,34 @@ def due_posts(
     stored = [
         n for n in notices(st, as_of=today, since=since) if n.id not in new and _live(n, today)
     ]
-    # Filed by this run: open by definition. Filed before (a retry, or a second run
-    # the same day): only while the task is open or the problem still late.
-    candidates = [*_open(st, plan, session, stored), *filed]
-    ids = [n.id for n in candidates if n.id is not None]
+    ids = [n.id for n in stored if n.id is not None] + [i for i in new if i is not None]
     had = _delivered(st, ids)
     by_owner: dict[str, list[Channel]] = {}
     for c in every:
         owner = c.key.split(":", 1)[1].rsplit(":", 1)[0]  # unit:<id> / leader:<id>
         by_owner.setdefault(owner, []).append(c)
+
+    def owed(n: StoredNotice) -> list[tuple[Channel, list[Mention]]]:
+        return [
+            (c, mentions)
+            for owner, mentions in routes(config, n).items()
+            for c in by_owner.get(owner, ())
+            if n.id is None or (n.id, c.key) not in had
+        ]
+
+    # Filed by this run: open by definition. Filed before (a retry, or a second run the
+    # same day) and still owed to some robot: only while the task is open or the problem
+    # still late (read only for those — usually none).
+    pending = [(n, o) for n in stored if (o := owed(n))]
+    still = {id(n) for n in _open(st, plan, session, [n for n, _ in pending])}
+    todo = [(n, o) for n, o in pending if id(n) in still]
+    todo += [(n, o) for n in filed if (o := owed(n))]
     due: dict[str, tuple[list[StoredNotice], list[Mention]]] = {}
-    for n in candidates:
-        for owner, mentions in routes(config, n).items():
-            for c in by_owner.get(owner, ()):
-                if n.id is not None and (n.id, c.key) in had:
-                    continue
-                ns, ms = due.setdefault(c.key, ([], []))
-                ns.append(n)
-                ms.extend(mentions)
+    for n, o in todo:
+        for c, mentions in o:
+            ns, ms = due.setdefault(c.key, ([], []))
+            ns.append(n)
+            ms.extend(mentions)
     out: list[Post] = []
     for c in every:
         if c.key in due:
