@@ -220,10 +220,16 @@ def due_posts(
         owner = c.key.split(":", 1)[1].rsplit(":", 1)[0]  # unit:<id> / leader:<id>
         by_owner.setdefault(owner, []).append(c)
 
+    # Thousands of notices share a few hundred recipient lists: route each list once.
+    routed: dict[str, dict[str, list[Mention]]] = {}
+
     def owed(n: StoredNotice) -> list[tuple[Channel, list[Mention]]]:
+        to = routed.get(n.recipients_json)
+        if to is None:
+            to = routed[n.recipients_json] = routes(config, n)
         return [
             (c, mentions)
-            for owner, mentions in routes(config, n).items()
+            for owner, mentions in to.items()
             for c in by_owner.get(owner, ())
             if n.id is None or (n.id, c.key) not in had
         ]
