@@ -386,10 +386,10 @@ def test_signatures_match_the_documented_recipes() -> None:
     )
 
 
-def _post(kind: str, webhook: str) -> robots.Post:
+def _post(kind: str, webhook: str, **kw: object) -> robots.Post:
     from gaoxin_cli.models import spec
 
-    r = spec.to_record(spec.RobotSpec(kind=kind, webhook=webhook))  # type: ignore[arg-type]
+    r = spec.to_record(spec.RobotSpec(kind=kind, webhook=webhook, allow_http=True, **kw))  # type: ignore[arg-type]
     return robots.Post(
         robots.Channel("robot:unit:u:r", "U", "r", r), "t", "x", (), (), (1,), ("n",)
     )
@@ -518,3 +518,31 @@ def test_a_big_day_goes_in_few_messages_within_each_platforms_limit() -> None:
             assert "（第 1/" in posts[0].title
         else:
             assert len(posts) <= 2
+
+
+def test_a_clock_an_hour_off_is_a_bad_signature() -> None:
+    """The server checks the timestamp window as the platforms do: a signature stamped
+    two hours ago is refused, and said so; stamped now, it is taken."""
+    import time
+
+    from gaoxin_cli.i18n import t as tr
+
+    with robot_server() as rs:
+        rs.add("dingtalk", "dt", secret=SECRET_DT)
+        rs.add("feishu", "fs", secret=SECRET_FS)
+        for kind, token, env in (
+            ("dingtalk", "dt", "GX_DT_SECRET"),
+            ("feishu", "fs", "GX_FS_SECRET"),
+        ):
+            webhook = rs.robots[token].webhook(rs.base)
+            post = _post(kind, webhook, secret_env=env)
+            secrets = {"GX_DT_SECRET": SECRET_DT, "GX_FS_SECRET": SECRET_FS}
+            late = robots.deliver(
+                [post], secrets, lambda p: None, lambda p: True, clock=lambda: time.time() - 7200
+            )
+            ((_, why),) = late.failed
+            assert tr(why.key, "zh", **why.params).startswith("签名校验失败"), kind
+            now = robots.deliver([post], secrets, lambda p: None, lambda p: True)
+            assert now.sent == [post] and not now.failed
+        assert rs.robots["dt"].seen == ["sign", "ok"]
+        assert rs.robots["fs"].seen == ["sign", "ok"]
