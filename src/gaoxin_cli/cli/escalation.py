@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -16,6 +16,10 @@ from gaoxin_cli.cli.daily import XlsxOpt, xlsx_alone
 from gaoxin_cli.cli.help import H
 from gaoxin_cli.cli.options import JsonOpt, emit_json, emit_written
 from gaoxin_cli.errors import GaoxinError, UsageError
+
+if TYPE_CHECKING:
+    from gaoxin_cli.models import Config
+    from gaoxin_cli.service.channels import ChannelRun
 
 _KINDS = {
     "assign": "assign",
@@ -119,6 +123,7 @@ def notify(
     from gaoxin_cli.render import notify as view
 
     now = datetime.now().astimezone()
+    robots = _robot_run(sess.config)
     done = service.run(
         sess,
         transport,
@@ -126,6 +131,7 @@ def notify(
         context.now_stamp,
         any_day=any_day,
         lang=s.lang,
+        robots=robots,
         waiting=lambda m: view.waiting(sys.stderr, m, s.lang),
     )
 
@@ -134,8 +140,24 @@ def notify(
         return
     view.report(sys.stdout, sys.stderr, done, s.lang)
     failures = view.failure_lines(done, s.lang)
+    robot_failures = view.robot_failure_lines(done, s.lang)
     if failures:
-        raise GaoxinError("error.notify_failed", count=done.undelivered, lines="\n".join(failures))
+        lines = "\n".join([*failures, *robot_failures])
+        raise GaoxinError("error.notify_failed", count=done.undelivered, lines=lines)
+    if robot_failures:
+        count = len(robot_failures)
+        raise GaoxinError("error.robots_failed", count=count, lines="\n".join(robot_failures))
+
+
+def _robot_run(config: Config) -> ChannelRun:
+    """The group robots' signing secrets, read from the environment variables gaoxin.yaml
+    names (never from the file itself)."""
+    from gaoxin_cli.service.channels import ChannelRun
+
+    robots = [r for u in config.units.values() for r in u.robots.values()]
+    robots += [r for p in config.leaders.values() for r in p.robots.values()]
+    names = {r.secret_env for r in robots if r.secret_env}
+    return ChannelRun({n: os.environ[n] for n in names if os.environ.get(n)})
 
 
 # --- notice show / list -------------------------------------------------------------

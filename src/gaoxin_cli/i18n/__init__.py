@@ -72,6 +72,7 @@ def _catalogue() -> dict[str, tuple[str, str]]:
         from gaoxin_cli.i18n import (
             catalogue,
             catalogue_calendar,
+            catalogue_channels,
             catalogue_escalation,
             catalogue_ledger,
             catalogue_ledger_import,
@@ -93,6 +94,7 @@ def _catalogue() -> dict[str, tuple[str, str]]:
             catalogue_ledger.MESSAGES,
             catalogue_ledger_import.MESSAGES,
             catalogue_sign.MESSAGES,
+            catalogue_channels.MESSAGES,
         ):
             clash = _CATALOGUE.keys() & block.keys()
             if clash:

@@ -156,6 +156,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "no gaoxin.yaml found: unit, leader and pillar references were not checked",
     ),
     "diag.X318": ("没有找到任何计划文件（plans/*.yaml）", "no plan files found (plans/*.yaml)"),
+    "diag.X331": (
+        "机器人 {name} 的 webhook 是 http:// 地址（明文）：改用 https://，或写 allow_http: true",
+        "robot {name}: the webhook is plain http://: use https://, or set allow_http: true",
+    ),
     # --- warnings (W) -------------------------------------------------------------
     "diag.W401": (
         "完成时限 {due} 是休息日（{weekday}），下一个工作日是 {next}",
@@ -277,6 +281,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "field.rules": ("规则", "rules"),
     "field.calendar": ("日历", "calendar"),
     "field.mail": ("邮件", "mail"),
+    "field.robots": ("群机器人", "group robots"),
+    "field.webhook": ("机器人地址", "robot webhook"),
     # --- type and pattern names ------------------------------------------------------
     "type.text": ("文本", "text"),
     "type.int": ("整数", "an integer"),

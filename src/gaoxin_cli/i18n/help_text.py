@@ -175,13 +175,15 @@ HELP: dict[str, tuple[str, str]] = {
     ),
     "notify": (
         "每日督办（供 cron 使用）：签发今天到期的交办单、提醒、催办单、督办单、通报单，"
-        "给每位收件人发一封汇总邮件。同一天重复运行不会重复发送；邮件服务器接收后才记为已送达。"
-        "退出码：0 全部送达；1 有邮件未送达（下次运行重发）或另一个 notify 正在运行。",
+        "给每位收件人发一封汇总邮件，并向 gaoxin.yaml 中的钉钉、企业微信、飞书群机器人每群发一条消息。"
+        "同一天重复运行不会重复发送；邮件服务器或机器人确认接收后才记为已送达。"
+        "退出码：0 全部送达；1 有邮件或群消息未送达（下次运行重发）或另一个 notify 正在运行。",
         "Daily escalation run (for cron): file today's notices (交办单, 提醒, 催办单, 督办单, "
-        "通报单) and send each recipient one digest mail. Running it twice a day sends "
-        "nothing new; a notice counts as delivered only once the mail server accepted it. "
-        "Exit codes: 0 all delivered; 1 some mail not delivered (sent on the next run) or "
-        "another notify is running.",
+        "通报单), send each recipient one digest mail, and post one message to each "
+        "钉钉 / 企业微信 / 飞书 group robot in gaoxin.yaml. Running it twice a day sends "
+        "nothing new; a notice counts as delivered only once the mail server or the robot "
+        "accepted it. Exit codes: 0 all delivered; 1 some mail or group message not "
+        "delivered (sent on the next run) or another notify is running.",
     ),
     "escalation.opt.dry_run": (
         "只显示将签发的通知和将发送的邮件，不写入、不发送。",

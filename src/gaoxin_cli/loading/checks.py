@@ -102,6 +102,7 @@ def check_config(loaded: LoadedConfig) -> list[Diagnostic]:
                 hint=Msg("hint.plaintext_auth"),
             )
         )
+    out += _robots(loaded)
     both = set(config.calendar.rest) & set(config.calendar.work)
     for i, day in enumerate(config.calendar.work):
         if day in both:
@@ -110,6 +111,24 @@ def check_config(loaded: LoadedConfig) -> list[Diagnostic]:
                     "X316", loaded.path, doc.locate(("calendar", "work", i)), day=day.isoformat()
                 )
             )
+    return out
+
+
+def _robots(loaded: LoadedConfig) -> list[Diagnostic]:
+    """Group robots: a plain-http webhook only when allowed (X331). The signing secret
+    is never in the file (the schema has no field for it); whether its environment
+    variable is set is checked by ``notify`` when it runs, which fails that robot with
+    words (a CI runner that validates has none of them)."""
+    config, doc = loaded.config, loaded.doc
+    assert config is not None and doc is not None
+    out: list[Diagnostic] = []
+    owners = [("units", k, u.robots) for k, u in config.units.items()]
+    owners += [("leaders", k, p.robots) for k, p in config.leaders.items()]
+    for section, key, robots in owners:
+        for name, r in robots.items():
+            if r.webhook.startswith("http://") and not r.allow_http:
+                pos = doc.locate((section, key, "robots", name, "webhook"))
+                out.append(Diagnostic.at("X331", loaded.path, pos, name=name))
     return out
 
 

@@ -35,6 +35,8 @@ RestDayShift = Literal["next", "previous"]
 # How a month counts warning cards (docs/ranking.md): every card held in it, or only
 # the cards raised in it.
 CardCounting = Literal["in_force", "new"]
+# The work-group robots ``notify`` posts to (钉钉 / 政务钉钉, 企业微信, 飞书).
+RobotKind = Literal["dingtalk", "wecom", "feishu"]
 
 # The literal types by name, so the generated records spell them as the specs do.
 LITERALS = {
@@ -47,4 +49,5 @@ LITERALS = {
     "UnknownYears": UnknownYears,
     "RestDayShift": RestDayShift,
     "CardCounting": CardCounting,
+    "RobotKind": RobotKind,
 }

@@ -19,6 +19,7 @@ from gaoxin_cli.models.base import (
     CardCounting,
     Period,
     RestDayShift,
+    RobotKind,
     Security,
     SourceKind,
     UnitKind,
@@ -40,6 +41,24 @@ class Person(NamedTuple):
     name: str
     email: str | None
     phone: str | None
+    user_id: str | None
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return _REBUILD, (type(self), tuple(self))
+
+
+class Robot(NamedTuple):
+    """A work-group robot (自定义机器人) that ``notify`` posts the day's notices to."""
+
+    kind: RobotKind
+    webhook: str
+    secret_env: str | None
+    keyword: str | None
+    mention: bool
+    at_mobiles: tuple[str, ...]
+    at_user_ids: tuple[str, ...]
+    allow_http: bool
+    timeout_s: float
 
     def __reduce__(self) -> tuple[Any, ...]:
         return _REBUILD, (type(self), tuple(self))
@@ -54,6 +73,7 @@ class Unit(NamedTuple):
     head: Person
     contact: Person
     cadence: Cadence | None
+    robots: dict[str, Robot]
 
     def __reduce__(self) -> tuple[Any, ...]:
         return _REBUILD, (type(self), tuple(self))
@@ -65,6 +85,9 @@ class Leader(NamedTuple):
     name: str
     title: str | None
     email: str | None
+    phone: str | None
+    user_id: str | None
+    robots: dict[str, Robot]
 
     def __reduce__(self) -> tuple[Any, ...]:
         return _REBUILD, (type(self), tuple(self))
@@ -355,6 +378,7 @@ SHAPE = ";".join(
     f"{cls.__name__}:{','.join(cls._fields)}"
     for cls in (
         Person,
+        Robot,
         Unit,
         Leader,
         Pillar,

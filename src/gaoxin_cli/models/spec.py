@@ -38,6 +38,7 @@ from gaoxin_cli.models.base import (
     CardCounting,
     Period,
     RestDayShift,
+    RobotKind,
     Security,
     SourceKind,
     UnitKind,
@@ -155,12 +156,62 @@ class Strict(BaseModel):
 # --- gaoxin.yaml --------------------------------------------------------------------
 
 
+Mobile = Annotated[str, StringConstraints(pattern=r"^\+?[0-9][0-9-]{4,19}$")]
+ChatUserId = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_.@-]{1,64}$")]
+
+
 class PersonSpec(Strict):
     """A named person with an optional mail address."""
 
     name: Text
     email: Email | None = None
     phone: Annotated[str, StringConstraints(pattern=r"^[0-9+() -]{3,30}$")] | None = None
+    user_id: ChatUserId | None = Field(
+        None,
+        description="The person's id in the work-group chat (钉钉 userId, 企业微信 userid, "
+        "飞书 open_id): a robot @s them by it, else by phone",
+    )
+
+
+class RobotSpec(Strict):
+    """A work-group robot (自定义机器人) that ``notify`` posts the day's notices to."""
+
+    kind: RobotKind = Field(
+        description="dingtalk (钉钉, 政务钉钉), wecom (企业微信) or feishu (飞书)"
+    )
+    webhook: Annotated[
+        str,
+        StringConstraints(max_length=2000, pattern=r"^https?://[A-Za-z0-9.\[\]:-]+(/[^\s]*)?$"),
+    ] = Field(description="The webhook address exactly as the robot shows it")
+    secret_env: Annotated[str, StringConstraints(pattern=ENV_NAME_PATTERN)] | None = Field(
+        None,
+        description="Environment variable holding the signing secret (加签), when the robot "
+        "has one; the secret itself is never written here",
+    )
+    keyword: Text | None = Field(
+        None, description="The robot's custom keyword (自定义关键词): every message carries it"
+    )
+    mention: bool = Field(
+        True,
+        description="@ the people the notices address (their user_id, else phone)",
+    )
+    at_mobiles: Annotated[list[Mobile], AfterValidator(_unique)] = Field(
+        default_factory=list, description="Mobile numbers always @-ed in this group"
+    )
+    at_user_ids: Annotated[list[ChatUserId], AfterValidator(_unique)] = Field(
+        default_factory=list, description="User ids always @-ed in this group"
+    )
+    allow_http: bool = Field(
+        False, description="Allow a plain http:// webhook (an intranet gateway); https otherwise"
+    )
+    timeout_s: Seconds = 10
+
+
+RobotId = Annotated[str, StringConstraints(pattern=ID_PATTERN)]
+Robots = Annotated[
+    dict[RobotId, RobotSpec],
+    Field(description="Work-group robots (钉钉, 企业微信, 飞书) by a name of your choice"),
+]
 
 
 class UnitSpec(Strict):
@@ -172,6 +223,7 @@ class UnitSpec(Strict):
     head: PersonSpec = Field(description="The unit's principal (主要负责人)")
     contact: PersonSpec = Field(description="The unit's contact (联络员), first mail recipient")
     cadence: Cadence | None = Field(None, description="Feedback cadence for this unit's tasks")
+    robots: Robots = Field(default_factory=dict)
 
 
 class LeaderSpec(Strict):
@@ -180,6 +232,11 @@ class LeaderSpec(Strict):
     name: Text
     title: Text | None = None
     email: Email | None = None
+    phone: Annotated[str, StringConstraints(pattern=r"^[0-9+() -]{3,30}$")] | None = None
+    user_id: ChatUserId | None = Field(
+        None, description="The leader's id in the work-group chat, for @"
+    )
+    robots: Robots = Field(default_factory=dict)
 
 
 class PillarSpec(Strict):
@@ -456,6 +513,7 @@ class PlanFileSpec(Strict):
 
 SPECS: tuple[type[Strict], ...] = (
     PersonSpec,
+    RobotSpec,
     UnitSpec,
     LeaderSpec,
     PillarSpec,

@@ -12,6 +12,7 @@ from gaoxin_cli.i18n import Lang, Msg, t
 from gaoxin_cli.render.text import safe
 
 if TYPE_CHECKING:
+    from gaoxin_cli.service.channels import ChannelReport
     from gaoxin_cli.service.notify import NotifyReport
 
 
@@ -41,6 +42,9 @@ def report(out: TextIO, err: TextIO, done: NotifyReport, lang: Lang) -> None:
         line(t("notify.mails_outbox", lang, sent=done.sent, dir=str(done.outbox)))
     else:
         line(t("notify.mails", lang, due=len(done.mails), sent=done.sent))
+    if done.robots is not None:
+        for text in robot_report(done.robots, lang):
+            line(text)
     warning = no_email(done, lang)
     if warning:
         err.write(safe(warning) + "\n")
@@ -98,3 +102,49 @@ def failure_lines(done: NotifyReport, lang: Lang) -> list[str]:
         for e in done.bad_addresses
     ]
     return lines
+
+
+# --- group robots (service/channels.py) ------------------------------------------------
+
+
+def robot_report(robots: ChannelReport, lang: Lang) -> list[str]:
+    """The robots' summary line(s); in a dry run, each message as it would be posted."""
+    lines: list[str] = []
+    if robots.mode == "dry":
+        lines.append(t("notify.robots_dry", lang, due=len(robots.posts), groups=robots.groups))
+        n = len(robots.posts)
+        for i, p in enumerate(robots.posts, 1):
+            lines.append(t("notify.robot_dry_header", lang, i=i, n=n))
+            c = p.channel
+            lines.append(t("notify.robot_dry_to", lang, owner=c.owner, name=c.name, kind=p.kind))
+            who = " ".join((*p.at_mobiles, *p.at_user_ids))
+            if who:
+                lines.append(t("notify.robot_dry_at", lang, who=who))
+            lines.append("")
+            lines.append(p.text.rstrip("\n"))
+    elif robots.outbox is not None:
+        lines.append(t("notify.robots_outbox", lang, sent=robots.sent, dir=str(robots.outbox)))
+    else:
+        due = len(robots.posts)
+        lines.append(t("notify.robots", lang, due=due, groups=robots.groups, sent=robots.sent))
+    if robots.waited_s:
+        lines.append(t("notify.robots_waited", lang, seconds=f"{robots.waited_s:.1f}"))
+    return lines
+
+
+def robot_failure_lines(done: NotifyReport, lang: Lang) -> list[str]:
+    """One line per robot message not delivered: the group, its notices, why."""
+    if done.robots is None:
+        return []
+    sep = "、" if lang == "zh" else ", "
+    return [
+        t(
+            "notify.robot_fail_line",
+            lang,
+            owner=p.channel.owner,
+            name=p.channel.name,
+            numbers=sep.join(p.numbers),
+            why=why.render(lang),
+        )
+        for p, why in done.robots.failures
+    ]

@@ -33,6 +33,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from gaoxin_cli.service.channels import in_run
 from gaoxin_cli.service.session import Session
 from gaoxin_cli.service.snapshot import Snapshot
 from gaoxin_cli.service.transport import DryRun, OutboxTransport, SmtpTransport, Transport
@@ -48,6 +49,7 @@ if TYPE_CHECKING:
     from gaoxin_cli.rules import ladder
     from gaoxin_cli.rules.problem_cards import ProblemSubject
     from gaoxin_cli.rules.problems import ProblemStatus
+    from gaoxin_cli.service.channels import ChannelReport, ChannelRun
     from gaoxin_cli.store import Store
     from gaoxin_cli.store.notices import Intent, IntentKey
 
@@ -79,6 +81,7 @@ class NotifyReport:
     # Notices with a recipient who has no address: (notice, recipient)
     unmailed: Sequence[tuple[StoredNotice, Recipient]] = ()
     estimated_years: Sequence[int] = ()  # years counted on a weekends-only estimate
+    robots: ChannelReport | None = None  # the group robots (None: gaoxin.yaml has none)
 
     @property
     def undelivered(self) -> int:
@@ -99,11 +102,13 @@ def run(
     any_day: bool = False,
     lang: Lang = "zh",
     waiting: Callable[[Msg], object] | None = None,
+    robots: ChannelRun | None = None,
 ) -> NotifyReport:
     """Today's run; see the module docstring. *now* dates the mails, *recorded_at* stamps
     each write (the clock is the caller's); *any_day* runs on a rest day too; the mail is
     worded in *lang*; *waiting* is told, every few seconds, that a mail the server took
-    waits for the store's write lock to be recorded."""
+    waits for the store's write lock to be recorded. *robots*: also post to gaoxin.yaml's
+    group robots, after the mail (``service/channels.py``)."""
     from gaoxin_cli.notify import lock
 
     plan, today, cal = session.plan, session.today, session.calendar
@@ -113,6 +118,8 @@ def run(
     if transport.dry:
         with session.store(write=False) as st:
             prepared = prepare(st, plan, today, cal, dry_run=True)
+            # --- group robots (service/channels.py): what they would get -------------
+            groups = in_run(st, session, prepared.filed, transport, robots, recorded_at, lang)
         built, bad = build(prepared.digests, plan.config, mail, today, now, lang)
         return NotifyReport(
             today,
@@ -123,6 +130,7 @@ def run(
             bad_addresses=bad,
             unmailed=prepared.unmailed,
             estimated_years=session.estimated_years(),
+            robots=groups,
         )
     with lock.exclusive(lock.lock_path(session.db)), session.store(write=True) as st:
         prepared = prepare(st, plan, today, cal, dry_run=False, recorded_at=recorded_at())
@@ -136,6 +144,8 @@ def run(
             lambda m, message_id: record(st, m, today, recorded_at(), message_id, waiting),
             lambda m: still_due(st, m, today),
         )
+        # --- group robots (service/channels.py): after the mail, under the same lock --
+        groups = in_run(st, session, prepared.filed, transport, robots, recorded_at, lang)
     return NotifyReport(
         today,
         outbox=transport.directory if isinstance(transport, OutboxTransport) else None,
@@ -149,6 +159,7 @@ def run(
         bad_addresses=bad,
         unmailed=prepared.unmailed,
         estimated_years=session.estimated_years(),
+        robots=groups,
     )
 
 
