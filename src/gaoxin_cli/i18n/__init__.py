@@ -73,6 +73,7 @@ def _catalogue() -> dict[str, tuple[str, str]]:
             catalogue,
             catalogue_calendar,
             catalogue_escalation,
+            catalogue_import,
             catalogue_ledger,
             catalogue_ledger_import,
             catalogue_lifecycle,
@@ -91,6 +92,7 @@ def _catalogue() -> dict[str, tuple[str, str]]:
             catalogue_notice.MESSAGES,
             catalogue_ledger.MESSAGES,
             catalogue_ledger_import.MESSAGES,
+            catalogue_import.MESSAGES,
         ):
             clash = _CATALOGUE.keys() & block.keys()
             if clash:

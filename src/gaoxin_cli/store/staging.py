@@ -1,0 +1,169 @@
+"""Where ``gaoxin import`` keeps a file's events until the whole file has been checked.
+
+The events and reports of one import go into a private temporary SQLite database (its
+own connection to ``""``: SQLite keeps it in memory up to the page cache, then in a temp
+file under ``$TMPDIR``, deleted on close). Memory stays flat however long the ledger is,
+and the store is written only once every row has passed: :meth:`Store.add_staged` then
+appends them in one transaction, in the order :meth:`Store.add_unique` would, and
+:meth:`Store.count_stored` answers ``--dry-run``. Nothing here touches the store itself.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from collections.abc import Iterator, Sequence
+from datetime import date
+from types import TracebackType
+
+from gaoxin_cli.errors import StoreError
+from gaoxin_cli.models.state import Event
+from gaoxin_cli.store import rows
+
+# Rows buffered in Python before one executemany into the staging tables.
+BATCH = 5000
+# Page cache of the staging database (KiB): enough for its sorts to run in memory while
+# the file is small; a large file's sorts spill to temp files.
+_CACHE_KIB = 16384
+
+_EVENT_COLS = ", ".join(rows.COLUMNS)
+_EVENT_MARKS = ", ".join("?" for _ in rows.COLUMNS)
+
+
+class Staging:
+    """The events (each with its import key) and the progress reports of one import."""
+
+    def __init__(self) -> None:
+        try:
+            self._conn = sqlite3.connect("", isolation_level=None)
+            for pragma in (
+                "journal_mode = OFF",
+                "synchronous = OFF",
+                "temp_store = FILE",
+                f"cache_size = -{_CACHE_KIB}",
+            ):
+                self._conn.execute(f"PRAGMA {pragma}").fetchall()
+            # n: the event's place in the file (row, then its events in order).
+            self._conn.execute(
+                f"CREATE TABLE events (n INTEGER PRIMARY KEY, {_EVENT_COLS}, import_key TEXT)"
+            )
+            self._conn.execute(
+                "CREATE TABLE reports (line INTEGER, task TEXT, at TEXT, progress REAL,"
+                " correct INTEGER)"
+            )
+        except sqlite3.Error as exc:
+            raise StoreError("error.store_io", path=_temp_dir(), reason=exc) from exc
+        self._events: list[rows.Row] = []
+        self._reports: list[tuple[int, str, str, float, bool]] = []
+        self.events = 0  # events staged (keys repeated or not)
+        self.tasks: set[str] = set()  # tasks of the reports with a progress figure
+
+    def __enter__(self) -> Staging:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self._conn.close()
+
+    def add(
+        self,
+        line: int,
+        events: Sequence[Event],
+        keys: Sequence[str],
+        progress: tuple[str, date, float, bool] | None,
+    ) -> None:
+        """Stage one row: its events and their import keys, and (task, day, progress,
+        correction?) when it reports a progress figure."""
+        for event, key in zip(events, keys, strict=True):
+            if not key:
+                raise ValueError(f"import key must be a non-empty string, got {key!r}")
+            self._events.append((self.events, *rows.to_row(event), key))
+            self.events += 1
+        if progress is not None:
+            task, at, value, correct = progress
+            self._reports.append((line, task, at.isoformat(), value, correct))
+            self.tasks.add(task)
+        if len(self._events) >= BATCH or len(self._reports) >= BATCH:
+            self.flush()
+
+    def flush(self) -> None:
+        with self._guard():
+            if self._events:
+                self._conn.executemany(
+                    f"INSERT INTO events (n, {_EVENT_COLS}, import_key)"
+                    f" VALUES (?, {_EVENT_MARKS}, ?)",
+                    self._events,
+                )
+            if self._reports:
+                self._conn.executemany("INSERT INTO reports VALUES (?, ?, ?, ?, ?)", self._reports)
+        self._events.clear()
+        self._reports.clear()
+
+    def progress_reports(self) -> Iterator[tuple[int, str, date, float, bool]]:
+        """The staged reports with a progress figure as (line, task, day, progress,
+        correction?), by task, day and line: the order the backwards check reads."""
+        self.flush()
+        with self._guard():
+            cur = self._conn.execute(
+                "SELECT line, task, at, progress, correct FROM reports ORDER BY task, at, line"
+            )
+            for line, task, at, progress, correct in cur:
+                yield line, task, date.fromisoformat(at), progress, bool(correct)
+
+    def ordered_rows(self) -> Iterator[rows.Row]:
+        """The staged events as rows for ``rows.INSERT_UNIQUE`` (key last), grouped by
+        task and day, in file order within a day: the order of Store.add_unique."""
+        self.flush()
+        with self._guard():
+            yield from self._conn.execute(
+                f"SELECT {_EVENT_COLS}, import_key FROM events ORDER BY task, at, n"
+            )
+
+    def distinct_keys(self) -> tuple[int, Iterator[str]]:
+        """How many distinct import keys are staged, and the keys in sorted order."""
+        self.flush()
+        with self._guard():
+            (count,) = self._conn.execute(
+                "SELECT count(DISTINCT import_key) FROM events"
+            ).fetchone()
+
+        def keys() -> Iterator[str]:
+            with self._guard():
+                for (key,) in self._conn.execute(
+                    "SELECT DISTINCT import_key FROM events ORDER BY import_key"
+                ):
+                    yield key
+
+        return int(count), keys()
+
+    def _guard(self) -> _Translated:
+        return _Translated()
+
+
+def _temp_dir() -> str:
+    import tempfile
+
+    return os.environ.get("SQLITE_TMPDIR") or tempfile.gettempdir()
+
+
+class _Translated:
+    """The temp database's failures (a full $TMPDIR, mostly) as a StoreError."""
+
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        if isinstance(exc, sqlite3.Error):
+            raise StoreError("error.store_io", path=_temp_dir(), reason=exc) from exc
