@@ -201,14 +201,18 @@ def _no_constant(name: str) -> Any:
     raise ValueError(name)  # NaN, Infinity: not numbers a ledger holds
 
 
-def _jsonl(
-    lines: Iterable[tuple[int, str]], file: str
-) -> Iterator[tuple[int, Mapping[str, Any] | Msg]]:
+_DECODER = json.JSONDecoder(object_pairs_hook=_Pairs, parse_constant=_no_constant)
+_FIELD_SET = frozenset(FIELDS)
+# A surrogate can only come from a \uD800–\uDFFF escape: the line was decoded strictly.
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
+
+
+def _jsonl(lines: Iterable[tuple[int, str]], file: str) -> Records:
     for n, line in lines:
         if not line.strip():
             continue
         try:
-            obj = json.loads(line, object_pairs_hook=_Pairs, parse_constant=_no_constant)
+            obj = _DECODER.decode(line)
         except RecursionError:
             yield n, Msg("import.json_too_deep")
             continue
@@ -218,10 +222,15 @@ def _jsonl(
         if not isinstance(obj, _Pairs):
             yield n, Msg("import.bad_json")
             continue
-        yield n, _json_record(obj)
+        record = dict(obj)
+        if len(record) != len(obj) or not _FIELD_SET.issuperset(record):
+            yield n, _json_record(obj)  # aliases, repeated or unknown keys
+        else:
+            yield n, _json_values(record, line)
 
 
 def _json_record(pairs: _Pairs) -> Mapping[str, Any] | Msg:
+    """The row of a JSON object whose keys need a look: aliases, repeats, unknowns."""
     record: dict[str, Any] = {}
     for key, value in pairs:
         name = _ALIASES.get(key, key)
@@ -229,14 +238,23 @@ def _json_record(pairs: _Pairs) -> Mapping[str, Any] | Msg:
             return _unknown("import.unknown_key", key)
         if name in record:
             return Msg("import.duplicate_key", key=key)
+        record[name] = value
+    return _json_values(record, None)
+
+
+def _json_values(record: dict[str, Any], line: str | None) -> Mapping[str, Any] | Msg:
+    """*record* when every value is a scalar and every text fits, else the problem. A
+    *line* without a surrogate escape or longer than a field skips those checks."""
+    long = line is None or len(line) > MAX_FIELD
+    escaped = line is None or _SURROGATE_ESCAPE.search(line) is not None
+    for name, value in record.items():
         if isinstance(value, str):
-            if _SURROGATE.search(value):
+            if escaped and _SURROGATE.search(value):
                 return Msg("import.surrogate", field=name)
-            if len(value) > MAX_FIELD:
+            if long and len(value) > MAX_FIELD:
                 return Msg("import.field_too_long", limit=MAX_FIELD)
         elif value is not None and not isinstance(value, bool | int | float):
             return Msg("import.not_scalar", field=name)
-        record[name] = value
     return record
 
 

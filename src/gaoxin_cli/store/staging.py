@@ -51,6 +51,9 @@ class Staging:
                 "CREATE TABLE reports (line INTEGER, task TEXT, at TEXT, progress REAL,"
                 " correct INTEGER)"
             )
+            # One transaction for the whole import (never committed: the file dies with
+            # the connection). In autocommit mode each staged row would be one.
+            self._conn.execute("BEGIN")
         except sqlite3.Error as exc:
             raise StoreError("error.store_io", path=_temp_dir(), reason=exc) from exc
         self._events: list[rows.Row] = []
@@ -122,7 +125,8 @@ class Staging:
         task and day, in file order within a day: the order of Store.add_unique."""
         self.flush()
         with self._guard():
-            yield from self._conn.execute(
+            # The cursor itself: executemany reads it without a Python frame per row.
+            return self._conn.execute(
                 f"SELECT {_EVENT_COLS}, import_key FROM events ORDER BY task, at, n"
             )
 
