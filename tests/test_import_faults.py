@@ -297,3 +297,21 @@ def test_events_are_stored_by_task_and_day_in_file_order(ws: Path, tmp_path: Pat
         notes = [r[0] for r in conn.execute("SELECT note FROM events ORDER BY id")]
     assert notes == ["a1", "a2", "a3", "b0", "b1"]
     assert _import(ws, ledger, "--dry-run")[1] == done.format("将", 0, 6, dry)
+
+
+# --- the .xlsx ledger: the same rule where it fits ---------------------------------------
+
+
+def test_misspelt_workbook_header_is_an_error(ws: Path, tmp_path: Path) -> None:
+    openpyxl = pytest.importorskip("openpyxl")
+    wb = openpyxl.Workbook()
+    sh = wb.active
+    sh.title = "总表"
+    sh.append(["序号", "编号", "本期进", "进展"])  # 本期进度 lost its last character
+    sh.append([1, "JC-01", 35, "施工"])
+    book = tmp_path / "台账.xlsx"
+    wb.save(book)
+    code, _, err = _import(ws, book, lang="en")
+    assert code == 1
+    assert 'C1: unknown column "本期进"; did you mean "本期进度"?' in err
+    assert _nothing_stored(ws)
