@@ -47,7 +47,7 @@ def ledger(root: Path, events: int, *, tasks: int = 10_000, seed: int = 1) -> Pa
     if marker.exists() and marker.read_text() == wanted and path.exists():
         return path
     t0 = time.perf_counter()
-    spec = Spec(tasks=tasks, files=100, units=40, seed=seed)
+    spec = Spec(tasks=tasks, files=min(100, tasks), units=40, seed=seed)
     espec = EventSpec(events=events, as_of=AS_OF)
     write_workspace(root, spec, force=True, extras=[events_extra(path, espec)])
     marker.write_text(wanted)
