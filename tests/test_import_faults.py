@@ -315,3 +315,11 @@ def test_misspelt_workbook_header_is_an_error(ws: Path, tmp_path: Path) -> None:
     assert code == 1
     assert 'C1: unknown column "本期进"; did you mean "本期进度"?' in err
     assert _nothing_stored(ws)
+
+
+def test_a_file_without_line_ends_is_refused_at_line_1(ws: Path, tmp_path: Path) -> None:
+    ledger = tmp_path / "one-line.jsonl"
+    ledger.write_text("征" * 400_000, encoding="utf-8")  # 1.2 MB, no \n
+    code, _, err = _import(ws, ledger, lang="en")
+    assert code == 1
+    assert "line 1 of" in err and "longer than 1024 KB" in err

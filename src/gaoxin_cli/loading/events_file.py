@@ -127,24 +127,29 @@ def _sniff(fh: BinaryIO, file: str) -> str:
     """Decide the encoding from the first bytes (up to a line end), then rewind."""
     chunks: list[bytes] = []
     size = evidence = 0
-    at_end = False
-    while size < SAMPLE_BYTES and evidence < EVIDENCE_BYTES:
+    at_end = newline = False
+    # Enough evidence (or the sample's limit), and a line end to cut at: a character
+    # split at the cut would read as a bad byte. No line end within MAX_LINE_BYTES: the
+    # reader refuses the first line anyway.
+    while (size < SAMPLE_BYTES and evidence < EVIDENCE_BYTES) or (
+        not newline and size <= MAX_LINE_BYTES
+    ):
         block = _read(fh, _SNIFF_BLOCK, file)
         if not block:
             at_end = True
             break
         chunks.append(block)
         size += len(block)
+        newline = newline or b"\n" in block
         if not block.isascii():
             evidence += len(block.translate(None, _NON_ASCII))
+    fh.seek(0)
     sample = b"".join(chunks)
     if not at_end:
-        cut = sample.rfind(b"\n")
-        if cut >= 0:
-            sample = sample[: cut + 1]
-    codec = decide(sample, file)
-    fh.seek(0)
-    return codec
+        if not newline:
+            return "utf-8"
+        sample = sample[: sample.rfind(b"\n") + 1]
+    return decide(sample, file)
 
 
 def _read(fh: BinaryIO, size: int, file: str) -> bytes:
