@@ -323,3 +323,24 @@ def test_a_file_without_line_ends_is_refused_at_line_1(ws: Path, tmp_path: Path)
     code, _, err = _import(ws, ledger, lang="en")
     assert code == 1
     assert "line 1 of" in err and "longer than 1024 KB" in err
+
+
+def test_the_same_file_twice_adds_nothing_with_two_reports_on_one_day(
+    ws: Path, tmp_path: Path
+) -> None:
+    # Two reports of one task on one day, then a correction: the second import used to
+    # compare the day's first report with the day's last stored one and call it
+    # "backwards", refusing a file that was only being imported again.
+    ledger = tmp_path / "twice.csv"
+    ledger.write_text(
+        "date,task,kind,progress,note,reason\n"
+        "2020-03-13,JC-01,,5,上午,\n"
+        "2020-03-13,JC-01,,8,下午,\n"
+        "2020-03-16,JC-01,correction,6,核减,统计口径调整\n"
+        "2020-03-20,JC-01,,7,推进,\n",
+        encoding="utf-8",
+    )
+    assert _import(ws, ledger)[1] == "twice.csv：读取 4 行，新增 4 条记录，0 条已存在\n"
+    code, out, err = _import(ws, ledger)
+    assert (code, err) == (0, ""), err
+    assert out == "twice.csv：读取 4 行，新增 0 条记录，4 条已存在\n"

@@ -302,14 +302,16 @@ class Store:
 
     def count_stored(self, keys: Iterable[str]) -> int:
         """How many of *keys* (distinct, any number: read in chunks) are already stored."""
-        found = 0
+        return sum(1 for _ in self.stored_keys(keys))
+
+    def stored_keys(self, keys: Iterable[str]) -> Iterator[str]:
+        """Those of *keys* (any number, best sorted: read in chunks) already stored."""
         it = iter(keys)
         with self._snapshot():
             while chunk := list(itertools.islice(it, _KEYS_PER_QUERY)):
                 marks = ",".join("?" * len(chunk))
-                sql = f"SELECT count(*) FROM events WHERE import_key IN ({marks})"
-                found += int(self._conn.execute(sql, chunk).fetchone()[0])
-        return found
+                sql = f"SELECT import_key FROM events WHERE import_key IN ({marks})"
+                yield from (k for (k,) in self._conn.execute(sql, chunk).fetchall())
 
     # --- reading ---------------------------------------------------------------------
 

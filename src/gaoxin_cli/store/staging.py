@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import date
 from types import TracebackType
 
@@ -49,15 +49,17 @@ class Staging:
             )
             self._conn.execute(
                 "CREATE TABLE reports (line INTEGER, task TEXT, at TEXT, progress REAL,"
-                " correct INTEGER)"
+                " correct INTEGER, import_key TEXT)"
             )
+            # The staged keys the store already holds (mark_stored): skipped rows.
+            self._conn.execute("CREATE TABLE stored (import_key TEXT PRIMARY KEY) WITHOUT ROWID")
             # One transaction for the whole import (never committed: the file dies with
             # the connection). In autocommit mode each staged row would be one.
             self._conn.execute("BEGIN")
         except sqlite3.Error as exc:
             raise StoreError("error.store_io", path=_temp_dir(), reason=exc) from exc
         self._events: list[rows.Row] = []
-        self._reports: list[tuple[int, str, str, float, bool]] = []
+        self._reports: list[tuple[int, str, str, float, bool, str]] = []
         self.events = 0  # events staged (keys repeated or not)
         self.tasks: set[str] = set()  # tasks of the reports with a progress figure
 
@@ -83,7 +85,8 @@ class Staging:
         progress: tuple[str, date, float, bool] | None,
     ) -> None:
         """Stage one row: its events and their import keys, and (task, day, progress,
-        correction?) when it reports a progress figure."""
+        correction?) when it reports a progress figure (carried by the row's event with
+        a progress)."""
         for event, key in zip(events, keys, strict=True):
             if not key:
                 raise ValueError(f"import key must be a non-empty string, got {key!r}")
@@ -91,7 +94,8 @@ class Staging:
             self.events += 1
         if progress is not None:
             task, at, value, correct = progress
-            self._reports.append((line, task, at.isoformat(), value, correct))
+            key = next((k for e, k in zip(events, keys, strict=True) if e.progress is not None), "")
+            self._reports.append((line, task, at.isoformat(), value, correct, key))
             self.tasks.add(task)
         if len(self._events) >= BATCH or len(self._reports) >= BATCH:
             self.flush()
@@ -105,17 +109,24 @@ class Staging:
                     self._events,
                 )
             if self._reports:
-                self._conn.executemany("INSERT INTO reports VALUES (?, ?, ?, ?, ?)", self._reports)
+                self._conn.executemany(
+                    "INSERT INTO reports VALUES (?, ?, ?, ?, ?, ?)", self._reports
+                )
         self._events.clear()
         self._reports.clear()
 
     def progress_reports(self) -> Iterator[tuple[int, str, date, float, bool]]:
         """The staged reports with a progress figure as (line, task, day, progress,
-        correction?), by task, day and line: the order the backwards check reads."""
+        correction?), by task, day and line: the order the backwards check reads. Rows
+        the store already holds (:meth:`mark_stored`) are left out: an import skips them,
+        so they cannot go backwards (the same file imported twice adds nothing, even when
+        a task has two reports on one day)."""
         self.flush()
         with self._guard():
             cur = self._conn.execute(
-                "SELECT line, task, at, progress, correct FROM reports ORDER BY task, at, line"
+                "SELECT line, task, at, progress, correct FROM reports"
+                " WHERE import_key NOT IN (SELECT import_key FROM stored)"
+                " ORDER BY task, at, line"
             )
             for line, task, at, progress, correct in cur:
                 yield line, task, date.fromisoformat(at), progress, bool(correct)
@@ -129,6 +140,14 @@ class Staging:
             return self._conn.execute(
                 f"SELECT {_EVENT_COLS}, import_key FROM events ORDER BY task, at, n"
             )
+
+    def mark_stored(self, keys: Iterable[str]) -> int:
+        """Record which staged keys the store already holds; how many."""
+        self.flush()
+        with self._guard():
+            before = self._conn.total_changes
+            self._conn.executemany("INSERT OR IGNORE INTO stored VALUES (?)", ((k,) for k in keys))
+            return self._conn.total_changes - before
 
     def distinct_keys(self) -> tuple[int, Iterator[str]]:
         """How many distinct import keys are staged, and the keys in sorted order."""
