@@ -344,3 +344,19 @@ def test_the_same_file_twice_adds_nothing_with_two_reports_on_one_day(
     code, out, err = _import(ws, ledger)
     assert (code, err) == (0, ""), err
     assert out == "twice.csv：读取 4 行，新增 0 条记录，4 条已存在\n"
+
+
+def test_the_first_twenty_bad_rows_by_line_are_listed_whatever_order_found(
+    ws: Path, tmp_path: Path
+) -> None:
+    # The unknown task on the last line is found while reading, the backwards rows only
+    # afterwards: the listing is still by line, and the count covers all of them.
+    rows = "".join(f"2020-03-{13 + i // 3:02d},JC-01,{40 - i},第{i}次\n" for i in range(22))
+    ledger = tmp_path / "many.csv"
+    ledger.write_text(HEADER + rows + "2020-03-31,JC-99,5,x\n", encoding="utf-8")
+    code, _, err = _import(ws, ledger, lang="en")
+    assert code == 1
+    lines = err.splitlines()
+    assert lines[0].endswith("has 22 bad row(s); nothing from it was imported:")
+    assert [int(ln.split()[1].rstrip(":")) for ln in lines[1:21]] == list(range(3, 23))
+    assert lines[21:] == ["  …and 2 more"]

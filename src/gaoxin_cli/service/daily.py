@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import heapq
 from collections.abc import Iterable, Sequence
 from datetime import date
 from pathlib import Path
@@ -173,8 +174,6 @@ class _Problems:
         self._first: list[tuple[int, int, Msg]] = []  # (-line, order, msg): a max-heap
 
     def add(self, line: int, msg: Msg) -> None:
-        import heapq
-
         self.count += 1
         item = (-line, -self.count, msg)
         if len(self._first) < IMPORT_ROWS_SHOWN:
