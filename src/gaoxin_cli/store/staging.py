@@ -2,10 +2,12 @@
 
 The events and reports of one import go into a private temporary SQLite database (its
 own connection to ``""``: SQLite keeps it in memory up to the page cache, then in a temp
-file under ``$TMPDIR``, deleted on close). Memory stays flat however long the ledger is,
-and the store is written only once every row has passed: :meth:`Store.add_staged` then
-appends them in one transaction, in the order :meth:`Store.add_unique` would, and
-:meth:`Store.count_stored` answers ``--dry-run``. Nothing here touches the store itself.
+file in ``$SQLITE_TMPDIR``, ``$TMPDIR`` or ``/var/tmp``, deleted on close). Memory stays
+flat however long the ledger is, and the store is written only once every row has
+passed: :meth:`Store.add_staged` then appends them in one transaction, in the order
+:meth:`Store.add_unique` would; :meth:`mark_stored` notes the keys the store already holds
+(:meth:`Store.stored_keys`), which the backwards check skips and ``--dry-run`` counts.
+Nothing here touches the store itself.
 """
 
 from __future__ import annotations
@@ -171,13 +173,12 @@ class Staging:
 
 
 def _temp_dir() -> str:
-    import tempfile
-
-    return os.environ.get("SQLITE_TMPDIR") or tempfile.gettempdir()
+    """Where SQLite puts its temp files on Unix (its own search order, first part)."""
+    return os.environ.get("SQLITE_TMPDIR") or os.environ.get("TMPDIR") or "/var/tmp"
 
 
 class _Translated:
-    """The temp database's failures (a full $TMPDIR, mostly) as a StoreError."""
+    """The temp database's failures (a full temp directory, mostly) as a StoreError."""
 
     def __enter__(self) -> None:
         return None
