@@ -61,6 +61,7 @@ MAX_LINE_BYTES = 1024 * 1024
 # The longest text a field may hold: the csv module's own default limit, for JSON too.
 MAX_FIELD = 131_072
 _SNIFF_BLOCK = 64 * 1024
+_READ_BLOCK = 1024 * 1024
 
 Row = tuple[int, Report]
 Problem = tuple[int, Msg]
@@ -165,17 +166,8 @@ def _lines(fh: BinaryIO, codec: str, file: str) -> Iterator[tuple[int, str]]:
     """Each line, decoded strictly: a byte the encoding cannot read stops the import at
     its line (``--encoding`` named), and so does a line over :data:`MAX_LINE_BYTES`."""
     utf8 = codecs.lookup(codec).name == "utf-8"
-    n = 0
-    while True:
-        try:
-            raw = fh.readline(MAX_LINE_BYTES + 1)
-        except OSError as e:
-            raise GaoxinError(
-                "import.unreadable", file=file, reason=e.strerror or type(e).__name__
-            ) from None
-        if not raw:
-            return
-        n += 1
+    for n, line in enumerate(_raw_lines(fh, file), start=1):
+        raw = line
         if len(raw) > MAX_LINE_BYTES:
             raise GaoxinError(
                 "error.import_line_too_long", file=file, line=n, limit=MAX_LINE_BYTES // 1024
@@ -193,6 +185,26 @@ def _lines(fh: BinaryIO, codec: str, file: str) -> Iterator[tuple[int, str]]:
                 byte=f"0x{raw[e.start]:02X}",
             ) from None
         yield n, text
+
+
+def _raw_lines(fh: BinaryIO, file: str) -> Iterator[bytes]:
+    """The file's lines, each with its ``\\n`` (the last may lack one), read a block at a
+    time (a readline per row costs more than the row's parsing); a line that grows past
+    :data:`MAX_LINE_BYTES` is cut there, for the caller to refuse."""
+    tail = b""
+    while True:
+        block = _read(fh, _READ_BLOCK, file)
+        if not block:
+            if tail:
+                yield tail
+            return
+        parts = (tail + block if tail else block).split(b"\n")
+        tail = parts.pop()
+        for part in parts:
+            yield part + b"\n"
+        if len(tail) > MAX_LINE_BYTES:
+            yield tail  # refused by the caller; nothing after it is read
+            return
 
 
 # --- JSON Lines ------------------------------------------------------------------------

@@ -260,15 +260,14 @@ def import_file(
             staged.add(line, made, [event_key(ev) for ev in made], progress)
         # One transaction: the progress check reads what the write will build on.
         with session.store(write=not dry_run) as st, st.transaction():
-            distinct, keys = staged.distinct_keys()
-            present = staged.mark_stored(st.stored_keys(keys))
+            present = staged.mark_stored(st.stored_keys(staged.distinct_keys()))
             if latest is not None and staged.tasks:
                 existing = st.states(latest, staged.tasks)
                 for line, msg in backwards(staged.progress_reports(), existing):
                     problems.add(line, msg)
             if problems.count:
                 _refuse(file, problems, refs)
-            added = distinct - present if dry_run else st.add_staged(staged)
+            added = staged.distinct - present if dry_run else st.add_staged(staged)
         events = staged.events
     return Imported(rows, added, events - added, dry_run, warnings)
 

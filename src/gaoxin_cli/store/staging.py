@@ -64,6 +64,7 @@ class Staging:
         self._reports: list[tuple[int, str, str, float, bool, str]] = []
         self.events = 0  # events staged (keys repeated or not)
         self.tasks: set[str] = set()  # tasks of the reports with a progress figure
+        self.distinct = 0  # distinct import keys (counted by distinct_keys)
 
     def __enter__(self) -> Staging:
         return self
@@ -151,22 +152,17 @@ class Staging:
             self._conn.executemany("INSERT OR IGNORE INTO stored VALUES (?)", ((k,) for k in keys))
             return self._conn.total_changes - before
 
-    def distinct_keys(self) -> tuple[int, Iterator[str]]:
-        """How many distinct import keys are staged, and the keys in sorted order."""
+    def distinct_keys(self) -> Iterator[str]:
+        """The staged import keys, each once, in sorted order (the order the store's
+        index is read best in); :attr:`distinct` counts them once all are read."""
         self.flush()
+        self.distinct = 0
         with self._guard():
-            (count,) = self._conn.execute(
-                "SELECT count(DISTINCT import_key) FROM events"
-            ).fetchone()
-
-        def keys() -> Iterator[str]:
-            with self._guard():
-                for (key,) in self._conn.execute(
-                    "SELECT DISTINCT import_key FROM events ORDER BY import_key"
-                ):
-                    yield key
-
-        return int(count), keys()
+            for (key,) in self._conn.execute(
+                "SELECT DISTINCT import_key FROM events ORDER BY import_key"
+            ):
+                self.distinct += 1
+                yield key
 
     def _guard(self) -> _Translated:
         return _Translated()
