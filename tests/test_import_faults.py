@@ -20,6 +20,19 @@ import pytest
 from helpers import REPO, run
 
 AS_OF = ("--as-of", "2020-06-30")
+
+
+@pytest.fixture(params=["in-memory", "spilled"])
+def staged(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """Run a test with a small import held in memory (the default up to SPILL events),
+    and again with every event staged in the temporary database (SPILL = 1)."""
+    if request.param == "spilled":
+        from gaoxin_cli.store import staging
+
+        monkeypatch.setattr(staging, "SPILL", 1)
+    return str(request.param)
+
+
 HEADER = "date,task,progress,note\n"
 
 
@@ -262,7 +275,9 @@ def test_named_pipe_is_refused_promptly(ws: Path, tmp_path: Path, name: str) -> 
 # --- streaming: all or nothing, same order and dedup as before ------------------------
 
 
-def test_bad_last_row_of_a_long_file_leaves_the_store_untouched(ws: Path, tmp_path: Path) -> None:
+def test_bad_last_row_of_a_long_file_leaves_the_store_untouched(
+    ws: Path, tmp_path: Path, staged: str
+) -> None:
     first = tmp_path / "first.csv"
     first.write_text(HEADER + "2020-03-13,JC-01,5,征地启动\n", encoding="utf-8")
     assert _import(ws, first)[0] == 0
@@ -275,7 +290,9 @@ def test_bad_last_row_of_a_long_file_leaves_the_store_untouched(ws: Path, tmp_pa
     assert _notes(ws) == ["征地启动"]
 
 
-def test_events_are_stored_by_task_and_day_in_file_order(ws: Path, tmp_path: Path) -> None:
+def test_events_are_stored_by_task_and_day_in_file_order(
+    ws: Path, tmp_path: Path, staged: str
+) -> None:
     # The order Store.add_unique gave, kept by the staged import: ids grouped by task,
     # then day; rows of one task and day in file order; a repeated row stored once.
     ledger = tmp_path / "mixed-order.csv"
@@ -326,7 +343,7 @@ def test_a_file_without_line_ends_is_refused_at_line_1(ws: Path, tmp_path: Path)
 
 
 def test_the_same_file_twice_adds_nothing_with_two_reports_on_one_day(
-    ws: Path, tmp_path: Path
+    ws: Path, tmp_path: Path, staged: str
 ) -> None:
     # Two reports of one task on one day, then a correction: the second import used to
     # compare the day's first report with the day's last stored one and call it
@@ -347,7 +364,7 @@ def test_the_same_file_twice_adds_nothing_with_two_reports_on_one_day(
 
 
 def test_the_first_twenty_bad_rows_by_line_are_listed_whatever_order_found(
-    ws: Path, tmp_path: Path
+    ws: Path, tmp_path: Path, staged: str
 ) -> None:
     # The unknown task on the last line is found while reading, the backwards rows only
     # afterwards: the listing is still by line, and the count covers all of them.

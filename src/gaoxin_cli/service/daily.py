@@ -181,6 +181,12 @@ class _Problems:
         elif item[:2] > self._first[0][:2]:
             heapq.heapreplace(self._first, item)
 
+    def merge(self, other: _Problems) -> None:
+        shown = other.shown()
+        for line, msg in shown:
+            self.add(line, msg)
+        self.count += other.count - len(shown)
+
     def shown(self) -> list[tuple[int, Msg]]:
         return [(-line, msg) for line, _, msg in sorted(self._first, reverse=True)]
 
@@ -260,11 +266,23 @@ def import_file(
             staged.add(line, made, [event_key(ev) for ev in made], progress)
         # One transaction: the progress check reads what the write will build on.
         with session.store(write=not dry_run) as st, st.transaction():
-            present = staged.mark_stored(st.stored_keys(staged.distinct_keys()))
+            present = 0
+            if dry_run:
+                present = staged.mark_stored(st.stored_keys(staged.distinct_keys()))
             if latest is not None and staged.tasks:
                 existing = st.states(latest, staged.tasks)
+                # Rows the store already holds are skipped, so they cannot go backwards;
+                # look them up (a probe of every key) only when the check finds a row
+                # that does: the same file imported again, with two reports on one day.
+                found = _Problems()
                 for line, msg in backwards(staged.progress_reports(), existing):
-                    problems.add(line, msg)
+                    found.add(line, msg)
+                if found.count and not dry_run:
+                    staged.mark_stored(st.stored_keys(staged.distinct_keys()))
+                    found = _Problems()
+                    for line, msg in backwards(staged.progress_reports(), existing):
+                        found.add(line, msg)
+                problems.merge(found)
             if problems.count:
                 _refuse(file, problems, refs)
             added = staged.distinct - present if dry_run else st.add_staged(staged)
