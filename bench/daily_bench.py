@@ -77,7 +77,13 @@ news.version=2.6.0
 """
 
 # Sources whose change changes what `gaoxin import` writes (part of the cache key).
-_STORE_SOURCES = ("store", "loading/events_file.py", "rules/feedback.py", "models/state.py")
+_STORE_SOURCES = (
+    "store",
+    "loading/events_file.py",
+    "loading/encodings.py",
+    "rules/feedback.py",
+    "models/state.py",
+)
 
 
 @dataclass(slots=True)

@@ -210,6 +210,10 @@ def import_(
     accept_plan_change: Annotated[
         bool, typer.Option("--accept-plan-change", help=H("opt.accept_plan_change"))
     ] = False,
+    encoding: Annotated[
+        str | None,
+        typer.Option("--encoding", metavar="NAME", help=H("opt.encoding"), show_default=False),
+    ] = None,
 ) -> None:
     from gaoxin_cli.service import daily as service
 
@@ -221,6 +225,7 @@ def import_(
         dry_run=dry_run,
         recorded_at=context.now_stamp(),
         accept_plan_change=accept_plan_change,
+        encoding=encoding,
     )
     from gaoxin_cli.render import daily as view
 

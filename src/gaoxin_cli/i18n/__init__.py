@@ -74,6 +74,7 @@ def _catalogue() -> dict[str, tuple[str, str]]:
             catalogue_calendar,
             catalogue_channels,
             catalogue_escalation,
+            catalogue_import,
             catalogue_ledger,
             catalogue_ledger_import,
             catalogue_lifecycle,
@@ -95,6 +96,7 @@ def _catalogue() -> dict[str, tuple[str, str]]:
             catalogue_ledger_import.MESSAGES,
             catalogue_sign.MESSAGES,
             catalogue_channels.MESSAGES,
+            catalogue_import.MESSAGES,
         ):
             clash = _CATALOGUE.keys() & block.keys()
             if clash:

@@ -90,6 +90,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "第 1 行应为列名（任务编号、本期进度(%)、进展情况…）",
         "row 1 should hold the headers (任务编号, 本期进度(%), 进展情况 …)",
     ),
+    "ledger.unknown_column": (
+        "未知的列名“{name}”，{hint}（列名有误时该列内容会被忽略，请改正列名）",
+        'unknown column "{name}"; {hint} (a misspelt column would be ignored; fix its name)',
+    ),
     "ledger.duplicate_column": (
         "与前面的列重复（都是 {field}）",
         "repeats an earlier column (both are {field})",

@@ -153,6 +153,11 @@ HELP: dict[str, tuple[str, str]] = {
         "台账文件（.csv、.jsonl 或 .xlsx）。",
         "The ledger file (.csv, .jsonl or .xlsx).",
     ),
+    "opt.encoding": (
+        "CSV/JSONL 台账的编码（如 gb18030、big5）。默认根据内容判断：UTF-8 或 GB18030，无法确定时报错。",
+        "The encoding of a CSV/JSONL ledger (e.g. gb18030, big5). By default decided from "
+        "the content: UTF-8 or GB18030, an error when unsure.",
+    ),
     "opt.accept_plan_change": (
         "导入按另一版计划导出的 .xlsx 台账（所有任务编号仍须存在），改为提示而不拒绝。",
         "Import an .xlsx ledger exported from another version of the plan (every task id "

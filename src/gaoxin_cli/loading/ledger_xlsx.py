@@ -27,6 +27,7 @@ from gaoxin_cli.errors import GaoxinError
 from gaoxin_cli.i18n import Msg
 from gaoxin_cli.models import Plan
 from gaoxin_cli.models.state import Report
+from gaoxin_cli.strings import close_matches
 
 XLSX_SUFFIXES = (".xlsx", ".xls", ".xlsm", ".xlsb", ".ods")
 REFUSED_SUFFIXES = (".xls", ".xlsm", ".xlsb", ".ods")
@@ -396,14 +397,27 @@ class _Reader:
                 self._problem(index, name, 0, 0, Msg("ledger.no_header"))
             return
         columns: dict[str, int] = {}
+        unknown: list[tuple[int, str]] = []
         for col, value in enumerate(grid[0]):
-            field = HEADERS.get(_header(_text(value) or ""))
+            header = _header(_text(value) or "")
+            field = HEADERS.get(header)
             if field is None:
+                if header:
+                    unknown.append((col, header))
                 continue
             if field in columns:
                 self._problem(index, name, 0, col, Msg("ledger.duplicate_column", field=field))
                 continue
             columns[field] = col
+        # Other columns are a plain 台账's own (序号, 责任单位 …), but one that reads like
+        # a misspelt header of a field no column holds would drop its values unseen.
+        for col, header in unknown:
+            close = close_matches(header, HEADERS)
+            if close and HEADERS[close[0]] not in columns:
+                hint = Msg("hint.did_you_mean", name=close[0])
+                self._problem(
+                    index, name, 0, col, Msg("ledger.unknown_column", name=header, hint=hint)
+                )
         if "task" not in columns:
             self._problem(index, name, 0, 0, Msg("ledger.no_task_column"))
             return

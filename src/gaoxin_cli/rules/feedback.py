@@ -7,7 +7,7 @@ and stores what it returns; so two people reporting at once can never both pass 
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from datetime import date
 from typing import Any, NamedTuple
 
@@ -194,30 +194,38 @@ def progress_runs(
 ) -> list[tuple[int, Msg]]:
     """For an import: rows whose progress goes backwards (per task, in date order),
     starting from what the store already holds. Returns (line, problem) pairs."""
+    ordered = sorted(
+        (
+            (line, r.task, r.at, r.progress, r.correct)
+            for line, r in reports
+            if r.progress is not None
+        ),
+        key=lambda row: (row[1], row[2], row[0]),
+    )
+    return list(backwards(ordered, existing))
+
+
+def backwards(
+    ordered: Iterable[tuple[int, str, date, float, bool]], existing: Mapping[str, TaskState]
+) -> Iterator[tuple[int, Msg]]:
+    """:func:`progress_runs` over reports already sorted by task, day and line, each as
+    (line, task, day, progress, correction?): one pass, so an import of any size can
+    stream them (from store/staging.py)."""
     last: dict[str, tuple[float, date | None]] = {
         task: (st.progress, st.progress_at) for task, st in existing.items()
     }
-    problems = []
-    ordered = sorted(
-        ((line, r) for line, r in reports if r.progress is not None),
-        key=lambda lr: (lr[1].task, lr[1].at, lr[0]),
-    )
-    for line, r in ordered:
-        assert r.progress is not None
-        old, old_at = last.get(r.task, (0.0, None))
-        if r.progress < old and not r.correct and (old_at is None or old_at <= r.at):
-            problems.append(
-                (
-                    line,
-                    Msg(
-                        "import.backwards",
-                        old=f"{old:g}",
-                        old_at=old_at.isoformat() if old_at else "?",
-                        new=f"{r.progress:g}",
-                    ),
-                )
+    for line, task, at, progress, correct in ordered:
+        old, old_at = last.get(task, (0.0, None))
+        if progress < old and not correct and (old_at is None or old_at <= at):
+            yield (
+                line,
+                Msg(
+                    "import.backwards",
+                    old=f"{old:g}",
+                    old_at=old_at.isoformat() if old_at else "?",
+                    new=f"{progress:g}",
+                ),
             )
             continue
-        if old_at is None or old_at <= r.at:
-            last[r.task] = (r.progress, r.at)
-    return problems
+        if old_at is None or old_at <= at:
+            last[task] = (progress, at)

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import heapq
+from collections.abc import Iterable, Sequence
+from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Literal, NamedTuple
+from typing import TYPE_CHECKING, Literal, NamedTuple, NoReturn
 
-from gaoxin_cli.errors import GaoxinError
+from gaoxin_cli.errors import GaoxinError, UsageError
 from gaoxin_cli.i18n import Joined, Msg
 from gaoxin_cli.service.session import Session
 from gaoxin_cli.service.snapshot import Snapshot
@@ -170,6 +172,32 @@ class Imported(NamedTuple):
 IMPORT_ROWS_SHOWN = 20
 
 
+class _Problems:
+    """The bad rows of an import: how many, and the first :data:`IMPORT_ROWS_SHOWN` by
+    line (all that is shown), in bounded memory however many rows are bad."""
+
+    def __init__(self) -> None:
+        self.count = 0
+        self._first: list[tuple[int, int, Msg]] = []  # (-line, order, msg): a max-heap
+
+    def add(self, line: int, msg: Msg) -> None:
+        self.count += 1
+        item = (-line, -self.count, msg)
+        if len(self._first) < IMPORT_ROWS_SHOWN:
+            heapq.heappush(self._first, item)
+        elif item[:2] > self._first[0][:2]:
+            heapq.heapreplace(self._first, item)
+
+    def merge(self, other: _Problems) -> None:
+        shown = other.shown()
+        for line, msg in shown:
+            self.add(line, msg)
+        self.count += other.count - len(shown)
+
+    def shown(self) -> list[tuple[int, Msg]]:
+        return [(-line, msg) for line, _, msg in sorted(self._first, reverse=True)]
+
+
 def import_file(
     session: Session,
     file: Path,
@@ -177,24 +205,37 @@ def import_file(
     dry_run: bool,
     recorded_at: str,
     accept_plan_change: bool = False,
+    encoding: str | None = None,
 ) -> Imported:
     """Read a ledger (.csv, .jsonl or .xlsx) and add its reports: all or nothing, and
     idempotent.
 
+    A CSV or JSONL file is streamed: each row is checked and its events staged in a
+    temporary database (store/staging.py), so memory does not grow with the file; the
+    store is written once every row has passed, in one transaction. *encoding* names the
+    file's encoding instead of deciding it from the content (not for an .xlsx).
+
     Raises :class:`GaoxinError` ``error.import_bad_rows`` listing the bad rows (or
     ``error.import_bad_cells`` with the cells of a workbook; their messages rendered by
     the caller's language through :class:`Msg` parameters)."""
-    from gaoxin_cli.loading.events_file import read_rows
+    from itertools import chain
+
+    from gaoxin_cli.loading.events_file import iter_rows, open_regular
     from gaoxin_cli.loading.ledger_xlsx import is_workbook, read_workbook
     from gaoxin_cli.models.state import TaskState, event_key
-    from gaoxin_cli.rules.feedback import feedback_events, progress_runs
+    from gaoxin_cli.rules.feedback import backwards, feedback_events
+    from gaoxin_cli.store.staging import Staging
 
     plan, today = session.plan, session.today
     refs: dict[int, str] | None = None
     warnings: tuple[Msg, ...] = ()
+    items: Iterable[tuple[int, Report | Msg]]
     if is_workbook(file):
         from gaoxin_cli.loading.plancache import fingerprint
 
+        if encoding is not None:
+            raise UsageError("error.import_encoding_xlsx")
+        open_regular(file).close()  # a named pipe named .xlsx must not hang either
         book = read_workbook(
             file,
             fingerprint=fingerprint(session.root),
@@ -202,52 +243,71 @@ def import_file(
             today=today,
             accept_plan_change=accept_plan_change,
         )
-        rows, problems, refs, warnings = book.rows, book.problems, book.refs, tuple(book.warnings)
+        items = chain(book.problems, book.rows)
+        refs, warnings = book.refs, tuple(book.warnings)
     else:
-        rows, problems = read_rows(file)
-    events = []
-    keys = []
+        items = iter_rows(file, encoding=encoding)
+    problems = _Problems()
     source = f"import:{file.name}"
     empty = TaskState()
-    for line, report in rows:
-        try:
-            made = feedback_events(
-                plan, report, empty, today, source=source, recorded_at=recorded_at
-            )
-        except GaoxinError as e:
-            problems.append((line, e.msg))
-            continue
-        for ev in made:
-            events.append(ev)
-            keys.append(event_key(ev))
-    # One transaction: the progress check reads what the write will build on.
-    with session.store(write=not dry_run) as st, st.transaction():
-        if rows:
-            latest = max(r.at for _, r in rows)
-            tasks = {r.task for _, r in rows}
-            bad = {line for line, _ in problems}
-            good = [(line, r) for line, r in rows if line not in bad]
-            problems += progress_runs(good, st.states(latest, tasks))
-        if problems:
-            problems.sort(key=lambda p: p[0])
-            if refs is None:
-                listed = [
-                    Msg("import.row", line=line, problem=msg)
-                    for line, msg in problems[:IMPORT_ROWS_SHOWN]
-                ]
-            else:
-                listed = [
-                    Msg("import.cell", ref=refs[pos], problem=msg)
-                    for pos, msg in problems[:IMPORT_ROWS_SHOWN]
-                ]
-            if len(problems) > IMPORT_ROWS_SHOWN:
-                more = "import.more" if refs is None else "import.more_cells"
-                listed.append(Msg(more, n=len(problems) - IMPORT_ROWS_SHOWN))
-            raise GaoxinError(
-                "error.import_bad_rows" if refs is None else "error.import_bad_cells",
-                file=str(file),
-                count=len(problems),
-                rows=Joined(tuple(listed)),
-            )
-        added = st.count_new(keys) if dry_run else st.add_unique(events, keys)
-    return Imported(len(rows), added, len(events) - added, dry_run, warnings)
+    rows = 0
+    latest: date | None = None
+    with Staging() as staged:
+        for line, item in items:
+            if isinstance(item, Msg):
+                problems.add(line, item)
+                continue
+            report = item
+            rows += 1
+            latest = report.at if latest is None else max(latest, report.at)
+            try:
+                made = feedback_events(
+                    plan, report, empty, today, source=source, recorded_at=recorded_at
+                )
+            except GaoxinError as e:
+                problems.add(line, e.msg)
+                continue
+            progress = None
+            if report.progress is not None:
+                progress = (report.task, report.at, report.progress, report.correct)
+            staged.add(line, made, [event_key(ev) for ev in made], progress)
+        # One transaction: the progress check reads what the write will build on.
+        with session.store(write=not dry_run) as st, st.transaction():
+            present = 0
+            if dry_run:
+                present = staged.mark_stored(st.stored_keys(staged.distinct_keys()))
+            if latest is not None and staged.tasks:
+                existing = st.states(latest, staged.tasks)
+                # Rows the store already holds are skipped, so they cannot go backwards;
+                # look them up (a probe of every key) only when the check finds a row
+                # that does: the same file imported again, with two reports on one day.
+                found = _Problems()
+                for line, msg in backwards(staged.progress_reports(), existing):
+                    found.add(line, msg)
+                if found.count and not dry_run:
+                    staged.mark_stored(st.stored_keys(staged.distinct_keys()))
+                    found = _Problems()
+                    for line, msg in backwards(staged.progress_reports(), existing):
+                        found.add(line, msg)
+                problems.merge(found)
+            if problems.count:
+                _refuse(file, problems, refs)
+            added = staged.distinct - present if dry_run else st.add_staged(staged)
+        events = staged.events
+    return Imported(rows, added, events - added, dry_run, warnings)
+
+
+def _refuse(file: Path, problems: _Problems, refs: dict[int, str] | None) -> NoReturn:
+    if refs is None:
+        listed = [Msg("import.row", line=line, problem=msg) for line, msg in problems.shown()]
+    else:
+        listed = [Msg("import.cell", ref=refs[pos], problem=msg) for pos, msg in problems.shown()]
+    if problems.count > IMPORT_ROWS_SHOWN:
+        more = "import.more" if refs is None else "import.more_cells"
+        listed.append(Msg(more, n=problems.count - IMPORT_ROWS_SHOWN))
+    raise GaoxinError(
+        "error.import_bad_rows" if refs is None else "error.import_bad_cells",
+        file=str(file),
+        count=problems.count,
+        rows=Joined(tuple(listed)),
+    )

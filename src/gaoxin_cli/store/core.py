@@ -5,7 +5,7 @@ from __future__ import annotations
 import itertools
 import sqlite3
 import time
-from collections.abc import Collection, Iterator, Sequence
+from collections.abc import Collection, Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager
 from datetime import date
 from pathlib import Path
@@ -19,6 +19,8 @@ from gaoxin_cli.store.migrations import migrations
 
 if TYPE_CHECKING:
     from sqlite_utils import Database
+
+    from gaoxin_cli.store.staging import Staging
 
 _savepoints = itertools.count(1)
 # Naming more tasks than this, the checkpoint (all tasks, ~10 ms for 10,000) beats the
@@ -350,19 +352,35 @@ class Store:
             self._appended = self._appended or added > 0
         return added
 
+    def add_staged(self, staged: Staging) -> int:
+        """:meth:`add_unique` for the events of an import staged in *staged*, streamed
+        from it in the same order (by task and day, file order within a day)."""
+        self._require_write()
+        with self._guard(), self.transaction():
+            before = self._conn.total_changes
+            self._conn.executemany(rows.INSERT_UNIQUE, staged.ordered_rows())
+            added = self._conn.total_changes - before
+            self._appended = self._appended or added > 0
+        return added
+
     def count_new(self, keys: Sequence[str]) -> int:
         """How many events :meth:`add_unique` would append for *keys*, writing nothing:
         the distinct keys not already stored (what ``import --dry-run`` reports)."""
-        wanted = set(keys)
-        found: set[str] = set()
-        pending = sorted(wanted)
+        wanted = sorted(set(keys))
+        return len(wanted) - self.count_stored(wanted)
+
+    def count_stored(self, keys: Iterable[str]) -> int:
+        """How many of *keys* (distinct, any number: read in chunks) are already stored."""
+        return sum(1 for _ in self.stored_keys(keys))
+
+    def stored_keys(self, keys: Iterable[str]) -> Iterator[str]:
+        """Those of *keys* (any number, best sorted: read in chunks) already stored."""
+        it = iter(keys)
         with self._snapshot():
-            for i in range(0, len(pending), _KEYS_PER_QUERY):
-                chunk = pending[i : i + _KEYS_PER_QUERY]
+            while chunk := list(itertools.islice(it, _KEYS_PER_QUERY)):
                 marks = ",".join("?" * len(chunk))
                 sql = f"SELECT import_key FROM events WHERE import_key IN ({marks})"
-                found.update(k for (k,) in self._conn.execute(sql, chunk))
-        return len(wanted - found)
+                yield from (k for (k,) in self._conn.execute(sql, chunk).fetchall())
 
     # --- reading ---------------------------------------------------------------------
 
