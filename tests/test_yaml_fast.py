@@ -148,3 +148,17 @@ def test_positions_are_read_only_when_asked() -> None:
 
 def test_reader_module_keeps_one_entry_point() -> None:
     assert yamlstrict.parse is parse
+
+
+def test_a_released_document_reads_its_data_again() -> None:
+    text = "tasks:\n  - id: a\n    due: 2020-01-02\n"
+    doc, _ = parse(text, "f.yaml")
+    assert doc is not None
+    doc.release()
+    assert doc._data is None
+    assert doc.data == {"tasks": [{"id": "a", "due": "2020-01-02"}]}
+    assert doc.locate(("tasks", 0, "due")) == (3, 10)
+    full, _ = _parse_marked(text, "f.yaml")
+    assert full is not None
+    full.release()  # a document read with positions keeps its data
+    assert full._data is not None
