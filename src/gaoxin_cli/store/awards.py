@@ -111,20 +111,40 @@ FROM d
 """
 
 
+def latest_progress(store: Store, tasks: Iterable[str], end: date) -> dict[str, float]:
+    """The latest reported progress (greatest ``(at, id)`` report with a value) of each of
+    *tasks* that has one on or before *end* — ``TaskState.progress`` without the rest.
+
+    From the state checkpoint when it serves *end* (no query per task), else two index
+    seeks per task (the latest valued report of each kind).
+    """
+    wanted = list(tasks)
+    served = store.checkpoint_states(end)
+    if served is not None:
+        out: dict[str, float] = {}
+        for task in wanted:
+            state = served.get(task)
+            if state is not None and state.progress_at is not None:
+                out[task] = state.progress
+        return out
+    found = {}
+    for task, fb, corr in store.query(_LATEST_SQL, (json.dumps(wanted), end.isoformat())):
+        latest = max(fb or "", corr or "")
+        if latest:
+            found[task] = float(latest.rsplit(" ", 1)[1])
+    return found
+
+
 def done_days(store: Store, tasks: Iterable[str], end: date) -> dict[str, date]:
     """Tasks done as of *end* — their latest reported progress (greatest ``(at, id)``)
     is 100 — and the day they got there: the first report at 100 after the last below.
 
-    Two passes of a few index seeks per task, never a scan of a task's reports: the
-    latest report with a value (per kind), then, for the tasks at 100, the last report
-    below 100 and the first at 100 after it.
+    Two passes, never a scan of a task's reports: the latest progress
+    (:func:`latest_progress`: the checkpoint, or a few index seeks per task), then, for
+    the tasks at 100, the last report below 100 and the first at 100 after it.
     """
     iso_end = end.isoformat()
-    done = []
-    for task, fb, corr in store.query(_LATEST_SQL, (json.dumps(list(tasks)), iso_end)):
-        latest = max(fb or "", corr or "")
-        if latest and float(latest.rsplit(" ", 1)[1]) >= 100:
-            done.append(task)
+    done = [task for task, p in latest_progress(store, tasks, end).items() if p >= 100]
     if not done:
         return {}
     rows = store.query(_DONE_SQL, (json.dumps(done), iso_end))

@@ -1,0 +1,121 @@
+"""The faster read paths of month-end scoring and the bulletin, held equal to the plain
+ones on generated workspaces (bench/gen.py histories, with cards, returns and
+extensions as bench/ranking_bench.py draws them).
+
+* ``awards.latest_progress`` — from the state checkpoint when it serves the day, else by
+  index seeks — against ``TaskState.progress`` derived by the queries;
+* ``awards.done_days`` (which now takes its first pass from it) against a plain walk of
+  every task's reports in ``(at, id)`` order;
+on the history's days before, at and after its last, with events written after the
+last checkpoint (some of them dated in the past, one taking a finished task back below
+100 %).
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import random
+import sys
+from datetime import date, timedelta
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+import pytest
+
+from gaoxin_cli.models.state import Event
+from gaoxin_cli.store import Store, derive
+from gaoxin_cli.store import awards as aw
+
+BENCH = Path(__file__).resolve().parent.parent / "bench"
+AS_OF = date(2020, 11, 16)
+
+
+def _load(name: str) -> ModuleType:
+    if str(BENCH) not in sys.path:
+        sys.path.insert(0, str(BENCH))  # ranking_bench imports gen
+    spec = importlib.util.spec_from_file_location(f"bench_{name}", BENCH / f"{name}.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.fixture(scope="module")
+def history(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[str]]:
+    gen, rb = _load("gen"), _load("ranking_bench")
+    root = tmp_path_factory.mktemp("scale")
+    ws = gen.write_workspace(root / "ws", gen.Spec(tasks=240, files=3, units=8, seed=5))
+    hist = gen.make_events(ws, gen.EventSpec(events=20_000, as_of=AS_OF))
+    extras = rb.other_events(ws, hist.done, random.Random(5), until=AS_OF)
+    events = [rb.to_event(r) for r in hist.rows] + extras
+    ids = [t["id"] for t in ws.tasks]
+    db = root / "g.db"
+    with Store.open(db, write=True) as st:
+        for i in range(0, len(events), 4000):
+            chunk = events[i : i + 4000]
+            st.add_unique(chunk, [f"k{i + j}" for j in range(len(chunk))])
+        # A tail the checkpoint does not cover (fewer than checkpoint.EVERY events): a
+        # finished task taken back below 100 %, a late report dated in the past, a
+        # task finished again.
+        done = sorted(hist.done)
+        tail = [
+            Event(done[0], "correction", AS_OF, progress=90.0, reason="复核未完成"),
+            Event(done[1], "feedback", date(2020, 10, 30), progress=100.0),
+            Event(done[2], "correction", date(2020, 9, 30), progress=50.0, reason="补录"),
+            Event(ids[0], "feedback", AS_OF, progress=100.0),
+        ]
+        st.add(tail)
+    return db, ids
+
+
+def _plain_done(st: Store, end: date) -> dict[str, date]:
+    """The first report at 100 % after the last one below, for tasks whose latest valued
+    report is at 100 %: one walk of every report in (at, id) order."""
+    done: dict[str, date | None] = {}
+    for e in st.history(until=end):
+        if e.kind in ("feedback", "correction") and e.progress is not None:
+            if e.progress < 100:
+                done[e.task] = None
+            elif done.get(e.task) is None:
+                done[e.task] = e.at
+    return {t: d for t, d in done.items() if d is not None}
+
+
+def _days() -> list[date]:
+    ends = [date(2020, m, 1) - timedelta(days=1) for m in range(2, 12)]
+    return [*ends, date(2020, 10, 30), AS_OF - timedelta(days=1), AS_OF, AS_OF + timedelta(7)]
+
+
+def test_the_checkpoint_serves_the_last_day_only(history: Any) -> None:
+    db, _ = history
+    with Store.open(db, write=False) as st:
+        assert st.checkpoint_states(AS_OF) is not None
+        assert st.checkpoint_states(AS_OF + timedelta(days=30)) is not None
+        assert st.checkpoint_states(date(2020, 10, 31)) is None
+
+
+@pytest.mark.parametrize("day", _days(), ids=str)
+def test_latest_progress_is_the_states_progress(history: Any, day: date) -> None:
+    db, ids = history
+    with Store.open(db, write=False) as st, st.transaction(lock=False):
+        plain = {
+            t: s.progress
+            for t, s in derive.states(st._conn, day).items()
+            if s.progress_at is not None
+        }
+        assert aw.latest_progress(st, ids, day) == plain
+        some = ids[::7]
+        assert aw.latest_progress(st, some, day) == {t: p for t, p in plain.items() if t in some}
+
+
+@pytest.mark.parametrize("day", _days(), ids=str)
+def test_done_days_are_the_plain_walk(history: Any, day: date) -> None:
+    db, ids = history
+    with Store.open(db, write=False) as st, st.transaction(lock=False):
+        plain = _plain_done(st, day)
+        assert plain or day < date(2020, 5, 1)  # tasks are finished from spring on
+        assert aw.done_days(st, ids, day) == plain
+        some = ids[1::5]
+        assert aw.done_days(st, some, day) == {t: d for t, d in plain.items() if t in some}
