@@ -6,6 +6,8 @@ extensions as bench/ranking_bench.py draws them).
   index seeks — against ``TaskState.progress`` derived by the queries;
 * ``awards.done_days`` (which now takes its first pass from it) against a plain walk of
   every task's reports in ``(at, id)`` order;
+* ``ranking.facts.build`` (one pass of look-ups, cards only for tasks that have any)
+  against the plain loop it replaced, on every month of the year in both card modes;
 on the history's days before, at and after its last, with events written after the
 last checkpoint (some of them dated in the past, one taking a finished task back below
 100 %).
@@ -43,7 +45,7 @@ def _load(name: str) -> ModuleType:
 
 
 @pytest.fixture(scope="module")
-def history(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[str]]:
+def history(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[str], Path]:
     gen, rb = _load("gen"), _load("ranking_bench")
     root = tmp_path_factory.mktemp("scale")
     ws = gen.write_workspace(root / "ws", gen.Spec(tasks=240, files=3, units=8, seed=5))
@@ -67,7 +69,7 @@ def history(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[str]]:
             Event(ids[0], "feedback", AS_OF, progress=100.0),
         ]
         st.add(tail)
-    return db, ids
+    return db, ids, ws.root
 
 
 def _plain_done(st: Store, end: date) -> dict[str, date]:
@@ -89,7 +91,7 @@ def _days() -> list[date]:
 
 
 def test_the_checkpoint_serves_the_last_day_only(history: Any) -> None:
-    db, _ = history
+    db, _, _ = history
     with Store.open(db, write=False) as st:
         assert st.checkpoint_states(AS_OF) is not None
         assert st.checkpoint_states(AS_OF + timedelta(days=30)) is not None
@@ -98,7 +100,7 @@ def test_the_checkpoint_serves_the_last_day_only(history: Any) -> None:
 
 @pytest.mark.parametrize("day", _days(), ids=str)
 def test_latest_progress_is_the_states_progress(history: Any, day: date) -> None:
-    db, ids = history
+    db, ids, _ = history
     with Store.open(db, write=False) as st, st.transaction(lock=False):
         plain = {
             t: s.progress
@@ -112,10 +114,90 @@ def test_latest_progress_is_the_states_progress(history: Any, day: date) -> None
 
 @pytest.mark.parametrize("day", _days(), ids=str)
 def test_done_days_are_the_plain_walk(history: Any, day: date) -> None:
-    db, ids = history
+    db, ids, _ = history
     with Store.open(db, write=False) as st, st.transaction(lock=False):
         plain = _plain_done(st, day)
         assert plain or day < date(2020, 5, 1)  # tasks are finished from spring on
         assert aw.done_days(st, ids, day) == plain
         some = ids[1::5]
         assert aw.done_days(st, some, day) == {t: d for t, d in plain.items() if t in some}
+
+
+def _plain_build(tasks: Any, h: Any, calendar: Any, counting: Any) -> list[Any]:
+    """``facts.build`` as it was: month_cards and keyword construction for every task."""
+    from gaoxin_cli.ranking import facts as fx
+    from gaoxin_cli.ranking.inputs import TaskFacts
+
+    out = []
+    for task in tasks:
+        tid = task.id
+        if tid in h.cancelled:
+            continue
+        done_on = h.done_on.get(tid)
+        yellow, red, yellow_since, red_since = fx.month_cards(tid, h, counting)
+        overdue_wd = 0
+        if done_on is None and task.due < h.end:
+            overdue_wd = max(0, calendar.workdays_between(task.due, h.end))
+        out.append(
+            TaskFacts(
+                task=tid,
+                title=task.title,
+                unit=task.lead,
+                due=task.due,
+                done_on=done_on,
+                yellow=yellow,
+                red=red,
+                yellow_since=yellow_since,
+                red_since=red_since,
+                returned=h.returned.get(tid, 0),
+                missed=tuple(h.missed.get(tid, ())),
+                overdue_wd=overdue_wd,
+                extended_to=h.extended_to.get(tid),
+            )
+        )
+    return out
+
+
+@pytest.mark.parametrize("month", range(1, 12))
+def test_month_facts_are_the_plain_loop(history: Any, month: int) -> None:
+    from gaoxin_cli.calendar import WorkCalendar
+    from gaoxin_cli.loading.plancache import load_plan
+    from gaoxin_cli.ranking import facts as fx
+    from gaoxin_cli.ranking.period import Period
+    from gaoxin_cli.rules.reports import deadlines_between, reporting_windows
+
+    db, ids, root = history
+    plan = load_plan(root, None)
+    cal = WorkCalendar()
+    period = Period.parse(f"2020-{month:02d}")
+    end = min(period.end, AS_OF)
+    with Store.open(db, write=False) as st, st.transaction(lock=False):
+        life = fx.lifecycle(aw.lifecycle_rows(st, end), period.start, end)
+        done = fx.done_days(aw.done_days(st, ids, end), life)
+        deadlines = deadlines_between(
+            plan.config.rules.feedback, period.start, period.end, end, cal
+        )
+        reporting = reporting_windows(plan.tasks, plan.config)
+        checks = fx.report_checks(reporting, deadlines, period, done, life.cancelled)
+        eve = period.start - timedelta(days=1)
+        before = aw.card_levels(st, eve)
+        held = [tid for tid, level in before.items() if level >= fx.YELLOW]
+        h = fx.MonthHistory(
+            start=period.start,
+            end=end,
+            cards_before=before,
+            card_changes=aw.card_changes(st, period.start, end),
+            held_before=aw.card_events(st, held, eve) if held else {},
+            done_on=done,
+            returned=life.returned,
+            cancelled=life.cancelled,
+            extended_to=fx.extensions(aw.extension_rows(st, end), end),
+            missed=aw.missed_reports(st, checks),
+        )
+    for counting in ("in_force", "new"):
+        fast = fx.build(plan.tasks, h, cal, counting)  # type: ignore[arg-type]
+        plain = _plain_build(plan.tasks, h, cal, counting)
+        assert fast == plain
+        assert [type(f) for f in fast] == [type(f) for f in plain]
+    if month >= 6:
+        assert any(f.yellow or f.red for f in fast)  # the months have cards to count
