@@ -6,6 +6,8 @@ extensions as bench/ranking_bench.py draws them).
   index seeks — against ``TaskState.progress`` derived by the queries;
 * ``awards.done_days`` (which now takes its first pass from it) against a plain walk of
   every task's reports in ``(at, id)`` order;
+* ``awards.latest_cards`` (one pass over the card events, not a seek per task of the
+  plan) against the last card event of each task in ``(at, id)`` order;
 * ``ranking.facts.build`` (one pass of look-ups, cards only for tasks that have any)
   against the plain loop it replaced, on every month of the year in both card modes;
 on the history's days before, at and after its last, with events written after the
@@ -201,3 +203,27 @@ def test_month_facts_are_the_plain_loop(history: Any, month: int) -> None:
         assert [type(f) for f in fast] == [type(f) for f in plain]
     if month >= 6:
         assert any(f.yellow or f.red for f in fast)  # the months have cards to count
+
+
+@pytest.mark.parametrize("day", _days(), ids=str)
+def test_latest_cards_are_the_last_card_events(history: Any, day: date) -> None:
+    db, ids, _ = history
+    with Store.open(db, write=False) as st, st.transaction(lock=False):
+        last: dict[str, Event] = {}
+        for e in st.history(until=day):
+            if e.kind == "card":
+                last[e.task] = e
+        plain = {}
+        for task in ids:
+            e = last.get(task)
+            level = e.data.get("level") if e is not None and e.data else None
+            if e is None or not isinstance(level, int):
+                continue
+            reasons = tuple((r["key"], dict(r.get("params") or {})) for r in e.data["reasons"])
+            plain[task] = aw.CardNow(level, e.at, reasons)
+        found = aw.latest_cards(st, ids, day)
+        assert found == plain
+        assert list(found) == list(plain)  # in the order asked
+        assert plain or day < date(2020, 3, 1)
+        some = ids[::3]
+        assert aw.latest_cards(st, some, day) == {t: c for t, c in plain.items() if t in some}
