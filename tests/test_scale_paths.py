@@ -6,6 +6,8 @@ extensions as bench/ranking_bench.py draws them).
   index seeks — against ``TaskState.progress`` derived by the queries;
 * ``awards.done_days`` (which now takes its first pass from it) against a plain walk of
   every task's reports in ``(at, id)`` order;
+* the day checkpoints of past month ends (``store/checkpoint.py``): ``Store.states`` and
+  ``Store.cards`` on those days read them, and equal what the queries derive;
 * ``awards.latest_cards`` (one pass over the card events, not a seek per task of the
   plan) against the last card event of each task in ``(at, id)`` order;
 * ``ranking.facts.build`` (one pass of look-ups, cards only for tasks that have any)
@@ -28,7 +30,7 @@ from typing import Any
 import pytest
 
 from gaoxin_cli.models.state import Event
-from gaoxin_cli.store import Store, derive
+from gaoxin_cli.store import Store, checkpoint, derive
 from gaoxin_cli.store import awards as aw
 
 BENCH = Path(__file__).resolve().parent.parent / "bench"
@@ -92,12 +94,13 @@ def _days() -> list[date]:
     return [*ends, date(2020, 10, 30), AS_OF - timedelta(days=1), AS_OF, AS_OF + timedelta(7)]
 
 
-def test_the_checkpoint_serves_the_last_day_only(history: Any) -> None:
+def test_checkpoints_serve_the_last_day_on_and_past_month_ends(history: Any) -> None:
     db, _, _ = history
     with Store.open(db, write=False) as st:
         assert st.checkpoint_states(AS_OF) is not None
         assert st.checkpoint_states(AS_OF + timedelta(days=30)) is not None
-        assert st.checkpoint_states(date(2020, 10, 31)) is None
+        assert st.checkpoint_states(date(2020, 10, 31)) is not None  # a day checkpoint
+        assert st.checkpoint_states(date(2020, 10, 30)) is None
 
 
 @pytest.mark.parametrize("day", _days(), ids=str)
@@ -227,3 +230,68 @@ def test_latest_cards_are_the_last_card_events(history: Any, day: date) -> None:
         assert plain or day < date(2020, 3, 1)
         some = ids[::3]
         assert aw.latest_cards(st, some, day) == {t: c for t, c in plain.items() if t in some}
+
+
+MONTH_ENDS = [date(2020, m, 1) - timedelta(days=1) for m in range(2, 12)]
+
+
+def test_month_ends_get_day_checkpoints(history: Any) -> None:
+    db, _, _ = history
+    with Store.open(db, write=False) as st:
+        rows = st.query(
+            "SELECT max_at FROM checkpoints WHERE format = ? ORDER BY max_at",
+            (checkpoint.DAY_FORMAT,),
+        )
+    days = [date.fromisoformat(r[0]) for r in rows]
+    assert days == sorted(set(days))  # one per day: a newer one replaces an older
+    # The history was written in date order, a few months a transaction: every month
+    # end it passed has one (the first transaction's months excepted: nothing before).
+    assert set(MONTH_ENDS[3:]) <= set(days)
+
+
+@pytest.mark.parametrize("day", _days(), ids=str)
+def test_states_and_cards_from_day_checkpoints_are_the_queries(history: Any, day: date) -> None:
+    db, _, _ = history
+    with Store.open(db, write=False) as st, st.transaction(lock=False):
+        conn = st._conn
+        served = checkpoint.states(conn, day)
+        if day in MONTH_ENDS[3:] or day >= AS_OF:
+            assert served is not None
+        plain = derive.states(conn, day)
+        if served is not None:
+            assert served == plain
+        assert st.states(day) == plain
+        assert st.cards(day) == derive.cards(conn, day)
+        assert plain or day < date(2020, 2, 1)
+
+
+def test_a_late_report_for_a_past_month_is_in_its_day_checkpoint(tmp_path: Path) -> None:
+    db = tmp_path / "late.db"
+    with Store.open(db, write=True) as st:
+        n = checkpoint.EVERY
+        st.add([Event(f"T{i}", "feedback", date(2020, 1, 10), progress=10.0) for i in range(n)])
+        st.add([Event(f"T{i}", "feedback", date(2020, 2, 3), progress=20.0) for i in range(n)])
+        # After January's day checkpoint was written: a report dated in January.
+        st.add([Event("T1", "feedback", date(2020, 1, 31), progress=15.0)])
+        jan = date(2020, 1, 31)
+        served = checkpoint.states(st._conn, jan)
+        assert served is not None
+        assert served["T1"].progress == 15.0 and served["T2"].progress == 10.0
+        assert served == derive.states(st._conn, jan)
+        assert checkpoint.states(st._conn, date(2020, 1, 30)) is None  # not a month end
+
+
+def test_a_day_checkpoint_written_afterwards_is_the_queries(history: Any, tmp_path: Path) -> None:
+    import shutil
+
+    db, _, _ = history
+    copy = tmp_path / "copy.db"
+    shutil.copyfile(db, copy)
+    day = date(2020, 3, 31)  # one the writes did not leave behind
+    with Store.open(copy, write=True) as st:
+        assert checkpoint.states(st._conn, day) is None
+        assert st.write_day_checkpoint(day)
+        assert not st.write_day_checkpoint(AS_OF + timedelta(days=1))  # not in the past
+    with Store.open(copy, write=False) as st, st.transaction(lock=False):
+        served = checkpoint.states(st._conn, day)
+        assert served is not None and served == derive.states(st._conn, day)
