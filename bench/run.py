@@ -235,6 +235,12 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
         help=f"where --scale keeps its filled database (default {scale_bench.DEFAULT_CACHE})",
     )
     p.add_argument("--scale-reps", type=int, default=5, help="--scale rounds (default 5)")
+    p.add_argument(
+        "--scale-before",
+        type=Path,
+        metavar="SRC",
+        help="--scale: also run each gaoxin command with PYTHONPATH=SRC (e.g. main's src/)",
+    )
     p.add_argument("--json", action="store_true", help="print results as JSON on stdout")
     p.add_argument("--keep", action="store_true", help="keep the generated workspace")
     p.add_argument(

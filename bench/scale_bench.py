@@ -363,6 +363,8 @@ def bench_scale(
         Step(feedback, next_feedback),
         *_import_series(scale, gaoxin, work),
     ]
+    if args.scale_before is not None:
+        steps = _with_before(steps, args.scale_before)
     # The plan cache of the run's GAOXIN_HOME, warmed once before anything is timed.
     check_run(gx("countdown", "--json"), "warming the plan cache")
     for st in steps:
@@ -391,6 +393,27 @@ def bench_scale(
         }
     }
     return series, targets, info
+
+
+def _with_before(steps: list[Step], src: Path) -> list[Step]:
+    """Each gaoxin command twice in a row: as installed, then the same command with
+    ``PYTHONPATH=src`` (an older tree): before and after side by side in one loop, so
+    the machine's load hits both alike."""
+    out: list[Step] = []
+    for st in steps:
+        out.append(st)
+        s = st.series
+        if Path(s.cmd[0]).name != "gaoxin" or s.short == "feedback":
+            continue  # (feedback writes: each run takes another task, INFO only)
+        twin = Series(
+            f"{s.name} [before: {src}]",
+            list(s.cmd),
+            note="before",
+            env={**s.env, "PYTHONPATH": str(src)},
+            label=f"{s.short} (before)",
+        )
+        out.append(Step(twin, st.before))
+    return out
 
 
 def _pick(picks: Iterator[tuple[str, int]]) -> list[str]:
