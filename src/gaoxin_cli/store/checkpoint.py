@@ -57,6 +57,7 @@ import json
 import sqlite3
 import sys
 from array import array
+from bisect import bisect_right
 from collections.abc import Collection, Iterable, Mapping, MutableSequence
 from datetime import date, timedelta
 from itertools import compress, repeat
@@ -271,6 +272,14 @@ class _Columns:
                 raise Unreadable("milestone names must be text")
         # Days become dates as met (_Days): one out of range is a ValueError then.
         return cls(cols, _Days())
+
+    def copy(self) -> _Columns:
+        """Another set of the same columns (arrays copied at C speed)."""
+        cols: dict[str, Column] = {
+            name: list(values) if _COLUMNS[name] == _JSON else array(_COLUMNS[name], values)
+            for name, values in self.cols.items()
+        }
+        return _Columns(cols, _Days())
 
     def states(self) -> dict[str, TaskState]:
         """The state of every task that has something to show, straight from the columns."""
@@ -569,9 +578,10 @@ def _extended(
     ``None`` when *ck* does not decode.
 
     When the events after it pass the end of the month of its ``max_at``, the state at
-    that month's end (and the next ones', up to :data:`DAY_SNAPSHOTS_MAX`) is *ck* with
-    the events dated up to it: appended to *days* as a day checkpoint to write, so that
-    a past month's ranking reads its states as fast as today's.
+    that month's end (and the next ones', the last :data:`DAY_SNAPSHOTS_MAX`) is *ck*
+    with the events dated up to it: the events are folded in day order, and at each such
+    month end the columns so far are appended to *days` as a day checkpoint to write
+    (one pass over the events as before, plus a copy of the columns per month end).
     """
     cols = _load(conn, ck, _ALL)
     if cols is None:
@@ -579,42 +589,42 @@ def _extended(
     tail = conn.execute(derive.TAIL_SQL, {"upto": ck.upto, "as_of": EVER}).fetchall()
     try:
         parts = cols.partials({row[1] for row in tail})
-        if ck.max_at is not None and tail:
-            days += _day_snapshots(cols, date.fromisoformat(ck.max_at), tail)
+        ends = _month_ends(ck.max_at, tail)
+        if ends:
+            tail.sort(key=_day_of)  # stable: the fold does not depend on the order anyway
+            done = 0
+            for day in ends:
+                upto = bisect_right(tail, day, key=_day_of)
+                derive.fold(parts, tail[done:upto])
+                done = upto
+                copy = cols.copy()
+                copy.update(parts)
+                days.append((day, copy.encode()))
+            tail = tail[done:]
     except ValueError:
         return None
     latest = derive.fold(parts, tail)
     cols.update(parts)
-    return cols, derive.later(ck.max_at, latest)
+    return cols, derive.later(ck.max_at, latest)  # the remaining events are the latest
 
 
-def _day_snapshots(
-    cols: _Columns, max_at: date, tail: list[Any]
-) -> list[tuple[str, dict[str, bytes]]]:
-    """The encoded day checkpoints of the month ends from *max_at*'s to the last before
-    the latest event of *tail* (the events after checkpoint *cols*, which covers none
-    dated after *max_at*): the last :data:`DAY_SNAPSHOTS_MAX` of them."""
-    latest = max(row[3] for row in tail)
+def _day_of(row: Any) -> str:
+    return row[3]  # type: ignore[no-any-return]
+
+
+def _month_ends(max_at: str | None, tail: list[Any]) -> list[str]:
+    """The month ends from *max_at*'s to the last before the latest day of *tail* (the
+    events after a checkpoint that covers none dated after *max_at*): the last
+    :data:`DAY_SNAPSHOTS_MAX` of them."""
+    if max_at is None or not tail:
+        return []
+    latest = max(map(_day_of, tail))
     ends: list[str] = []
-    end = _month_end(max_at)
+    end = _month_end(date.fromisoformat(max_at))
     while end.isoformat() < latest:
         ends.append(end.isoformat())
         end = _month_end(end + timedelta(days=1))
-    out: list[tuple[str, dict[str, bytes]]] = []
-    for day in ends[-DAY_SNAPSHOTS_MAX:]:
-        early = [row for row in tail if row[3] <= day]
-        copy = _Columns(
-            {
-                name: list(values) if _COLUMNS[name] == _JSON else array(_COLUMNS[name], values)
-                for name, values in cols.cols.items()
-            },
-            _Days(),
-        )
-        parts = copy.partials({row[1] for row in early})
-        derive.fold(parts, early)
-        copy.update(parts)
-        out.append((day, copy.encode()))
-    return out
+    return ends[-DAY_SNAPSHOTS_MAX:]
 
 
 def _max_day(conn: sqlite3.Connection, parts: Mapping[str, Partial]) -> str | None:
