@@ -20,7 +20,10 @@ status history (1,000,000 events, filled once with ``gaoxin import``):
 * With any of the last three: the peak RSS of every gaoxin command on the big database
   <= 300 MB.
 
-See bench/harness.py for how a run is timed, bench/daily_bench.py for the last three.
+``--scale 100k`` runs the city instead (bench/scale_bench.py: 100,000 tasks, 10,000,000
+events, every command in one loop beside Taskwarrior; ``--scale-before SRC`` adds each
+command on another tree). See bench/harness.py for how a run is timed,
+bench/daily_bench.py for the last three.
 Exit status: 0 all targets met, 1 a target failed, 2 a benchmark could not run.
 """
 
