@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import os
 import platform
+import resource
 import shutil
 import statistics
 import subprocess
@@ -45,6 +46,8 @@ class Series:
     cwd: Path | None = None
     env: dict[str, str] = field(default_factory=dict)  # added to CHILD_ENV
     label: str = ""  # a short name for target lines (default: the name)
+    # CPU seconds (user + system) of each timed run: what a busy machine inflates least.
+    cpu: list[float] = field(default_factory=list)
 
     @property
     def short(self) -> str:
@@ -67,6 +70,8 @@ class Series:
             "rss_kb": self.rss_kb,
             "rss_method": self.rss_method,
             "note": self.note,
+            "cpu": self.cpu,
+            "cpu_median_s": statistics.median(self.cpu) if self.cpu else None,
         }
 
 
@@ -180,10 +185,13 @@ def warm_up(series: Series, cwd: Path | None = None) -> float:
 
 
 def measure(series: Series, cwd: Path | None = None) -> float:
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     elapsed, rc, text = run_once(series.cmd, cwd or series.cwd, series.env)
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
     if rc != 0:
         raise BenchError(f"{series.name}: exit {rc}\n{text}")
     series.times.append(elapsed)
+    series.cpu.append(after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime)
     return elapsed
 
 
@@ -203,7 +211,7 @@ def fmt_s(seconds: float) -> str:
 
 
 def table(series: list[Series]) -> str:
-    rows = [("benchmark", "reps", "median", "min", "max", "peak RSS", "")]
+    rows = [("benchmark", "reps", "median", "min", "max", "cpu", "peak RSS", "")]
     for s in series:
         rss = "-" if s.rss_kb is None else f"{s.rss_kb / 1024:.0f} MiB"
         if s.rss_method.startswith("wait4"):
@@ -215,6 +223,7 @@ def table(series: list[Series]) -> str:
                 fmt_s(s.median),
                 fmt_s(min(s.times)),
                 fmt_s(max(s.times)),
+                fmt_s(statistics.median(s.cpu)) if s.cpu else "-",
                 rss,
                 s.note,
             )

@@ -28,6 +28,7 @@ import sys
 import time
 from collections.abc import Sequence
 from pathlib import Path
+from typing import NoReturn
 
 
 class _GcTimer:
@@ -46,6 +47,11 @@ class _GcTimer:
             self.collections += 1
 
 
+def _raise_exit(code: object) -> NoReturn:
+    """``cli._exit`` for a profiled run: ``os._exit`` would end it before the report."""
+    raise SystemExit(code)
+
+
 def profile(args: Sequence[str], out: Path | None, top: int, sort: str) -> int:
     timer = _GcTimer()
     gc.callbacks.append(timer)
@@ -58,10 +64,11 @@ def profile(args: Sequence[str], out: Path | None, top: int, sort: str) -> int:
     sys.stdout = devnull
     profiler.enable()
     try:
-        from gaoxin_cli.cli import main
+        from gaoxin_cli import cli
 
         imported = time.perf_counter()
-        main()
+        cli._exit = _raise_exit  # type: ignore[assignment]  # it ends with os._exit
+        cli.main()
     except SystemExit as e:
         code = e.code if isinstance(e.code, int) else (0 if e.code is None else 1)
     finally:

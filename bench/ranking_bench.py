@@ -74,8 +74,11 @@ def to_event(row: tuple[object, ...]) -> Event:
     return Event(kind="feedback", progress=value, **common)  # type: ignore[arg-type]
 
 
-def other_events(ws: Workspace, done: dict[str, date], rng: random.Random) -> list[Event]:
-    """Cards as a daily sweep records them, returned feedback, approved extensions."""
+def other_events(
+    ws: Workspace, done: dict[str, date], rng: random.Random, until: date = HISTORY_END
+) -> list[Event]:
+    """Cards as a daily sweep records them, returned feedback, approved extensions, up to
+    *until*."""
     cal = ws.calendar
     out: list[Event] = []
     for t in ws.tasks:
@@ -83,7 +86,7 @@ def other_events(ws: Workspace, done: dict[str, date], rng: random.Random) -> li
         finished = done.get(tid)
 
         def card(day: date, level: int, tid: str = tid) -> None:
-            if day <= HISTORY_END:
+            if day <= until:
                 data = {"level": level, "reasons": [{"key": "card.overdue", "params": {}}]}
                 out.append(Event(tid, "card", day, data=data, source="sweep"))
 
@@ -105,14 +108,14 @@ def other_events(ws: Workspace, done: dict[str, date], rng: random.Random) -> li
                 day += timedelta(days=20)
         if rng.random() < 0.03:
             day = due - timedelta(days=rng.randint(0, 20))
-            if day <= HISTORY_END:
+            if day <= until:
                 data = {"action": "return", "from": "under_review", "to": "in_progress", "by": None}
                 out.append(
                     Event(tid, "lifecycle", day, data=data, reason="材料不全", source="bench")
                 )
         if rng.random() < 0.02:
             day = due - timedelta(days=rng.randint(1, 10))
-            if day <= HISTORY_END:
+            if day <= until:
                 to = cal.add_workdays(due, 20).isoformat()
                 data = {"action": "approve", "to": to, "by": None, "late": False}
                 out.append(

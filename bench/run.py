@@ -20,7 +20,10 @@ status history (1,000,000 events, filled once with ``gaoxin import``):
 * With any of the last three: the peak RSS of every gaoxin command on the big database
   <= 300 MB.
 
-See bench/harness.py for how a run is timed, bench/daily_bench.py for the last three.
+``--scale 100k`` runs the city instead (bench/scale_bench.py: 100,000 tasks, 10,000,000
+events, every command in one loop beside Taskwarrior; ``--scale-before SRC`` adds each
+command on another tree). See bench/harness.py for how a run is timed,
+bench/daily_bench.py for the last three.
 Exit status: 0 all targets met, 1 a target failed, 2 a benchmark could not run.
 """
 
@@ -39,6 +42,7 @@ from typing import Any
 
 import daily_bench
 import ledger_bench
+import scale_bench
 from gen import Spec, Workspace, write_workspace
 from harness import (
     CHILD_ENV,
@@ -222,6 +226,24 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
         metavar="DIR",
         help="profile each gaoxin command that misses (or nearly misses) its target into DIR",
     )
+    p.add_argument(
+        "--scale",
+        choices=("100k",),
+        help="the city-size run instead: 100,000 tasks, 10,000,000 events (scale_bench.py)",
+    )
+    p.add_argument(
+        "--scale-cache",
+        type=Path,
+        default=scale_bench.DEFAULT_CACHE,
+        help=f"where --scale keeps its filled database (default {scale_bench.DEFAULT_CACHE})",
+    )
+    p.add_argument("--scale-reps", type=int, default=5, help="--scale rounds (default 5)")
+    p.add_argument(
+        "--scale-before",
+        type=Path,
+        metavar="SRC",
+        help="--scale: also run each gaoxin command with PYTHONPATH=SRC (e.g. main's src/)",
+    )
     p.add_argument("--json", action="store_true", help="print results as JSON on stdout")
     p.add_argument("--keep", action="store_true", help="keep the generated workspace")
     p.add_argument(
@@ -252,6 +274,7 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
         a.events,
         a.import_events,
         1 if a.slow_reps is None else a.slow_reps,
+        a.scale_reps,
     )
     if min(counts) < 1:
         p.error("repetitions, sizes, files and units must be at least 1")
@@ -264,6 +287,13 @@ def run(args: argparse.Namespace, work: Path) -> tuple[list[Series], list[Target
     info: dict[str, Any] = {}
     gaoxin = find_command("gaoxin", args.via_path)
     log(f"gaoxin: {gaoxin}")
+    if args.scale is not None:
+        series, targets, info = scale_bench.bench_scale(args, gaoxin, work)
+        if args.profile is not None:
+            info["profiles"] = [
+                str(p) for p in daily_bench.profile(targets, args.profile, PROFILE_MARGIN)
+            ]
+        return series, targets, info
     ws = make_workspace(args, work)
     if "validate" in args.only:
         s, t = bench_validate(args, gaoxin, ws)
@@ -342,6 +372,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(
             f"\n{m['processor']}, {m['cpus']} CPUs, Python {m['python']}{load}; took {total:.0f} s"
         )
+        if "scale" in info:
+            sc = info["scale"]
+            print(
+                f"city workspace: {sc['tasks']:,} tasks in {sc['files']:,} files,"
+                f" {sc['events']:,} events ({sc['extras']:,} of them cards, returns,"
+                f" extensions) up to {sc['as_of']} ({sc['db_mb']:,} MB)"
+            )
         if "history" in info:
             h = info["history"]
             print(

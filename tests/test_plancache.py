@@ -102,3 +102,44 @@ def test_adding_a_calendar_file_invalidates(ws: Path, tmp_path: Path) -> None:
     cal = calendar_for(plancache.load_plan(ws, cache).config)
     assert not cal.is_workday(day)
     assert cal.source(2031) == "local" and not cal.estimated
+
+
+def test_settled_files_are_read_once_and_an_edit_during_the_read_is_not_cached(
+    ws: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from gaoxin_cli.loading import workspace
+
+    # Settled (as files untouched for a while are): their stat alone says whether they
+    # changed while read. (ctime cannot be set back, so the margin is moved instead.)
+    monkeypatch.setattr(plancache, "_SETTLE_NS", -(10**12))
+    cache = tmp_path / "cache"
+    real_fp, real_load = plancache.fingerprint, workspace.load
+    calls: list[Path] = []
+
+    def counted(root: Path) -> str:
+        calls.append(root)
+        return real_fp(root)
+
+    monkeypatch.setattr(plancache, "fingerprint", counted)
+    plan = plancache.load_plan(ws, cache)
+    assert len(calls) == 1  # the digest to store, and no second reading to confirm it
+    assert plancache.cache_path(cache, ws).is_file()
+
+    # An edit while the workspace is read: the plan read is not cached.
+    task = plan.tasks[0]
+    path = next(p for p in paths.plan_files(ws) if f"id: {task.id}" in p.read_text("utf-8"))
+    text = path.read_text("utf-8")
+    shutil.rmtree(cache)
+
+    def edited_meanwhile(root: Path | None, *a: object, **kw: object) -> object:
+        loaded = real_load(root, *a, **kw)  # type: ignore[arg-type]
+        before = path.stat()
+        path.write_text(text.replace(task.title, "改" * len(task.title), 1), "utf-8")
+        os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))  # same size and mtime
+        return loaded
+
+    monkeypatch.setattr(workspace, "load", edited_meanwhile)
+    assert _title(plancache.load_plan(ws, cache), task.id) == task.title  # as it was read
+    assert not plancache.cache_path(cache, ws).exists()  # the ctime told: not cached
+    monkeypatch.setattr(workspace, "load", real_load)
+    assert _title(plancache.load_plan(ws, cache), task.id) == "改" * len(task.title)

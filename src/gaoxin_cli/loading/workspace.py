@@ -141,6 +141,8 @@ def load(root: Path | None, extra: list[Path] | None = None, base: Path | None =
         files.append(shown)
         plan, d = load_plan(p, shown)
         diags.extend(d)
+        if plan.doc is not None:
+            plan.doc.release()  # validated: positions and data are read again if asked
         entries.extend(plan.entries)
         invalid.extend(plan.invalid_ids)
     if root is not None and not plans:

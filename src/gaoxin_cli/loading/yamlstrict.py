@@ -69,14 +69,54 @@ class Marks:
 
 @dataclass(slots=True)
 class Document:
-    """Parsed YAML data with the positions of every container and member."""
+    """Parsed YAML data with the positions of every container and member.
 
-    data: Any
-    marks: dict[int, Marks]
+    A document read by the fast pass (:func:`parse` on a file without a single
+    diagnostic) has no positions yet: it keeps its text, and the first :meth:`locate`
+    reads it again with positions (the same data, in new containers that replace
+    ``data``). Most files are never asked where something is, so most never pay for
+    positions: 8 bytes of text per character instead of ~60 bytes of marks per value.
+    """
+
+    _data: Any
+    _marks: dict[int, Marks] | None
     # Positions already reported by the reader, so schema errors there are not repeated.
     reported: set[Pos] = field(default_factory=set)
     # Where the top-level value starts (a scalar root has no Marks of its own).
     start: Pos = (1, 1)
+    # The text and name of a fast-read document, until its positions are read.
+    _source: tuple[str, str] | None = None
+
+    _released: bool = False
+
+    @property
+    def data(self) -> Any:
+        """The document's data (read again if :meth:`release` let it go)."""
+        if self._released:
+            self._read_again()
+        return self._data
+
+    @property
+    def marks(self) -> dict[int, Marks]:
+        """The marks of every container of ``data`` (read now if not yet)."""
+        if self._marks is None:
+            self._read_again()
+            assert self._marks is not None
+        return self._marks
+
+    def _read_again(self) -> None:
+        assert self._source is not None, "a document without marks keeps its text"
+        doc, _ = _parse_marked(*self._source)
+        assert doc is not None, "the fast pass accepted it: the full one does too"
+        self._data, self._marks, self.start = doc.data, doc.marks, doc.start
+        self._source, self._released = None, False
+
+    def release(self) -> None:
+        """Let the data of a fast-read document go once it has been validated; it is
+        read again (with positions) if a later check asks where something is. A city's
+        100,000 tasks are ~400 MB of raw dicts held for nothing otherwise."""
+        if self._marks is None and self._source is not None:
+            self._data, self._released = None, True
 
     def locate(self, loc: tuple[Any, ...], *, key: bool = False) -> Pos:
         """Position of the value at *loc* (or of its key); the nearest known parent else.
@@ -84,10 +124,11 @@ class Document:
         Pydantic marks an error in a mapping key with a trailing ``"[key]"`` part:
         ``("units", "1st", "[key]")`` is the key ``1st``, not its value.
         """
+        all_marks = self.marks
         node = self.data
         pos: Pos = self._start(node) or self.start
         for i, part in enumerate(loc):
-            marks = self.marks.get(id(node))
+            marks = all_marks.get(id(node))
             if marks is None:
                 return pos
             last = i == len(loc) - 1
@@ -124,7 +165,20 @@ def _pos(mark: Any) -> Pos:
 
 
 def parse(text: str, path: str) -> tuple[Document | None, list[Diagnostic]]:
-    """Read one YAML document from *text*; never raises on bad input."""
+    """Read one YAML document from *text*; never raises on bad input.
+
+    First the fast pass (:func:`_parse_fast`: the data only); the moment it meets
+    anything to say, the full reader reads the text from the start, so every diagnostic
+    comes from one place and reads the same.
+    """
+    data = _parse_fast(text)
+    if data is not _FAILED:
+        return Document(data, None, _source=(text, path)), []
+    return _parse_marked(text, path)
+
+
+def _parse_marked(text: str, path: str) -> tuple[Document | None, list[Diagnostic]]:
+    """The full reader: the data, the position of every value, every diagnostic."""
     diags: list[Diagnostic] = []
     marks: dict[int, Marks] = {}
     reported: set[Pos] = set()
@@ -460,4 +514,137 @@ def _scalar(ev: Any, pos: Pos, err: Any) -> Any:
     if _NUM_11.fullmatch(value):
         err("Y111", pos, value=value)
         return value
+    return value
+
+
+class _Failed:
+    """The fast pass met something the full reader has to say something about."""
+
+
+_FAILED: Any = _Failed()
+_MAP_TAG = "tag:yaml.org,2002:map"
+_SEQ_TAG = "tag:yaml.org,2002:seq"
+
+
+def _parse_fast(text: str) -> Any:
+    """The data of *text* when the full reader would say nothing about it, else
+    :data:`_FAILED`. No positions: the checks of :func:`_parse_marked` that find
+    something make it give up, so a document it returns is one the full reader reads
+    to the same data with no diagnostic (tests/test_yaml_fast.py holds the two equal).
+    """
+    try:
+        loader = _Loader(text)
+    except UnicodeEncodeError:
+        return _FAILED
+    scalar_event, map_start, seq_start = (
+        yaml.ScalarEvent,
+        yaml.MappingStartEvent,
+        yaml.SequenceStartEvent,
+    )
+    end_events = (yaml.MappingEndEvent, yaml.SequenceEndEvent)
+    no_key = _NO_KEY
+    roots: list[Any] = []
+    # Frames: [container, pending key (dicts) or None, a flow list]
+    stack: list[list[Any]] = []
+    documents = 0
+    try:
+        get = loader.get_event
+        while True:
+            try:
+                ev: Any = get()
+            except yaml.YAMLError:
+                return _FAILED
+            if ev is None:
+                break
+            kind = type(ev)
+            if kind is scalar_event:
+                if ev.anchor is not None:
+                    return _FAILED
+                tag = ev.tag
+                if tag is not None and tag != "!" and tag != STR_TAG:
+                    return _FAILED
+                value = ev.value
+                style = ev.style
+                if stack:
+                    frame = stack[-1]
+                    container = frame[0]
+                    if type(container) is dict:
+                        key = frame[1]
+                        if key is no_key:
+                            if not style and (value == "<<" or value in _NULL):
+                                return _FAILED
+                            if value in container:
+                                return _FAILED
+                            frame[1] = value
+                            continue
+                        frame[1] = no_key
+                    elif frame[2] and not style and _LIST_COMMA.search(value):
+                        return _FAILED
+                if not (style or tag == STR_TAG) and (not value or value[0] in _SPECIAL_START):
+                    value = _scalar_fast(value)
+                    if value is _FAILED:
+                        return _FAILED
+                if stack:
+                    if type(container) is dict:
+                        container[key] = value
+                    else:
+                        container.append(value)
+                else:
+                    roots.append(value)
+            elif kind is map_start or kind is seq_start:
+                if ev.anchor is not None:
+                    return _FAILED
+                tag = ev.tag
+                if (
+                    tag is not None
+                    and tag != "!"
+                    and tag != (_MAP_TAG if kind is map_start else _SEQ_TAG)
+                ):
+                    return _FAILED
+                if len(stack) >= MAX_DEPTH:
+                    return _FAILED
+                if stack and type(stack[-1][0]) is dict and stack[-1][1] is no_key:
+                    return _FAILED  # a container as a key
+                new: Any = {} if kind is map_start else []
+                stack.append([new, no_key, kind is seq_start and bool(ev.flow_style)])
+            elif kind in end_events:
+                done = stack.pop()[0]
+                if stack:
+                    frame = stack[-1]
+                    parent = frame[0]
+                    if type(parent) is dict:
+                        parent[frame[1]] = done
+                        frame[1] = no_key
+                    else:
+                        parent.append(done)
+                else:
+                    roots.append(done)
+            elif kind is yaml.AliasEvent:
+                return _FAILED
+            elif kind is yaml.DocumentStartEvent:
+                documents += 1
+                if documents > 1:
+                    return _FAILED
+    finally:
+        loader.dispose()
+    return roots[0] if roots else None
+
+
+def _scalar_fast(value: str) -> Any:
+    """:func:`_scalar` of a plain scalar that may be special; :data:`_FAILED` where
+    that one reports something."""
+    if value in _NULL:
+        return None
+    if value in _TRUE:
+        return True
+    if value in _FALSE:
+        return False
+    if value in _BOOL_11:
+        return _FAILED
+    if _INT.fullmatch(value):
+        return _FAILED if len(value) > 30 else int(value)
+    if _FLOAT.fullmatch(value):
+        return float(value)
+    if _NUM_11.fullmatch(value):
+        return _FAILED
     return value

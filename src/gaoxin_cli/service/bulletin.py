@@ -18,7 +18,6 @@ from gaoxin_cli.service.session import Session
 
 if TYPE_CHECKING:
     from gaoxin_cli.models import Config, Task
-    from gaoxin_cli.models.state import TaskState
     from gaoxin_cli.store.awards import CardNow, NoticeRow
 
 # A card at this level or above is red (3 red, 4 问责).
@@ -75,7 +74,9 @@ def bulletin(session: Session, period: Period | None) -> Bulletin:
         }
         done = aw.done_days(st, listed, end)
         red_now = {tid for tid, c in cards.items() if c.level >= RED}
-        states = st.states(end, [*listed, *red_now])
+        # Only the progress of the tasks named: a few seeks each, where their whole
+        # states on a past day would be derived for every task by the queries.
+        progress = aw.latest_progress(st, [*listed, *red_now], end)
         notices = aw.notices_between(st, p.start, end)
     cfg = plan.config
     office = cfg.units[cfg.org.office].name if cfg.org.office in cfg.units else cfg.org.office
@@ -85,7 +86,7 @@ def bulletin(session: Session, period: Period | None) -> Bulletin:
         office=office,
         issued=session.today,
         tasks=tuple(
-            named_tasks(plan.tasks, cfg, result.red_cards(), cards, listed - done.keys(), states)
+            named_tasks(plan.tasks, cfg, result.red_cards(), cards, listed - done.keys(), progress)
         ),
         notices=tuple(notices),
         unit_names={uid: u.name for uid, u in cfg.units.items()},
@@ -100,10 +101,11 @@ def named_tasks(
     red: Mapping[str, int],
     cards: Mapping[str, CardNow],
     listed: Collection[str],
-    states: Mapping[str, TaskState],
+    progress: Mapping[str, float],
 ) -> list[BulletinTask]:
     """The tasks a bulletin names, in plan order: red cards raised in the period (*red*),
-    red or worse at its end (*cards*), or *listed* (挂牌督办, not done: a set)."""
+    red or worse at its end (*cards*), or *listed* (挂牌督办, not done: a set), with
+    their latest reported *progress* (0 when none)."""
     out = []
     for task in tasks:
         card = cards.get(task.id)
@@ -111,7 +113,6 @@ def named_tasks(
         is_listed = task.id in listed
         if not (task.id in red or red_now or is_listed):
             continue
-        state = states.get(task.id)
         leader = cfg.leaders.get(task.listed.by) if task.listed and task.listed.by else None
         out.append(
             BulletinTask(
@@ -119,7 +120,7 @@ def named_tasks(
                 title=task.title,
                 unit=cfg.units[task.lead].name if task.lead in cfg.units else task.lead,
                 due=task.due,
-                progress=state.progress if state else 0.0,
+                progress=progress.get(task.id, 0.0),
                 red_raised=red.get(task.id, 0),
                 card=card if red_now else None,
                 listed_since=task.listed.since if is_listed and task.listed else None,

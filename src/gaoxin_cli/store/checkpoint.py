@@ -57,8 +57,9 @@ import json
 import sqlite3
 import sys
 from array import array
+from bisect import bisect_right
 from collections.abc import Collection, Iterable, Mapping, MutableSequence
-from datetime import date
+from datetime import date, timedelta
 from itertools import compress, repeat
 from typing import Any, NamedTuple
 
@@ -74,6 +75,16 @@ FORMAT = 1
 EVERY = 250
 # Past this many events since the checkpoint, the queries are as fast as merging them.
 READ_TAIL_MAX = 20_000
+# A day checkpoint: the columns of format FORMAT for the events with ``at <= max_at``
+# (its day, a month's last) among those with ``id <= upto``. Another format number, so
+# that readers and writers of the rolling checkpoint never take one for theirs.
+DAY_FORMAT = 1000 + FORMAT
+# Month ends a rolling checkpoint leaves behind that get a day checkpoint, at most.
+DAY_SNAPSHOTS_MAX = 3
+# Reading a day checkpoint scans the events written after it (by the primary key, in
+# SQLite: ~0.2 s a million) for the few dated on or before its day; past this many, the
+# queries instead.
+DAY_SCAN_MAX = 5_000_000
 
 _JSON = "json"  # a column of JSON text; the others are arrays (typecode below)
 
@@ -262,6 +273,14 @@ class _Columns:
         # Days become dates as met (_Days): one out of range is a ValueError then.
         return cls(cols, _Days())
 
+    def copy(self) -> _Columns:
+        """Another set of the same columns (arrays copied at C speed)."""
+        cols: dict[str, Column] = {
+            name: list(values) if _COLUMNS[name] == _JSON else array(_COLUMNS[name], values)
+            for name, values in self.cols.items()
+        }
+        return _Columns(cols, _Days())
+
     def states(self) -> dict[str, TaskState]:
         """The state of every task that has something to show, straight from the columns."""
         c = self.cols
@@ -412,13 +431,33 @@ def _usable(conn: sqlite3.Connection) -> Header | None:
     return ck
 
 
+def _day_header(conn: sqlite3.Connection, day: str) -> Header | None:
+    """The newest day checkpoint of *day* that still fits the history, if any."""
+    found = conn.execute(
+        "SELECT id, upto, max_at FROM checkpoints WHERE format = ? AND max_at = ?"
+        " ORDER BY upto DESC, id DESC LIMIT 1",
+        (DAY_FORMAT, day),
+    ).fetchone()
+    if found is None or not isinstance(found[1], int) or found[1] <= 0:
+        return None
+    id_, upto, max_at = found
+    if conn.execute("SELECT 1 FROM events WHERE id = ?", (upto,)).fetchone() is None:
+        return None
+    if _top(conn) - upto > DAY_SCAN_MAX:
+        return None
+    return Header(int(id_), upto, str(max_at))
+
+
 def states(conn: sqlite3.Connection, as_of: date) -> dict[str, TaskState] | None:
-    """Every task's state on *as_of* from the checkpoint and the events after it;
-    ``None`` when there is no usable checkpoint or *as_of* is before its ``max_at``."""
+    """Every task's state on *as_of* from the checkpoint and the events after it — the
+    rolling one when *as_of* is on or after its ``max_at``, else a day checkpoint of
+    *as_of* (a past month's end); ``None`` when neither serves."""
     ck = _usable(conn)
     day = as_of.isoformat()
     if ck is None or (ck.max_at is not None and ck.max_at > day):
-        return None
+        ck = _day_header(conn, day)
+        if ck is None:
+            return None
     tail = conn.execute(derive.TAIL_SQL, {"upto": ck.upto, "as_of": day}).fetchall()
     loaded = _load(conn, ck, _ALL if tail else _FOR_STATES)
     if loaded is None:
@@ -466,8 +505,9 @@ def write(conn: sqlite3.Connection, *, min_tail: int = EVERY) -> bool:
     tail = top - (ck.upto if ck else 0)
     if top == 0 or tail < min_tail:
         return False
+    days: list[tuple[str, dict[str, bytes]]] = []
     try:
-        made = _extended(conn, ck) if ck is not None else None
+        made = _extended(conn, ck, days) if ck is not None else None
         if made is not None and tail == 0:
             return False  # up to date
         if made is None:  # none yet, or unreadable: derive everything by the queries
@@ -489,23 +529,102 @@ def write(conn: sqlite3.Connection, *, min_tail: int = EVERY) -> bool:
     )
     # Its columns go with each (trigger checkpoints_drop_columns).
     conn.execute("DELETE FROM checkpoints WHERE format <= ? AND id != ?", (FORMAT, new))
+    for day, blobs in days:
+        conn.execute("DELETE FROM checkpoints WHERE format = ? AND max_at = ?", (DAY_FORMAT, day))
+        cur = conn.execute(
+            "INSERT INTO checkpoints (format, upto, max_at) VALUES (?, ?, ?)",
+            (DAY_FORMAT, top, day),
+        )
+        conn.executemany(
+            "INSERT INTO checkpoint_columns (checkpoint, name, data) VALUES (?, ?, ?)",
+            [(cur.lastrowid, name, blob) for name, blob in blobs.items()],
+        )
     return True
 
 
-def _extended(conn: sqlite3.Connection, ck: Header) -> tuple[_Columns, str | None] | None:
+def write_day(conn: sqlite3.Connection, day: date) -> bool:
+    """Derive the day checkpoint of *day* by the queries and write it (inside the write
+    transaction), replacing one of the same day: for a store written before day
+    checkpoints existed (the next month end past gets one by itself). Returns whether
+    it wrote one (not for a day after the events' last)."""
+    top = _top(conn)
+    ck = header(conn)
+    text = day.isoformat()
+    if top == 0 or ck is None or ck.max_at is None or ck.max_at <= text:
+        return False
+    parts = derive.partials(conn, text, active=True)
+    cols = _Columns.empty()
+    cols.update(parts)
+    conn.execute("DELETE FROM checkpoints WHERE format = ? AND max_at = ?", (DAY_FORMAT, text))
+    cur = conn.execute(
+        "INSERT INTO checkpoints (format, upto, max_at) VALUES (?, ?, ?)", (DAY_FORMAT, top, text)
+    )
+    conn.executemany(
+        "INSERT INTO checkpoint_columns (checkpoint, name, data) VALUES (?, ?, ?)",
+        [(cur.lastrowid, name, blob) for name, blob in cols.encode().items()],
+    )
+    return True
+
+
+def _month_end(day: date) -> date:
+    following = date(day.year + day.month // 12, day.month % 12 + 1, 1)
+    return date.fromordinal(following.toordinal() - 1)
+
+
+def _extended(
+    conn: sqlite3.Connection, ck: Header, days: list[tuple[str, dict[str, bytes]]]
+) -> tuple[_Columns, str | None] | None:
     """Checkpoint *ck* with the events after it folded in, and its new ``max_at``;
-    ``None`` when *ck* does not decode."""
+    ``None`` when *ck* does not decode.
+
+    When the events after it pass the end of the month of its ``max_at``, the state at
+    that month's end (and the next ones', the last :data:`DAY_SNAPSHOTS_MAX`) is *ck*
+    with the events dated up to it: the events are folded in day order, and at each such
+    month end the columns so far are appended to *days` as a day checkpoint to write
+    (one pass over the events as before, plus a copy of the columns per month end).
+    """
     cols = _load(conn, ck, _ALL)
     if cols is None:
         return None
     tail = conn.execute(derive.TAIL_SQL, {"upto": ck.upto, "as_of": EVER}).fetchall()
     try:
         parts = cols.partials({row[1] for row in tail})
+        ends = _month_ends(ck.max_at, tail)
+        if ends:
+            tail.sort(key=_day_of)  # stable: the fold does not depend on the order anyway
+            done = 0
+            for day in ends:
+                upto = bisect_right(tail, day, key=_day_of)
+                derive.fold(parts, tail[done:upto])
+                done = upto
+                copy = cols.copy()
+                copy.update(parts)
+                days.append((day, copy.encode()))
+            tail = tail[done:]
     except ValueError:
         return None
     latest = derive.fold(parts, tail)
     cols.update(parts)
-    return cols, derive.later(ck.max_at, latest)
+    return cols, derive.later(ck.max_at, latest)  # the remaining events are the latest
+
+
+def _day_of(row: Any) -> str:
+    return row[3]  # type: ignore[no-any-return]
+
+
+def _month_ends(max_at: str | None, tail: list[Any]) -> list[str]:
+    """The month ends from *max_at*'s to the last before the latest day of *tail* (the
+    events after a checkpoint that covers none dated after *max_at*): the last
+    :data:`DAY_SNAPSHOTS_MAX` of them."""
+    if max_at is None or not tail:
+        return []
+    latest = max(map(_day_of, tail))
+    ends: list[str] = []
+    end = _month_end(date.fromisoformat(max_at))
+    while end.isoformat() < latest:
+        ends.append(end.isoformat())
+        end = _month_end(end + timedelta(days=1))
+    return ends[-DAY_SNAPSHOTS_MAX:]
 
 
 def _max_day(conn: sqlite3.Connection, parts: Mapping[str, Partial]) -> str | None:

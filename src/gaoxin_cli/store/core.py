@@ -414,6 +414,14 @@ class Store:
                     return {t: s for t, s in found.items() if t in wanted}
             return derive.states(self._conn, as_of, tasks)
 
+    def checkpoint_states(self, as_of: date) -> dict[str, TaskState] | None:
+        """Every task's state on *as_of* when a checkpoint serves that day (on or after
+        the last day the rolling checkpoint covers, or a past month end with a day
+        checkpoint), else ``None``: a caller with a cheaper query for what it needs than
+        all of :meth:`states` asks this first."""
+        with self._snapshot():
+            return checkpoint.states(self._conn, as_of)
+
     def active_tasks(self, as_of: date) -> set[str] | None:
         """Tasks with a report, correction, start or milestone event (named or not) on or
         before *as_of*, from the checkpoint and the events after it; ``None`` when there
@@ -429,10 +437,28 @@ class Store:
         with self._guard(), self.transaction():
             return checkpoint.write(self._conn, min_tail=min_tail)
 
+    def write_day_checkpoint(self, day: date) -> bool:
+        """Derive and write the day checkpoint of *day* (a past month end) now, for a
+        store filled before day checkpoints existed; return whether it wrote one.
+        Writers make them themselves as months pass (docs/store.md)."""
+        self._require_write()
+        with self._guard(), self.transaction():
+            return checkpoint.write_day(self._conn, day)
+
     def cards(self, as_of: date) -> dict[str, tuple[int, date]]:
-        """The latest card recorded per task on or before *as_of*: ``(level, since)``."""
+        """The latest card recorded per task on or before *as_of*: ``(level, since)``.
+
+        From a checkpoint that serves *as_of* (today's, or a past month end's), else by
+        the card query: the same (a task whose latest card has no level is left out)."""
         with self._snapshot():
-            return derive.cards(self._conn, as_of)
+            found = checkpoint.states(self._conn, as_of)
+            if found is None:
+                return derive.cards(self._conn, as_of)
+            return {
+                task: (s.card_level, s.card_since)
+                for task, s in found.items()
+                if s.card_level is not None and s.card_since is not None
+            }
 
     def history(self, task: str | None = None, *, until: date | None = None) -> list[Event]:
         """Events of *task* (or of every task) up to *until*, ordered by ``(at, id)``."""

@@ -1,0 +1,297 @@
+"""The faster read paths of month-end scoring and the bulletin, held equal to the plain
+ones on generated workspaces (bench/gen.py histories, with cards, returns and
+extensions as bench/ranking_bench.py draws them).
+
+* ``awards.latest_progress`` — from the state checkpoint when it serves the day, else by
+  index seeks — against ``TaskState.progress`` derived by the queries;
+* ``awards.done_days`` (which now takes its first pass from it) against a plain walk of
+  every task's reports in ``(at, id)`` order;
+* the day checkpoints of past month ends (``store/checkpoint.py``): ``Store.states`` and
+  ``Store.cards`` on those days read them, and equal what the queries derive;
+* ``awards.latest_cards`` (one pass over the card events, not a seek per task of the
+  plan) against the last card event of each task in ``(at, id)`` order;
+* ``ranking.facts.build`` (one pass of look-ups, cards only for tasks that have any)
+  against the plain loop it replaced, on every month of the year in both card modes;
+on the history's days before, at and after its last, with events written after the
+last checkpoint (some of them dated in the past, one taking a finished task back below
+100 %).
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import random
+import sys
+from datetime import date, timedelta
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+import pytest
+
+from gaoxin_cli.models.state import Event
+from gaoxin_cli.store import Store, checkpoint, derive
+from gaoxin_cli.store import awards as aw
+
+BENCH = Path(__file__).resolve().parent.parent / "bench"
+AS_OF = date(2020, 11, 16)
+
+
+def _load(name: str) -> ModuleType:
+    if str(BENCH) not in sys.path:
+        sys.path.insert(0, str(BENCH))  # ranking_bench imports gen
+    spec = importlib.util.spec_from_file_location(f"bench_{name}", BENCH / f"{name}.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.fixture(scope="module")
+def history(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[str], Path]:
+    gen, rb = _load("gen"), _load("ranking_bench")
+    root = tmp_path_factory.mktemp("scale")
+    ws = gen.write_workspace(root / "ws", gen.Spec(tasks=240, files=3, units=8, seed=5))
+    hist = gen.make_events(ws, gen.EventSpec(events=20_000, as_of=AS_OF))
+    extras = rb.other_events(ws, hist.done, random.Random(5), until=AS_OF)
+    events = [rb.to_event(r) for r in hist.rows] + extras
+    ids = [t["id"] for t in ws.tasks]
+    db = root / "g.db"
+    with Store.open(db, write=True) as st:
+        for i in range(0, len(events), 4000):
+            chunk = events[i : i + 4000]
+            st.add_unique(chunk, [f"k{i + j}" for j in range(len(chunk))])
+        # A tail the checkpoint does not cover (fewer than checkpoint.EVERY events): a
+        # finished task taken back below 100 %, a late report dated in the past, a
+        # task finished again.
+        done = sorted(hist.done)
+        tail = [
+            Event(done[0], "correction", AS_OF, progress=90.0, reason="复核未完成"),
+            Event(done[1], "feedback", date(2020, 10, 30), progress=100.0),
+            Event(done[2], "correction", date(2020, 9, 30), progress=50.0, reason="补录"),
+            Event(ids[0], "feedback", AS_OF, progress=100.0),
+        ]
+        st.add(tail)
+    return db, ids, ws.root
+
+
+def _plain_done(st: Store, end: date) -> dict[str, date]:
+    """The first report at 100 % after the last one below, for tasks whose latest valued
+    report is at 100 %: one walk of every report in (at, id) order."""
+    done: dict[str, date | None] = {}
+    for e in st.history(until=end):
+        if e.kind in ("feedback", "correction") and e.progress is not None:
+            if e.progress < 100:
+                done[e.task] = None
+            elif done.get(e.task) is None:
+                done[e.task] = e.at
+    return {t: d for t, d in done.items() if d is not None}
+
+
+def _days() -> list[date]:
+    ends = [date(2020, m, 1) - timedelta(days=1) for m in range(2, 12)]
+    return [*ends, date(2020, 10, 30), AS_OF - timedelta(days=1), AS_OF, AS_OF + timedelta(7)]
+
+
+def test_checkpoints_serve_the_last_day_on_and_past_month_ends(history: Any) -> None:
+    db, _, _ = history
+    with Store.open(db, write=False) as st:
+        assert st.checkpoint_states(AS_OF) is not None
+        assert st.checkpoint_states(AS_OF + timedelta(days=30)) is not None
+        assert st.checkpoint_states(date(2020, 10, 31)) is not None  # a day checkpoint
+        assert st.checkpoint_states(date(2020, 10, 30)) is None
+
+
+@pytest.mark.parametrize("day", _days(), ids=str)
+def test_latest_progress_is_the_states_progress(history: Any, day: date) -> None:
+    db, ids, _ = history
+    with Store.open(db, write=False) as st, st.transaction(lock=False):
+        plain = {
+            t: s.progress
+            for t, s in derive.states(st._conn, day).items()
+            if s.progress_at is not None
+        }
+        assert aw.latest_progress(st, ids, day) == plain
+        some = ids[::7]
+        assert aw.latest_progress(st, some, day) == {t: p for t, p in plain.items() if t in some}
+
+
+@pytest.mark.parametrize("day", _days(), ids=str)
+def test_done_days_are_the_plain_walk(history: Any, day: date) -> None:
+    db, ids, _ = history
+    with Store.open(db, write=False) as st, st.transaction(lock=False):
+        plain = _plain_done(st, day)
+        assert plain or day < date(2020, 5, 1)  # tasks are finished from spring on
+        assert aw.done_days(st, ids, day) == plain
+        some = ids[1::5]
+        assert aw.done_days(st, some, day) == {t: d for t, d in plain.items() if t in some}
+
+
+def _plain_build(tasks: Any, h: Any, calendar: Any, counting: Any) -> list[Any]:
+    """``facts.build`` as it was: month_cards and keyword construction for every task."""
+    from gaoxin_cli.ranking import facts as fx
+    from gaoxin_cli.ranking.inputs import TaskFacts
+
+    out = []
+    for task in tasks:
+        tid = task.id
+        if tid in h.cancelled:
+            continue
+        done_on = h.done_on.get(tid)
+        yellow, red, yellow_since, red_since = fx.month_cards(tid, h, counting)
+        overdue_wd = 0
+        if done_on is None and task.due < h.end:
+            overdue_wd = max(0, calendar.workdays_between(task.due, h.end))
+        out.append(
+            TaskFacts(
+                task=tid,
+                title=task.title,
+                unit=task.lead,
+                due=task.due,
+                done_on=done_on,
+                yellow=yellow,
+                red=red,
+                yellow_since=yellow_since,
+                red_since=red_since,
+                returned=h.returned.get(tid, 0),
+                missed=tuple(h.missed.get(tid, ())),
+                overdue_wd=overdue_wd,
+                extended_to=h.extended_to.get(tid),
+            )
+        )
+    return out
+
+
+@pytest.mark.parametrize("month", range(1, 12))
+def test_month_facts_are_the_plain_loop(history: Any, month: int) -> None:
+    from gaoxin_cli.calendar import WorkCalendar
+    from gaoxin_cli.loading.plancache import load_plan
+    from gaoxin_cli.ranking import facts as fx
+    from gaoxin_cli.ranking.period import Period
+    from gaoxin_cli.rules.reports import deadlines_between, reporting_windows
+
+    db, ids, root = history
+    plan = load_plan(root, None)
+    cal = WorkCalendar()
+    period = Period.parse(f"2020-{month:02d}")
+    end = min(period.end, AS_OF)
+    with Store.open(db, write=False) as st, st.transaction(lock=False):
+        life = fx.lifecycle(aw.lifecycle_rows(st, end), period.start, end)
+        done = fx.done_days(aw.done_days(st, ids, end), life)
+        deadlines = deadlines_between(
+            plan.config.rules.feedback, period.start, period.end, end, cal
+        )
+        reporting = reporting_windows(plan.tasks, plan.config)
+        checks = fx.report_checks(reporting, deadlines, period, done, life.cancelled)
+        eve = period.start - timedelta(days=1)
+        before = aw.card_levels(st, eve)
+        held = [tid for tid, level in before.items() if level >= fx.YELLOW]
+        h = fx.MonthHistory(
+            start=period.start,
+            end=end,
+            cards_before=before,
+            card_changes=aw.card_changes(st, period.start, end),
+            held_before=aw.card_events(st, held, eve) if held else {},
+            done_on=done,
+            returned=life.returned,
+            cancelled=life.cancelled,
+            extended_to=fx.extensions(aw.extension_rows(st, end), end),
+            missed=aw.missed_reports(st, checks),
+        )
+    for counting in ("in_force", "new"):
+        fast = fx.build(plan.tasks, h, cal, counting)  # type: ignore[arg-type]
+        plain = _plain_build(plan.tasks, h, cal, counting)
+        assert fast == plain
+        assert [type(f) for f in fast] == [type(f) for f in plain]
+    if month >= 6:
+        assert any(f.yellow or f.red for f in fast)  # the months have cards to count
+
+
+@pytest.mark.parametrize("day", _days(), ids=str)
+def test_latest_cards_are_the_last_card_events(history: Any, day: date) -> None:
+    db, ids, _ = history
+    with Store.open(db, write=False) as st, st.transaction(lock=False):
+        last: dict[str, Event] = {}
+        for e in st.history(until=day):
+            if e.kind == "card":
+                last[e.task] = e
+        plain = {}
+        for task in ids:
+            e = last.get(task)
+            level = e.data.get("level") if e is not None and e.data else None
+            if e is None or not isinstance(level, int):
+                continue
+            reasons = tuple((r["key"], dict(r.get("params") or {})) for r in e.data["reasons"])
+            plain[task] = aw.CardNow(level, e.at, reasons)
+        found = aw.latest_cards(st, ids, day)
+        assert found == plain
+        assert list(found) == list(plain)  # in the order asked
+        assert plain or day < date(2020, 3, 1)
+        some = ids[::3]
+        assert aw.latest_cards(st, some, day) == {t: c for t, c in plain.items() if t in some}
+
+
+MONTH_ENDS = [date(2020, m, 1) - timedelta(days=1) for m in range(2, 12)]
+
+
+def test_month_ends_get_day_checkpoints(history: Any) -> None:
+    db, _, _ = history
+    with Store.open(db, write=False) as st:
+        rows = st.query(
+            "SELECT max_at FROM checkpoints WHERE format = ? ORDER BY max_at",
+            (checkpoint.DAY_FORMAT,),
+        )
+    days = [date.fromisoformat(r[0]) for r in rows]
+    assert days == sorted(set(days))  # one per day: a newer one replaces an older
+    # The history was written in date order, a few months a transaction: every month
+    # end it passed has one (the first transaction's months excepted: nothing before).
+    assert set(MONTH_ENDS[3:]) <= set(days)
+
+
+@pytest.mark.parametrize("day", _days(), ids=str)
+def test_states_and_cards_from_day_checkpoints_are_the_queries(history: Any, day: date) -> None:
+    db, _, _ = history
+    with Store.open(db, write=False) as st, st.transaction(lock=False):
+        conn = st._conn
+        served = checkpoint.states(conn, day)
+        if day in MONTH_ENDS[3:] or day >= AS_OF:
+            assert served is not None
+        plain = derive.states(conn, day)
+        if served is not None:
+            assert served == plain
+        assert st.states(day) == plain
+        assert st.cards(day) == derive.cards(conn, day)
+        assert plain or day < date(2020, 2, 1)
+
+
+def test_a_late_report_for_a_past_month_is_in_its_day_checkpoint(tmp_path: Path) -> None:
+    db = tmp_path / "late.db"
+    with Store.open(db, write=True) as st:
+        n = checkpoint.EVERY
+        st.add([Event(f"T{i}", "feedback", date(2020, 1, 10), progress=10.0) for i in range(n)])
+        st.add([Event(f"T{i}", "feedback", date(2020, 2, 3), progress=20.0) for i in range(n)])
+        # After January's day checkpoint was written: a report dated in January.
+        st.add([Event("T1", "feedback", date(2020, 1, 31), progress=15.0)])
+        jan = date(2020, 1, 31)
+        served = checkpoint.states(st._conn, jan)
+        assert served is not None
+        assert served["T1"].progress == 15.0 and served["T2"].progress == 10.0
+        assert served == derive.states(st._conn, jan)
+        assert checkpoint.states(st._conn, date(2020, 1, 30)) is None  # not a month end
+
+
+def test_a_day_checkpoint_written_afterwards_is_the_queries(history: Any, tmp_path: Path) -> None:
+    import shutil
+
+    db, _, _ = history
+    copy = tmp_path / "copy.db"
+    shutil.copyfile(db, copy)
+    day = date(2020, 3, 31)  # one the writes did not leave behind
+    with Store.open(copy, write=True) as st:
+        assert checkpoint.states(st._conn, day) is None
+        assert st.write_day_checkpoint(day)
+        assert not st.write_day_checkpoint(AS_OF + timedelta(days=1))  # not in the past
+    with Store.open(copy, write=False) as st, st.transaction(lock=False):
+        served = checkpoint.states(st._conn, day)
+        assert served is not None and served == derive.states(st._conn, day)
