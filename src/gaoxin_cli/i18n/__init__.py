@@ -78,6 +78,7 @@ def _catalogue() -> dict[str, tuple[str, str]]:
             catalogue_lifecycle,
             catalogue_month,
             catalogue_notice,
+            catalogue_site,
             catalogue_status,
         )
 
@@ -91,6 +92,7 @@ def _catalogue() -> dict[str, tuple[str, str]]:
             catalogue_notice.MESSAGES,
             catalogue_ledger.MESSAGES,
             catalogue_ledger_import.MESSAGES,
+            catalogue_site.MESSAGES,
         ):
             clash = _CATALOGUE.keys() & block.keys()
             if clash:
