@@ -512,10 +512,10 @@ HELP: dict[str, tuple[str, str]] = {
     ),
     "site": (
         "静态站点（供领导在手机上看）：总览、各单位、各任务、逾期与督办、挂牌督办、问题提报、流动红旗、督查通报和督办文书。"
-        "不依赖任何外部资源；只重写有变化的页面，适合 sweep、notify 之后由 cron 重新生成。见 docs/site.md。",
+        "不依赖任何外部资源；只重写有变化的页面，适合 sweep、notify 之后由 cron 重新生成。",
         "A static site for leaders' phones: overview, units, tasks, overdue, listed, problems, "
         "ranking, bulletins and notices. It loads nothing from outside; only changed pages are "
-        "rewritten, so cron can rebuild it after sweep and notify. See docs/site.md.",
+        "rewritten, so cron can rebuild it after sweep and notify.",
     ),
     "site.opt.output": (
         "写入这个目录（不存在则创建）。",
