@@ -48,7 +48,7 @@ def site(
     value = service.site(sess, unit)
     from gaoxin_cli.render import site as view
 
-    done = view.write_site(view.render_pages(value, sess.config, sess.plan.tasks, s.lang), output)
+    done = view.publish(value, sess.config, sess.plan.tasks, s.lang, output)
     sys.stderr.write(view.written(done, str(output), s.lang))
     if serve:
         _serve(output, port, s.lang)

@@ -12,7 +12,7 @@ own lines of the ranking (never another unit's score, task or name).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING
@@ -40,6 +40,33 @@ class RankedPeriod:
 
 
 @dataclass(frozen=True, slots=True)
+class TaskHistories:
+    """The visible tasks' histories: each one's signature now (to tell a changed history
+    from an unchanged one), and their events read a batch at a time when asked."""
+
+    session: Session
+    tasks: frozenset[str]
+    signatures: Mapping[str, tuple[int, int]]  # (events, latest id); absent: none
+
+    def __contains__(self, task: object) -> bool:
+        return task in self.tasks
+
+    def stream(self, tasks: Collection[str]) -> Iterator[tuple[str, list[Event]]]:
+        """Each of *tasks* (visible ones) with its events, oldest first; every one of
+        them is yielded, those without events with an empty list."""
+        from gaoxin_cli.store import histories
+
+        wanted = [t for t in tasks if t in self.tasks]
+        quiet = [t for t in wanted if t not in self.signatures]
+        with self.session.store(write=False) as st:
+            yield from histories.stream(
+                st, [t for t in wanted if t in self.signatures], self.session.today
+            )
+        for task in quiet:
+            yield task, []
+
+
+@dataclass(frozen=True, slots=True)
 class Site:
     today: date
     unit: str | None  # the one unit the site is built for; None: the whole office
@@ -49,7 +76,7 @@ class Site:
     problems: list[ProblemLine]  # every problem, open ones most severe first
     notices: list[StoredNotice]  # filed up to today, oldest first
     deliveries: Mapping[int, list[Delivery]]
-    histories: Mapping[str, list[Event]]  # each visible task's events up to today
+    histories: TaskHistories  # the visible tasks' events up to today, read when asked
     rankings: list[RankedPeriod]  # newest first: the running period, then ended ones
     flag: FlagHistory | None  # None on a one-unit site (it names the holders)
     bulletins: list[Bulletin] = field(default_factory=list)  # newest first; office only
@@ -74,7 +101,13 @@ def site(session: Session, unit: str | None = None) -> Site:
         status = status._replace(problems=[ln for ln in status.problems if _problem_of(ln, unit)])
     register = escalation.register(session)
     filed = [n for n in register.notices if not unit or _notice_of(n, unit, visible)]
-    histories = _histories(session, visible)
+    with session.store(write=False) as st:
+        from gaoxin_cli.store.histories import signatures
+
+        signed = signatures(st, session.today)
+    histories = TaskHistories(
+        session, frozenset(visible), {t: signed[t] for t in visible if t in signed}
+    )
     rankings, flag, archive = _month(session, unit)
     return Site(
         today=session.today,
@@ -102,17 +135,6 @@ def _notice_of(notice: StoredNotice, unit: str, tasks: set[str]) -> bool:
     if notice.subject_kind == "task":
         return notice.subject in tasks
     return notice.unit == unit
-
-
-def _histories(session: Session, tasks: set[str]) -> dict[str, list[Event]]:
-    """Each task's events up to today, oldest first (one read of the event table)."""
-    out: dict[str, list[Event]] = {tid: [] for tid in tasks}
-    with session.store(write=False) as st:
-        for event in st.history(until=session.today):
-            found = out.get(event.task)
-            if found is not None:
-                found.append(event)
-    return out
 
 
 def _month(

@@ -2,16 +2,22 @@
 server's ETags and the browsers' caches see the others untouched), each through a
 temporary file renamed into place (a reader never sees half a page), and pages a previous
 build wrote that are gone now (a cancelled task's notices, say) are removed. Only files
-this tool wrote — listed in the site's manifest — are ever removed."""
+this tool wrote — listed in the site's manifest — are ever removed.
+
+The manifest (``.gaoxin-site``) also keeps each task page's fingerprint — what the page
+was made from — so that the next build skips the pages whose fingerprint is the same,
+without reading their events or making them again.
+"""
 
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
+from collections.abc import Iterable
 from pathlib import Path
 from typing import NamedTuple
 
 from gaoxin_cli.errors import GaoxinError
+from gaoxin_cli.render.site.pages import Page
 
 MANIFEST = ".gaoxin-site"
 
@@ -22,15 +28,26 @@ class Written(NamedTuple):
     removed: list[str]
 
 
-def write_site(pages: Mapping[str, str], out: Path) -> Written:
-    """Write *pages* (relative path → text) under *out*."""
+def previous(out: Path) -> dict[str, str]:
+    """The fingerprints of the last build's pages that are still there."""
+    return {rel: fp for rel, fp in _manifest(out).items() if fp and (out / rel).is_file()}
+
+
+def write_site(pages: Iterable[Page], out: Path) -> Written:
+    """Write *pages* under *out*, one at a time."""
     try:
         out.mkdir(parents=True, exist_ok=True)
         before = _manifest(out)
         written: list[str] = []
         unchanged = 0
-        for rel, text in sorted(pages.items()):
-            data = text.encode("utf-8")
+        listed: dict[str, str] = {}
+        for page in pages:
+            rel = page.path
+            listed[rel] = page.fingerprint
+            if page.text is None:
+                unchanged += 1
+                continue
+            data = page.text.encode("utf-8")
             target = out / rel
             if _same(target, data):
                 unchanged += 1
@@ -41,14 +58,16 @@ def write_site(pages: Mapping[str, str], out: Path) -> Written:
             os.replace(tmp, target)
             written.append(rel)
         removed = []
-        for rel in sorted(before - pages.keys()):
+        for rel in sorted(before.keys() - listed.keys()):
             target = out / rel
-            if _inside(out, target) and target.is_file():
+            if target.resolve().is_relative_to(out.resolve()) and target.is_file():
                 target.unlink()
                 removed.append(rel)
-        listing = "".join(f"{rel}\n" for rel in sorted(pages))
-        if not _same(out / MANIFEST, listing.encode("utf-8")):
-            (out / MANIFEST).write_text(listing, encoding="utf-8")
+        text = "".join(f"{rel}\t{fp}\n" for rel, fp in sorted(listed.items()))
+        if not _same(out / MANIFEST, text.encode("utf-8")):
+            tmp = out / f"{MANIFEST}.tmp"
+            tmp.write_text(text, encoding="utf-8")
+            os.replace(tmp, out / MANIFEST)
     except OSError as exc:
         raise GaoxinError(
             "error.write_output", path=str(exc.filename or out), reason=exc.strerror or exc
@@ -65,13 +84,16 @@ def _same(path: Path, data: bytes) -> bool:
         return False
 
 
-def _manifest(out: Path) -> set[str]:
+def _manifest(out: Path) -> dict[str, str]:
+    """Path → fingerprint of what the last build wrote (relative paths only)."""
     try:
         lines = (out / MANIFEST).read_text(encoding="utf-8").splitlines()
     except FileNotFoundError:
-        return set()
-    return {line for line in lines if line and not line.startswith(("/", "."))}
-
-
-def _inside(root: Path, path: Path) -> bool:
-    return path.resolve().is_relative_to(root.resolve())
+        return {}
+    found = {}
+    for line in lines:
+        rel, _, fp = line.partition("\t")
+        parts = Path(rel).parts
+        if rel and not Path(rel).is_absolute() and ".." not in parts and not rel.startswith("."):
+            found[rel] = fp
+    return found

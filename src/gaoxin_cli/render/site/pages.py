@@ -7,13 +7,16 @@ the renderers the commands use (``render/status``, ``render/ladder``, ``render/r
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+import hashlib
+from collections.abc import Iterator, Mapping, Sequence
 from datetime import date
+from pathlib import Path
+from typing import NamedTuple
 
 from gaoxin_cli.i18n import Lang, has, t
 from gaoxin_cli.models import Config, Task
 from gaoxin_cli.models.notice import StoredNotice
-from gaoxin_cli.models.state import Level
+from gaoxin_cli.models.state import Event, Level
 from gaoxin_cli.render.bulletin import esc
 from gaoxin_cli.render.site.chart import progress_chart
 from gaoxin_cli.render.site.layout import (
@@ -30,6 +33,27 @@ from gaoxin_cli.render.site.layout import (
 )
 from gaoxin_cli.rules.dashboard import TaskRow
 from gaoxin_cli.service.site import Site
+
+
+class Page(NamedTuple):
+    path: str  # relative to the site's root
+    text: str | None  # None: unchanged since the build that left *fingerprint*
+    fingerprint: str = ""  # what the page was made from (task pages), else ""
+
+
+def _code_version() -> str:
+    """The code a task page is made with: a new version of it rebuilds every page."""
+    import gaoxin_cli
+
+    h = hashlib.blake2b(gaoxin_cli.__version__.encode(), digest_size=12)
+    here = Path(__file__).parent
+    for path in [*sorted(here.glob("*.py")), *(here.parent / n for n in _WORDS)]:
+        h.update(path.read_bytes())
+    return h.hexdigest()
+
+
+# The renderers a task page borrows its words from.
+_WORDS = ("daily.py", "lifecycle.py", "notices.py", "status.py", "bulletin.py")
 
 
 def task_path(task_id: str) -> str:
@@ -51,13 +75,25 @@ def bulletin_path(period: str) -> str:
 class Pages:
     """Every page of one site, by path (relative to its root)."""
 
-    def __init__(self, site: Site, config: Config, tasks: Sequence[Task], lang: Lang) -> None:
+    def __init__(
+        self,
+        site: Site,
+        config: Config,
+        tasks: Sequence[Task],
+        lang: Lang,
+        previous: Mapping[str, str] | None = None,
+    ) -> None:
         self.site, self.config, self.lang = site, config, lang
+        self.previous = previous or {}
         self.rows: dict[str, TaskRow] = {r.task.id: r for r in site.status.dashboard.rows}
         self.tasks = [task for task in tasks if task.id in site.histories]
         self.units = [site.unit] if site.unit else list(config.units)
         self.nav = NAV_UNIT if site.unit else NAV_OFFICE
         self.pillars = {p.path: p.name for p in site.status.dashboard.pillars}
+        self.problems_of: dict[str, list[object]] = {}
+        for line in site.problems:
+            if line.status.task:
+                self.problems_of.setdefault(line.status.task, []).append(line)
         self.by_task: dict[str, list[StoredNotice]] = {}
         for n in site.notices:
             if n.subject_kind == "task":
@@ -84,16 +120,19 @@ class Pages:
             line += f' <span class="estimated">{esc(mark)}</span>'
         return line
 
-    def page(self, path: str, title: str, body: str) -> tuple[str, str]:
+    def page(self, path: str, title: str, body: str) -> Page:
         depth = path.count("/")
-        return path, page(
-            title=title,
-            body=body,
-            lang=self.lang,
-            depth=depth,
-            asof=self.asof(),
-            nav=self.nav,
-            org=self.config.org.name,
+        return Page(
+            path,
+            page(
+                title=title,
+                body=body,
+                lang=self.lang,
+                depth=depth,
+                asof=self.asof(),
+                nav=self.nav,
+                org=self.config.org.name,
+            ),
         )
 
     def task_link(self, task_id: str, depth: int, label: str | None = None) -> str:
@@ -217,7 +256,7 @@ class Pages:
 
     # --- the pages ---------------------------------------------------------------------
 
-    def all(self) -> Iterator[tuple[str, str]]:
+    def all(self) -> Iterator[Page]:
         yield self.index()
         yield self.overdue()
         yield self.listed()
@@ -230,12 +269,11 @@ class Pages:
                 yield self.bulletin(b)
         for unit in self.units:
             yield self.unit(unit)
-        for task in self.tasks:
-            yield self.task(task)
+        yield from self.task_pages()
         for n in self.site.notices:
             yield self.notice(n)
 
-    def index(self) -> tuple[str, str]:
+    def index(self) -> Page:
         dash = self.site.status.dashboard
         cfg = self.config
         title = (
@@ -342,7 +380,7 @@ class Pages:
         )
         return self.page("index.html", title, "\n".join(parts))
 
-    def overdue(self) -> tuple[str, str]:
+    def overdue(self) -> Page:
         from gaoxin_cli.render.ladder import kind_short, reasons
 
         rows = self.site.overdue.tasks
@@ -395,7 +433,7 @@ class Pages:
             )
         return self.page("overdue.html", self.t("site.nav.overdue"), body)
 
-    def listed(self) -> tuple[str, str]:
+    def listed(self) -> Page:
         today = self.site.today
         cells = []
         for r in self.site.listed:
@@ -439,7 +477,7 @@ class Pages:
         )
         return self.page("listed.html", self.t("site.nav.listed"), body)
 
-    def problems(self) -> tuple[str, str]:
+    def problems(self) -> Page:
         body = section(
             self.t("site.nav.problems"),
             self.problem_table(self.site.problems, 0),
@@ -447,7 +485,7 @@ class Pages:
         )
         return self.page("problems.html", self.t("site.nav.problems"), body)
 
-    def ranking(self) -> tuple[str, str]:
+    def ranking(self) -> Page:
         from gaoxin_cli.render.ranking import (
             bottom_lines,
             change,
@@ -579,7 +617,7 @@ class Pages:
             empty=self.t("flag.history_empty"),
         )
 
-    def bulletins(self) -> tuple[str, str]:
+    def bulletins(self) -> Page:
         from gaoxin_cli.render.ranking import period_label
 
         items = [
@@ -594,7 +632,7 @@ class Pages:
         )
         return self.page("bulletins.html", self.t("site.nav.bulletins"), body)
 
-    def bulletin(self, b: object) -> tuple[str, str]:
+    def bulletin(self, b: object) -> Page:
         """The bulletin as ``gaoxin bulletin -f html`` writes it, with the site's CSP and a
         way back (its own stylesheet is inline: the CSP allows that one by its hash)."""
         from gaoxin_cli.render import bulletin as view
@@ -608,9 +646,9 @@ class Pages:
         doc = doc.replace(meta, meta + "\n" + csp, 1)
         back = f'<p><a href="../bulletins.html">{esc(self.t("site.back_bulletins"))}</a></p>'
         doc = doc.replace("<body>\n", "<body>\n" + back + "\n", 1)
-        return bulletin_path(b.result.period.key), doc
+        return Page(bulletin_path(b.result.period.key), doc)
 
-    def notices(self) -> tuple[str, str]:
+    def notices(self) -> Page:
         body = section(
             self.t("site.nav.notices"),
             self.notice_table(self.site.notices, 0),
@@ -618,7 +656,7 @@ class Pages:
         )
         return self.page("notices.html", self.t("site.nav.notices"), body)
 
-    def notice(self, n: StoredNotice) -> tuple[str, str]:
+    def notice(self, n: StoredNotice) -> Page:
         from gaoxin_cli.render.notices import sheet_lines
 
         sent = self.site.deliveries.get(n.id or 0, [])
@@ -630,7 +668,7 @@ class Pages:
         body += "</div>"
         return self.page(notice_path(n), n.number, body)
 
-    def unit(self, unit: str) -> tuple[str, str]:
+    def unit(self, unit: str) -> Page:
         from gaoxin_cli.render.ranking import period_label, points
 
         depth = 1
@@ -720,13 +758,46 @@ class Pages:
         title = self.config.unit_name(unit)
         return self.page(unit_path(unit), title, "\n".join(parts))
 
-    def task(self, task: Task) -> tuple[str, str]:
+    def task_pages(self) -> Iterator[Page]:
+        """The task pages: one whose fingerprint is the previous build's is not made
+        again (nor its events read); the others read their events a batch at a time."""
+        base = hashlib.blake2b(digest_size=16)
+        base.update(
+            repr(
+                (_code_version(), self.site.today, self.lang, self.site.unit, self.config)
+            ).encode()
+        )
+        stale: dict[str, tuple[Task, str]] = {}
+        signatures = self.site.histories.signatures
+        for task in self.tasks:
+            h = base.copy()
+            h.update(
+                repr(
+                    (
+                        task,
+                        self.rows.get(task.id),
+                        signatures.get(task.id),
+                        self.by_task.get(task.id),
+                        self.problems_of.get(task.id),
+                    )
+                ).encode()
+            )
+            fp = h.hexdigest()
+            path = task_path(task.id)
+            if self.previous.get(path) == fp:
+                yield Page(path, None, fp)
+            else:
+                stale[task.id] = (task, fp)
+        for tid, events in self.site.histories.stream(stale):
+            task, fp = stale[tid]
+            yield self.task(task, events)._replace(fingerprint=fp)
+
+    def task(self, task: Task, events: Sequence[Event]) -> Page:
         from gaoxin_cli.render.daily import describe
 
         depth = 1
         cfg = self.config
         row = self.rows.get(task.id)
-        events = self.site.histories.get(task.id, [])
         sep = "、" if self.lang == "zh" else ", "
         facts: list[tuple[str, str]] = [
             (self.t("site.f.lead"), self.unit_link(task.lead, depth)),
@@ -822,7 +893,7 @@ class Pages:
         """Reports, cards, extensions, lifecycle steps, notices and problems by date."""
         from collections.abc import Callable
 
-        from gaoxin_cli.models.state import Event
+        from gaoxin_cli.rules.problem_cards import ProblemLine
 
         assert callable(describe)
         words: Callable[..., str] = describe
@@ -857,7 +928,8 @@ class Pages:
                 )
             )
         base = len(items)
-        for j, line in enumerate(ln for ln in self.site.problems if ln.status.task == task.id):
+        for j, line in enumerate(self.problems_of.get(task.id, [])):
+            assert isinstance(line, ProblemLine)
             st = line.status
             state = self.t(f"pstate.{st.state}") if has(f"pstate.{st.state}") else st.state
             items.append(
@@ -884,12 +956,17 @@ class Pages:
         )
 
 
-def render_pages(site: Site, config: Config, tasks: Sequence[Task], lang: Lang) -> dict[str, str]:
-    """Every page of *site*, by path relative to its root (``site.css`` and ``site.js``
-    included)."""
+def render_pages(
+    site: Site,
+    config: Config,
+    tasks: Sequence[Task],
+    lang: Lang,
+    previous: Mapping[str, str] | None = None,
+) -> Iterator[Page]:
+    """Every page of *site*, one at a time (``site.css`` and ``site.js`` included);
+    *previous*: the fingerprints of the last build's task pages still on disk."""
     from gaoxin_cli.render.site.layout import CSS, JS
 
-    out = dict(Pages(site, config, tasks, lang).all())
-    out["site.css"] = CSS.lstrip()
-    out["site.js"] = JS
-    return out
+    yield Page("site.css", CSS.lstrip())
+    yield Page("site.js", JS)
+    yield from Pages(site, config, tasks, lang, previous).all()
