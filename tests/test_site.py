@@ -112,8 +112,8 @@ def test_every_page_forbids_remote_loads(injected: tuple[Path, dict[str, str]]) 
 def test_every_page_is_dated(injected: tuple[Path, dict[str, str]]) -> None:
     _, found = injected
     for path, html in found.items():
-        if path.startswith("bulletins/"):
-            assert "2020-07-06" in html, path  # issued on
+        if path.startswith("bulletins/"):  # as issued on its award, not rewritten daily
+            assert "2020-07-02" in html and "2020-07-06" not in html, path
         else:
             assert '<p class="asof">截至 2020-07-06（周一）' in html, path
 

@@ -141,25 +141,25 @@ def _month(
     session: Session, unit: str | None
 ) -> tuple[list[RankedPeriod], FlagHistory | None, list[Bulletin]]:
     """The ranking of the running period and of every awarded one (newest first), the
-    flag's history, and the bulletins of the ended periods (the office's site only)."""
+    flag's history, and the awarded periods' bulletins (the office's site only)."""
+    from dataclasses import replace
+
     from gaoxin_cli.ranking.period import Period
-    from gaoxin_cli.rules.progress import first_window
     from gaoxin_cli.service import bulletin as bl
     from gaoxin_cli.service import ranking as rk
 
     current = rk.ranking(session, None)
     out = [RankedPeriod(current.result, current.frozen)]
     flag = rk.flag_history(session)
+    # The awarded periods: a bulletin follows the award, and their results are frozen (read,
+    # not scored again). A period not awarded yet is in `gaoxin bulletin`, not archived.
     ended = {e.award.period for e in flag.entries}
-    kind = session.config.rules.ranking.period
-    last = Period.last_ended(session.today, kind)
-    begins = first_window(session.plan.tasks)
-    if begins is not None and last.end >= begins:
-        ended.add(last.key)
     ended.discard(current.result.period.key)
     archive: list[Bulletin] = []
     for key in sorted(ended, key=lambda k: Period.parse(k).sort_key(), reverse=True):
         doc = bl.bulletin(session, Period.parse(key))
+        if doc.frozen is not None:  # archived as issued on its award: the page stays put
+            doc = replace(doc, issued=doc.frozen.awarded_on)
         out.append(RankedPeriod(doc.result, doc.frozen))
         archive.append(doc)
     if unit is None:

@@ -30,24 +30,29 @@ def progress_chart(
     def y(pct: float) -> float:
         return TOP + (1 - max(0.0, min(100.0, pct)) / 100) * (H - TOP - BOTTOM)
 
-    # the planned line: sampled evenly and at every milestone (its steps stay sharp)
-    days = {start + timedelta(days=round(span * i / 48)) for i in range(49)}
+    # the planned line: straight between its corners (rules.progress: linear from the
+    # window's start to the due date, or steps at the milestones' dates)
+    days = {start, window_start(task), end}
     days.update(m.due for m in task.milestones if start <= m.due <= end)
     days.update(m.due - timedelta(days=1) for m in task.milestones if start < m.due <= end)
     days.add(due)
     planned = " ".join(
         f"{x(d):.1f},{y(planned_progress(task, d, due)):.1f}" for d in sorted(days) if d <= end
     )
-    # the reported line: a step at each report
-    reported: list[str] = [f"{x(start):.1f},{y(0):.1f}"]
+    # the reported line: a step at each change of the reported progress
+    kx = (W - LEFT - RIGHT) / span
+    ky = (H - TOP - BOTTOM) / 100
+    base = H - BOTTOM
+    reported: list[str] = [f"{LEFT:.1f},{base:.1f}"]
     level = 0.0
     for e in events:
-        if e.kind in ("feedback", "correction") and e.progress is not None:
-            reported.append(f"{x(e.at):.1f},{y(level):.1f}")
-            level = e.progress
-            reported.append(f"{x(e.at):.1f},{y(level):.1f}")
-    last = min(today, end)
-    reported.append(f"{x(last):.1f},{y(level):.1f}")
+        p = e.progress
+        if p is None or p == level or e.kind not in ("feedback", "correction"):
+            continue
+        px = LEFT + (e.at - start).days * kx
+        reported.append(f"{px:.1f},{base - level * ky:.1f} {px:.1f},{base - p * ky:.1f}")
+        level = p
+    reported.append(f"{x(min(today, end)):.1f},{y(level):.1f}")
     parts = [
         f'<svg viewBox="0 0 {W} {H}" role="img" aria-label="{esc(t("site.chart.label", lang))}"'
         ' font-family="sans-serif" font-size="11">'

@@ -8,6 +8,7 @@ every page allows nothing else. Every piece of user text goes through :func:`esc
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Sequence
 from typing import NamedTuple
@@ -34,6 +35,7 @@ def bulletin_csp(css: str) -> str:
 _SAFE = re.compile(r"[A-Za-z0-9_-]")
 
 
+@functools.lru_cache(maxsize=65536)
 def slug(value: str) -> str:
     """A file name stem for an id: letters, digits, ``_`` and ``-`` kept, anything else
     (dots, slashes, CJK, spaces) as ``~XX`` per UTF-8 byte, so that two ids never share a
@@ -45,6 +47,17 @@ def slug(value: str) -> str:
         else:
             out.append("".join(f"~{b:02X}" for b in ch.encode("utf-8")))
     return "".join(out) or "~"
+
+
+_MARKUP = re.compile(r"[&<>\"']")
+
+
+def esc_text(value: str) -> str:
+    """:func:`esc` for a string, with a fast path for the common one that needs nothing
+    (printable, no markup character): a task's timeline escapes a million of them."""
+    if value.isprintable() and _MARKUP.search(value) is None:
+        return value
+    return esc(value)
 
 
 class Nav(NamedTuple):
@@ -128,12 +141,20 @@ def table(
         for c in cols
     )
     out = [f'<table class="sortable"><thead><tr>{head}</tr></thead><tbody>']
+    # each cell's opening tag, made once per column (a table may have 100,000 cells)
+    opens = [
+        f'<td class="{c.kind}" data-label="{esc(c.label)}">'
+        if c.kind
+        else f'<td data-label="{esc(c.label)}">'
+        for c in cols
+    ]
+    width = len(cols)
     for i, row in enumerate(rows):
+        if len(row) != width:
+            raise ValueError(f"a row of {len(row)} cells in a table of {width} columns")
         cls = classes[i] if i < len(classes) and classes[i] else ""
         out.append(f'<tr class="{cls}">' if cls else "<tr>")
-        for c, cell in zip(cols, row, strict=True):
-            kind = f' class="{c.kind}"' if c.kind else ""
-            out.append(f'<td{kind} data-label="{esc(c.label)}">{cell}</td>')
+        out.append("".join(o + cell + "</td>" for o, cell in zip(opens, row, strict=True)))
         out.append("</tr>")
     out.append("</tbody></table>")
     return "".join(out)

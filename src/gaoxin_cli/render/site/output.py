@@ -93,7 +93,7 @@ def _manifest(out: Path) -> dict[str, str]:
     found = {}
     for line in lines:
         rel, _, fp = line.partition("\t")
-        parts = Path(rel).parts
-        if rel and not Path(rel).is_absolute() and ".." not in parts and not rel.startswith("."):
+        # relative paths inside the folder only: a damaged manifest removes nothing else
+        if rel and not rel.startswith(("/", ".", "\\")) and "/../" not in f"/{rel}/":
             found[rel] = fp
     return found

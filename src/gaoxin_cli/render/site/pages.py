@@ -7,6 +7,7 @@ the renderers the commands use (``render/status``, ``render/ladder``, ``render/r
 
 from __future__ import annotations
 
+import functools
 import hashlib
 from collections.abc import Iterator, Mapping, Sequence
 from datetime import date
@@ -24,6 +25,7 @@ from gaoxin_cli.render.site.layout import (
     NAV_UNIT,
     Col,
     card_badge,
+    esc_text,
     href,
     meter,
     page,
@@ -85,6 +87,8 @@ class Pages:
     ) -> None:
         self.site, self.config, self.lang = site, config, lang
         self.previous = previous or {}
+        self._unit_links: dict[tuple[str, int], str] = {}
+        self._kind_words: dict[str, str] = {}
         self.rows: dict[str, TaskRow] = {r.task.id: r for r in site.status.dashboard.rows}
         self.tasks = [task for task in tasks if task.id in site.histories]
         self.units = [site.unit] if site.unit else list(config.units)
@@ -103,6 +107,10 @@ class Pages:
 
     def t(self, key: str, /, **params: object) -> str:
         return t(key, self.lang, **params)
+
+    @functools.cached_property
+    def asof_line(self) -> str:
+        return self.asof()
 
     def asof(self) -> str:
         today = self.site.today
@@ -144,6 +152,13 @@ class Pages:
     def unit_link(self, unit: str | None, depth: int) -> str:
         if not unit:
             return ""
+        key = (unit, depth)
+        found = self._unit_links.get(key)
+        if found is None:
+            found = self._unit_links[key] = self._unit_link(unit, depth)
+        return found
+
+    def _unit_link(self, unit: str, depth: int) -> str:
         name = esc(self.config.unit_name(unit, short=True))
         if unit in self.units:
             return f'<a href="{esc(href(unit_path(unit), depth))}">{name}</a>'
@@ -898,18 +913,22 @@ class Pages:
         assert callable(describe)
         words: Callable[..., str] = describe
         items: list[tuple[date, int, list[str]]] = []
+        kinds = self._kind_words
         for i, e in enumerate(events):
             assert isinstance(e, Event)
-            key = f"event.{e.kind}"
+            kind = kinds.get(e.kind)
+            if kind is None:
+                key = f"event.{e.kind}"
+                kind = kinds[e.kind] = esc(self.t(key) if has(key) else e.kind)
             items.append(
                 (
                     e.at,
                     i,
                     [
                         e.at.isoformat(),
-                        esc(self.t(key) if has(key) else e.kind),
+                        kind,
                         self.unit_link(e.unit, depth) if e.unit else "",
-                        esc(words(e, self.lang, self.config)),
+                        esc_text(words(e, self.lang, self.config)),
                     ],
                 )
             )
