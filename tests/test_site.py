@@ -187,6 +187,14 @@ def test_an_unknown_unit_is_an_error(plain_ws: Path, tmp_path: Path) -> None:
     assert not (tmp_path / "x").exists()
 
 
+def test_an_unwritable_folder_is_an_error(plain_ws: Path, tmp_path: Path) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("", encoding="utf-8")
+    code, out, err = run(plain_ws, "--as-of", AS_OF, "site", "-o", str(blocker / "site"))
+    assert code == 1, err
+    assert out == "" and "无法写入" in err
+
+
 def _stamps(out: Path) -> dict[str, int]:
     return {
         p.relative_to(out).as_posix(): p.stat().st_mtime_ns for p in out.rglob("*") if p.is_file()

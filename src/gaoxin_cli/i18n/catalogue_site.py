@@ -57,6 +57,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "site.col.missed_report": ("应报日期", "report due"),
     "site.col.weight": ("权重", "weight"),
     "site.col.reached": ("完成日期", "reached"),
+    "site.col.planned_by": ("届时序时进度", "planned by then"),
     "site.f.lead": ("牵头单位", "lead unit"),
     "site.f.support": ("配合单位", "supporting units"),
     "site.f.measures": ("工作措施", "measures"),

@@ -80,7 +80,7 @@ def _same(path: Path, data: bytes) -> bool:
         if path.stat().st_size != len(data):
             return False
         return path.read_bytes() == data
-    except FileNotFoundError:
+    except (FileNotFoundError, NotADirectoryError):
         return False
 
 
@@ -88,7 +88,7 @@ def _manifest(out: Path) -> dict[str, str]:
     """Path → fingerprint of what the last build wrote (relative paths only)."""
     try:
         lines = (out / MANIFEST).read_text(encoding="utf-8").splitlines()
-    except FileNotFoundError:
+    except (FileNotFoundError, NotADirectoryError):  # a first build; write_site says why not
         return {}
     found = {}
     for line in lines:

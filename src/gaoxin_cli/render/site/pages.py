@@ -865,7 +865,10 @@ class Pages:
                 facts.append((self.t("site.f.lifecycle"), esc(self.t(key) if has(key) else key)))
         dl = '<dl class="facts">' + "".join(f"<dt>{esc(k)}</dt><dd>{v}</dd>" for k, v in facts)
         parts = [section(self.t("site.task_facts"), dl + "</dl>")]
+        from gaoxin_cli.rules.progress import planned_progress
+
         done = row.state.milestones_done if row is not None else {}
+        effective_due = row.due if row is not None else task.due
         parts.append(
             section(
                 self.t("site.task_milestones"),
@@ -874,6 +877,7 @@ class Pages:
                         Col(self.t("col.milestone"), "title"),
                         Col(self.t("site.col.due")),
                         Col(self.t("site.col.weight"), "num"),
+                        Col(self.t("site.col.planned_by"), "num"),
                         Col(self.t("site.col.reached")),
                     ],
                     [
@@ -881,6 +885,7 @@ class Pages:
                             esc(m.name),
                             m.due.isoformat(),
                             f"{m.weight:g}" if m.weight is not None else "—",
+                            f"{planned_progress(task, m.due, effective_due):.0f}%",
                             done[m.name].isoformat() if m.name in done else "—",
                         ]
                         for m in task.milestones
