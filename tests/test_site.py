@@ -228,6 +228,26 @@ def test_a_second_build_rewrites_only_the_pages_a_report_touches(
             assert after[p] == before[p], p
 
 
+def test_two_processes_write_the_same_site_as_one(
+    plain_ws: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from gaoxin_cli.render.site import parallel
+
+    build(plain_ws, tmp_path / "one")
+    monkeypatch.setattr(parallel, "MIN_TASKS", 1)
+    if parallel.workers(12) == 1:
+        pytest.skip("one CPU, or no fork: the site is always made in one process")
+    err = build(plain_ws, tmp_path / "two")
+    assert "写入 33 个文件" in err or "0 个未变" in err
+    one, two = tmp_path / "one", tmp_path / "two"
+    names = sorted(p.relative_to(one).as_posix() for p in one.rglob("*") if p.is_file())
+    assert names == sorted(p.relative_to(two).as_posix() for p in two.rglob("*") if p.is_file())
+    for name in names:
+        assert (one / name).read_bytes() == (two / name).read_bytes(), name
+    # and the child's pages are in the manifest: the next build rewrites nothing
+    assert "写入 0 个文件" in build(plain_ws, two)
+
+
 def test_a_page_gone_from_the_folder_is_made_again(plain_ws: Path, tmp_path: Path) -> None:
     out = tmp_path / "out"
     build(plain_ws, out)

@@ -7,16 +7,30 @@ from pathlib import Path
 
 from gaoxin_cli.i18n import Lang, t
 from gaoxin_cli.models import Config, Task
-from gaoxin_cli.render.site.output import Written, previous, write_site
-from gaoxin_cli.render.site.pages import render_pages
+from gaoxin_cli.render.site.output import Writer, Written, previous, write_site
+from gaoxin_cli.render.site.pages import Page, Pages, render_pages
 from gaoxin_cli.service.site import Site
 
 __all__ = ["publish", "render_pages", "serving", "write_site", "written"]
 
 
 def publish(site: Site, config: Config, tasks: Sequence[Task], lang: Lang, out: Path) -> Written:
-    """Make the pages of *site* and write them under *out* (only what changed)."""
-    return write_site(render_pages(site, config, tasks, lang, previous(out)), out)
+    """Make the pages of *site* and write them under *out* (only what changed); the task
+    pages on two cores when there are many (``render/site/parallel``)."""
+    from gaoxin_cli.render.site.layout import CSS, JS
+    from gaoxin_cli.render.site.parallel import make_tasks
+
+    pages = Pages(site, config, tasks, lang, previous(out))
+    writer = Writer(out)
+    writer.write(Page("site.css", CSS.lstrip()))
+    writer.write(Page("site.js", JS))
+    fresh, stale = pages.task_plan()
+    for page in fresh:
+        writer.write(page)
+    make_tasks(pages, stale, writer)
+    for page in pages.others():
+        writer.write(page)
+    return writer.finish()
 
 
 def written(done: Written, out: str, lang: Lang) -> str:

@@ -33,46 +33,78 @@ def previous(out: Path) -> dict[str, str]:
     return {rel: fp for rel, fp in _manifest(out).items() if fp and (out / rel).is_file()}
 
 
-def write_site(pages: Iterable[Page], out: Path) -> Written:
-    """Write *pages* under *out*, one at a time."""
-    try:
-        out.mkdir(parents=True, exist_ok=True)
-        before = _manifest(out)
-        written: list[str] = []
-        unchanged = 0
-        listed: dict[str, str] = {}
-        for page in pages:
-            rel = page.path
-            listed[rel] = page.fingerprint
-            if page.text is None:
-                unchanged += 1
-                continue
-            data = page.text.encode("utf-8")
-            target = out / rel
+class Writer:
+    """Writes pages under *out* one at a time, then (:meth:`finish`) removes what the
+    last build wrote and this one did not, and writes the manifest."""
+
+    def __init__(self, out: Path) -> None:
+        self.out = out
+        self.written: list[str] = []
+        self.unchanged = 0
+        self.listed: dict[str, str] = {}
+        try:
+            out.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise _error(exc, out) from exc
+
+    def write(self, page: Page) -> None:
+        rel = page.path
+        self.listed[rel] = page.fingerprint
+        if page.text is None:
+            self.unchanged += 1
+            return
+        data = page.text.encode("utf-8")
+        target = self.out / rel
+        try:
             if _same(target, data):
-                unchanged += 1
-                continue
+                self.unchanged += 1
+                return
             target.parent.mkdir(parents=True, exist_ok=True)
-            tmp = target.with_name(f".{target.name}.tmp")
+            tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
             tmp.write_bytes(data)
             os.replace(tmp, target)
-            written.append(rel)
-        removed = []
-        for rel in sorted(before.keys() - listed.keys()):
-            target = out / rel
-            if target.resolve().is_relative_to(out.resolve()) and target.is_file():
-                target.unlink()
-                removed.append(rel)
-        text = "".join(f"{rel}\t{fp}\n" for rel, fp in sorted(listed.items()))
-        if not _same(out / MANIFEST, text.encode("utf-8")):
-            tmp = out / f"{MANIFEST}.tmp"
-            tmp.write_text(text, encoding="utf-8")
-            os.replace(tmp, out / MANIFEST)
-    except OSError as exc:
-        raise GaoxinError(
-            "error.write_output", path=str(exc.filename or out), reason=exc.strerror or exc
-        ) from exc
-    return Written(written, unchanged, removed)
+        except OSError as exc:
+            raise _error(exc, target) from exc
+        self.written.append(rel)
+
+    def merge(self, written: list[str], unchanged: int, listed: dict[str, str]) -> None:
+        """What another process wrote into the same folder (its share of the pages)."""
+        self.written += written
+        self.unchanged += unchanged
+        self.listed.update(listed)
+
+    def finish(self) -> Written:
+        out = self.out
+        try:
+            before = _manifest(out)
+            removed = []
+            for rel in sorted(before.keys() - self.listed.keys()):
+                target = out / rel
+                if target.resolve().is_relative_to(out.resolve()) and target.is_file():
+                    target.unlink()
+                    removed.append(rel)
+            text = "".join(f"{rel}\t{fp}\n" for rel, fp in sorted(self.listed.items()))
+            if not _same(out / MANIFEST, text.encode("utf-8")):
+                tmp = out / f"{MANIFEST}.tmp"
+                tmp.write_text(text, encoding="utf-8")
+                os.replace(tmp, out / MANIFEST)
+        except OSError as exc:
+            raise _error(exc, out) from exc
+        return Written(sorted(self.written), self.unchanged, removed)
+
+
+def _error(exc: OSError, path: Path) -> GaoxinError:
+    return GaoxinError(
+        "error.write_output", path=str(exc.filename or path), reason=exc.strerror or exc
+    )
+
+
+def write_site(pages: Iterable[Page], out: Path) -> Written:
+    """Write *pages* under *out*, one at a time."""
+    writer = Writer(out)
+    for page in pages:
+        writer.write(page)
+    return writer.finish()
 
 
 def _same(path: Path, data: bytes) -> bool:

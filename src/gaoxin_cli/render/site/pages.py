@@ -272,6 +272,13 @@ class Pages:
     # --- the pages ---------------------------------------------------------------------
 
     def all(self) -> Iterator[Page]:
+        yield from self.others()
+        fresh, stale = self.task_plan()
+        yield from fresh
+        yield from self.made(stale)
+
+    def others(self) -> Iterator[Page]:
+        """Every page but the task pages."""
         yield self.index()
         yield self.overdue()
         yield self.listed()
@@ -284,7 +291,6 @@ class Pages:
                 yield self.bulletin(b)
         for unit in self.units:
             yield self.unit(unit)
-        yield from self.task_pages()
         for n in self.site.notices:
             yield self.notice(n)
 
@@ -773,15 +779,16 @@ class Pages:
         title = self.config.unit_name(unit)
         return self.page(unit_path(unit), title, "\n".join(parts))
 
-    def task_pages(self) -> Iterator[Page]:
-        """The task pages: one whose fingerprint is the previous build's is not made
-        again (nor its events read); the others read their events a batch at a time."""
+    def task_plan(self) -> tuple[list[Page], dict[str, tuple[Task, str]]]:
+        """The task pages whose fingerprint is the previous build's (not made again, nor
+        their events read), and the others to make: task id → (task, fingerprint)."""
         base = hashlib.blake2b(digest_size=16)
         base.update(
             repr(
                 (_code_version(), self.site.today, self.lang, self.site.unit, self.config)
             ).encode()
         )
+        fresh: list[Page] = []
         stale: dict[str, tuple[Task, str]] = {}
         signatures = self.site.histories.signatures
         for task in self.tasks:
@@ -800,9 +807,14 @@ class Pages:
             fp = h.hexdigest()
             path = task_path(task.id)
             if self.previous.get(path) == fp:
-                yield Page(path, None, fp)
+                fresh.append(Page(path, None, fp))
             else:
                 stale[task.id] = (task, fp)
+        return fresh, stale
+
+    def made(self, stale: Mapping[str, tuple[Task, str]]) -> Iterator[Page]:
+        """The task pages of *stale* (:meth:`task_plan`), their events read a batch of
+        tasks at a time."""
         for tid, events in self.site.histories.stream(stale):
             task, fp = stale[tid]
             yield self.task(task, events)._replace(fingerprint=fp)
