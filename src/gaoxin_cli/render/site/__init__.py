@@ -7,11 +7,11 @@ from pathlib import Path
 
 from gaoxin_cli.i18n import Lang, t
 from gaoxin_cli.models import Config, Task
-from gaoxin_cli.render.site.output import Writer, Written, previous, write_site
-from gaoxin_cli.render.site.pages import Page, Pages, render_pages
+from gaoxin_cli.render.site.output import Writer, Written, previous
+from gaoxin_cli.render.site.pages import Page, Pages
 from gaoxin_cli.service.site import Site
 
-__all__ = ["publish", "render_pages", "serving", "write_site", "written"]
+__all__ = ["publish", "serving", "written"]
 
 
 def publish(site: Site, config: Config, tasks: Sequence[Task], lang: Lang, out: Path) -> Written:

@@ -12,7 +12,6 @@ without reading their events or making them again.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable
 from pathlib import Path
 from typing import NamedTuple
 
@@ -99,14 +98,6 @@ def _error(exc: OSError, path: Path) -> GaoxinError:
     )
 
 
-def write_site(pages: Iterable[Page], out: Path) -> Written:
-    """Write *pages* under *out*, one at a time."""
-    writer = Writer(out)
-    for page in pages:
-        writer.write(page)
-    return writer.finish()
-
-
 def _same(path: Path, data: bytes) -> bool:
     try:
         if path.stat().st_size != len(data):
@@ -120,7 +111,7 @@ def _manifest(out: Path) -> dict[str, str]:
     """Path → fingerprint of what the last build wrote (relative paths only)."""
     try:
         lines = (out / MANIFEST).read_text(encoding="utf-8").splitlines()
-    except (FileNotFoundError, NotADirectoryError):  # a first build; write_site says why not
+    except (FileNotFoundError, NotADirectoryError):  # a first build; Writer says why not
         return {}
     found = {}
     for line in lines:

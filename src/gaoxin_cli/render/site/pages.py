@@ -271,12 +271,6 @@ class Pages:
 
     # --- the pages ---------------------------------------------------------------------
 
-    def all(self) -> Iterator[Page]:
-        yield from self.others()
-        fresh, stale = self.task_plan()
-        yield from fresh
-        yield from self.made(stale)
-
     def others(self) -> Iterator[Page]:
         """Every page but the task pages."""
         yield self.index()
@@ -990,19 +984,3 @@ class Pages:
             ],
             [cells for _, _, cells in items],
         )
-
-
-def render_pages(
-    site: Site,
-    config: Config,
-    tasks: Sequence[Task],
-    lang: Lang,
-    previous: Mapping[str, str] | None = None,
-) -> Iterator[Page]:
-    """Every page of *site*, one at a time (``site.css`` and ``site.js`` included);
-    *previous*: the fingerprints of the last build's task pages still on disk."""
-    from gaoxin_cli.render.site.layout import CSS, JS
-
-    yield Page("site.css", CSS.lstrip())
-    yield Page("site.js", JS)
-    yield from Pages(site, config, tasks, lang, previous).all()
