@@ -7,8 +7,9 @@ from pathlib import Path
 
 from gaoxin_cli.i18n import Lang, t
 from gaoxin_cli.models import Config, Task
+from gaoxin_cli.render.site.base import Page
 from gaoxin_cli.render.site.output import Writer, Written, previous
-from gaoxin_cli.render.site.pages import Page, Pages
+from gaoxin_cli.render.site.pages import Pages
 from gaoxin_cli.service.site import Site
 
 __all__ = ["publish", "serving", "written"]

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from gaoxin_cli.errors import GaoxinError
-from gaoxin_cli.render.site.pages import Page
+from gaoxin_cli.render.site.base import Page
 
 MANIFEST = ".gaoxin-site"
 
