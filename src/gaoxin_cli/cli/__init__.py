@@ -20,6 +20,7 @@ from gaoxin_cli.cli import (  # noqa: F401  (register the commands)
     month,
     plan,
     problems,
+    site,
     workdays,
 )
 from gaoxin_cli.cli.app import GLOBAL_VALUED, app, stdout_gone

@@ -81,6 +81,7 @@ def _catalogue() -> dict[str, tuple[str, str]]:
             catalogue_month,
             catalogue_notice,
             catalogue_sign,
+            catalogue_site,
             catalogue_status,
         )
 
@@ -97,6 +98,7 @@ def _catalogue() -> dict[str, tuple[str, str]]:
             catalogue_sign.MESSAGES,
             catalogue_channels.MESSAGES,
             catalogue_import.MESSAGES,
+            catalogue_site.MESSAGES,
         ):
             clash = _CATALOGUE.keys() & block.keys()
             if clash:

@@ -543,6 +543,29 @@ HELP: dict[str, tuple[str, str]] = {
         "--format html writes one self-contained file (no network needed; prints on A4). "
         "Default: the period that ended last.",
     ),
+    "site": (
+        "静态站点（供领导在手机上看）：总览、各单位、各任务、逾期与督办、挂牌督办、问题提报、流动红旗、督查通报和督办文书。"
+        "不依赖任何外部资源；只重写有变化的页面，适合 sweep、notify 之后由 cron 重新生成。",
+        "A static site for leaders' phones: overview, units, tasks, overdue, listed, problems, "
+        "ranking, bulletins and notices. It loads nothing from outside; only changed pages are "
+        "rewritten, so cron can rebuild it after sweep and notify.",
+    ),
+    "site.opt.output": (
+        "写入这个目录（不存在则创建）。",
+        "Write the site into this folder (created if missing).",
+    ),
+    "site.opt.unit": (
+        "只包含这个单位可以看到的内容（它牵头的任务、相关文书和问题、它自己的排名）。",
+        "Only what this unit may see (the tasks it leads, their notices and problems, its own ranking).",
+    ),
+    "site.opt.serve": (
+        "生成后在 127.0.0.1 上预览（仅本机），Ctrl-C 结束。",
+        "After building, preview the site on 127.0.0.1 (this machine only); Ctrl-C stops.",
+    ),
+    "site.opt.port": (
+        "--serve 的端口；0 表示任选空闲端口。",
+        "Port for --serve; 0 picks a free one.",
+    ),
     "opt.format": ("md（Markdown，默认）或 html。", "md (Markdown, default) or html."),
     "opt.output": (
         "写入这个文件，而不是标准输出。",
