@@ -63,6 +63,8 @@ def t(key: str, lang: Lang = "zh", /, **params: object) -> str:
     """Format message *key* in *lang*; nested :class:`Msg` parameters are rendered too."""
     zh, en = _catalogue()[key]
     template = zh if lang == "zh" else en
+    if not any(isinstance(v, Msg) for v in params.values()):
+        return template.format(**params)  # the common case: plain values
     rendered = {k: (v.render(lang) if isinstance(v, Msg) else v) for k, v in params.items()}
     return template.format(**rendered)
 

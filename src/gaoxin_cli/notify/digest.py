@@ -11,6 +11,7 @@ import html
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
+from functools import lru_cache
 from typing import Any
 
 from gaoxin_cli.calendar import year_spans
@@ -25,7 +26,16 @@ from gaoxin_cli.strings import CONTROL
 
 def clean(value: object) -> str:
     """One line of text with every control character (CR and LF included) made a space."""
-    return " ".join(CONTROL.sub(" ", str(value)).split())
+    return _clean(value if type(value) is str else str(value))
+
+
+@lru_cache(maxsize=1 << 16)
+def _clean(text: str) -> str:
+    # Cached: a run cleans the same unit names, titles and numbers again and again (a
+    # task is in the digest of its lead, its supporters and their heads, and in their
+    # groups' robot messages): about 180,000 calls, 20,000 distinct strings, on the
+    # bench's first notify of 10,000 tasks.
+    return " ".join(CONTROL.sub(" ", text).split())
 
 
 @dataclass(frozen=True, slots=True)

@@ -479,7 +479,11 @@ def deliver(
     pacer = _Pacer(limits or Limits(), sleep)
     broken: dict[str, Msg] = {}
     own = client is None
-    http = client if client is not None else httpx.Client(follow_redirects=False)
+    # Certificates are loaded only when a webhook needs them: the CA bundle costs about
+    # 0.1 s, and a run posting only to plain-http webhooks (allow_http, an intranet
+    # relay) makes no TLS connection at all (redirects are not followed).
+    tls = not all(p.channel.robot.webhook.lower().startswith("http://") for p in posts)
+    http = client if client is not None else httpx.Client(follow_redirects=False, verify=tls)
     try:
         for post in posts:
             robot = post.channel.robot
