@@ -13,6 +13,7 @@ behaviours for its next requests: ``ok``, ``sign`` (answer a signature error), `
 (rate limited), ``removed``, ``http500``, ``slow`` (answer after :attr:`Robot.delay`),
 ``drop`` (close the connection without an answer). An empty queue answers ``ok``.
 What was accepted is kept in :attr:`Robot.received`; every request in :attr:`Robot.seen`.
+``robot_server(tls=context)`` serves https with that server context instead.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ import base64
 import hashlib
 import hmac
 import json
+import ssl
 import threading
 import time
 import urllib.parse
@@ -205,11 +207,14 @@ class _Server(ThreadingHTTPServer):
 
 
 @contextmanager
-def robot_server() -> Iterator[RobotServer]:
-    """A server on 127.0.0.1 (a free port) for the block."""
+def robot_server(tls: ssl.SSLContext | None = None) -> Iterator[RobotServer]:
+    """A server on 127.0.0.1 (a free port) for the block; https with *tls*."""
     httpd = _Server(("127.0.0.1", 0), _Handler)
+    if tls is not None:
+        httpd.socket = tls.wrap_socket(httpd.socket, server_side=True)
     host, port = httpd.server_address[:2]
-    httpd.robots = RobotServer(f"http://{host!s}:{port}")
+    scheme = "https" if tls is not None else "http"
+    httpd.robots = RobotServer(f"{scheme}://{host!s}:{port}")
     thread = threading.Thread(target=httpd.serve_forever, daemon=True)
     thread.start()
     try:

@@ -11,6 +11,8 @@ signed 飞书 robot, and 王主任 (责任领导 of LT-01) a 钉钉 robot of his
 from __future__ import annotations
 
 import json
+import shutil
+import ssl
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -271,6 +273,36 @@ def test_a_refusal_is_reported_in_words_and_sent_next_run(
     assert sorted((n, k) for n, k, _ in robot_deliveries(site.ws)) == sorted(EXPECTED)
     for token in ("wc-caizheng", "fs-office", "dt-wang"):
         assert len(site.robot(token).received) == 1
+
+
+@pytest.mark.skipif(shutil.which("openssl") is None, reason="needs the openssl command")
+def test_an_https_webhook_is_verified_beside_plain_http_ones(site: Site, tmp_path: Path) -> None:
+    """Plain-http robots make the run skip the CA bundle only when every webhook is
+    http://: one https webhook with a certificate nobody signed is refused, the others
+    are posted."""
+    key, cert = tmp_path / "key.pem", tmp_path / "cert.pem"
+    subprocess.run(
+        ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2",
+         "-subj", "/CN=127.0.0.1", "-keyout", str(key), "-out", str(cert)],
+        check=True, capture_output=True,
+    )  # fmt: skip
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(cert, key)
+    with robot_server(tls=context) as secure:
+        assert secure.base.startswith("https://")
+        secure.add("wecom", "wc-caizheng")
+        config = site.ws / "gaoxin.yaml"
+        text = config.read_text(encoding="utf-8").replace(
+            f"{site.robots.base}/cgi-bin/", f"{secure.base}/cgi-bin/"
+        )
+        config.write_text(text, encoding="utf-8")
+        code, _, err = notify(site.ws)
+        assert code == 1
+        assert "群机器人 财政局 wecom（" in err
+        assert "CERTIFICATE_VERIFY_FAILED" in err or "certificate verify failed" in err
+        assert secure.robots["wc-caizheng"].received == []
+        assert len(site.robot("dt-jianshe").received) == 1
+        assert not [k for _, k, _ in robot_deliveries(site.ws) if k == "robot:unit:caizheng:wecom"]
 
 
 def test_a_wrong_secret_is_a_bad_signature(site: Site) -> None:
