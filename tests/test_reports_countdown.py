@@ -4,12 +4,21 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+from hypothesis import given
+from hypothesis import strategies as st
+
 from gaoxin_cli.calendar import WorkCalendar
-from gaoxin_cli.models import Task, spec
+from gaoxin_cli.models import Cadence, Task, spec
 from gaoxin_cli.models.spec import to_record
 from gaoxin_cli.models.state import TaskState
 from gaoxin_cli.rules import countdown
-from gaoxin_cli.rules.reports import deadlines_between, last_deadline, missed_report
+from gaoxin_cli.rules.reports import (
+    deadlines_between,
+    last_deadline,
+    missed_report,
+    next_deadline,
+    next_reports,
+)
 
 D = date.fromisoformat
 CAL = WorkCalendar()
@@ -214,3 +223,61 @@ def test_a_make_up_working_day_is_no_deadline_of_its_own() -> None:
     saturdays = to_record(spec.FeedbackRulesSpec(weekday=6))
     assert last_deadline("weekly", saturdays, D("2020-05-10"), CAL)[0] == D("2020-05-09")
     assert last_deadline("weekly", saturdays, D("2020-05-19"), CAL)[0] == D("2020-05-18")
+
+
+def test_the_next_report_is_due_on_the_deadline_the_week_moved_to() -> None:
+    """端午 2020: Friday 6/26 was a rest day, its report due on Sunday 6/28 (调休)."""
+    rules = to_record(spec.FeedbackRulesSpec())
+    assert next_deadline("weekly", rules, D("2020-06-22"), CAL) == D("2020-06-28")
+    assert next_deadline("weekly", rules, D("2020-06-28"), CAL) == D("2020-06-28")  # today
+    assert next_deadline("weekly", rules, D("2020-06-29"), CAL) == D("2020-07-03")
+    previous = to_record(spec.FeedbackRulesSpec(on_rest_day="previous"))
+    assert next_deadline("weekly", previous, D("2020-06-22"), CAL) == D("2020-06-24")
+    assert next_deadline("weekly", previous, D("2020-06-25"), CAL) == D("2020-07-03")
+    monthly = to_record(spec.FeedbackRulesSpec(monthly_day=25))
+    assert next_deadline("monthly", monthly, D("2020-12-26"), CAL) == D("2021-01-25")
+
+
+@given(
+    today=st.dates(date(2019, 1, 1), date(2026, 12, 31)),
+    cadence=st.sampled_from(["weekly", "biweekly", "monthly"]),
+    weekday=st.integers(1, 7),
+    monthly_day=st.integers(1, 28),
+    shift=st.sampled_from(["next", "previous"]),
+)
+def test_next_deadline_is_the_first_deadline_not_before_today(
+    today: date, cadence: Cadence, weekday: int, monthly_day: int, shift: str
+) -> None:
+    """The next deadline is a deadline (the latest one before the day after it), is not
+    before *today*, and no deadline lies between *today* and it."""
+    rules = to_record(
+        spec.FeedbackRulesSpec(weekday=weekday, monthly_day=monthly_day, on_rest_day=shift)
+    )
+    cal = WorkCalendar(estimate=True)  # the deadline after late 2026 is in an estimated year
+    due = next_deadline(cadence, rules, today, cal)
+    assert due >= today
+    assert last_deadline(cadence, rules, due + timedelta(days=1), cal)[0] == due
+    assert last_deadline(cadence, rules, due, cal)[0] < today
+
+
+def test_next_reports_skip_finished_tasks_and_deadlines_past_the_due_date() -> None:
+    person = {"name": "联络员"}
+    unit = {"name": "单位", "head": person, "contact": person}
+    config = to_record(
+        spec.ConfigSpec.model_validate(
+            {
+                "org": {"name": "测试区", "office": "u"},
+                "units": {"u": {**unit, "kind": "office"}, "m": {**unit, "cadence": "monthly"}},
+            }
+        )
+    )
+    upcoming = next_reports(config, D("2020-06-22"), CAL)
+    open_ = TaskState(progress=10, last_report=D("2020-06-19"))
+    assert upcoming(task(), open_) == D("2020-06-28")  # weekly (the default), 端午 moved
+    later = next_reports(config, D("2020-06-29"), CAL)
+    assert later(task(), open_) == D("2020-07-03")
+    assert later(task(lead="m"), open_) == D("2020-07-27")  # the unit's: the 25th, a Saturday
+    assert later(task(lead="m", cadence="biweekly"), open_) == D("2020-07-10")  # the task's
+    assert upcoming(task(), TaskState(progress=100, last_report=D("2020-06-19"))) is None
+    assert upcoming(task(due="2020-06-26"), open_) is None
+    assert upcoming(task(due="2020-06-26"), open_, D("2020-07-31")) == D("2020-06-28")  # extended

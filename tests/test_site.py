@@ -332,3 +332,21 @@ def _listening_addresses(port: int) -> set[str]:
             else:
                 found.add(addr)
     return found
+
+
+def test_a_unit_page_says_when_each_task_reports_next(plain_ws: Path, tmp_path: Path) -> None:
+    """Reports are monthly by the 25th here. As of 2020-06-01, E1 (due 6/30) next reports
+    by Thursday 6/25 — 端午, moved to Sunday 6/28, its 调休 working day; E2 (due 5/15) owes
+    none; a missed report of May 25 comes first."""
+    out = tmp_path / "june"
+    build(plain_ws, out, as_of="2020-06-01")
+    html = pages(out)["units/jiaoyu.html"]
+    section = html[html.index("反馈：应报未报与下次截止") :]
+    section = section[: section.index("</table>")]
+    rows = re.findall(r"<tr>(.*?)</tr>", section, re.S)[1:]  # after the header row
+    cells = [re.findall(r'data-label="([^"]+)">(.*?)</td>', row, re.S) for row in rows]
+    by_task = {re.sub(r"<[^>]+>", "", dict(c)["任务"]): dict(c) for c in cells}
+    assert by_task["E1"]["下次截止"] == "2020-06-28"
+    assert "E2" not in by_task or by_task["E2"]["下次截止"] == "—"
+    missed = [t for t, c in by_task.items() if c["应报未报"] != "—"]
+    assert list(by_task)[: len(missed)] == missed  # the missed ones first

@@ -94,6 +94,41 @@ def last_deadline(
     return deadline, min(earlier, previous) + _DAY
 
 
+def next_deadline(
+    cadence: Cadence, rules: FeedbackRules, today: date, calendar: WorkCalendar
+) -> date:
+    """The first reporting deadline on or after *today* (moved off a rest day): the
+    next report a task of this cadence owes. A deadline falling on *today* is still
+    open (its report may come today)."""
+    regular = regular_before(cadence, rules, today)
+    while (deadline := moved(regular, rules, calendar)) < today:
+        regular = _regular_after(cadence, rules, regular)
+    return deadline
+
+
+def next_reports(
+    config: Config, today: date, calendar: WorkCalendar
+) -> Callable[[Task, TaskState, date | None], date | None]:
+    """Per task, the deadline of the next report it owes (on or after *today*), or None
+    when it owes none: finished, or due (*due*: an approved extension's date, else the
+    plan's) before that deadline. Each cadence's deadline is worked out once."""
+    rules = config.rules.feedback
+    default = rules.cadence
+    by_unit = {uid: u.cadence or default for uid, u in config.units.items()}
+    found: dict[str, date] = {}
+
+    def upcoming(task: Task, state: TaskState, due: date | None = None) -> date | None:
+        if state.done:
+            return None
+        cadence = task.cadence or by_unit.get(task.lead, default)
+        deadline = found.get(cadence)
+        if deadline is None:
+            deadline = found[cadence] = next_deadline(cadence, rules, today, calendar)
+        return None if deadline > (due or task.due) else deadline
+
+    return upcoming
+
+
 CADENCES: tuple[Cadence, ...] = ("weekly", "biweekly", "monthly")
 
 

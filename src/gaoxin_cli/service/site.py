@@ -81,11 +81,15 @@ class Site:
     flag: FlagHistory | None  # None on a one-unit site (it names the holders)
     bulletins: list[Bulletin] = field(default_factory=list)  # newest first; office only
     estimated: tuple[int, ...] = ()
+    # task → the deadline of the next report it owes (on or after today); unfinished
+    # tasks that owe one
+    next_reports: Mapping[str, date] = field(default_factory=dict)
 
 
 def site(session: Session, unit: str | None = None) -> Site:
     """The whole state as of the session's today (for *unit* alone, when given)."""
     from gaoxin_cli.rules.filters import Filters
+    from gaoxin_cli.rules.reports import next_reports
     from gaoxin_cli.service import daily, escalation, problems
 
     plan = session.plan
@@ -109,6 +113,12 @@ def site(session: Session, unit: str | None = None) -> Site:
         session, frozenset(visible), {t: signed[t] for t in visible if t in signed}
     )
     rankings, flag, archive = _month(session, unit)
+    upcoming = next_reports(plan.config, session.today, session.calendar)
+    owed = {
+        r.task.id: day
+        for r in status.dashboard.rows
+        if not r.finished and (day := upcoming(r.task, r.state, r.due)) is not None
+    }
     return Site(
         today=session.today,
         unit=unit,
@@ -123,6 +133,7 @@ def site(session: Session, unit: str | None = None) -> Site:
         flag=flag,
         bulletins=archive,
         estimated=tuple(session.estimated_years()),
+        next_reports=owed,
     )
 
 

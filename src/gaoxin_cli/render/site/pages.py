@@ -8,6 +8,7 @@ the renderers the commands use (``render/status``, ``render/ladder``, ``render/r
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import date
 
 from gaoxin_cli.models.notice import StoredNotice
 from gaoxin_cli.models.state import Level
@@ -276,7 +277,17 @@ class Pages(TaskPages, MonthPages):
         depth = 1
         rows = [r for r in self.site.status.dashboard.rows if r.task.lead == unit]
         carded = [r for r in rows if not r.finished and r.assessment.card.level]
-        missed = [r for r in rows if r.missed_report is not None]
+        # Every unfinished task owing a report: the missed ones first (oldest deadline
+        # first), then by the next deadline.
+        owed = self.site.next_reports
+        reporting = sorted(
+            (r for r in rows if r.missed_report is not None or r.task.id in owed),
+            key=lambda r: (
+                r.missed_report is None,
+                r.missed_report or owed.get(r.task.id) or r.due,
+                r.task.id,
+            ),
+        )
         tasks = {r.task.id for r in rows}
         notices = [
             n
@@ -306,6 +317,7 @@ class Pages(TaskPages, MonthPages):
                         Col(self.t("col.title"), "title"),
                         Col(self.t("site.col.last_report")),
                         Col(self.t("site.col.missed_report")),
+                        Col(self.t("site.col.next_report")),
                     ],
                     [
                         [
@@ -313,8 +325,9 @@ class Pages(TaskPages, MonthPages):
                             self.task_link(r.task.id, depth, r.task.title),
                             r.state.last_report.isoformat() if r.state.last_report else "—",
                             r.missed_report.isoformat() if r.missed_report else "—",
+                            _day(owed.get(r.task.id)),
                         ]
-                        for r in missed
+                        for r in reporting
                     ],
                 ),
                 empty=self.t("site.reports_none"),
@@ -359,3 +372,7 @@ class Pages(TaskPages, MonthPages):
         )
         title = self.config.unit_name(unit)
         return self.page(unit_path(unit), title, "\n".join(parts))
+
+
+def _day(day: date | None) -> str:
+    return day.isoformat() if day is not None else "—"
