@@ -147,13 +147,16 @@ def notify(ws: Path, *args: str, env: dict[str, str] | None = None) -> tuple[int
 
 
 def robot_deliveries(ws: Path) -> list[tuple[str, str, str]]:
+    return [d for d in _all_deliveries(ws) if d[1].startswith("robot:")]
+
+
+def _all_deliveries(ws: Path) -> list[tuple[str, str, str]]:
     with Store.open(ws / "data" / "gaoxin.db", write=False) as st:
         by_id = {n.id: n.number for n in notices(st)}
         return sorted(
             (by_id[d.notice_id], d.recipient, d.sent_on.isoformat())
             for ds in deliveries(st).values()
             for d in ds
-            if d.recipient.startswith("robot:")
         )
 
 
@@ -228,6 +231,49 @@ def test_a_second_run_posts_nothing(site: Site) -> None:
     assert result.exit_code == 0, result.stderr
     assert "robot:unit:jianshe:dingtalk" in result.stdout
     assert "robot:leader:L-wang:phone" in result.stdout
+
+
+def test_an_office_with_robots_and_no_mail_posts_and_mails_nothing(site: Site) -> None:
+    """Many offices reach their units only through the work groups: without a mail:
+    section the run files the notices, posts them, says mail is off and exits 0; it mails
+    nothing, asks no address, and a second run posts nothing more."""
+    config = site.ws / "gaoxin.yaml"
+    text = config.read_text(encoding="utf-8")
+    config.write_text(text[: text.index("mail:\n")], encoding="utf-8")
+    code, out, err = notify(site.ws, "--dry-run")
+    assert code == 0, err
+    assert "只发群机器人" in out and "封" not in out
+    assert all(site.robot(t).seen == [] for t in site.robots.robots)
+    code, out, err = notify(site.ws)
+    assert code == 0, err
+    assert "邮件：gaoxin.yaml 没有 mail 配置，只发群机器人" in out
+    assert "群机器人：4 个群应发 4 条，已发送 4 条" in out
+    assert "没有邮箱" not in err and err == ""
+    assert site.mail.received == []
+    assert sorted((n, k) for n, k, _ in robot_deliveries(site.ws)) == sorted(EXPECTED)
+    code, out, err = notify(site.ws)
+    assert code == 0, err
+    assert all(len(site.robot(t).received) == 1 for t in site.robots.robots)
+    # mail: added later: the next run mails the notices, and the groups get nothing again
+    config.write_text(text, encoding="utf-8")
+    code, out, err = notify(site.ws)
+    assert code == 0, err
+    assert "邮件：应发" in out and site.mail.received != []
+    mailed = {d for _, k, d in _all_deliveries(site.ws) if not k.startswith("robot:")}
+    assert mailed == {DAY}
+    assert all(len(site.robot(t).received) == 1 for t in site.robots.robots)
+    config.write_text(text[: text.index("mail:\n")], encoding="utf-8")
+    # English, and a workspace with neither mail nor robots is still refused
+    code, out, _ = notify(site.ws, "--dry-run", env={**ENV, "GAOXIN_LANG": "en"})
+    assert code == 0 and "mail: gaoxin.yaml has no mail section; group robots only" in out
+    bare = "\n".join(
+        ln
+        for ln in text[: text.index("mail:\n")].splitlines()
+        if "robots:" not in ln and "webhook" not in ln
+    )
+    config.write_text(bare + "\n", encoding="utf-8")
+    code, _, err = notify(site.ws)
+    assert code == 1 and "也没有群机器人" in err
 
 
 def test_english(site: Site) -> None:

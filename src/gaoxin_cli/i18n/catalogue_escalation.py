@@ -327,6 +327,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "邮件：应发 {due} 封，已发送 {sent} 封",
         "mail: {due} due, {sent} sent",
     ),
+    "notify.mail_off": (
+        "邮件：gaoxin.yaml 没有 mail 配置，只发群机器人",
+        "mail: gaoxin.yaml has no mail section; group robots only",
+    ),
     "notify.mails_outbox": (
         "邮件：{sent} 封已写入 {dir}",
         "mail: {sent} written to {dir}",
@@ -402,9 +406,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "error.notify_outbox": ("无法写入 {path}：{reason}", "cannot write to {path}: {reason}"),
     "error.mail_not_configured": (
-        "gaoxin.yaml 没有 mail 配置（SMTP 服务器、端口、发件人）：请补上，或用 --dry-run / --outbox 目录",
-        "gaoxin.yaml has no mail section (SMTP host, port, sender): add one, or use --dry-run "
-        "or --outbox DIR",
+        "gaoxin.yaml 没有 mail 配置（SMTP 服务器、端口、发件人），也没有群机器人：请补上其一，或用 --dry-run / --outbox 目录",
+        "gaoxin.yaml has no mail section (SMTP host, port, sender) and no group robot: add "
+        "either, or use --dry-run or --outbox DIR",
     ),
     "error.mail_plaintext_auth": (
         "mail.security 为 none，登录会以明文发送密码（邮件服务器 {server}）：请改用 starttls 或 ssl；"

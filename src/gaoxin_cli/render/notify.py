@@ -30,7 +30,9 @@ def report(out: TextIO, err: TextIO, done: NotifyReport, lang: Lang) -> None:
 
     for text in summary(done, lang):
         line(text)
-    if done.dry:
+    if done.mail_off:
+        line(t("notify.mail_off", lang))
+    elif done.dry:
         n = len(done.mails)
         for i, m in enumerate(done.mails, 1):
             line(t("notify.dry_header", lang, i=i, n=n))
@@ -70,7 +72,7 @@ def summary(done: NotifyReport, lang: Lang) -> list[str]:
     kinds = t("notify.kinds", lang, list=listed) if listed else ""
     key = "notify.filed_dry" if done.dry else "notify.filed"
     lines = [t(key, lang, date=done.today.isoformat(), n=len(done.filed), kinds=kinds)]
-    if done.dry:
+    if done.dry and not done.mail_off:
         lines.append(t("notify.mails_dry", lang, due=done.digests))
     return lines
 

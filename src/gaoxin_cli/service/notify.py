@@ -36,7 +36,13 @@ from typing import TYPE_CHECKING, Any
 from gaoxin_cli.service.channels import in_run
 from gaoxin_cli.service.session import Session
 from gaoxin_cli.service.snapshot import Snapshot
-from gaoxin_cli.service.transport import DryRun, OutboxTransport, SmtpTransport, Transport
+from gaoxin_cli.service.transport import (
+    DryRun,
+    OutboxTransport,
+    SmtpTransport,
+    Transport,
+    stand_in_mail,
+)
 
 if TYPE_CHECKING:
     from gaoxin_cli.calendar import WorkCalendar
@@ -82,6 +88,8 @@ class NotifyReport:
     unmailed: Sequence[tuple[StoredNotice, Recipient]] = ()
     estimated_years: Sequence[int] = ()  # years counted on a weekends-only estimate
     robots: ChannelReport | None = None  # the group robots (None: gaoxin.yaml has none)
+    # gaoxin.yaml has group robots and no ``mail:`` section: nothing mailed, on purpose
+    mail_off: bool = False
 
     @property
     def undelivered(self) -> int:
@@ -114,36 +122,53 @@ def run(
     plan, today, cal = session.plan, session.today, session.calendar
     if not any_day and not cal.is_workday(today):
         return NotifyReport(today, dry=transport.dry, rest_day=True)
-    mail = transport.mail_settings(plan.config.mail)
+    # An office that reaches its units only through the group robots writes no mail:
+    # section; the run then files and posts, and mails nothing (an --outbox still gets
+    # the mail as files).
+    mail_off = (
+        plan.config.mail is None
+        and robots is not None
+        and _has_robots(plan.config)
+        and not isinstance(transport, OutboxTransport)
+    )
+    mail = stand_in_mail(None) if mail_off else transport.mail_settings(plan.config.mail)
     if transport.dry:
         with session.store(write=False) as st:
             prepared = prepare(st, plan, today, cal, dry_run=True)
             # --- group robots (service/channels.py): what they would get -------------
             groups = in_run(st, session, prepared.filed, transport, robots, recorded_at, lang)
-        built, bad = build(prepared.digests, plan.config, mail, today, now, lang)
+        built, bad = (
+            ([], []) if mail_off else build(prepared.digests, plan.config, mail, today, now, lang)
+        )
         return NotifyReport(
             today,
             dry=True,
             filed=prepared.filed,
-            digests=len(prepared.digests),
+            digests=0 if mail_off else len(prepared.digests),
             mails=built,
             bad_addresses=bad,
-            unmailed=prepared.unmailed,
+            unmailed=() if mail_off else prepared.unmailed,
             estimated_years=session.estimated_years(),
             robots=groups,
+            mail_off=mail_off,
         )
     with lock.exclusive(lock.lock_path(session.db)), session.store(write=True) as st:
         prepared = prepare(st, plan, today, cal, dry_run=False, recorded_at=recorded_at())
-        earlier = intended(st, today)
-        built, bad = build(prepared.digests, plan.config, mail, today, now, lang, earlier)
-        built = intend(st, built, earlier, today, recorded_at())
-        result = transport.send(
-            built,
-            mail,
-            today,
-            lambda m, message_id: record(st, m, today, recorded_at(), message_id, waiting),
-            lambda m: still_due(st, m, today),
-        )
+        if mail_off:
+            from gaoxin_cli.notify.smtp import SendResult
+
+            built, bad, result = [], [], SendResult()
+        else:
+            earlier = intended(st, today)
+            built, bad = build(prepared.digests, plan.config, mail, today, now, lang, earlier)
+            built = intend(st, built, earlier, today, recorded_at())
+            result = transport.send(
+                built,
+                mail,
+                today,
+                lambda m, message_id: record(st, m, today, recorded_at(), message_id, waiting),
+                lambda m: still_due(st, m, today),
+            )
         # --- group robots (service/channels.py): after the mail, under the same lock --
         groups = in_run(st, session, prepared.filed, transport, robots, recorded_at, lang)
     return NotifyReport(
@@ -157,9 +182,16 @@ def run(
         unsent=result.unsent,
         fatal=result.fatal,
         bad_addresses=bad,
-        unmailed=prepared.unmailed,
+        unmailed=() if mail_off else prepared.unmailed,
         estimated_years=session.estimated_years(),
         robots=groups,
+        mail_off=mail_off,
+    )
+
+
+def _has_robots(config: Config) -> bool:
+    return any(u.robots for u in config.units.values()) or any(
+        p.robots for p in config.leaders.values()
     )
 
 

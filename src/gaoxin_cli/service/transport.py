@@ -48,9 +48,9 @@ class Transport(Protocol):
         ...
 
 
-def _placeholder(mail: MailConfig | None) -> MailConfig:
-    """gaoxin.yaml's mail settings, or a stand-in sender when there are none (a dry run
-    or an outbox needs no server)."""
+def stand_in_mail(mail: MailConfig | None) -> MailConfig:
+    """gaoxin.yaml's mail settings, or a stand-in sender when there are none (a dry run,
+    an outbox or a robots-only run needs no server)."""
     if mail is not None:
         return mail
     from gaoxin_cli.models import spec
@@ -119,7 +119,7 @@ class OutboxTransport:
         return False
 
     def mail_settings(self, mail: MailConfig | None) -> MailConfig:
-        return _placeholder(mail)
+        return stand_in_mail(mail)
 
     def send(
         self,
@@ -161,7 +161,7 @@ class DryRun:
         return True
 
     def mail_settings(self, mail: MailConfig | None) -> MailConfig:
-        return _placeholder(mail)
+        return stand_in_mail(mail)
 
     def send(
         self,
