@@ -206,21 +206,32 @@ DAY_CHECKPOINTS = (date(2020, 8, 31), date(2020, 9, 30), date(2020, 10, 31))
 def _day_checkpoints(db: Path) -> None:
     """The day checkpoints of DAY_CHECKPOINTS in the cached database, derived once when
     missing (a database filled before gaoxin wrote them; a fill by this gaoxin, in date
-    order, leaves them behind itself). Skipped for a gaoxin without them (a "before" run
-    of an older tree), which ignores them anyway."""
+    order, leaves them behind itself) or when more events dated on or before their day
+    were written after them than a write by this gaoxin leaves (``DAY_TAIL_MAX``: the
+    extras, appended after the reports, are dated all year). Skipped for a gaoxin without
+    them (a "before" run of an older tree), which ignores them anyway."""
     from gaoxin_cli.store import Store, checkpoint
 
     if not hasattr(Store, "write_day_checkpoint"):
         return
+    limit = getattr(checkpoint, "DAY_TAIL_MAX", None)
     with Store.open(db, write=True) as st:
         have = {
-            r[0]
+            str(r[0]): int(r[1])
             for r in st.query(
-                "SELECT max_at FROM checkpoints WHERE format = ?", (checkpoint.DAY_FORMAT,)
+                "SELECT max_at, max(upto) FROM checkpoints WHERE format = ? GROUP BY max_at",
+                (checkpoint.DAY_FORMAT,),
             )
         }
         for day in DAY_CHECKPOINTS:
-            if day.isoformat() not in have:
+            upto = have.get(day.isoformat())
+            if upto is not None and limit is not None:
+                late = st.query(
+                    "SELECT count(*) FROM events WHERE id > ? AND at <= ?", (upto, day.isoformat())
+                )[0][0]
+                if late > limit:
+                    upto = None
+            if upto is None:
                 t0 = time.perf_counter()
                 st.write_day_checkpoint(day)
                 log(f"day checkpoint of {day} derived in {time.perf_counter() - t0:.0f} s")

@@ -295,3 +295,38 @@ def test_a_day_checkpoint_written_afterwards_is_the_queries(history: Any, tmp_pa
     with Store.open(copy, write=False) as st, st.transaction(lock=False):
         served = checkpoint.states(st._conn, day)
         assert served is not None and served == derive.states(st._conn, day)
+
+
+def test_a_backlog_written_late_refreshes_the_day_checkpoints_it_lands_in(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Reports dated in January written after January's day checkpoint are folded in by
+    every read of it; past DAY_TAIL_MAX of them the write derives it again, and it still
+    gives what the queries give. A write dated after it leaves it alone."""
+    monkeypatch.setattr(checkpoint, "DAY_TAIL_MAX", 100)
+    jan = date(2020, 1, 31)
+    n = checkpoint.EVERY
+
+    def day_upto(st: Store) -> int:
+        rows = st.query(
+            "SELECT upto FROM checkpoints WHERE format = ? AND max_at = ?",
+            (checkpoint.DAY_FORMAT, jan.isoformat()),
+        )
+        (upto,) = [r[0] for r in rows]
+        return int(upto)
+
+    with Store.open(tmp_path / "late.db", write=True) as st:
+        st.add([Event(f"T{i}", "feedback", date(2020, 1, 10), progress=10.0) for i in range(n)])
+        st.add([Event(f"T{i}", "feedback", date(2020, 2, 3), progress=20.0) for i in range(n)])
+        first = day_upto(st)
+        st.add([Event(f"T{i}", "feedback", date(2020, 2, 20), progress=30.0) for i in range(n)])
+        assert day_upto(st) == first  # nothing dated in January: left alone
+        st.add([Event(f"T{i}", "feedback", date(2020, 1, 20), progress=15.0) for i in range(50)])
+        assert day_upto(st) == first  # 50 late ones: under the limit, folded in on reads
+        late = [Event(f"L{i}", "feedback", date(2020, 1, 25), progress=5.0) for i in range(n)]
+        st.add(late)
+        (top,) = st.query("SELECT max(id) FROM events")[0]
+        assert day_upto(st) == top  # derived again: nothing left to fold in
+        served = checkpoint.states(st._conn, jan)
+        assert served is not None and served == derive.states(st._conn, jan)
+        assert served["T1"].progress == 15.0 and served["L1"].progress == 5.0
