@@ -33,6 +33,17 @@ def cadence_of(task: Task, config: Config) -> Cadence:
     return task.cadence or (unit.cadence if unit else None) or config.rules.feedback.cadence
 
 
+def cadences(config: Config) -> Callable[[Task], Cadence]:
+    """:func:`cadence_of` for many tasks: each unit's cadence looked up once."""
+    default = config.rules.feedback.cadence
+    by_unit = {uid: u.cadence or default for uid, u in config.units.items()}
+
+    def of(task: Task) -> Cadence:
+        return task.cadence or by_unit.get(task.lead, default)
+
+    return of
+
+
 def regular_before(cadence: Cadence, rules: FeedbackRules, day: date) -> date:
     """The latest regular reporting day (before any move off a rest day) before *day*."""
     if cadence == "monthly":
@@ -113,14 +124,13 @@ def next_reports(
     when it owes none: finished, or due (*due*: an approved extension's date, else the
     plan's) before that deadline. Each cadence's deadline is worked out once."""
     rules = config.rules.feedback
-    default = rules.cadence
-    by_unit = {uid: u.cadence or default for uid, u in config.units.items()}
+    cadence_of_task = cadences(config)
     found: dict[str, date] = {}
 
     def upcoming(task: Task, state: TaskState, due: date | None = None) -> date | None:
         if state.done:
             return None
-        cadence = task.cadence or by_unit.get(task.lead, default)
+        cadence = cadence_of_task(task)
         deadline = found.get(cadence)
         if deadline is None:
             deadline = found[cadence] = next_deadline(cadence, rules, today, calendar)
@@ -196,14 +206,13 @@ def missed_reports(
     """``missed_report(task, state, today, cadence_of(task, config), …)`` for many tasks
     on one day: each unit's cadence and each cadence's deadline are looked up once."""
     rules = config.rules.feedback
-    default = rules.cadence
-    by_unit = {uid: u.cadence or default for uid, u in config.units.items()}
+    cadence_of_task = cadences(config)
     periods: dict[str, tuple[date, date]] = {}
 
     def missed(task: Task, state: TaskState) -> date | None:
         if state.done:
             return None
-        cadence = task.cadence or by_unit.get(task.lead, default)
+        cadence = cadence_of_task(task)
         period = periods.get(cadence)
         if period is None:
             period = periods[cadence] = last_deadline(cadence, rules, today, calendar)

@@ -33,7 +33,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from gaoxin_cli.service.channels import in_run
+from gaoxin_cli.service.channels import channels, in_run
 from gaoxin_cli.service.session import Session
 from gaoxin_cli.service.snapshot import Snapshot
 from gaoxin_cli.service.transport import (
@@ -128,7 +128,7 @@ def run(
     mail_off = (
         plan.config.mail is None
         and robots is not None
-        and _has_robots(plan.config)
+        and bool(channels(plan.config))
         and not isinstance(transport, OutboxTransport)
     )
     mail = stand_in_mail(None) if mail_off else transport.mail_settings(plan.config.mail)
@@ -186,12 +186,6 @@ def run(
         estimated_years=session.estimated_years(),
         robots=groups,
         mail_off=mail_off,
-    )
-
-
-def _has_robots(config: Config) -> bool:
-    return any(u.robots for u in config.units.values()) or any(
-        p.robots for p in config.leaders.values()
     )
 
 
