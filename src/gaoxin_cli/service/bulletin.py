@@ -68,7 +68,8 @@ def bulletin(session: Session, period: Period | None) -> Bulletin:
     with session.store(write=False) as st, st.transaction(lock=False):
         result, frozen = read_result(session, st, p, live=False)
         end = result.end
-        cards = aw.latest_cards(st, [task.id for task in plan.tasks], end)
+        # Only the red ones (or worse) are named: the others' reasons are not read.
+        cards = aw.latest_cards(st, [task.id for task in plan.tasks], end, min_level=RED)
         listed = {
             task.id for task in plan.tasks if task.listed is not None and task.listed.since <= end
         }

@@ -137,7 +137,7 @@ class StoreFacts:
             returned=life.returned,
             cancelled=life.cancelled,
             extended_to=fx.extensions(aw.extension_rows(st, end), end),
-            missed=aw.missed_reports(st, checks),
+            missed=aw.missed_reports(st, checks, end),
         )
         if not history.cards_before and not history.card_changes:
             self.cardless.append(end)

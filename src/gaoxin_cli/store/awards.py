@@ -18,10 +18,12 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
+from gaoxin_cli.store.checkpoint import Scoring
 from gaoxin_cli.store.core import Store
+from gaoxin_cli.store.derive import DONE_SQL
 
 _REPORTS = "('feedback', 'correction')"
 
@@ -39,6 +41,9 @@ def _level(value: object) -> int | None:
 
 def card_levels(store: Store, day: date) -> dict[str, int]:
     """The level of the latest card recorded per task on or before *day*."""
+    view = store.scoring(day)
+    if view is not None:
+        return {task: level for task, (level, _, _) in view.cards().items()}
     return {task: level for task, (level, _) in store.cards(day).items()}
 
 
@@ -97,28 +102,19 @@ _LATEST_SQL = (
     f"SELECT j.value, {_latest('feedback', 'e.progress IS NOT NULL', _VALUED)},"
     f" {_latest('correction', 'e.progress IS NOT NULL', _VALUED)} FROM json_each(?1) AS j"
 )
-_DONE_SQL = f"""
-WITH d AS MATERIALIZED (
-  SELECT j.value AS task,
-    max(coalesce({_latest("feedback", "e.progress < 100", "")}, ''),
-        coalesce({_latest("correction", "e.progress < 100", "")}, '')) AS below
-  FROM json_each(?1) AS j)
-SELECT d.task,
-  (SELECT min(e.at) FROM events AS e INDEXED BY events_task_kind_at
-   WHERE e.task = d.task AND e.kind IN {_REPORTS} AND e.progress >= 100 AND e.at <= ?2
-     AND e.at >= substr(d.below, 1, 10) AND e.at || ' ' || printf('%012d', e.id) > d.below)
-FROM d
-"""
 
 
 def latest_progress(store: Store, tasks: Iterable[str], end: date) -> dict[str, float]:
     """The latest reported progress (greatest ``(at, id)`` report with a value) of each of
     *tasks* that has one on or before *end* — ``TaskState.progress`` without the rest.
 
-    From the state checkpoint when it serves *end* (no query per task), else two index
-    seeks per task (the latest valued report of each kind).
+    From the checkpoint's scoring columns or its states when one serves *end* (no query
+    per task), else two index seeks per task (the latest valued report of each kind).
     """
     wanted = list(tasks)
+    view = store.scoring(end)
+    if view is not None:
+        return view.progress(wanted)
     served = store.checkpoint_states(end)
     if served is not None:
         out: dict[str, float] = {}
@@ -139,16 +135,23 @@ def done_days(store: Store, tasks: Iterable[str], end: date) -> dict[str, date]:
     """Tasks done as of *end* — their latest reported progress (greatest ``(at, id)``)
     is 100 — and the day they got there: the first report at 100 after the last below.
 
-    Two passes, never a scan of a task's reports: the latest progress
-    (:func:`latest_progress`: the checkpoint, or a few index seeks per task), then, for
-    the tasks at 100, the last report below 100 and the first at 100 after it.
+    From the checkpoint's scoring columns when one serves *end* (the queries below only
+    for a task a late report below 100 % left it unable to tell). Else two passes, never
+    a scan of a task's reports: the latest progress (:func:`latest_progress`: the
+    checkpoint, or a few index seeks per task), then, for the tasks at 100, the last
+    report below 100 and the first at 100 after it.
     """
-    iso_end = end.isoformat()
-    done = [task for task, p in latest_progress(store, tasks, end).items() if p >= 100]
+    view = store.scoring(end)
+    if view is not None:
+        found, done = view.done(tasks)
+    else:
+        found = {}
+        done = [task for task, p in latest_progress(store, tasks, end).items() if p >= 100]
     if not done:
-        return {}
-    rows = store.query(_DONE_SQL, (json.dumps(done), iso_end))
-    return {task: date.fromisoformat(day) for task, day in rows if day is not None}
+        return found
+    rows = store.query(DONE_SQL, (json.dumps(done), end.isoformat()))
+    found.update((task, date.fromisoformat(day)) for task, _, day in rows if day is not None)
+    return found
 
 
 def lifecycle_rows(store: Store, end: date) -> list[tuple[str, date, str | None, str | None]]:
@@ -201,11 +204,71 @@ SELECT c.task, c.due FROM c WHERE {_no_report("feedback")} AND {_no_report("corr
 """
 
 
-def missed_reports(store: Store, checks: Sequence[tuple[str, date, date]]) -> dict[str, list[date]]:
+def missed_reports(
+    store: Store, checks: Sequence[tuple[str, date, date]], end: date | None = None
+) -> dict[str, list[date]]:
     """Of the *checks* ``(task, window start, deadline)``, those with no report (feedback or
-    correction) dated in ``[window start, deadline]``: the deadlines per task, in order."""
+    correction) dated in ``[window start, deadline]``: the deadlines per task, in order.
+
+    With *end* (on or after every deadline), the days with a report come from the
+    checkpoint's scoring columns when one serves *end* (the months it holds); a check
+    reaching further back asks the queries (a seek each)."""
     if not checks:
         return {}
+    view = store.scoring(end) if end is not None else None
+    out: dict[str, list[date]] = {}
+    if view is not None:
+        checks = _missed_from(view, checks, out)
+    if checks:
+        _missed_by_queries(store, checks, out)
+    for days in out.values():
+        days.sort()
+    return out
+
+
+def _missed_from(
+    view: Scoring, checks: Sequence[tuple[str, date, date]], out: dict[str, list[date]]
+) -> list[tuple[str, date, date]]:
+    """Decide the *checks* the report days of *view* can (into *out*); the rest."""
+    masks: dict[tuple[date, date], list[tuple[str, int]] | None] = {}
+    first = view.months[0]
+    rest: list[tuple[str, date, date]] = []
+    report_days = view.report_days
+    for check in checks:
+        task, since, due = check
+        span = masks.get((since, due), ())
+        if span == ():
+            span = masks[(since, due)] = _month_masks(since, due, first)
+        if span is None:
+            rest.append(check)
+            continue
+        for month, mask in span:
+            if report_days(task, month) & mask:  # type: ignore[operator]  # month held
+                break
+        else:
+            out.setdefault(task, []).append(due)
+    return rest
+
+
+def _month_masks(since: date, due: date, first: str) -> list[tuple[str, int]] | None:
+    """``[since, due]`` as (month, bits of its days) per month; ``None`` when it begins
+    before the month *first* (or is empty)."""
+    if since > due or since.isoformat()[:7] < first:
+        return None
+    out: list[tuple[str, int]] = []
+    day = since
+    while day <= due:
+        month_end = date(day.year + day.month // 12, day.month % 12 + 1, 1) - timedelta(days=1)
+        last = min(due, month_end)
+        bits = ((1 << last.day) - 1) & ~((1 << (day.day - 1)) - 1)
+        out.append((day.isoformat()[:7], bits))
+        day = last + timedelta(days=1)
+    return out
+
+
+def _missed_by_queries(
+    store: Store, checks: Sequence[tuple[str, date, date]], out: dict[str, list[date]]
+) -> None:
     iso: dict[date, str] = {}
     for _, a, b in checks:
         if a not in iso:
@@ -213,12 +276,8 @@ def missed_reports(store: Store, checks: Sequence[tuple[str, date, date]]) -> di
         if b not in iso:
             iso[b] = b.isoformat()
     doc = json.dumps([(t, iso[a], iso[b]) for t, a, b in checks])
-    out: dict[str, list[date]] = {}
     for task, day in store.query(_MISSED_SQL, (doc,)):
         out.setdefault(task, []).append(date.fromisoformat(day))
-    for days in out.values():
-        days.sort()
-    return out
 
 
 @dataclass(frozen=True, slots=True)
@@ -245,10 +304,28 @@ FROM (
 """
 
 
-def latest_cards(store: Store, tasks: Iterable[str], day: date) -> dict[str, CardNow]:
+# The data of the card events named by id in ?1 (a JSON array).
+_CARD_DATA_SQL = """
+SELECT e.task, e.at || char(31) || e.data FROM json_each(?1) AS j JOIN events AS e
+  ON e.id = j.value
+"""
+
+
+def latest_cards(
+    store: Store, tasks: Iterable[str], day: date, min_level: int = 0
+) -> dict[str, CardNow]:
     """For *tasks*: the latest card event on or before *day* (for the bulletin), in the
-    order of *tasks*."""
-    found = dict(store.query(_LATEST_CARD_SQL, (day.isoformat(),)))
+    order of *tasks*; only those at *min_level* or above.
+
+    With a checkpoint's scoring columns serving *day*, the latest card's level and id
+    come from them and only the events of the cards at *min_level* or above (or of no
+    integer level there) are read."""
+    view = store.scoring(day)
+    if view is not None:
+        ids = view.card_ids(min_level)
+        found = dict(store.query(_CARD_DATA_SQL, (json.dumps(ids),)))
+    else:
+        found = dict(store.query(_LATEST_CARD_SQL, (day.isoformat(),)))
     out: dict[str, CardNow] = {}
     for task in tasks:
         raw = found.get(task)
@@ -260,7 +337,7 @@ def latest_cards(store: Store, tasks: Iterable[str], day: date) -> dict[str, Car
         except ValueError:
             continue
         level = _level(doc.get("level")) if isinstance(doc, dict) else None
-        if level is None:
+        if level is None or level < min_level:
             continue
         reasons = tuple(
             (r["key"], dict(r.get("params") or {}))

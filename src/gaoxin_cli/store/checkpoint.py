@@ -120,9 +120,20 @@ _COLUMNS: dict[str, str] = {
     "milestone_task": _I32,
     "milestone_name": _JSON,
     "milestone_at": _I32,
+    # What scoring reads (optional: a checkpoint written before them lacks them all).
+    "below_at": _I32,
+    "below_id": _I64,
+    "done_at": _I32,
+    "report_months": _JSON,
+    "report_days_0": _I32,
+    "report_days_1": _I32,
 }
 _MILESTONES = ("milestone_task", "milestone_name", "milestone_at")
-_PER_TASK = tuple(name for name in _COLUMNS if name not in _MILESTONES)
+_EXTRAS = ("below_at", "below_id", "done_at", "report_months", "report_days_0", "report_days_1")
+_REPORT_DAYS = ("report_days_0", "report_days_1")
+_PER_TASK = tuple(name for name in _COLUMNS if name not in (*_MILESTONES, "report_months"))
+# done_at of a task whose done day the fold could not tell (derive.UNKNOWN).
+_UNKNOWN_DAY = -1
 # What reading every task's state needs; merging events into it needs all of them.
 _FOR_STATES = (
     "shown",
@@ -135,7 +146,9 @@ _FOR_STATES = (
     "card_since",
     *_MILESTONES,
 )
-_ALL = tuple(name for name in _COLUMNS if name != "task")
+_ALL = tuple(name for name in _COLUMNS if name != "task" and name not in _EXTRAS)
+# What scoring reads (Scoring) when no event came after the checkpoint.
+_FOR_SCORING = ("progress", "progress_at", "card_at", "card_id", "card_level")
 _SWAP = sys.byteorder == "big"
 
 _SELECT_TAIL_ACTIVE = """
@@ -235,32 +248,64 @@ class _Columns:
     def tasks(self) -> list[str]:
         return self.cols["task"]  # type: ignore[return-value]  # JSON: a list
 
+    @property
+    def has_extras(self) -> bool:
+        """Whether it holds what scoring reads (:data:`_EXTRAS`)."""
+        return "done_at" in self.cols
+
+    @property
+    def months(self) -> list[str]:
+        """The months whose report days it holds (``report_days_0``, ``_1``)."""
+        return self.cols["report_months"]  # type: ignore[return-value]  # JSON: a list
+
     @classmethod
-    def empty(cls) -> _Columns:
+    def empty(cls, months: list[str] | None = None) -> _Columns:
+        """No tasks; with *months*, the scoring columns too (report days of *months*)."""
         cols: dict[str, Column] = {
-            name: [] if code == _JSON else array(code) for name, code in _COLUMNS.items()
+            name: [] if code == _JSON else array(code)
+            for name, code in _COLUMNS.items()
+            if months is not None or name not in _EXTRAS
         }
+        if months is not None:
+            cols["report_months"] = list(months)
         return cls(cols, _Days())
 
     @classmethod
-    def read(cls, conn: sqlite3.Connection, ck: Header, names: Collection[str]) -> _Columns:
-        """Decode ``task`` and *names*; :class:`Unreadable` (a ValueError) if it fails."""
-        wanted = ["task", *names]
+    def read(
+        cls,
+        conn: sqlite3.Connection,
+        ck: Header,
+        names: Collection[str],
+        extras: bool = False,
+    ) -> _Columns:
+        """Decode ``task`` and *names* (with *extras*, the scoring columns too when it has
+        them all); :class:`Unreadable` (a ValueError) if it fails."""
+        wanted = ["task", *names, *(_EXTRAS if extras else ())]
         found = conn.execute(
             "SELECT name, data FROM checkpoint_columns WHERE checkpoint = ?"
             f" AND name IN ({', '.join('?' for _ in wanted)})",
             (ck.id, *wanted),
         ).fetchall()
         cols = {str(name): _decode(str(name), data) for name, data in found}
+        if extras and not set(_EXTRAS) <= cols.keys():
+            for name in _EXTRAS:  # a checkpoint written before them: without
+                cols.pop(name, None)
+            wanted = wanted[: -len(_EXTRAS)]
         if len(cols) != len(wanted):
             raise Unreadable(f"columns missing: {sorted(set(wanted) - cols.keys())}")
         # The checks run at C speed (set, map, min): 10,000 tasks in well under 1 ms.
         n = len(cols["task"])
         if not _types(cols["task"]) <= {str}:
             raise Unreadable("task ids must be text")
-        for name in names:
-            if name not in _MILESTONES and len(cols[name]) != n:
+        for name in cols:
+            if name in _PER_TASK and len(cols[name]) != n:
                 raise Unreadable(f"column {name} has {len(cols[name])} values, not {n}")
+        if "report_months" in cols:
+            months = cols["report_months"]
+            if len(months) != len(_REPORT_DAYS) or not _types(months) <= {str}:
+                raise Unreadable("report_months must name two months")
+            if cols["done_at"] and min(cols["done_at"]) < _UNKNOWN_DAY:
+                raise Unreadable("done_at out of range")
         if "shown" in cols and not set(cols["shown"]) <= {0, 1}:
             raise Unreadable("shown must be 0 or 1")
         if "card_level" in cols and not _types(cols["card_level"]) <= {int, type(None)}:
@@ -309,8 +354,11 @@ class _Columns:
         return dict(compress(pairs, c["shown"]) if 0 in c["shown"] else pairs)
 
     def partials(self, only: Iterable[str]) -> dict[str, Partial]:
-        """:class:`Partial` of each task in *only* that the checkpoint has."""
+        """:class:`Partial` of each task in *only* that the checkpoint has (what scoring
+        reads too, when it holds that)."""
         c, text = self.cols, self.days.text
+        extras = self.has_extras
+        months = list(zip(self.months, _REPORT_DAYS, strict=True)) if extras else []
         index = dict(zip(self.tasks, range(len(self.tasks)), strict=True))
         picked = {index[t] for t in only if t in index}
         names: dict[int, dict[str, str]] = {}
@@ -333,7 +381,34 @@ class _Columns:
                 milestones=names.get(i, {}),
                 card=None if card_at is None else (card_at, c["card_id"][i], c["card_level"][i]),
             )
+            if extras:
+                p = out[self.tasks[i]]
+                below = text(c["below_at"][i])
+                p.below = None if below is None else (below, c["below_id"][i])
+                done = c["done_at"][i]
+                p.done = derive.UNKNOWN if done == _UNKNOWN_DAY else text(done)
+                p.report_days = {m: c[name][i] for m, name in months if c[name][i]}
         return out
+
+    def add_extras(self, months: list[str]) -> None:
+        """Add the scoring columns, zero (for :meth:`update` to fill in)."""
+        n = len(self.tasks)
+        for name in _EXTRAS:
+            code = _COLUMNS[name]
+            if name != "report_months":
+                self.cols[name] = array(code, bytes(array(code).itemsize * n))
+        self.cols["report_months"] = list(months)
+
+    def retrack(self, months: list[str]) -> None:
+        """Hold the report days of *months* (later ones than it holds, or the same): a
+        month it did not hold starts with none, as no event it covers is dated there."""
+        c = self.cols
+        old = dict(zip(self.months, (c[name] for name in _REPORT_DAYS), strict=True))
+        n = len(self.tasks)
+        for month, name in zip(months, _REPORT_DAYS, strict=True):
+            kept = old.get(month)
+            c[name] = array(_I32, kept) if kept is not None else array(_I32, bytes(4 * n))
+        c["report_months"] = list(months)
 
     def update(self, parts: Mapping[str, Partial]) -> None:
         """Put *parts* in (replacing those tasks' figures, adding new tasks)."""
@@ -347,13 +422,16 @@ class _Columns:
                 found = ordinals[text] = date.fromisoformat(str(text)).toordinal()
             return found
 
+        extras = self.has_extras
+        months = list(zip(self.months, _REPORT_DAYS, strict=True)) if extras else []
+        per_task = [name for name in _PER_TASK[1:] if name in c]
         changed: set[int] = set()
         for task, p in parts.items():
             i = index.get(task)
             if i is None:
                 i = index[task] = len(tasks)
                 tasks.append(task)
-                for name in _PER_TASK[1:]:
+                for name in per_task:
                     code = _COLUMNS[name]
                     c[name].append(None if code == _JSON else 0.0 if code == "d" else 0)
             changed.add(i)
@@ -373,6 +451,13 @@ class _Columns:
             c["card_id"][i] = card_id
             c["card_level"][i] = level
             c["card_since"][i] = day(card_at) if level is not None else 0
+            if extras:
+                below_at, below_id = p.below or (None, 0)
+                c["below_at"][i] = day(below_at)
+                c["below_id"][i] = below_id
+                c["done_at"][i] = _UNKNOWN_DAY if p.done == derive.UNKNOWN else day(p.done)
+                for month, name in months:
+                    c[name][i] = p.report_days.get(month, 0)
         # The changed tasks' milestones: dropped, then written anew.
         kept = [k for k, i in enumerate(c["milestone_task"]) if i not in changed]
         new = [  # by name within a task, as the queries read them
@@ -388,6 +473,8 @@ class _Columns:
     def encode(self) -> dict[str, bytes]:
         out: dict[str, bytes] = {}
         for name, code in _COLUMNS.items():
+            if name not in self.cols:
+                continue  # the scoring columns, in a checkpoint without them
             values = self.cols[name]
             if code == _JSON:
                 out[name] = json.dumps(values, ensure_ascii=False, separators=(",", ":")).encode()
@@ -419,9 +506,11 @@ def _task_states(first: Iterable[Any], *rest: Iterable[Any]) -> list[TaskState]:
     return list(map(tuple.__new__, repeat(TaskState), zip(first, *rest, strict=True)))
 
 
-def _load(conn: sqlite3.Connection, ck: Header, names: Collection[str]) -> _Columns | None:
+def _load(
+    conn: sqlite3.Connection, ck: Header, names: Collection[str], extras: bool = False
+) -> _Columns | None:
     try:
-        return _Columns.read(conn, ck, names)
+        return _Columns.read(conn, ck, names, extras)
     except (ValueError, TypeError, OverflowError):
         return None  # Unreadable, json.JSONDecodeError and array's complaints
 
@@ -482,6 +571,141 @@ def states(conn: sqlite3.Connection, as_of: date) -> dict[str, TaskState] | None
     return out
 
 
+class Scoring:
+    """What scoring reads of every task on one day, from a checkpoint that holds the
+    scoring columns and the events after it (:func:`scoring`): the latest reported
+    progress, the day a task at 100 % got there, the days with a report in the months
+    the checkpoint holds, and the latest card."""
+
+    __slots__ = ("_cols", "_days", "_index", "_parts", "months")
+
+    def __init__(self, cols: _Columns, parts: dict[str, Partial]) -> None:
+        self._cols = cols
+        self._index = dict(zip(cols.tasks, range(len(cols.tasks)), strict=True))
+        self._parts = parts  # the tasks the events after the checkpoint touched
+        self._days = cols.days
+        self.months: tuple[str, ...] = tuple(cols.months)
+
+    def progress(self, tasks: Iterable[str]) -> dict[str, float]:
+        """The latest reported progress of each of *tasks* that has one."""
+        c, index, parts = self._cols.cols, self._index, self._parts
+        progress, at = c["progress"], c["progress_at"]
+        out: dict[str, float] = {}
+        for task in tasks:
+            p = parts.get(task)
+            if p is not None:
+                if p.latest is not None:
+                    out[task] = p.latest[2]
+                continue
+            i = index.get(task)
+            if i is not None and at[i]:
+                out[task] = progress[i]
+        return out
+
+    def done(self, tasks: Iterable[str]) -> tuple[dict[str, date], list[str]]:
+        """Of *tasks*, those whose latest reported progress is 100 % or more, with the
+        day they got there — and those of them the checkpoint cannot tell it of."""
+        c, index, parts, days = self._cols.cols, self._index, self._parts, self._days
+        progress, at, done_at = c["progress"], c["progress_at"], c["done_at"]
+        out: dict[str, date] = {}
+        unknown: list[str] = []
+        for task in tasks:
+            p = parts.get(task)
+            if p is not None:
+                if p.latest is not None and p.latest[2] >= 100:
+                    if p.done is None or p.done == derive.UNKNOWN:
+                        unknown.append(task)
+                    else:
+                        out[task] = date.fromisoformat(p.done)
+                continue
+            i = index.get(task)
+            if i is None or not at[i] or progress[i] < 100:
+                continue
+            day = done_at[i]
+            if day > 0:
+                out[task] = days[day]  # type: ignore[assignment]  # > 0: a date
+            else:
+                unknown.append(task)
+        return out, unknown
+
+    def report_days(self, task: str, month: str) -> int | None:
+        """The days of *month* ("YYYY-MM") with a report of *task*, as bits (bit d-1 for
+        day d); ``None`` for a month before those it holds."""
+        months = self.months
+        if month < months[0]:
+            return None
+        p = self._parts.get(task)
+        if p is not None:
+            return p.report_days.get(month, 0)
+        i = self._index.get(task)
+        if i is None or month > months[-1]:
+            return 0  # no event it covers is dated after its months
+        return self._cols.cols[_REPORT_DAYS[months.index(month)]][i]  # type: ignore[no-any-return]
+
+    def cards(self) -> dict[str, tuple[int, int, date]]:
+        """The latest card of each task whose latest card has a level: (level, event id,
+        day)."""
+        c, days = self._cols.cols, self._days
+        out = {
+            task: (level, id_, days[at])
+            for task, level, id_, at in zip(
+                self._cols.tasks, c["card_level"], c["card_id"], c["card_at"], strict=True
+            )
+            if level is not None
+        }
+        for task, p in self._parts.items():
+            if p.card is not None and p.card[2] is not None:
+                at, id_, level = p.card
+                out[task] = (level, id_, date.fromisoformat(at))
+            else:
+                out.pop(task, None)
+        return out  # type: ignore[return-value]  # card_at > 0 with a card
+
+    def card_ids(self, min_level: int) -> list[int]:
+        """The event ids of the latest cards whose level is *min_level* or more, or not
+        an integer (for a reader with other ideas of a level to judge)."""
+        c = self._cols.cols
+        parts = self._parts
+        ids = [
+            id_
+            for task, level, id_, at in zip(
+                self._cols.tasks, c["card_level"], c["card_id"], c["card_at"], strict=True
+            )
+            if at and (level is None or level >= min_level) and task not in parts
+        ]
+        for p in parts.values():
+            if p.card is not None and (p.card[2] is None or p.card[2] >= min_level):
+                ids.append(p.card[1])
+        return ids
+
+
+def scoring(conn: sqlite3.Connection, as_of: date) -> Scoring | None:
+    """What scoring reads on *as_of*, from the checkpoint that serves that day (as for
+    :func:`states`) when it holds the scoring columns; else ``None``."""
+    ck = _usable(conn)
+    day = as_of.isoformat()
+    if ck is None or (ck.max_at is not None and ck.max_at > day):
+        ck = _day_header(conn, day)
+        if ck is None:
+            return None
+    tail = conn.execute(derive.TAIL_SQL, {"upto": ck.upto, "as_of": day}).fetchall()
+    loaded = _load(conn, ck, _ALL if tail else _FOR_SCORING, extras=True)
+    if loaded is None or not loaded.has_extras:
+        return None
+    try:
+        parts = loaded.partials({row[1] for row in tail}) if tail else {}
+        derive.fold(parts, tail)
+        # Every day in it a date (ValueError when one is out of range, as states()).
+        c = loaded.cols
+        for name in ("progress_at", "done_at", "card_at"):
+            if c[name]:
+                loaded.days[max(c[name])]
+                loaded.days[max(1, min(c[name]))]
+    except ValueError:
+        return None
+    return Scoring(loaded, parts)
+
+
 def active_tasks(conn: sqlite3.Connection, as_of: date) -> set[str] | None:
     """Tasks with a report, start or milestone event on or before *as_of* (any day: a
     least day is exact for every day); ``None`` without a usable checkpoint."""
@@ -509,19 +733,28 @@ def write(conn: sqlite3.Connection, *, min_tail: int = EVERY) -> bool:
     ck = header(conn)
     since = ck.upto if ck else 0
     tail = top - since
-    if top == 0 or tail < min_tail:
+    # A checkpoint written before the scoring columns gets them with the next write.
+    upgrade = ck is not None and not _has_extras(conn, ck)
+    if top == 0 or (tail < min_tail and not upgrade):
         return False
     days: list[tuple[str, dict[str, bytes]]] = []
     try:
         made = _extended(conn, ck, days) if ck is not None else None
-        if made is not None and tail == 0:
+        if made is not None and tail == 0 and not upgrade:
             return False  # up to date
         if made is None:  # none yet, or unreadable: derive everything by the queries
             parts = derive.partials(conn, EVER, active=True)
-            cols = _Columns.empty()
+            max_day = _max_day(conn, parts)
+            derive.extras(conn, EVER, parts, _months(max_day))
+            cols = _Columns.empty(_months(max_day))
             cols.update(parts)
-            made = cols, _max_day(conn, parts)
+            made = cols, max_day
         cols, max_at = made
+        if not cols.has_extras:  # every event is in it: the queries' EVER is its day
+            everything = cols.partials(cols.tasks)
+            derive.extras(conn, EVER, everything, _months(max_at))
+            cols.add_extras(_months(max_at))
+            cols.update(everything)
         data = cols.encode()
     except ValueError:
         return False  # a day that is no date (written around gaoxin): no checkpoint then
@@ -546,7 +779,73 @@ def write(conn: sqlite3.Connection, *, min_tail: int = EVERY) -> bool:
             [(cur.lastrowid, name, blob) for name, blob in blobs.items()],
         )
     _refresh_days(conn, since)
+    _upgrade_days(conn)
     return True
+
+
+def _has_extras(conn: sqlite3.Connection, ck: Header) -> bool:
+    found = conn.execute(
+        "SELECT 1 FROM checkpoint_columns WHERE checkpoint = ? AND name = 'done_at'", (ck.id,)
+    ).fetchone()
+    return found is not None
+
+
+def _months(day: str | None) -> list[str]:
+    """The months whose report days a checkpoint of *day* holds: its month and the one
+    before (a month's reporting deadlines look back into the month before at most,
+    for the cadences there are; a check further back asks the queries)."""
+    if day is None:
+        return ["0000-01", "0000-02"]  # no event: no report anywhere
+    this = date.fromisoformat(day).replace(day=1)
+    before = (this - timedelta(days=1)).replace(day=1)
+    return [before.isoformat()[:7], this.isoformat()[:7]]
+
+
+def _upgrade_days(conn: sqlite3.Connection) -> None:
+    """Give the last :data:`DAY_SNAPSHOTS_MAX` day checkpoints the scoring columns when
+    they were written before them (by the queries, ~1–2 s each at 10,000,000 events);
+    older ones keep serving states, and scoring asks the queries on those days."""
+    rows = conn.execute(
+        "SELECT id, upto, max_at FROM checkpoints WHERE format = ? ORDER BY max_at DESC, id DESC",
+        (DAY_FORMAT,),
+    ).fetchall()
+    seen: set[str] = set()
+    for id_, upto, day in rows:
+        if day in seen or len(seen) >= DAY_SNAPSHOTS_MAX:
+            continue
+        seen.add(day)
+        ck = Header(int(id_), int(upto), str(day))
+        if _has_extras(conn, ck):
+            continue
+        cols = _load(conn, ck, _ALL)
+        if cols is None:
+            continue
+        try:
+            parts = cols.partials(cols.tasks)
+        except ValueError:
+            continue
+        # The queries read the events dated up to the day, those written after it too:
+        # every read of it folds those in again, and folding in what a part holds
+        # already changes none of these aggregates.
+        derive.extras(conn, str(day), parts, _months(str(day)))
+        fresh = _Columns.empty(_months(str(day)))
+        fresh.update(parts)
+        _replace(conn, ck, fresh)
+
+
+def _replace(conn: sqlite3.Connection, ck: Header, cols: _Columns) -> None:
+    """Write *cols* as a checkpoint like *ck* (its format, upto and day), dropping *ck*."""
+    (fmt,) = conn.execute("SELECT format FROM checkpoints WHERE id = ?", (ck.id,)).fetchone()
+    data = cols.encode()
+    conn.execute("DELETE FROM checkpoints WHERE id = ?", (ck.id,))
+    cur = conn.execute(
+        "INSERT INTO checkpoints (format, upto, max_at) VALUES (?, ?, ?)",
+        (fmt, ck.upto, ck.max_at),
+    )
+    conn.executemany(
+        "INSERT INTO checkpoint_columns (checkpoint, name, data) VALUES (?, ?, ?)",
+        [(cur.lastrowid, name, blob) for name, blob in data.items()],
+    )
 
 
 def _refresh_days(conn: sqlite3.Connection, since: int) -> None:
@@ -580,7 +879,8 @@ def write_day(conn: sqlite3.Connection, day: date) -> bool:
     if top == 0 or ck is None or ck.max_at is None or ck.max_at <= text:
         return False
     parts = derive.partials(conn, text, active=True)
-    cols = _Columns.empty()
+    derive.extras(conn, text, parts, _months(text))
+    cols = _Columns.empty(_months(text))
     cols.update(parts)
     conn.execute("DELETE FROM checkpoints WHERE format = ? AND max_at = ?", (DAY_FORMAT, text))
     cur = conn.execute(
@@ -610,7 +910,7 @@ def _extended(
     month end the columns so far are appended to *days` as a day checkpoint to write
     (one pass over the events as before, plus a copy of the columns per month end).
     """
-    cols = _load(conn, ck, _ALL)
+    cols = _load(conn, ck, _ALL, extras=True)
     if cols is None:
         return None
     tail = conn.execute(derive.TAIL_SQL, {"upto": ck.upto, "as_of": EVER}).fetchall()
@@ -625,14 +925,19 @@ def _extended(
                 derive.fold(parts, tail[done:upto])
                 done = upto
                 copy = cols.copy()
+                if copy.has_extras:
+                    copy.retrack(_months(day))
                 copy.update(parts)
                 days.append((day, copy.encode()))
             tail = tail[done:]
     except ValueError:
         return None
     latest = derive.fold(parts, tail)
+    max_at = derive.later(ck.max_at, latest)  # the remaining events are the latest
+    if cols.has_extras:
+        cols.retrack(_months(max_at))
     cols.update(parts)
-    return cols, derive.later(ck.max_at, latest)  # the remaining events are the latest
+    return cols, max_at
 
 
 def _day_of(row: Any) -> str:

@@ -56,6 +56,9 @@ class Store:
         self._appended = False  # events added in the open transaction
         # The file's stat when it is read directly (immutable): each read checks it.
         self._stamp: files.Stamp | None = None
+        # scoring()'s reads, by day, while nothing was written (PRAGMA data_version and
+        # this connection's changes).
+        self._scoring: dict[tuple[date, int, int], checkpoint.Scoring | None] = {}
         self.path = path
         self.today = today  # the caller's "today", for callers that want it with the store
 
@@ -421,6 +424,19 @@ class Store:
         all of :meth:`states` asks this first."""
         with self._snapshot():
             return checkpoint.states(self._conn, as_of)
+
+    def scoring(self, as_of: date) -> checkpoint.Scoring | None:
+        """What scoring reads of every task on *as_of* (progress, done day, report days,
+        latest card) when a checkpoint with those columns serves that day, else ``None``
+        (then the queries of store/awards.py). Kept while the database does not change:
+        a ranking reads each month end more than once."""
+        with self._snapshot():
+            (version,) = self._conn.execute("PRAGMA data_version").fetchone()
+            key = (as_of, int(version), self._conn.total_changes)
+            if key not in self._scoring:
+                self._scoring = {k: v for k, v in self._scoring.items() if k[1:] == key[1:]}
+                self._scoring[key] = checkpoint.scoring(self._conn, as_of)
+            return self._scoring[key]
 
     def active_tasks(self, as_of: date) -> set[str] | None:
         """Tasks with a report, correction, start or milestone event (named or not) on or

@@ -156,6 +156,13 @@ class Partial:
     active: str | None = None  # least day of a report, start or milestone (named or not)
     milestones: dict[str, str] = field(default_factory=dict)  # name → least day
     card: tuple[str, int, int | None] | None = None  # (at, id, level): greatest card
+    # For scoring (kept by checkpoints, see :func:`extras`): the greatest (at, id) of a
+    # valued report below 100 %, the least day of a report at 100 % or more after it
+    # (UNKNOWN when a report below 100 % came in among earlier parts' later reports), and
+    # per month ("YYYY-MM") the days with a report, as bits (bit d-1 for day d).
+    below: tuple[str, int] | None = None
+    done: str | None = None
+    report_days: dict[str, int] = field(default_factory=dict)
 
     def shown(self) -> bool:
         """Has the task something to show (is it in :func:`states`)?"""
@@ -181,6 +188,11 @@ class Partial:
             card_level=card[2] if card else None,
             card_since=days[card[0]] if card else None,
         )
+
+
+# Partial.done when the parts merged cannot tell it (a late report below 100 % dated
+# before a report of earlier parts): the queries then (awards.done_days).
+UNKNOWN = "?"
 
 
 def earlier(a: str | None, b: str | None) -> str | None:
@@ -233,7 +245,19 @@ def fold(parts: dict[str, Partial], rows: Iterable[TailRow]) -> str | None:
             p.reports += 1
             if p.last_report is None or at > p.last_report:
                 p.last_report = at
+            month, bit = at[:7], 1 << (int(at[8:10]) - 1)
+            p.report_days[month] = p.report_days.get(month, 0) | bit
             if progress is not None:
+                key = (at, id_)
+                if p.below is None or key > p.below:
+                    if progress < 100:
+                        # A later report of the parts so far is at 100 % (any below 100
+                        # would be p.below): when it was reached again is not known here.
+                        later_known = p.latest is not None and p.latest[:2] > key
+                        p.done = UNKNOWN if later_known else None
+                        p.below = key
+                    elif p.done is None or (p.done != UNKNOWN and at < p.done):
+                        p.done = at
                 if p.latest is None or (at, id_) > p.latest[:2]:
                     p.latest = (at, id_, float(progress))
                 if progress > 0 and (p.first_progress is None or at < p.first_progress):
@@ -344,3 +368,72 @@ def states(
         wanted = set(tasks)
         return {t: s for t, s in states(conn, as_of).items() if t in wanted}
     return finish(partials(conn, as_of.isoformat(), tasks))
+
+
+# --- what scoring reads, by queries (for a checkpoint being derived) ---------------------
+
+
+def _latest_below(kind: str) -> str:
+    # The latest report of one kind below 100 %, as "at id" text that sorts by (at, id):
+    # one seek from the end of the task's (task, kind) run in events_task_kind_at.
+    return (
+        "(SELECT e.at || ' ' || printf('%012d', e.id)"
+        " FROM events AS e INDEXED BY events_task_kind_at"
+        f" WHERE e.task = j.value AND e.kind = '{kind}' AND e.progress < 100 AND e.at <= ?2"
+        " ORDER BY e.at DESC, e.id DESC LIMIT 1)"
+    )
+
+
+# Per task named in ?1 (a JSON array): the last report below 100 % as of ?2 ("at id"
+# text, '' for none), and the first day of a report at 100 % or more after it.
+DONE_SQL = f"""
+WITH d AS MATERIALIZED (
+  SELECT j.value AS task,
+    max(coalesce({_latest_below("feedback")}, ''),
+        coalesce({_latest_below("correction")}, '')) AS below
+  FROM json_each(?1) AS j)
+SELECT d.task, d.below,
+  (SELECT min(e.at) FROM events AS e INDEXED BY events_task_kind_at
+   WHERE e.task = d.task AND e.kind IN ('feedback', 'correction') AND e.progress >= 100
+     AND e.at <= ?2 AND e.at >= substr(d.below, 1, 10)
+     AND e.at || ' ' || printf('%012d', e.id) > d.below)
+FROM d
+"""
+
+# Per task named in ?1, per month: the days from ?2 to ?3 with a report, as bits.
+_REPORT_DAYS_SQL = """
+SELECT e.task, substr(e.at, 1, 7), sum(DISTINCT 1 << (CAST(substr(e.at, 9, 2) AS INTEGER) - 1))
+FROM json_each(?1) AS j JOIN events AS e INDEXED BY events_task_kind_at
+  ON e.task = j.value AND e.kind IN ('feedback', 'correction') AND e.at BETWEEN ?2 AND ?3
+GROUP BY 1, 2
+"""
+
+
+def extras(
+    conn: sqlite3.Connection, as_of: str, parts: dict[str, Partial], months: list[str]
+) -> None:
+    """Fill in what scoring reads — ``below``, ``done`` and the ``report_days`` of
+    *months* — into *parts*, every task's :class:`Partial` on *as_of* as :func:`partials`
+    derives it (``latest`` already known), by queries."""
+    done = []
+    for task, p in parts.items():
+        p.report_days = {}
+        if p.latest is None:
+            p.below, p.done = None, None
+        elif p.latest[2] < 100:
+            p.below, p.done = p.latest[:2], None
+        else:
+            done.append(task)
+    for task, below, day in conn.execute(DONE_SQL, (json.dumps(done), as_of)):
+        p = parts[task]
+        p.below = (below[:10], int(below[11:])) if below else None
+        p.done = day
+    if months and parts:
+        first, last = f"{min(months)}-01", f"{max(months)}-31"
+        reporting = json.dumps([t for t, p in parts.items() if p.reports])
+        wanted = set(months)
+        for task, month, bits in conn.execute(
+            _REPORT_DAYS_SQL, (reporting, first, min(last, as_of))
+        ):
+            if month in wanted:
+                parts[task].report_days[month] = bits
