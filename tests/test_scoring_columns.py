@@ -223,7 +223,9 @@ def test_scoring_reads_are_the_plain_walk(history: Any, day: date) -> None:
         some = ids[1::4]
         assert aw.done_days(st, some, day) == {t: d for t, d in done.items() if t in some}
         assert aw.latest_progress(st, ids, day) == progress
-        assert aw.card_levels(st, day) == {t: lv for t, (lv, _) in derive.cards(st._conn, day).items()}
+        assert aw.card_levels(st, day) == {
+            t: lv for t, (lv, _) in derive.cards(st._conn, day).items()
+        }
         checks = _checks(st, root, ids, day)
         plain: dict[str, list[date]] = {}
         for task, since, due in checks:
@@ -245,7 +247,6 @@ def test_latest_red_cards_are_the_plain_ones(history: Any, day: date) -> None:
         assert red == {t: c for t, c in every.items() if c.level >= 3}
         assert red
         # The plain path: no scoring columns.
-        st._scoring = {k: None for k in st._scoring}
         st.scoring = lambda _day: None  # type: ignore[method-assign]
         assert aw.latest_cards(st, ids, day) == every
 
