@@ -11,6 +11,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, fields
 from datetime import date
 from fractions import Fraction
+from operator import attrgetter
 from typing import Any
 
 from gaoxin_cli.models import RankingRules
@@ -111,6 +112,7 @@ class UnitScore:
 
 
 _STAT_FIELDS = tuple(f.name for f in fields(Stats))
+_by_task = attrgetter("task")
 
 
 def _div_round(num: int, den: int) -> int:
@@ -137,7 +139,7 @@ def score_month(
     w_early, w_rate = cents(b.early_finish), cents(b.completion_rate)
     lines: dict[str, list[Line]] = {}
     counts: dict[str, dict[str, int]] = {}
-    for f in sorted(facts, key=lambda f: f.task):
+    for f in sorted(facts, key=_by_task):
         if f.unit not in counts:
             lines[f.unit] = []
             counts[f.unit] = dict.fromkeys(_STAT_FIELDS, 0)
@@ -150,7 +152,6 @@ def score_month(
         if start <= f.due <= end:
             c["due_in_period"] += 1
             c["on_time_in_period"] += f.done_on is not None and f.done_on <= f.due
-        extra = {"extended_to": f.extended_to.isoformat()} if f.extended_to else {}
         if f.red:
             c["red"] += f.red
             detail = {"count": f.red, **_since(f.red_since)}
@@ -161,10 +162,12 @@ def score_month(
                 counted = f.yellow - 1
                 detail = {"count": f.yellow, "counted": counted, **_since(f.yellow_since)}
                 ls.append(Line("yellow_card", -w_yellow * counted, f.task, f.title, detail))
-        if f.overdue:
+        if f.overdue_wd > 0:  # f.overdue
             c["overdue"] += 1
             c["overdue_wd"] += f.overdue_wd
-            detail = {"due": f.due.isoformat(), "wd": f.overdue_wd, **extra}
+            detail = {"due": f.due.isoformat(), "wd": f.overdue_wd}
+            if f.extended_to:
+                detail["extended_to"] = f.extended_to.isoformat()
             ls.append(Line("overdue_task", -w_overdue, f.task, f.title, detail))
         if f.returned:
             c["returned"] += f.returned

@@ -18,10 +18,9 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from typing import Any
 
-from gaoxin_cli.store.checkpoint import Scoring
 from gaoxin_cli.store.core import Store
 from gaoxin_cli.store.derive import DONE_SQL
 
@@ -43,7 +42,7 @@ def card_levels(store: Store, day: date) -> dict[str, int]:
     """The level of the latest card recorded per task on or before *day*."""
     view = store.scoring(day)
     if view is not None:
-        return {task: level for task, (level, _, _) in view.cards().items()}
+        return view.card_levels()
     return {task: level for task, (level, _) in store.cards(day).items()}
 
 
@@ -218,51 +217,11 @@ def missed_reports(
     view = store.scoring(end) if end is not None else None
     out: dict[str, list[date]] = {}
     if view is not None:
-        checks = _missed_from(view, checks, out)
+        out, checks = view.missed(checks)
     if checks:
         _missed_by_queries(store, checks, out)
     for days in out.values():
         days.sort()
-    return out
-
-
-def _missed_from(
-    view: Scoring, checks: Sequence[tuple[str, date, date]], out: dict[str, list[date]]
-) -> list[tuple[str, date, date]]:
-    """Decide the *checks* the report days of *view* can (into *out*); the rest."""
-    masks: dict[tuple[date, date], list[tuple[str, int]] | None] = {}
-    first = view.months[0]
-    rest: list[tuple[str, date, date]] = []
-    report_days = view.report_days
-    for check in checks:
-        task, since, due = check
-        span = masks.get((since, due), ())
-        if span == ():
-            span = masks[(since, due)] = _month_masks(since, due, first)
-        if span is None:
-            rest.append(check)
-            continue
-        for month, mask in span:
-            if report_days(task, month) & mask:  # type: ignore[operator]  # month held
-                break
-        else:
-            out.setdefault(task, []).append(due)
-    return rest
-
-
-def _month_masks(since: date, due: date, first: str) -> list[tuple[str, int]] | None:
-    """``[since, due]`` as (month, bits of its days) per month; ``None`` when it begins
-    before the month *first* (or is empty)."""
-    if since > due or since.isoformat()[:7] < first:
-        return None
-    out: list[tuple[str, int]] = []
-    day = since
-    while day <= due:
-        month_end = date(day.year + day.month // 12, day.month % 12 + 1, 1) - timedelta(days=1)
-        last = min(due, month_end)
-        bits = ((1 << last.day) - 1) & ~((1 << (day.day - 1)) - 1)
-        out.append((day.isoformat()[:7], bits))
-        day = last + timedelta(days=1)
     return out
 
 

@@ -609,6 +609,17 @@ class Scoring:
         progress, at, done_at = c["progress"], c["progress_at"], c["done_at"]
         out: dict[str, date] = {}
         unknown: list[str] = []
+        if not parts:  # the usual case: every task from the columns
+            wanted = tasks if isinstance(tasks, (set, frozenset, dict)) else set(tasks)
+            names = self._cols.tasks
+            for pos, (value, a) in enumerate(zip(progress, at, strict=True)):
+                if value >= 100 and a and names[pos] in wanted:
+                    day = done_at[pos]
+                    if day > 0:
+                        out[names[pos]] = days[day]  # type: ignore[assignment]  # > 0: a date
+                    else:
+                        unknown.append(names[pos])
+            return out, unknown
         for task in tasks:
             p = parts.get(task)
             if p is not None:
@@ -641,6 +652,66 @@ class Scoring:
         if i is None or month > months[-1]:
             return 0  # no event it covers is dated after its months
         return self._cols.cols[_REPORT_DAYS[months.index(month)]][i]  # type: ignore[no-any-return]
+
+    def missed(
+        self, checks: Iterable[tuple[str, date, date]]
+    ) -> tuple[dict[str, list[date]], list[tuple[str, date, date]]]:
+        """Of the *checks* ``(task, window start, deadline)`` (deadlines on or before the
+        day it serves), those with no report dated in ``[window start, deadline]``: the
+        deadlines per task, in the order met; and the checks reaching back before the
+        months it holds (for the queries)."""
+        c, index, parts = self._cols.cols, self._index, self._parts
+        months = self.months
+        first, second = months
+        col0, col1 = c[_REPORT_DAYS[0]], c[_REPORT_DAYS[1]]
+        spans: dict[tuple[date, date], tuple[int, int, tuple[tuple[str, int], ...]] | None] = {}
+        out: dict[str, list[date]] = {}
+        rest: list[tuple[str, date, date]] = []
+        last: str | None = None
+        bits0 = bits1 = 0
+        later: dict[str, int] = {}
+        for check in checks:
+            task, since, due = check
+            span = spans.get((since, due), ())
+            if span == ():
+                span = spans[(since, due)] = _span(since, due, months)
+            if span is None:
+                rest.append(check)
+                continue
+            if task != last:
+                last = task
+                p = parts.get(task)
+                if p is None:
+                    i = index.get(task)
+                    bits0, bits1 = (col0[i], col1[i]) if i is not None else (0, 0)
+                    later = {}  # no event it covers is dated after its months
+                else:
+                    later = p.report_days
+                    bits0, bits1 = later.get(first, 0), later.get(second, 0)
+            mask0, mask1, after = span  # type: ignore[misc]  # not (): just set
+            if bits0 & mask0 or bits1 & mask1:
+                continue
+            if after and any(later.get(m, 0) & mask for m, mask in after):
+                continue
+            found = out.get(task)
+            if found is None:
+                out[task] = [due]
+            else:
+                found.append(due)
+        return out, rest
+
+    def card_levels(self) -> dict[str, int]:
+        """The level of each task's latest card, when it has one with a level."""
+        c = self._cols.cols
+        levels = c["card_level"]
+        out = dict(compress(zip(self._cols.tasks, levels, strict=True), map(_is_level, levels)))
+        for task, p in self._parts.items():
+            level = p.card[2] if p.card is not None else None
+            if level is not None:
+                out[task] = level
+            else:
+                out.pop(task, None)
+        return out
 
     def cards(self) -> dict[str, tuple[int, int, date]]:
         """The latest card of each task whose latest card has a level: (level, event id,
@@ -677,6 +748,28 @@ class Scoring:
             if p.card is not None and (p.card[2] is None or p.card[2] >= min_level):
                 ids.append(p.card[1])
         return ids
+
+
+def _is_level(level: int | None) -> bool:
+    return level is not None
+
+
+def _span(
+    since: date, due: date, months: tuple[str, ...]
+) -> tuple[int, int, tuple[tuple[str, int], ...]] | None:
+    """``[since, due]`` as bits of the days in each of the two *months* and (month, bits)
+    of later months; ``None`` when it begins before them (or is empty)."""
+    if since > due or since.isoformat()[:7] < months[0]:
+        return None
+    masks: dict[str, int] = {}
+    day = since
+    while day <= due:
+        following = date(day.year + day.month // 12, day.month % 12 + 1, 1)
+        last = min(due, following - timedelta(days=1))
+        masks[day.isoformat()[:7]] = ((1 << last.day) - 1) & ~((1 << (day.day - 1)) - 1)
+        day = last + timedelta(days=1)
+    after = tuple((m, bits) for m, bits in masks.items() if m > months[1])
+    return masks.pop(months[0], 0), masks.pop(months[1], 0), after
 
 
 def scoring(conn: sqlite3.Connection, as_of: date) -> Scoring | None:
