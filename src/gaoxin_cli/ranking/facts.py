@@ -267,23 +267,25 @@ def build(
     end = h.end
     cancelled, done_map = h.cancelled, h.done_on
     changes, held = h.card_changes, h.held_before if counting != "new" else {}
-    returned, missed, extended = h.returned, h.missed, h.extended_to
+    carded = changes.keys() | held.keys()
+    returned, missed, extended = h.returned.get, h.missed.get, h.extended_to.get
+    done_of = done_map.get
     between = calendar.workdays_between
     new = tuple.__new__
+    no_cards = (0, 0, (), ())
     out: list[TaskFacts] = []
     append = out.append
     for task in tasks:
         tid = task.id
         if tid in cancelled:
             continue
-        done_on = done_map.get(tid)
-        if tid in changes or tid in held:
-            yellow, red, yellow_since, red_since = month_cards(tid, h, counting)
-        else:
-            yellow, red, yellow_since, red_since = 0, 0, (), ()
+        done_on = done_of(tid)
+        yellow, red, yellow_since, red_since = (
+            month_cards(tid, h, counting) if tid in carded else no_cards
+        )
         due = task.due
         overdue_wd = max(0, between(due, end)) if done_on is None and due < end else 0
-        late = missed.get(tid)
+        late = missed(tid)
         # Positional, in TaskFacts' field order: task, title, unit, due, done_on, yellow,
         # red, returned, missed, overdue_wd, extended_to, yellow_since, red_since.
         append(
@@ -297,10 +299,10 @@ def build(
                     done_on,
                     yellow,
                     red,
-                    returned.get(tid, 0),
+                    returned(tid, 0),
                     tuple(late) if late else (),
                     overdue_wd,
-                    extended.get(tid),
+                    extended(tid),
                     yellow_since,
                     red_since,
                 ),

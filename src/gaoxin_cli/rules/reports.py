@@ -170,7 +170,8 @@ def deadlines_between(
 
 def reporting_windows(tasks: Iterable[Task], config: Config) -> list[tuple[str, date, date, str]]:
     """Per task: (id, first day it reports for, due, cadence)."""
-    return [(task.id, window_start(task), task.due, cadence_of(task, config)) for task in tasks]
+    of = cadences(config)
+    return [(task.id, window_start(task), task.due, of(task)) for task in tasks]
 
 
 def _month_back(day: date) -> date:

@@ -91,9 +91,14 @@ def bulletin(session: Session, period: Period | None) -> Bulletin:
         ),
         notices=tuple(notices),
         unit_names={uid: u.name for uid, u in cfg.units.items()},
-        task_titles={task.id: task.title for task in plan.tasks},
+        # What subject() looks up: the titles of the tasks the notices are about.
+        task_titles=_titles(plan.tasks, {n.subject for n in notices}),
         estimated=tuple(session.estimated_years()),
     )
+
+
+def _titles(tasks: Collection[Task], subjects: Collection[str]) -> dict[str, str]:
+    return {task.id: task.title for task in tasks if task.id in subjects}
 
 
 def named_tasks(
@@ -108,12 +113,14 @@ def named_tasks(
     red or worse at its end (*cards*), or *listed* (挂牌督办, not done: a set), with
     their latest reported *progress* (0 when none)."""
     out = []
+    named = {tid for tid, card in cards.items() if card.level >= RED}
+    named.update(red, listed)
     for task in tasks:
+        if task.id not in named:
+            continue
         card = cards.get(task.id)
         red_now = card is not None and card.level >= RED
         is_listed = task.id in listed
-        if not (task.id in red or red_now or is_listed):
-            continue
         leader = cfg.leaders.get(task.listed.by) if task.listed and task.listed.by else None
         out.append(
             BulletinTask(

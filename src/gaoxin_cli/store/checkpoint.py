@@ -577,18 +577,25 @@ class Scoring:
     progress, the day a task at 100 % got there, the days with a report in the months
     the checkpoint holds, and the latest card."""
 
-    __slots__ = ("_cols", "_days", "_index", "_parts", "months")
+    __slots__ = ("_cols", "_days", "_parts", "_pos", "months")
 
     def __init__(self, cols: _Columns, parts: dict[str, Partial]) -> None:
         self._cols = cols
-        self._index = dict(zip(cols.tasks, range(len(cols.tasks)), strict=True))
+        self._pos: dict[str, int] | None = None
         self._parts = parts  # the tasks the events after the checkpoint touched
         self._days = cols.days
         self.months: tuple[str, ...] = tuple(cols.months)
 
+    def _positions(self) -> dict[str, int]:
+        """Task id → position in the columns (made when first needed)."""
+        if self._pos is None:
+            tasks = self._cols.tasks
+            self._pos = dict(zip(tasks, range(len(tasks)), strict=True))
+        return self._pos
+
     def progress(self, tasks: Iterable[str]) -> dict[str, float]:
         """The latest reported progress of each of *tasks* that has one."""
-        c, index, parts = self._cols.cols, self._index, self._parts
+        c, index, parts = self._cols.cols, self._positions(), self._parts
         progress, at = c["progress"], c["progress_at"]
         out: dict[str, float] = {}
         for task in tasks:
@@ -605,20 +612,22 @@ class Scoring:
     def done(self, tasks: Iterable[str]) -> tuple[dict[str, date], list[str]]:
         """Of *tasks*, those whose latest reported progress is 100 % or more, with the
         day they got there — and those of them the checkpoint cannot tell it of."""
-        c, index, parts, days = self._cols.cols, self._index, self._parts, self._days
+        c, index, parts, days = self._cols.cols, self._positions(), self._parts, self._days
         progress, at, done_at = c["progress"], c["progress_at"], c["done_at"]
         out: dict[str, date] = {}
         unknown: list[str] = []
         if not parts:  # the usual case: every task from the columns
             wanted = tasks if isinstance(tasks, (set, frozenset, dict)) else set(tasks)
             names = self._cols.tasks
-            for pos, (value, a) in enumerate(zip(progress, at, strict=True)):
-                if value >= 100 and a and names[pos] in wanted:
+            # At 100 % (a progress of 100 or more is a reported one: 0.0 when none).
+            for pos in [pos for pos, value in enumerate(progress) if value >= 100]:
+                task = names[pos]
+                if task in wanted and at[pos]:
                     day = done_at[pos]
                     if day > 0:
-                        out[names[pos]] = days[day]  # type: ignore[assignment]  # > 0: a date
+                        out[task] = days[day]  # type: ignore[assignment]  # > 0: a date
                     else:
-                        unknown.append(names[pos])
+                        unknown.append(task)
             return out, unknown
         for task in tasks:
             p = parts.get(task)
@@ -648,7 +657,7 @@ class Scoring:
         p = self._parts.get(task)
         if p is not None:
             return p.report_days.get(month, 0)
-        i = self._index.get(task)
+        i = self._positions().get(task)
         if i is None or month > months[-1]:
             return 0  # no event it covers is dated after its months
         return self._cols.cols[_REPORT_DAYS[months.index(month)]][i]  # type: ignore[no-any-return]
@@ -660,7 +669,7 @@ class Scoring:
         day it serves), those with no report dated in ``[window start, deadline]``: the
         deadlines per task, in the order met; and the checks reaching back before the
         months it holds (for the queries)."""
-        c, index, parts = self._cols.cols, self._index, self._parts
+        c, index, parts = self._cols.cols, self._positions(), self._parts
         months = self.months
         first, second = months
         col0, col1 = c[_REPORT_DAYS[0]], c[_REPORT_DAYS[1]]
