@@ -42,7 +42,19 @@ column                length  values
 ``milestone_task``    m       int32: position in ``task`` …
 ``milestone_name``    m       JSON array: … a milestone's name …
 ``milestone_at``      m       … and the first day it was reached
+``below_at``          n       day of the latest report below 100 % …
+``below_id``          n       int64: … and its id (0: none)
+``done_at``           n       day of the first report at 100 % or more after
+                              it (-1: not known, see derive.UNKNOWN)
+``report_months``     2       JSON array: the month of ``max_at`` and the one
+                              before ("YYYY-MM"), oldest first …
+``report_days_0``     n       int32: … the days of the first with a report, as
+                              bits (bit d-1 for day d) …
+``report_days_1``     n       … and of the second
 ====================  ======  =================================================
+
+The last six (the scoring columns, read by :class:`Scoring`) are all there or all
+missing: a checkpoint written before them serves states, and the next write adds them.
 
 A day is an int32 proleptic Gregorian ordinal (``date.toordinal``), 0 for none; numbers
 are little-endian. Nothing in it is executable (no pickle): a file from elsewhere can at
@@ -790,6 +802,8 @@ def scoring(conn: sqlite3.Connection, as_of: date) -> Scoring | None:
         ck = _day_header(conn, day)
         if ck is None:
             return None
+    if not _has_extras(conn, ck):
+        return None  # before the events after it are read: the caller asks elsewhere
     tail = conn.execute(derive.TAIL_SQL, {"upto": ck.upto, "as_of": day}).fetchall()
     loaded = _load(conn, ck, _ALL if tail else _FOR_SCORING, extras=True)
     if loaded is None or not loaded.has_extras:
