@@ -284,3 +284,49 @@ def test_checkpoints_without_the_columns_read_plainly_and_get_them(
             assert aw.done_days(st, ids, day) == done
             if day != AS_OF:
                 assert (done, aw.card_levels(st, day)) == before[day]
+
+
+@pytest.fixture(scope="module")
+def stripped(history: Any, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    db, _, _ = history
+    old = tmp_path_factory.mktemp("stripped") / "old.db"
+    shutil.copyfile(db, old)
+    _strip(old)
+    return old
+
+
+@pytest.mark.parametrize(
+    ("today", "period"),
+    [
+        ("2020-11-16", None),
+        ("2020-11-16", "2020-10"),
+        ("2020-11-16", "2020-09"),
+        ("2020-11-16", "2020Q3"),
+        ("2020-11-25", None),
+        ("2020-10-31", None),
+        ("2020-10-20", None),
+    ],
+)
+def test_ranking_and_bulletin_are_those_of_the_plain_reads(
+    history: Any, stripped: Path, tmp_path: Path, today: str, period: str | None
+) -> None:
+    """Whole results, the scoring columns read or not (a copy without them)."""
+    from gaoxin_cli.ranking.period import Period
+    from gaoxin_cli.ranking.result import to_json
+    from gaoxin_cli.service import bulletin as bulletins
+    from gaoxin_cli.service import ranking as service
+    from gaoxin_cli.service.session import Session
+
+    db, _, root = history
+    p = Period.parse(period) if period else None
+    found = []
+    for path in (db, stripped):
+        session = Session.open(root, date.fromisoformat(today), db=path, cache=tmp_path)
+        with Store.open(path, write=False) as st, st.transaction(lock=False):
+            served = st.scoring(date.fromisoformat(today)) is not None
+            assert served == (path == db and today != "2020-10-20")  # no checkpoint that day
+        result = to_json(service.ranking(session, p, live=True).result)
+        doc = bulletins.bulletin(session, p if p is not None and p.kind == "month" else None)
+        found.append((result, to_json(doc.result), doc.tasks, doc.notices))
+    assert found[0] == found[1]
+    assert found[0][0]["units"]  # something was scored

@@ -587,7 +587,7 @@ class Scoring:
     """What scoring reads of every task on one day, from a checkpoint that holds the
     scoring columns and the events after it (:func:`scoring`): the latest reported
     progress, the day a task at 100 % got there, the days with a report in the months
-    the checkpoint holds, and the latest card."""
+    the checkpoint holds, and the latest card's level and event id."""
 
     __slots__ = ("_cols", "_days", "_parts", "_pos", "months")
 
@@ -660,20 +660,6 @@ class Scoring:
                 unknown.append(task)
         return out, unknown
 
-    def report_days(self, task: str, month: str) -> int | None:
-        """The days of *month* ("YYYY-MM") with a report of *task*, as bits (bit d-1 for
-        day d); ``None`` for a month before those it holds."""
-        months = self.months
-        if month < months[0]:
-            return None
-        p = self._parts.get(task)
-        if p is not None:
-            return p.report_days.get(month, 0)
-        i = self._positions().get(task)
-        if i is None or month > months[-1]:
-            return 0  # no event it covers is dated after its months
-        return self._cols.cols[_REPORT_DAYS[months.index(month)]][i]  # type: ignore[no-any-return]
-
     def missed(
         self, checks: Iterable[tuple[str, date, date]]
     ) -> tuple[dict[str, list[date]], list[tuple[str, date, date]]]:
@@ -733,25 +719,6 @@ class Scoring:
             else:
                 out.pop(task, None)
         return out
-
-    def cards(self) -> dict[str, tuple[int, int, date]]:
-        """The latest card of each task whose latest card has a level: (level, event id,
-        day)."""
-        c, days = self._cols.cols, self._days
-        out = {
-            task: (level, id_, days[at])
-            for task, level, id_, at in zip(
-                self._cols.tasks, c["card_level"], c["card_id"], c["card_at"], strict=True
-            )
-            if level is not None
-        }
-        for task, p in self._parts.items():
-            if p.card is not None and p.card[2] is not None:
-                at, id_, level = p.card
-                out[task] = (level, id_, date.fromisoformat(at))
-            else:
-                out.pop(task, None)
-        return out  # type: ignore[return-value]  # card_at > 0 with a card
 
     def card_ids(self, min_level: int) -> list[int]:
         """The event ids of the latest cards whose level is *min_level* or more, or not
