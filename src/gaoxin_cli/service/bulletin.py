@@ -115,9 +115,7 @@ def named_tasks(
     out = []
     named = {tid for tid, card in cards.items() if card.level >= RED}
     named.update(red, listed)
-    for task in tasks:
-        if task.id not in named:
-            continue
+    for task in [task for task in tasks if task.id in named]:
         card = cards.get(task.id)
         red_now = card is not None and card.level >= RED
         is_listed = task.id in listed

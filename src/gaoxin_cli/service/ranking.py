@@ -108,7 +108,7 @@ class StoreFacts:
         from gaoxin_cli.rules.reports import reporting_windows
 
         self.plan, self.st, self.cal = plan, st, cal
-        self.ids = [task.id for task in plan.tasks]
+        self.ids = frozenset(task.id for task in plan.tasks)
         self.reporting = reporting_windows(plan.tasks, plan.config)
         self.cardless: list[date] = []
 
