@@ -88,6 +88,16 @@ class Document:
     _source: tuple[str, str] | None = None
 
     _released: bool = False
+    # The text and name the document was read from, kept for :meth:`__reduce__`.
+    _text: tuple[str, str] | None = None
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        """Pickled as its text (the second process of ``workspace._load_plans`` sends
+        documents back): marks are keyed by ``id()`` of this process's containers, so
+        they cannot travel; the receiver reads data and positions again if asked."""
+        if self._text is None:
+            raise TypeError("a Document without its text cannot be pickled")
+        return (_unpickle_document, (self._text, self.reported, self.start))
 
     @property
     def data(self) -> Any:
@@ -156,6 +166,11 @@ class Document:
         return m.start if m else None
 
 
+def _unpickle_document(text: tuple[str, str], reported: set[Pos], start: Pos) -> Document:
+    """A pickled :class:`Document`: released, read again from its text when asked."""
+    return Document(None, None, reported, start, _source=text, _released=True, _text=text)
+
+
 class _Stop(Exception):
     """Reading this document cannot go on."""
 
@@ -173,7 +188,7 @@ def parse(text: str, path: str) -> tuple[Document | None, list[Diagnostic]]:
     """
     data = _parse_fast(text)
     if data is not _FAILED:
-        return Document(data, None, _source=(text, path)), []
+        return Document(data, None, _source=(text, path), _text=(text, path)), []
     return _parse_marked(text, path)
 
 
@@ -335,8 +350,9 @@ def _parse_marked(text: str, path: str) -> tuple[Document | None, list[Diagnosti
     finally:
         loader.dispose()
     if not root:
-        return Document(None, marks, reported), diags
-    return Document(root[0], marks, reported, root_pos[0] if root_pos else (1, 1)), diags
+        return Document(None, marks, reported, _text=(text, path)), diags
+    start = root_pos[0] if root_pos else (1, 1)
+    return Document(root[0], marks, reported, start, _text=(text, path)), diags
 
 
 # A Chinese comma or enumeration comma inside a flow-list item.
