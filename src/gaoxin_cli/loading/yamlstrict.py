@@ -560,8 +560,14 @@ def _parse_fast(text: str) -> Any:
     end_events = (yaml.MappingEndEvent, yaml.SequenceEndEvent)
     no_key = _NO_KEY
     roots: list[Any] = []
-    # Frames: [container, pending key (dicts) or None, a flow list]
-    stack: list[list[Any]] = []
+    # The container being filled is kept in locals (the loop runs once per event:
+    # ~4,000,000 times for a city's plans); the stack holds the enclosing ones as
+    # (container, is a mapping, its pending key, is a flow list).
+    container: Any = None  # None: at the top level
+    is_map = False
+    key: Any = no_key  # the key read whose value comes next (mappings)
+    flow_list = False
+    stack: list[tuple[Any, bool, Any, bool]] = []
     documents = 0
     try:
         get = loader.get_event
@@ -581,30 +587,24 @@ def _parse_fast(text: str) -> Any:
                     return _FAILED
                 value = ev.value
                 style = ev.style
-                if stack:
-                    frame = stack[-1]
-                    container = frame[0]
-                    if type(container) is dict:
-                        key = frame[1]
-                        if key is no_key:
-                            if not style and (value == "<<" or value in _NULL):
-                                return _FAILED
-                            if value in container:
-                                return _FAILED
-                            frame[1] = value
-                            continue
-                        frame[1] = no_key
-                    elif frame[2] and not style and _LIST_COMMA.search(value):
+                if is_map and key is no_key:
+                    if not style and (value == "<<" or value in _NULL):
                         return _FAILED
+                    if value in container:
+                        return _FAILED
+                    key = value
+                    continue
+                if flow_list and not style and _LIST_COMMA.search(value):
+                    return _FAILED
                 if not (style or tag == STR_TAG) and (not value or value[0] in _SPECIAL_START):
                     value = _scalar_fast(value)
                     if value is _FAILED:
                         return _FAILED
-                if stack:
-                    if type(container) is dict:
-                        container[key] = value
-                    else:
-                        container.append(value)
+                if is_map:
+                    container[key] = value
+                    key = no_key
+                elif container is not None:
+                    container.append(value)
                 else:
                     roots.append(value)
             elif kind is map_start or kind is seq_start:
@@ -619,20 +619,22 @@ def _parse_fast(text: str) -> Any:
                     return _FAILED
                 if len(stack) >= MAX_DEPTH:
                     return _FAILED
-                if stack and type(stack[-1][0]) is dict and stack[-1][1] is no_key:
+                if is_map and key is no_key:
                     return _FAILED  # a container as a key
-                new: Any = {} if kind is map_start else []
-                stack.append([new, no_key, kind is seq_start and bool(ev.flow_style)])
+                stack.append((container, is_map, key, flow_list))
+                if kind is map_start:
+                    container, is_map, key, flow_list = {}, True, no_key, False
+                else:
+                    container, is_map, key = [], False, no_key
+                    flow_list = bool(ev.flow_style)
             elif kind in end_events:
-                done = stack.pop()[0]
-                if stack:
-                    frame = stack[-1]
-                    parent = frame[0]
-                    if type(parent) is dict:
-                        parent[frame[1]] = done
-                        frame[1] = no_key
-                    else:
-                        parent.append(done)
+                done = container
+                container, is_map, key, flow_list = stack.pop()
+                if is_map:
+                    container[key] = done
+                    key = no_key
+                elif container is not None:
+                    container.append(done)
                 else:
                     roots.append(done)
             elif kind is yaml.AliasEvent:
