@@ -284,8 +284,17 @@ def _year_typos(entries: list[TaskEntry]) -> Iterator[Diagnostic]:
         first -= 1
     while last + 1 in counts:
         last += 1
+    lo, hi = first - 1, last + 1
     for e in entries:
         t = e.task
+        if (
+            lo <= t.due.year <= hi
+            and (t.start is None or lo <= t.start.year <= hi)
+            and (t.source.date is None or lo <= t.source.date.year <= hi)
+            and (t.listed is None or lo <= t.listed.since.year <= hi)
+            and all(lo <= m.due.year <= hi for m in t.milestones)
+        ):
+            continue  # every date within the plan's years (nearly every task)
         dated: list[tuple[tuple[Any, ...], str, date | None]] = [
             (("due",), "due", t.due),
             (("start",), "start", t.start),
@@ -319,8 +328,8 @@ def _cycles(entries: list[TaskEntry], first: dict[str, TaskEntry]) -> Iterator[D
     stack: list[str] = []
     counter = 0
     for root in graph:
-        if root in index:
-            continue
+        if root in index or not graph[root]:
+            continue  # (a task that depends on nothing is in no cycle)
         work: list[tuple[str, int]] = [(root, 0)]
         while work:
             node, i = work.pop()

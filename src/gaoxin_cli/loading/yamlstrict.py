@@ -88,6 +88,16 @@ class Document:
     _source: tuple[str, str] | None = None
 
     _released: bool = False
+    # The text and name the document was read from, kept for :meth:`__reduce__`.
+    _text: tuple[str, str] | None = None
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        """Pickled as its text (the second process of ``workspace._load_plans`` sends
+        documents back): marks are keyed by ``id()`` of this process's containers, so
+        they cannot travel; the receiver reads data and positions again if asked."""
+        if self._text is None:
+            raise TypeError("a Document without its text cannot be pickled")
+        return (_unpickle_document, (self._text, self.reported, self.start))
 
     @property
     def data(self) -> Any:
@@ -156,6 +166,11 @@ class Document:
         return m.start if m else None
 
 
+def _unpickle_document(text: tuple[str, str], reported: set[Pos], start: Pos) -> Document:
+    """A pickled :class:`Document`: released, read again from its text when asked."""
+    return Document(None, None, reported, start, _source=text, _released=True, _text=text)
+
+
 class _Stop(Exception):
     """Reading this document cannot go on."""
 
@@ -173,7 +188,7 @@ def parse(text: str, path: str) -> tuple[Document | None, list[Diagnostic]]:
     """
     data = _parse_fast(text)
     if data is not _FAILED:
-        return Document(data, None, _source=(text, path)), []
+        return Document(data, None, _source=(text, path), _text=(text, path)), []
     return _parse_marked(text, path)
 
 
@@ -335,8 +350,9 @@ def _parse_marked(text: str, path: str) -> tuple[Document | None, list[Diagnosti
     finally:
         loader.dispose()
     if not root:
-        return Document(None, marks, reported), diags
-    return Document(root[0], marks, reported, root_pos[0] if root_pos else (1, 1)), diags
+        return Document(None, marks, reported, _text=(text, path)), diags
+    start = root_pos[0] if root_pos else (1, 1)
+    return Document(root[0], marks, reported, start, _text=(text, path)), diags
 
 
 # A Chinese comma or enumeration comma inside a flow-list item.
@@ -544,8 +560,14 @@ def _parse_fast(text: str) -> Any:
     end_events = (yaml.MappingEndEvent, yaml.SequenceEndEvent)
     no_key = _NO_KEY
     roots: list[Any] = []
-    # Frames: [container, pending key (dicts) or None, a flow list]
-    stack: list[list[Any]] = []
+    # The container being filled is kept in locals (the loop runs once per event:
+    # ~4,000,000 times for a city's plans); the stack holds the enclosing ones as
+    # (container, is a mapping, its pending key, is a flow list).
+    container: Any = None  # None: at the top level
+    is_map = False
+    key: Any = no_key  # the key read whose value comes next (mappings)
+    flow_list = False
+    stack: list[tuple[Any, bool, Any, bool]] = []
     documents = 0
     try:
         get = loader.get_event
@@ -565,30 +587,24 @@ def _parse_fast(text: str) -> Any:
                     return _FAILED
                 value = ev.value
                 style = ev.style
-                if stack:
-                    frame = stack[-1]
-                    container = frame[0]
-                    if type(container) is dict:
-                        key = frame[1]
-                        if key is no_key:
-                            if not style and (value == "<<" or value in _NULL):
-                                return _FAILED
-                            if value in container:
-                                return _FAILED
-                            frame[1] = value
-                            continue
-                        frame[1] = no_key
-                    elif frame[2] and not style and _LIST_COMMA.search(value):
+                if is_map and key is no_key:
+                    if not style and (value == "<<" or value in _NULL):
                         return _FAILED
+                    if value in container:
+                        return _FAILED
+                    key = value
+                    continue
+                if flow_list and not style and _LIST_COMMA.search(value):
+                    return _FAILED
                 if not (style or tag == STR_TAG) and (not value or value[0] in _SPECIAL_START):
                     value = _scalar_fast(value)
                     if value is _FAILED:
                         return _FAILED
-                if stack:
-                    if type(container) is dict:
-                        container[key] = value
-                    else:
-                        container.append(value)
+                if is_map:
+                    container[key] = value
+                    key = no_key
+                elif container is not None:
+                    container.append(value)
                 else:
                     roots.append(value)
             elif kind is map_start or kind is seq_start:
@@ -603,20 +619,22 @@ def _parse_fast(text: str) -> Any:
                     return _FAILED
                 if len(stack) >= MAX_DEPTH:
                     return _FAILED
-                if stack and type(stack[-1][0]) is dict and stack[-1][1] is no_key:
+                if is_map and key is no_key:
                     return _FAILED  # a container as a key
-                new: Any = {} if kind is map_start else []
-                stack.append([new, no_key, kind is seq_start and bool(ev.flow_style)])
+                stack.append((container, is_map, key, flow_list))
+                if kind is map_start:
+                    container, is_map, key, flow_list = {}, True, no_key, False
+                else:
+                    container, is_map, key = [], False, no_key
+                    flow_list = bool(ev.flow_style)
             elif kind in end_events:
-                done = stack.pop()[0]
-                if stack:
-                    frame = stack[-1]
-                    parent = frame[0]
-                    if type(parent) is dict:
-                        parent[frame[1]] = done
-                        frame[1] = no_key
-                    else:
-                        parent.append(done)
+                done = container
+                container, is_map, key, flow_list = stack.pop()
+                if is_map:
+                    container[key] = done
+                    key = no_key
+                elif container is not None:
+                    container.append(done)
                 else:
                     roots.append(done)
             elif kind is yaml.AliasEvent:

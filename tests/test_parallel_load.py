@@ -1,0 +1,180 @@
+"""Reading a workspace's plans in two processes (``workspace._load_plans``) against one.
+
+A city's plans are read by this process and a forked child, each half of the files;
+the result must be the one a single process gets: the same tasks in the same order,
+the same diagnostics (cross-file ones located in the child's files included) and the
+same files listed. A child that dies costs time, never data; output written before
+the fork is not written twice; threads or a small workspace keep it to one process.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import subprocess
+import sys
+import textwrap
+import threading
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+import pytest
+
+from gaoxin_cli.loading import workspace
+from gaoxin_cli.loading.workspace import Loaded, load
+
+ROOT = Path(__file__).resolve().parent.parent
+GEN_PATH = ROOT / "bench" / "gen.py"
+
+pytestmark = pytest.mark.skipif(
+    "fork" not in __import__("multiprocessing").get_all_start_methods(),
+    reason="the second process is forked",
+)
+
+
+def _load_gen() -> ModuleType:
+    spec = importlib.util.spec_from_file_location("bench_gen_parallel", GEN_PATH)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.fixture(scope="module")
+def city(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A generated workspace of 16 files with problems in both halves of the files:
+    a task that fails its schema early and late, a YAML error late, and cross-file
+    problems whose position lies in a late file (an id used twice, an unknown unit)."""
+    gen = _load_gen()
+    root = tmp_path_factory.mktemp("city")
+    gen.write_workspace(root, gen.Spec(tasks=480, files=16, units=12, seed=5))
+    plans = sorted((root / "plans").glob("*.yaml"))
+    assert len(plans) == 16
+    first_id = _first_id(plans[0])
+    # Early file: a task whose progress is out of range (schema error).
+    _edit(plans[1], "    title:", "    progress: 250\n    title:", count=1)
+    # Late files: a duplicate id (the first file's first task), an unknown unit,
+    # a schema error, and a file that is not YAML at all.
+    _replace_first_id(plans[12], first_id)
+    _edit(plans[13], "    lead:", "    lead: 不存在的单位\n    x_lead:", count=1)
+    _edit(plans[14], "    title:", "    urgency: 很急很急\n    title:", count=1)
+    plans[15].write_text("tasks: [\n  - {id: 1\n", encoding="utf-8")
+    return root
+
+
+def _first_id(path: Path) -> str:
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line.strip().startswith("- id:"):
+            return line.split(":", 1)[1].strip()
+    raise AssertionError(f"no task in {path}")
+
+
+def _replace_first_id(path: Path, new_id: str) -> None:
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    for i, line in enumerate(lines):
+        if line.strip().startswith("- id:"):
+            lines[i] = line.split(":", 1)[0] + ": " + new_id + "\n"
+            break
+    path.write_text("".join(lines), encoding="utf-8")
+
+
+def _edit(path: Path, old: str, new: str, count: int) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text, (path, old)
+    path.write_text(text.replace(old, new, count), encoding="utf-8")
+
+
+def _summary(loaded: Loaded) -> dict[str, Any]:
+    return {
+        "files": loaded.files,
+        "diagnostics": loaded.diagnostics,
+        "entries": [(e.path, e.index, e.task.model_dump()) for e in loaded.entries],
+        "config": loaded.config.model_dump() if loaded.config else None,
+    }
+
+
+def test_two_processes_read_what_one_reads(city: Path) -> None:
+    one = load(city, jobs=1)
+    two = load(city, jobs=2)
+    assert _summary(two) == _summary(one)
+    codes = {d.code for d in one.diagnostics}
+    # The workspace really has problems in both halves (else the test proves little).
+    names = {Path(d.path).name for d in one.diagnostics}
+    late = {n for n in names if n >= "plan-013.yaml"}
+    early = {n for n in names if n < "plan-009.yaml"}
+    assert late and early, (codes, late, early)
+    assert len(one.entries) > 400
+
+
+def test_positions_asked_later_are_found_in_the_childs_documents(city: Path) -> None:
+    one, two = load(city, jobs=1), load(city, jobs=2)
+    for a, b in zip(one.entries[-40:], two.entries[-40:], strict=True):
+        for loc in [("tasks", a.index), ("tasks", a.index, "title"), ("tasks", a.index, "id")]:
+            assert b.doc.locate(loc) == a.doc.locate(loc)
+            assert b.doc.locate(loc) != (1, 1)
+
+
+_PARENT = os.getpid()
+_REAL_READ = workspace._read_plans
+
+
+def _dies_in_child(plans: Any, base: Any) -> Any:
+    """``_read_plans`` in this process; in a forked child, an exit with no result."""
+    if os.getpid() != _PARENT:
+        os._exit(9)  # as if killed: no result, no exception
+    return _REAL_READ(plans, base)
+
+
+def test_a_child_that_dies_costs_time_not_data(city: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(workspace, "_read_plans", _dies_in_child)
+    assert _summary(load(city, jobs=2)) == _summary(load(city, jobs=1))
+
+
+def test_auto_reads_a_city_in_two_and_a_small_plan_in_one(
+    city: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    plans = sorted((city / "plans").glob("*.yaml"))
+    monkeypatch.setattr(workspace, "_cpus", lambda: 2)
+    monkeypatch.setattr(workspace, "PARALLEL_MIN_BYTES", 10_000)
+    assert workspace._auto_jobs(plans) == 2
+    monkeypatch.setattr(workspace, "PARALLEL_MIN_BYTES", 10**9)
+    assert workspace._auto_jobs(plans) == 1
+    monkeypatch.setattr(workspace, "PARALLEL_MIN_BYTES", 10_000)
+    monkeypatch.setattr(workspace, "_cpus", lambda: 1)
+    assert workspace._auto_jobs(plans) == 1
+
+
+def test_no_fork_while_another_thread_runs(city: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    plans = sorted((city / "plans").glob("*.yaml"))
+    monkeypatch.setattr(workspace, "_cpus", lambda: 2)
+    monkeypatch.setattr(workspace, "PARALLEL_MIN_BYTES", 10_000)
+    stop = threading.Event()
+    t = threading.Thread(target=stop.wait)
+    t.start()
+    try:
+        assert workspace._auto_jobs(plans) == 1
+    finally:
+        stop.set()
+        t.join()
+
+
+def test_output_written_before_the_fork_is_written_once(city: Path) -> None:
+    """Text a command printed but had not flushed (stdout to a pipe is block-buffered)
+    is not flushed a second time by the forked child."""
+    script = textwrap.dedent(
+        f"""
+        import sys
+        from pathlib import Path
+        from gaoxin_cli.loading.workspace import load
+        sys.stdout.write("before the fork\\n")
+        loaded = load(Path({str(city)!r}), jobs=2)
+        sys.stdout.write(f"{{len(loaded.entries)}} tasks\\n")
+        """
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True
+    ).stdout
+    assert out.count("before the fork") == 1, out
+    assert out.endswith(" tasks\n")
