@@ -14,7 +14,9 @@
    the problem is closed, rejected or no longer late, nothing more is mailed.
 3. Each due (recipient) becomes one digest mail. Before any is handed on, the intent of
    each (Message-ID, recipient, notices) is recorded (:func:`intend`); a mail an earlier
-   run meant to send today keeps its Message-ID (:func:`intended`).
+   run meant to send today keeps its Message-ID (:func:`intended`). The Message-ID and
+   the notices are all an intent needs, so a mail's bytes are built only when its turn
+   comes, and dropped once it is written or sent (:func:`plan_mails`).
 4. The mails go to a :class:`Transport` — SMTP, an outbox directory, or nothing (a dry
    run, which files nothing either). Each mail the transport reports accepted is
    recorded at once, one delivery per notice it carried, waiting for the write lock as
@@ -31,7 +33,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from gaoxin_cli.service.channels import channels, in_run
 from gaoxin_cli.service.session import Session
@@ -49,8 +51,8 @@ if TYPE_CHECKING:
     from gaoxin_cli.i18n import Lang, Msg
     from gaoxin_cli.models import Config, MailConfig, Plan
     from gaoxin_cli.models.notice import NewNotice, StoredNotice
-    from gaoxin_cli.notify.digest import Digest
-    from gaoxin_cli.notify.message import Outgoing
+    from gaoxin_cli.notify.digest import Digest, EntryCache
+    from gaoxin_cli.notify.message import Mail, Outgoing, Planned
     from gaoxin_cli.notify.smtp import Failure
     from gaoxin_cli.rules import ladder
     from gaoxin_cli.rules.problem_cards import ProblemSubject
@@ -59,6 +61,7 @@ if TYPE_CHECKING:
     from gaoxin_cli.store import Store
     from gaoxin_cli.store.notices import Intent, IntentKey
 
+M = TypeVar("M", bound="Mail")
 Recipient = Mapping[str, Any]  # {"role", "name", "email", "unit"}, as a notice keeps it
 
 # The transports are defined in service/transport.py; callers take them from here.
@@ -78,7 +81,8 @@ class NotifyReport:
     outbox: Path | None = None  # the directory mail was written to, if not sent
     filed: Sequence[StoredNotice] = ()  # filed by this run (only drafted, dry)
     digests: int = 0  # recipients with something due
-    mails: Sequence[Outgoing] = ()  # built (a bad address gets none)
+    mails: Sequence[Mail] = ()  # planned (a bad address gets none)
+    drafts: Sequence[Outgoing] = ()  # a dry run: the mails as they would go
     sent: int = 0  # accepted by the server (or written to the outbox)
     failures: Sequence[Failure] = ()  # tried and refused
     unsent: Sequence[str] = ()  # never tried: the connection ended first
@@ -146,6 +150,7 @@ def run(
             filed=prepared.filed,
             digests=0 if mail_off else len(prepared.digests),
             mails=built,
+            drafts=built,
             bad_addresses=bad,
             unmailed=() if mail_off else prepared.unmailed,
             estimated_years=session.estimated_years(),
@@ -154,20 +159,30 @@ def run(
         )
     with lock.exclusive(lock.lock_path(session.db)), session.store(write=True) as st:
         prepared = prepare(st, plan, today, cal, dry_run=False, recorded_at=recorded_at())
+        planned: list[Planned] = []
         if mail_off:
             from gaoxin_cli.notify.smtp import SendResult
 
-            built, bad, result = [], [], SendResult()
+            bad, result = [], SendResult()
         else:
+            from gaoxin_cli.notify import message
+
             earlier = intended(st, today)
-            built, bad = build(prepared.digests, plan.config, mail, today, now, lang, earlier)
-            built = intend(st, built, earlier, today, recorded_at())
+            planned, bad = plan_mails(prepared.digests, mail, earlier)
+            planned = intend(st, planned, earlier, today, recorded_at())
+            config = plan.config
+            cache: EntryCache = {}  # each entry worded once, for all the mails
+
+            def bytes_of(p: Planned) -> Outgoing:
+                return message.build_planned(config, mail, today, p, now, lang, cache)
+
             result = transport.send(
-                built,
+                planned,
                 mail,
                 today,
                 lambda m, message_id: record(st, m, today, recorded_at(), message_id, waiting),
                 lambda m: still_due(st, m, today),
+                bytes_of,
             )
         # --- group robots (service/channels.py): after the mail, under the same lock --
         groups = in_run(st, session, prepared.filed, transport, robots, recorded_at, lang)
@@ -176,7 +191,7 @@ def run(
         outbox=transport.directory if isinstance(transport, OutboxTransport) else None,
         filed=prepared.filed,
         digests=len(prepared.digests),
-        mails=built,
+        mails=planned,
         sent=len(result.sent),
         failures=result.failed,
         unsent=result.unsent,
@@ -202,7 +217,6 @@ def build(
     A mail an earlier run tried today (*earlier*: today's intents by recipient and
     notices) keeps the Message-ID it was given then."""
     from gaoxin_cli.notify import message
-    from gaoxin_cli.notify.digest import EntryCache
     from gaoxin_cli.store.notices import intent_key
 
     built, bad = [], []
@@ -217,6 +231,27 @@ def build(
     return built, bad
 
 
+def plan_mails(
+    digests: Sequence[Digest],
+    mail: MailConfig,
+    earlier: Mapping[IntentKey, Intent] | None = None,
+) -> tuple[list[Planned], list[str]]:
+    """The mail of each digest, its bytes not built yet, and the addresses that failed
+    the check (no mail): what :func:`build` checks and the Message-ID it gives, without
+    the bodies."""
+    from gaoxin_cli.notify import message
+    from gaoxin_cli.store.notices import intent_key
+
+    out, bad = [], []
+    for d in digests:
+        was = earlier.get(intent_key(d.email, d.notice_ids)) if earlier else None
+        try:
+            out.append(message.planned(d, mail, was.message_id if was is not None else None))
+        except ValueError:
+            bad.append(d.email)
+    return out, bad
+
+
 # --- nothing lost, nothing sent twice -------------------------------------------------
 
 
@@ -229,11 +264,11 @@ def intended(store: Store, today: date) -> dict[IntentKey, Intent]:
 
 def intend(
     store: Store,
-    mails: Sequence[Outgoing],
+    mails: Sequence[M],
     earlier: Mapping[IntentKey, Intent],
     today: date,
     recorded_at: str,
-) -> list[Outgoing]:
+) -> list[M]:
     """Record the intent of every mail not tried before, before any is sent (a retry
     after a kill between the server's 250 and the record reuses its Message-ID); the
     mails with their intent's number (an outbox names its file after it)."""
@@ -431,7 +466,7 @@ def due_pairs(
 
 def record(
     store: Store,
-    out: Outgoing,
+    out: Mail,
     today: date,
     sent_at: str,
     message_id: str,
@@ -464,7 +499,7 @@ def record(
             time.sleep(0.05)  # a zero busy timeout must not spin
 
 
-def still_due(store: Store, out: Outgoing, today: date) -> bool:
+def still_due(store: Store, out: Mail, today: date) -> bool:
     """False once every notice of *out* is recorded as delivered to its recipient today
     (by another run): the store is the arbiter, the lock only the first line."""
     if not out.notice_ids:

@@ -14,10 +14,12 @@ if TYPE_CHECKING:
     import ssl
 
     from gaoxin_cli.models import MailConfig
-    from gaoxin_cli.notify.message import Outgoing
+    from gaoxin_cli.notify.message import Mail, Outgoing, Planned
     from gaoxin_cli.notify.smtp import SendResult
 
-Accepted = Callable[["Outgoing", str], object]  # (mail, message id): record the delivery
+Accepted = Callable[["Mail", str], object]  # (mail, message id): record the delivery
+# Makes a planned mail's bytes, right before it is written or sent (one at a time).
+Build = Callable[["Planned"], "Outgoing"]
 
 
 class Transport(Protocol):
@@ -36,13 +38,15 @@ class Transport(Protocol):
 
     def send(
         self,
-        mails: Sequence[Outgoing],
+        mails: Sequence[Planned],
         mail: MailConfig,
         today: date,
         accepted: Accepted,
-        still_due: Callable[[Outgoing], bool],
+        still_due: Callable[[Mail], bool],
+        build: Build,
     ) -> SendResult:
-        """Deliver *mails* (built on *today* with *mail*), calling *accepted* right after
+        """Deliver *mails* (planned on *today* with *mail*; *build* makes each one's bytes
+        right before it goes, and it is dropped after), calling *accepted* right after
         each one is taken, with the message id to record; *still_due* says whether a mail
         is still to be sent (False: another run delivered it meanwhile)."""
         ...
@@ -87,11 +91,12 @@ class SmtpTransport:
 
     def send(
         self,
-        mails: Sequence[Outgoing],
+        mails: Sequence[Planned],
         mail: MailConfig,
         today: date,
         accepted: Accepted,
-        still_due: Callable[[Outgoing], bool],
+        still_due: Callable[[Mail], bool],
+        build: Build,
     ) -> SendResult:
         from gaoxin_cli.notify.smtp import send
 
@@ -102,6 +107,7 @@ class SmtpTransport:
             lambda m: accepted(m, m.message_id),
             still_due=still_due,
             context=self.context,
+            build=build,
         )
 
 
@@ -123,11 +129,12 @@ class OutboxTransport:
 
     def send(
         self,
-        mails: Sequence[Outgoing],
+        mails: Sequence[Planned],
         mail: MailConfig,
         today: date,
         accepted: Accepted,
-        still_due: Callable[[Outgoing], bool],
+        still_due: Callable[[Mail], bool],
+        build: Build,
     ) -> SendResult:
         from gaoxin_cli.errors import GaoxinError
         from gaoxin_cli.i18n import Msg
@@ -137,7 +144,7 @@ class OutboxTransport:
         result = SendResult()
         for i, m in enumerate(mails):
             try:
-                name = outbox.write(self.directory, today, m)
+                name = outbox.write(self.directory, today, build(m))  # then dropped
             except GaoxinError as exc:
                 result.fatal = exc.msg
                 result.unsent = [o.recipient for o in mails[i:]]
@@ -165,11 +172,12 @@ class DryRun:
 
     def send(
         self,
-        mails: Sequence[Outgoing],
+        mails: Sequence[Planned],
         mail: MailConfig,
         today: date,
         accepted: Accepted,
-        still_due: Callable[[Outgoing], bool],
+        still_due: Callable[[Mail], bool],
+        build: Build,
     ) -> SendResult:
         from gaoxin_cli.notify.smtp import SendResult
 
