@@ -19,9 +19,10 @@
    comes, and dropped once it is written or sent (:func:`plan_mails`).
 4. The mails go to a :class:`Transport` — SMTP, an outbox directory, or nothing (a dry
    run, which files nothing either). Each mail the transport reports accepted is
-   recorded at once, one delivery per notice it carried, waiting for the write lock as
-   long as it takes (:func:`record`); before each SMTP mail the store is asked whether
-   another run delivered it meanwhile (:func:`still_due`).
+   recorded (SMTP: at once; an outbox: its files a few at a time, see
+   :class:`OutboxTransport`), one delivery per notice it carried, waiting for the write
+   lock as long as it takes (:func:`record_all`); before each SMTP mail the store is
+   asked whether another run delivered it meanwhile (:func:`still_due`).
 
 :func:`run` returns a :class:`NotifyReport`; the CLI prints it and turns undelivered
 mail into exit code 1.
@@ -189,7 +190,7 @@ def run(
                     planned,
                     mail,
                     today,
-                    lambda m, message_id: record(st, m, today, recorded_at(), message_id, waiting),
+                    lambda taken: record_all(st, taken, today, recorded_at(), waiting),
                     lambda m: still_due(st, m, today),
                     bytes_of,
                 )
@@ -489,15 +490,15 @@ def due_pairs(
     return out
 
 
-def record(
+def record_all(
     store: Store,
-    out: Mail,
+    taken: Sequence[tuple[Mail, str]],
     today: date,
     sent_at: str,
-    message_id: str,
     waiting: Callable[[Msg], object] | None = None,
 ) -> int:
-    """The server accepted *out*: record one delivery per notice it carried.
+    """The server (or the outbox) took these mails, each with the message id to record:
+    one delivery per notice each carried, in one transaction.
 
     Another process holding the write lock (an import of half a million rows beside
     cron) is waited for as long as it takes, telling *waiting* after each busy timeout:
@@ -507,20 +508,19 @@ def record(
 
     from gaoxin_cli.errors import StoreError
     from gaoxin_cli.i18n import Msg
-    from gaoxin_cli.store.notices import record_deliveries
+    from gaoxin_cli.store.notices import record_mails
 
+    rows = [(m.notice_ids, m.recipient, message_id) for m, message_id in taken]
     start = time.monotonic()
     while True:
         try:
-            return record_deliveries(
-                store, out.notice_ids, out.recipient, today, sent_at, message_id
-            )
+            return record_mails(store, rows, today, sent_at)
         except StoreError as err:
             if err.msg.key != "error.store_locked":
                 raise
-            if waiting is not None:
+            if waiting is not None and taken:
                 seconds = round(time.monotonic() - start)
-                waiting(Msg("notify.waiting_lock", email=out.recipient, seconds=seconds))
+                waiting(Msg("notify.waiting_lock", email=taken[0][0].recipient, seconds=seconds))
             time.sleep(0.05)  # a zero busy timeout must not spin
 
 

@@ -367,20 +367,33 @@ def record_deliveries(
     A delivery already recorded for the same notice, recipient and day is left as it is
     (the UNIQUE constraint decides; nothing is overwritten).
     """
-    ids = list(dict.fromkeys(notice_ids))
+    return record_mails(store, [(notice_ids, recipient, message_id)], sent_on, sent_at)
+
+
+def record_mails(
+    store: Store,
+    mails: Iterable[tuple[Iterable[int], str, str | None]],
+    sent_on: date,
+    sent_at: str,
+) -> int:
+    """:func:`record_deliveries` for several mails — ``(notice ids, recipient, message
+    id)`` each — in one transaction; returns rows added."""
+    day = sent_on.isoformat()
     with store.transaction():
         before = int(store.query("SELECT total_changes()")[0][0])
-        for i in range(0, len(ids), _ROWS):
-            chunk = ids[i : i + _ROWS]
-            values: list[object] = []
-            for nid in chunk:
-                values += [nid, recipient, sent_on.isoformat(), sent_at, message_id]
-            store.insert(
-                "INSERT INTO deliveries (notice_id, recipient, sent_on, sent_at, message_id)"
-                f" VALUES {', '.join('(?, ?, ?, ?, ?)' for _ in chunk)}"
-                " ON CONFLICT (notice_id, recipient, sent_on) DO NOTHING",
-                values,
-            )
+        for notice_ids, recipient, message_id in mails:
+            ids = list(dict.fromkeys(notice_ids))
+            for i in range(0, len(ids), _ROWS):
+                chunk = ids[i : i + _ROWS]
+                values: list[object] = []
+                for nid in chunk:
+                    values += [nid, recipient, day, sent_at, message_id]
+                store.insert(
+                    "INSERT INTO deliveries (notice_id, recipient, sent_on, sent_at, message_id)"
+                    f" VALUES {', '.join('(?, ?, ?, ?, ?)' for _ in chunk)}"
+                    " ON CONFLICT (notice_id, recipient, sent_on) DO NOTHING",
+                    values,
+                )
         added = int(store.query("SELECT total_changes()")[0][0]) - before
     return added
 
