@@ -249,7 +249,7 @@ def _entries(city: tuple[Path, Path], tmp_path: Path) -> Iterator[tuple[Config, 
 def test_an_entry_reads_as_the_plain_wording(
     city: tuple[Path, Path], tmp_path: Path, lang: Lang
 ) -> None:
-    cache: digest.EntryCache = {}
+    cache = digest.EntryCache()
     seen, support = 0, 0
     for config, e in _entries(city, tmp_path):
         for day in (AS_OF, date(2020, 11, 18)):  # issued today; issued before
@@ -259,6 +259,26 @@ def test_an_entry_reads_as_the_plain_wording(
         seen += 1
         support += e.support
     assert seen > 100 and support > 0
+
+
+def test_entries_kept_only_while_needed_word_the_same_bodies(
+    city: tuple[Path, Path], tmp_path: Path
+) -> None:
+    ws, db = city
+    sess = _session(ws, _copy(db, tmp_path / "g.db"))
+    with sess.store(write=False) as st:
+        digests = notify.prepare(st, sess.plan, AS_OF, sess.calendar, dry_run=True).digests
+    config = sess.plan.config
+    counted, kept = digest.EntryCache(digests, AS_OF, "zh"), digest.EntryCache()
+    most = 0
+    for d in digests:
+        assert digest.bodies(config, AS_OF, d, "zh", counted) == digest.bodies(
+            config, AS_OF, d, "zh", kept
+        )
+        most = max(most, len(counted))
+    shared = sum(1 for d in digests for e in d.entries()) - len(kept)
+    assert 0 < most < len(kept) and shared > 0  # some entries go to several people
+    assert len(counted) == 0  # each let go after its last use
 
 
 # --- batches of records -------------------------------------------------------------------

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import html
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
@@ -216,11 +216,53 @@ class EntryText:
     html: str  # the entry as an HTML paragraph
 
 
-# The same task and notices go to several people (contact, head, leader, office …):
-# word each entry once per run. Key: the notices with their repeat flags, the day, the
-# language and whether the recipient is a support unit's (配合单位) contact. Kept: the
-# entry's plain text and HTML alone (84,000 entries on a 100,000-task first run).
-EntryCache = dict[tuple[object, ...], tuple[str, str]]
+class EntryCache:
+    """The same task and notices go to several people (contact, head, leader, office …):
+    each entry is worded once per run. Key: the notices with their repeat flags, the
+    day, the language and whether the recipient is a support unit's (配合单位) contact;
+    kept: the entry's plain text and HTML.
+
+    Made with the run's *digests* (all of them, in the order they are worded), an entry
+    is kept only while a digest still to come needs it: on a 100,000-task first run two
+    entries in three go to one person only, and the ones that are shared are let go
+    after their last use (the whole run's words are ~80 MB). Without, all are kept."""
+
+    __slots__ = ("left", "words")
+
+    def __init__(
+        self, digests: Iterable[Digest] | None = None, today: date | None = None, lang: Lang = "zh"
+    ) -> None:
+        self.words: dict[tuple[object, ...], tuple[str, str]] = {}
+        self.left: dict[tuple[object, ...], int] | None = None
+        if digests is not None and today is not None:
+            left: dict[tuple[object, ...], int] = {}
+            for d in digests:
+                for e in d.entries():
+                    key = _key(e, today, lang)
+                    left[key] = left.get(key, 0) + 1
+            self.left = left
+
+    def __len__(self) -> int:
+        return len(self.words)
+
+    def words_of(
+        self, key: tuple[object, ...], make: Callable[[], tuple[str, str]]
+    ) -> tuple[str, str]:
+        found = self.words.get(key)
+        if found is None:
+            found = make()
+        left = self.left
+        if left is None:
+            self.words[key] = found
+            return found
+        n = left.get(key, 0) - 1
+        if n > 0:
+            left[key] = n
+            self.words[key] = found
+        else:  # its last use (or one not counted): not kept
+            left.pop(key, None)
+            self.words.pop(key, None)
+        return found
 
 
 def _notice_label(item: Item, today: date, lang: Lang) -> str:
@@ -298,19 +340,21 @@ def _words(
     config: Config, entry: Entry, today: date, lang: Lang, cache: EntryCache | None
 ) -> tuple[str, str]:
     """The entry's plain text and HTML, worded once per *cache*."""
-    support = entry.support
+
+    def make() -> tuple[str, str]:
+        made = _entry_text(config, entry, today, lang, entry.support)
+        return made.text, made.html
+
+    if cache is None:
+        return make()
+    return cache.words_of(_key(entry, today, lang), make)
+
+
+def _key(entry: Entry, today: date, lang: Lang) -> tuple[object, ...]:
     items = entry.items
     if len(items) == 1:
-        key: tuple[object, ...] = (lang, today, support, items[0].notice.number, items[0].repeat)
-    else:
-        key = (lang, today, support, *((i.notice.number, i.repeat) for i in items))
-    found = cache.get(key) if cache is not None else None
-    if found is None:
-        made = _entry_text(config, entry, today, lang, support)
-        found = (made.text, made.html)
-        if cache is not None:
-            cache[key] = found
-    return found
+        return (lang, today, entry.support, items[0].notice.number, items[0].repeat)
+    return (lang, today, entry.support, *((i.notice.number, i.repeat) for i in items))
 
 
 def _is_problem(n: StoredNotice) -> bool:

@@ -52,7 +52,7 @@ if TYPE_CHECKING:
     from gaoxin_cli.i18n import Lang, Msg
     from gaoxin_cli.models import Config, MailConfig, Plan
     from gaoxin_cli.models.notice import NewNotice, StoredNotice
-    from gaoxin_cli.notify.digest import Digest, EntryCache
+    from gaoxin_cli.notify.digest import Digest
     from gaoxin_cli.notify.message import Mail, Outgoing, Planned
     from gaoxin_cli.notify.smtp import Failure
     from gaoxin_cli.rules import ladder
@@ -169,13 +169,15 @@ def run(
             from contextlib import nullcontext
 
             from gaoxin_cli.notify import message
+            from gaoxin_cli.notify.digest import EntryCache
             from gaoxin_cli.store.notices import unsynced
 
             earlier = intended(st, today)
             planned, bad = plan_mails(prepared.digests, mail, earlier)
             planned = intend(st, planned, earlier, today, recorded_at())
             config = plan.config
-            cache: EntryCache = {}  # each entry worded once, for all the mails
+            # each entry worded once, and kept while a mail still to come needs it
+            cache = EntryCache([p.digest for p in planned], today, lang)
 
             def bytes_of(p: Planned) -> Outgoing:
                 return message.build_planned(config, mail, today, p, now, lang, cache)
@@ -227,10 +229,11 @@ def build(
     A mail an earlier run tried today (*earlier*: today's intents by recipient and
     notices) keeps the Message-ID it was given then."""
     from gaoxin_cli.notify import message
+    from gaoxin_cli.notify.digest import EntryCache
     from gaoxin_cli.store.notices import intent_key
 
     built, bad = [], []
-    cache: EntryCache = {}
+    cache = EntryCache()
     for d in digests:
         was = earlier.get(intent_key(d.email, d.notice_ids)) if earlier else None
         mid = was.message_id if was is not None else None
