@@ -8,7 +8,6 @@ replaced — never in a header; :mod:`~gaoxin_cli.notify.message` builds the hea
 from __future__ import annotations
 
 import html
-import json
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
@@ -314,26 +313,11 @@ def _answer(assign: bool, response_due: date, lang: Lang) -> str:
 
 
 _escape = lru_cache(maxsize=1 << 16)(html.escape)
-_REASONS_KEY = json.JSONEncoder(ensure_ascii=False, check_circular=False)
-_reasons_seen: dict[tuple[str, str], list[str]] = {}
-
-
-def _reasons(body: Mapping[str, Any], lang: Lang) -> list[str]:
-    """:func:`reasons`, worded once per distinct list of reasons (and language)."""
-    try:
-        key = (lang, _REASONS_KEY.encode(body.get("reasons")))
-    except (TypeError, ValueError):  # not JSON (never so as filed): worded each time
-        return reasons(body, lang)
-    found = _reasons_seen.get(key)
-    if found is None:
-        if len(_reasons_seen) >= 1 << 14:
-            _reasons_seen.clear()
-        found = _reasons_seen[key] = reasons(body, lang)
-    return found
 
 
 def entry_text(config: Config, entry: Entry, today: date, lang: Lang) -> EntryText:
-    return _entry_text(config, entry, today, lang, entry.support)
+    task, notices, lines, text, page = _entry_parts(config, entry, today, lang, entry.support)
+    return EntryText(task, notices, tuple(lines), entry.card, text, page)
 
 
 def _words(
@@ -342,8 +326,8 @@ def _words(
     """The entry's plain text and HTML, worded once per *cache*."""
 
     def make() -> tuple[str, str]:
-        made = _entry_text(config, entry, today, lang, entry.support)
-        return made.text, made.html
+        parts = _entry_parts(config, entry, today, lang, entry.support)
+        return parts[3], parts[4]
 
     if cache is None:
         return make()
@@ -390,8 +374,12 @@ def _problem_lines(config: Config, top: StoredNotice, lang: Lang) -> tuple[str, 
     return head, lines
 
 
-def _entry_text(config: Config, entry: Entry, today: date, lang: Lang, support: bool) -> EntryText:
-    top = entry.top
+def _entry_parts(
+    config: Config, entry: Entry, today: date, lang: Lang, support: bool
+) -> tuple[str, str, list[str], str, str]:
+    """The entry's heading, notices and lines, and its plain text and HTML."""
+    items = entry.items
+    top = items[0].notice
     body = top.body
     sep = "；" if lang == "zh" else "; "
     lines: list[str]
@@ -403,13 +391,14 @@ def _entry_text(config: Config, entry: Entry, today: date, lang: Lang, support: 
         task = clean(f"{body.get('task') or top.subject} {body.get('title') or ''}")
     if entry.card:
         task += _level(min(entry.card, 4), lang)
-    items = entry.items
     if len(items) == 1:
         notices = _notice_label(items[0], today, lang)
+        assign = top.kind == "assign"
     else:
         notices = ("、" if lang == "zh" else ", ").join(
             _notice_label(i, today, lang) for i in items
         )
+        assign = any(i.notice.kind == "assign" for i in items)
     if not problem:
         due = str(body.get("due") or "")
         planned = str(body.get("planned_due") or due)
@@ -417,10 +406,11 @@ def _entry_text(config: Config, entry: Entry, today: date, lang: Lang, support: 
         lines = [_lead_due(lead, due, planned, lang)]
         if support:
             lines.append(_support(lead, lang))
-        why = _reasons(body, lang)
-        if top.kind != "assign" and why:
-            lines.append(t("notify.why", lang, why=sep.join(why)))
-        if any(i.notice.kind == "assign" for i in items):
+        if top.kind != "assign":  # a 交办单 states no situation
+            why = reasons(body, lang)
+            if why:
+                lines.append(t("notify.why", lang, why=sep.join(why)))
+        if assign:
             measures = [clean(m) for m in body.get("measures") or []]
             if measures:
                 lines.append(t("notify.measures", lang, measures=sep.join(measures)))
@@ -429,12 +419,12 @@ def _entry_text(config: Config, entry: Entry, today: date, lang: Lang, support: 
     text = "\n   ".join([task, notices, *lines])
     e = _escape
     level = min(max(entry.card, 0), 4)
-    html_text = (
+    page = (
         f'<p class="c{level}"><b>{e(task)}</b><br>{e(notices)}<br>'
         + "<br>".join([e(x) for x in lines])
         + "</p>"
     )
-    return EntryText(task, notices, tuple(lines), entry.card, text, html_text)
+    return task, notices, lines, text, page
 
 
 def estimated_years(d: Digest) -> list[int]:
