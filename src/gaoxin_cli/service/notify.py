@@ -325,9 +325,20 @@ class ProblemLadder:
         return frozenset(p.number for p in self.subjects)
 
 
-def _new(d: ladder.Draft, calendar: WorkCalendar) -> NewNotice:
+def _new(
+    d: ladder.Draft,
+    calendar: WorkCalendar,
+    people: dict[tuple[ladder.Recipient, ...], list[dict[str, str | None]]] | None = None,
+) -> NewNotice:
+    """The draft as a notice to file; drafts to the same people share one list of them
+    (*people*: the lists made so far), which the filing encodes once."""
     from gaoxin_cli.models.notice import NewNotice
 
+    recipients = people.get(d.recipients) if people is not None else None
+    if recipients is None:
+        recipients = [r.to_json() for r in d.recipients]
+        if people is not None:
+            people[d.recipients] = recipients
     body = d.body
     if d.response_due is not None and d.response_due.year in calendar.estimated:
         # The reply deadline was counted on a weekends-only estimate: the notice says so
@@ -340,7 +351,7 @@ def _new(d: ladder.Draft, calendar: WorkCalendar) -> NewNotice:
         issued_on=d.issued_on,
         response_due=d.response_due,
         unit=d.unit,
-        recipients=[r.to_json() for r in d.recipients],
+        recipients=recipients,
         body=body,
         subject_kind=d.subject_kind,
     )
@@ -375,7 +386,8 @@ def prepare(
         drafts += problem_rungs.problem_due_notices(
             problems.subjects, problems.statuses, problems.issued, config, today, calendar
         )
-        return snap, items, [_new(d, calendar) for d in drafts], problems
+        people: dict[tuple[ladder.Recipient, ...], list[dict[str, str | None]]] = {}
+        return snap, items, [_new(d, calendar, people) for d in drafts], problems
 
     snap, items, new, problems = compute()
     issued = snap.issued

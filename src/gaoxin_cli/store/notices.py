@@ -175,6 +175,7 @@ def file_notices(
     # Recipient lists repeat (a unit's contact gets all its tasks' 交办单): one string and
     # one parsed tuple for each distinct list.
     same: dict[str, tuple[str, tuple[Mapping[str, Any], ...]]] = {}
+    by_list: dict[int, tuple[str, tuple[Mapping[str, Any], ...]]] = {}
     with store.transaction():
         rows = store.query("SELECT subject_kind, subject, kind FROM notices")
         have = {(sk, s, k) for sk, s, k in rows}
@@ -191,11 +192,16 @@ def file_notices(
             year = n.issued_on.year
             seq = seqs.get((n.kind, year), 0) + 1
             seqs[(n.kind, year)] = seq
-            people = [r if type(r) is dict else dict(r) for r in n.recipients]
-            rcpts = encode(people)
-            known = same.get(rcpts)
+            # The same list object (service/notify.py shares them): encoded once. Safe
+            # by identity: every list seen is held by *pending* until the end.
+            known = by_list.get(id(n.recipients))
             if known is None:
-                known = same[rcpts] = (rcpts, tuple(people))
+                people = [r if type(r) is dict else dict(r) for r in n.recipients]
+                rcpts = encode(people)
+                known = same.get(rcpts)
+                if known is None:
+                    known = same[rcpts] = (rcpts, tuple(people))
+                by_list[id(n.recipients)] = known
             pending.append((n, number(n.kind, year, seq), year, seq, *known))
         # Multi-row INSERTs (one statement per chunk; each notice's row made just for
         # its statement), then the new ids in one query: the write lock is held, so
