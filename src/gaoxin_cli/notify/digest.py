@@ -60,7 +60,10 @@ class Entry:
     @property
     def support(self) -> bool:
         """The recipient has this task only as a support (配合) unit's contact."""
-        return all(i.role == "support" for i in self.items)
+        items = self.items
+        if len(items) == 1:
+            return items[0].role == "support"
+        return all(i.role == "support" for i in items)
 
 
 _ROLE_ORDER = ("contact", "head", "office_contact", "office_head", "leader", "supervisor")
@@ -86,12 +89,19 @@ class Digest:
         if self._entries is None:
             tasks: dict[str, list[Item]] = {}
             for i in self.items:
-                tasks.setdefault(i.notice.subject, []).append(i)
+                found = tasks.get(i.notice.subject)
+                if found is None:
+                    tasks[i.notice.subject] = [i]
+                else:
+                    found.append(i)
             out = []
             for k, v in tasks.items():
+                if len(v) == 1:  # most tasks: one notice today
+                    out.append(Entry(k, (v[0],), _card(v[0].notice)))
+                    continue
                 v.sort(key=lambda i: (-i.notice.rung, i.notice.issued_on))
                 out.append(Entry(k, tuple(v), max(_card(i.notice) for i in v)))
-            out.sort(key=lambda e: (-e.top.rung, -e.card, e.task))
+            out.sort(key=lambda e: (-e.items[0].notice.rung, -e.card, e.task))
             self._entries = out
         return self._entries
 
