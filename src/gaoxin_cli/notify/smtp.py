@@ -17,16 +17,18 @@ from __future__ import annotations
 import socket
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from gaoxin_cli.errors import GaoxinError
 from gaoxin_cli.i18n import Msg
 from gaoxin_cli.models import MailConfig
-from gaoxin_cli.notify.message import Outgoing
+from gaoxin_cli.notify.message import Mail, Outgoing
 
 if TYPE_CHECKING:
     import smtplib
     import ssl
+
+M = TypeVar("M", bound=Mail)
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,18 +95,21 @@ def connect(
 
 
 def send(
-    outgoing: Sequence[Outgoing],
+    outgoing: Sequence[M],
     mail: MailConfig,
     password: str | None,
-    on_accepted: Callable[[Outgoing], object],
+    on_accepted: Callable[[M], object],
     *,
-    still_due: Callable[[Outgoing], bool] | None = None,
+    still_due: Callable[[M], bool] | None = None,
     context: ssl.SSLContext | None = None,
+    build: Callable[[M], Outgoing] | None = None,
 ) -> SendResult:
     """Send every mail of *outgoing* over one connection; see the module docstring.
 
     *still_due* is asked right before each mail: a mail another run has delivered in the
-    meantime (the store says so) is skipped rather than sent twice."""
+    meantime (the store says so) is skipped rather than sent twice. *build* makes a
+    mail's bytes right before it is sent (None: *outgoing* are built
+    :class:`~gaoxin_cli.notify.message.Outgoing` mails); each is dropped once sent."""
     import smtplib
     import ssl
 
@@ -134,8 +139,9 @@ def send(
             if still_due is not None and not still_due(out):
                 result.skipped.append(out.recipient)
                 continue
+            data = _bytes(out, build)
             try:
-                refused = server.sendmail(mail.sender, [out.recipient], out.as_bytes())
+                refused = server.sendmail(mail.sender, [out.recipient], data)
             except smtplib.SMTPRecipientsRefused as exc:
                 code, text = exc.recipients.get(out.recipient, (0, b"refused"))
                 result.failed.append(
@@ -185,6 +191,14 @@ def send(
         except (smtplib.SMTPException, OSError):
             server.close()
     return result
+
+
+def _bytes(out: M, build: Callable[[M], Outgoing] | None) -> bytes:
+    if build is not None:
+        return build(out).as_bytes()
+    if not isinstance(out, Outgoing):
+        raise TypeError(f"{out!r} has no bytes and no build was given")
+    return out.as_bytes()
 
 
 def _oserror(exc: BaseException) -> str:

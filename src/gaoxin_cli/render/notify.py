@@ -33,8 +33,8 @@ def report(out: TextIO, err: TextIO, done: NotifyReport, lang: Lang) -> None:
     if done.mail_off:
         line(t("notify.mail_off", lang))
     elif done.dry:
-        n = len(done.mails)
-        for i, m in enumerate(done.mails, 1):
+        n = len(done.drafts)
+        for i, m in enumerate(done.drafts, 1):
             line(t("notify.dry_header", lang, i=i, n=n))
             line(t("notify.dry_to", lang, to=str(m.headers["To"])))
             line(t("notify.dry_subject", lang, subject=str(m.headers["Subject"])))

@@ -14,12 +14,15 @@
    the problem is closed, rejected or no longer late, nothing more is mailed.
 3. Each due (recipient) becomes one digest mail. Before any is handed on, the intent of
    each (Message-ID, recipient, notices) is recorded (:func:`intend`); a mail an earlier
-   run meant to send today keeps its Message-ID (:func:`intended`).
+   run meant to send today keeps its Message-ID (:func:`intended`). The Message-ID and
+   the notices are all an intent needs, so a mail's bytes are built only when its turn
+   comes, and dropped once it is written or sent (:func:`plan_mails`).
 4. The mails go to a :class:`Transport` — SMTP, an outbox directory, or nothing (a dry
    run, which files nothing either). Each mail the transport reports accepted is
-   recorded at once, one delivery per notice it carried, waiting for the write lock as
-   long as it takes (:func:`record`); before each SMTP mail the store is asked whether
-   another run delivered it meanwhile (:func:`still_due`).
+   recorded (SMTP: at once; an outbox: its files a few at a time, see
+   :class:`OutboxTransport`), one delivery per notice it carried, waiting for the write
+   lock as long as it takes (:func:`record_all`); before each SMTP mail the store is
+   asked whether another run delivered it meanwhile (:func:`still_due`).
 
 :func:`run` returns a :class:`NotifyReport`; the CLI prints it and turns undelivered
 mail into exit code 1.
@@ -27,11 +30,11 @@ mail into exit code 1.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from gaoxin_cli.service.channels import channels, in_run
 from gaoxin_cli.service.session import Session
@@ -50,7 +53,7 @@ if TYPE_CHECKING:
     from gaoxin_cli.models import Config, MailConfig, Plan
     from gaoxin_cli.models.notice import NewNotice, StoredNotice
     from gaoxin_cli.notify.digest import Digest
-    from gaoxin_cli.notify.message import Outgoing
+    from gaoxin_cli.notify.message import Mail, Outgoing, Planned
     from gaoxin_cli.notify.smtp import Failure
     from gaoxin_cli.rules import ladder
     from gaoxin_cli.rules.problem_cards import ProblemSubject
@@ -59,6 +62,7 @@ if TYPE_CHECKING:
     from gaoxin_cli.store import Store
     from gaoxin_cli.store.notices import Intent, IntentKey
 
+M = TypeVar("M", bound="Mail")
 Recipient = Mapping[str, Any]  # {"role", "name", "email", "unit"}, as a notice keeps it
 
 # The transports are defined in service/transport.py; callers take them from here.
@@ -78,7 +82,8 @@ class NotifyReport:
     outbox: Path | None = None  # the directory mail was written to, if not sent
     filed: Sequence[StoredNotice] = ()  # filed by this run (only drafted, dry)
     digests: int = 0  # recipients with something due
-    mails: Sequence[Outgoing] = ()  # built (a bad address gets none)
+    mails: Sequence[Mail] = ()  # planned (a bad address gets none)
+    drafts: Sequence[Outgoing] = ()  # a dry run: the mails as they would go
     sent: int = 0  # accepted by the server (or written to the outbox)
     failures: Sequence[Failure] = ()  # tried and refused
     unsent: Sequence[str] = ()  # never tried: the connection ended first
@@ -146,6 +151,7 @@ def run(
             filed=prepared.filed,
             digests=0 if mail_off else len(prepared.digests),
             mails=built,
+            drafts=built,
             bad_addresses=bad,
             unmailed=() if mail_off else prepared.unmailed,
             estimated_years=session.estimated_years(),
@@ -154,21 +160,42 @@ def run(
         )
     with lock.exclusive(lock.lock_path(session.db)), session.store(write=True) as st:
         prepared = prepare(st, plan, today, cal, dry_run=False, recorded_at=recorded_at())
+        planned: list[Planned] = []
         if mail_off:
             from gaoxin_cli.notify.smtp import SendResult
 
-            built, bad, result = [], [], SendResult()
+            bad, result = [], SendResult()
         else:
+            from contextlib import nullcontext
+
+            from gaoxin_cli.notify import message
+            from gaoxin_cli.notify.digest import EntryCache
+            from gaoxin_cli.store.notices import unsynced
+
             earlier = intended(st, today)
-            built, bad = build(prepared.digests, plan.config, mail, today, now, lang, earlier)
-            built = intend(st, built, earlier, today, recorded_at())
-            result = transport.send(
-                built,
-                mail,
-                today,
-                lambda m, message_id: record(st, m, today, recorded_at(), message_id, waiting),
-                lambda m: still_due(st, m, today),
-            )
+            planned, bad = plan_mails(prepared.digests, mail, earlier)
+            planned = intend(st, planned, earlier, today, recorded_at())
+            config = plan.config
+            # each entry worded once, and kept while a mail still to come needs it
+            cache = EntryCache([p.digest for p in planned], today, lang)
+
+            def bytes_of(p: Planned) -> Outgoing:
+                return message.build_planned(config, mail, today, p, now, lang, cache)
+
+            # An outbox's files are synced before their deliveries are recorded, and a
+            # record lost in a power cut is found again by the next run (its intent
+            # names the file, its Message-ID proves it): those commits need not wait
+            # for the disk. A mail server's 250 has no such second witness.
+            sync = unsynced(st) if isinstance(transport, OutboxTransport) else nullcontext()
+            with sync:
+                result = transport.send(
+                    planned,
+                    mail,
+                    today,
+                    lambda taken: record_all(st, taken, today, recorded_at(), waiting),
+                    lambda m: still_due(st, m, today),
+                    bytes_of,
+                )
         # --- group robots (service/channels.py): after the mail, under the same lock --
         groups = in_run(st, session, prepared.filed, transport, robots, recorded_at, lang)
     return NotifyReport(
@@ -176,7 +203,7 @@ def run(
         outbox=transport.directory if isinstance(transport, OutboxTransport) else None,
         filed=prepared.filed,
         digests=len(prepared.digests),
-        mails=built,
+        mails=planned,
         sent=len(result.sent),
         failures=result.failed,
         unsent=result.unsent,
@@ -206,7 +233,7 @@ def build(
     from gaoxin_cli.store.notices import intent_key
 
     built, bad = [], []
-    cache: EntryCache = {}
+    cache = EntryCache()
     for d in digests:
         was = earlier.get(intent_key(d.email, d.notice_ids)) if earlier else None
         mid = was.message_id if was is not None else None
@@ -215,6 +242,27 @@ def build(
         except ValueError:
             bad.append(d.email)
     return built, bad
+
+
+def plan_mails(
+    digests: Sequence[Digest],
+    mail: MailConfig,
+    earlier: Mapping[IntentKey, Intent] | None = None,
+) -> tuple[list[Planned], list[str]]:
+    """The mail of each digest, its bytes not built yet, and the addresses that failed
+    the check (no mail): what :func:`build` checks and the Message-ID it gives, without
+    the bodies."""
+    from gaoxin_cli.notify import message
+    from gaoxin_cli.store.notices import intent_key
+
+    out, bad = [], []
+    for d in digests:
+        was = earlier.get(intent_key(d.email, d.notice_ids)) if earlier else None
+        try:
+            out.append(message.planned(d, mail, was.message_id if was is not None else None))
+        except ValueError:
+            bad.append(d.email)
+    return out, bad
 
 
 # --- nothing lost, nothing sent twice -------------------------------------------------
@@ -229,11 +277,11 @@ def intended(store: Store, today: date) -> dict[IntentKey, Intent]:
 
 def intend(
     store: Store,
-    mails: Sequence[Outgoing],
+    mails: Sequence[M],
     earlier: Mapping[IntentKey, Intent],
     today: date,
     recorded_at: str,
-) -> list[Outgoing]:
+) -> list[M]:
     """Record the intent of every mail not tried before, before any is sent (a retry
     after a kill between the server's 250 and the record reuses its Message-ID); the
     mails with their intent's number (an outbox names its file after it)."""
@@ -277,9 +325,20 @@ class ProblemLadder:
         return frozenset(p.number for p in self.subjects)
 
 
-def _new(d: ladder.Draft, calendar: WorkCalendar) -> NewNotice:
+def _new(
+    d: ladder.Draft,
+    calendar: WorkCalendar,
+    people: dict[tuple[ladder.Recipient, ...], list[dict[str, str | None]]] | None = None,
+) -> NewNotice:
+    """The draft as a notice to file; drafts to the same people share one list of them
+    (*people*: the lists made so far), which the filing encodes once."""
     from gaoxin_cli.models.notice import NewNotice
 
+    recipients = people.get(d.recipients) if people is not None else None
+    if recipients is None:
+        recipients = [r.to_json() for r in d.recipients]
+        if people is not None:
+            people[d.recipients] = recipients
     body = d.body
     if d.response_due is not None and d.response_due.year in calendar.estimated:
         # The reply deadline was counted on a weekends-only estimate: the notice says so
@@ -292,7 +351,7 @@ def _new(d: ladder.Draft, calendar: WorkCalendar) -> NewNotice:
         issued_on=d.issued_on,
         response_due=d.response_due,
         unit=d.unit,
-        recipients=[r.to_json() for r in d.recipients],
+        recipients=recipients,
         body=body,
         subject_kind=d.subject_kind,
     )
@@ -327,9 +386,18 @@ def prepare(
         drafts += problem_rungs.problem_due_notices(
             problems.subjects, problems.statuses, problems.issued, config, today, calendar
         )
-        return snap, items, [_new(d, calendar) for d in drafts], problems
+        people: dict[tuple[ladder.Recipient, ...], list[dict[str, str | None]]] = {}
+        return snap, items, [_new(d, calendar, people) for d in drafts], problems
 
     snap, items, new, problems = compute()
+    issued = snap.issued
+    # What due_pairs needs of the picture: the standings of the tasks notified before (a
+    # repeat asks them) and which tasks get a notice today (open, or none would be
+    # drafted). Every other task's state and card is let go before the notices are
+    # filed, which reuse the memory (12 MB less at the peak of a 100,000-task first run).
+    before = [s for s in items if s.task.id in issued]
+    fresh = {n.subject for n in new if n.subject_kind == "task"}
+    del snap, items
     if dry_run:
         filed = filed_notices.draft_notices(store, new, notice_record.number)
     elif new:
@@ -339,7 +407,7 @@ def prepare(
         filed = filed_notices.file_notices(store, new, notice_record.number, recorded_at)
     else:
         filed = []
-    pairs = due_pairs(store, items, snap.issued, filed, today, calendar, plan, problems)
+    pairs = due_pairs(store, before, issued, filed, today, calendar, plan, problems, fresh)
     unmailed = [(n, p) for n in filed for p in n.recipients if not p.get("email")]
     return Prepared(today, filed, group(pairs), unmailed)
 
@@ -377,9 +445,14 @@ def due_pairs(
     calendar: WorkCalendar,
     plan: Plan,
     problems: ProblemLadder | None = None,
+    fresh: Collection[str] = (),
 ) -> list[tuple[StoredNotice, Recipient, bool]]:
     """``(notice, recipient, repeat)`` for every mail due today. A problem's notices are
-    due while it is open and carries a card (*problems*; None: none is due)."""
+    due while it is open and carries a card (*problems*; None: none is due). *items*:
+    the standings of the tasks with notices in *issued* (others are not asked); *fresh*:
+    tasks with a notice drafted today (open: a closed task gets none), whose standing
+    *items* may leave out — a notice filed today has never been mailed, so no repeat
+    asks it."""
     from gaoxin_cli.rules import ladder
     from gaoxin_cli.rules import problem_ladder as problem_rungs
     from gaoxin_cli.store.notices import last_sent
@@ -408,7 +481,7 @@ def due_pairs(
             last_step = status.last_step if status is not None else None
         else:
             s = by_task.get(subject)
-            if s is None or not s.open:
+            if (s is None and subject not in fresh) or (s is not None and not s.open):
                 continue  # done, or no longer in the plan: nothing more to say
         for n in ns:
             for person in n.recipients:
@@ -419,8 +492,11 @@ def due_pairs(
                 if last is None:
                     out.append((n, person, False))
                 elif last < today and (
-                    ladder.repeat_due(s, n, latest, last, today, calendar, rules)
-                    if s is not None
+                    (
+                        s is not None
+                        and ladder.repeat_due(s, n, latest, last, today, calendar, rules)
+                    )
+                    if kind != "problem"
                     else problem_rungs.problem_repeat_due(
                         n, latest, last_step, last, today, calendar, rules
                     )
@@ -429,15 +505,15 @@ def due_pairs(
     return out
 
 
-def record(
+def record_all(
     store: Store,
-    out: Outgoing,
+    taken: Sequence[tuple[Mail, str]],
     today: date,
     sent_at: str,
-    message_id: str,
     waiting: Callable[[Msg], object] | None = None,
 ) -> int:
-    """The server accepted *out*: record one delivery per notice it carried.
+    """The server (or the outbox) took these mails, each with the message id to record:
+    one delivery per notice each carried, in one transaction.
 
     Another process holding the write lock (an import of half a million rows beside
     cron) is waited for as long as it takes, telling *waiting* after each busy timeout:
@@ -447,24 +523,23 @@ def record(
 
     from gaoxin_cli.errors import StoreError
     from gaoxin_cli.i18n import Msg
-    from gaoxin_cli.store.notices import record_deliveries
+    from gaoxin_cli.store.notices import record_mails
 
+    rows = [(m.notice_ids, m.recipient, message_id) for m, message_id in taken]
     start = time.monotonic()
     while True:
         try:
-            return record_deliveries(
-                store, out.notice_ids, out.recipient, today, sent_at, message_id
-            )
+            return record_mails(store, rows, today, sent_at)
         except StoreError as err:
             if err.msg.key != "error.store_locked":
                 raise
-            if waiting is not None:
+            if waiting is not None and taken:
                 seconds = round(time.monotonic() - start)
-                waiting(Msg("notify.waiting_lock", email=out.recipient, seconds=seconds))
+                waiting(Msg("notify.waiting_lock", email=taken[0][0].recipient, seconds=seconds))
             time.sleep(0.05)  # a zero busy timeout must not spin
 
 
-def still_due(store: Store, out: Outgoing, today: date) -> bool:
+def still_due(store: Store, out: Mail, today: date) -> bool:
     """False once every notice of *out* is recorded as delivered to its recipient today
     (by another run): the store is the arbiter, the lock only the first line."""
     if not out.notice_ids:

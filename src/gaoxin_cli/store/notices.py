@@ -17,7 +17,8 @@ notice reads the same after the plan changes.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from datetime import date
 from typing import Any, NamedTuple
 
@@ -40,7 +41,11 @@ _INSERT_HEAD = (
     "INSERT INTO notices (number, kind, year, seq, subject, rung, issued_on,"
     " response_due, unit, recipients, body, recorded_at, subject_kind)"
 )
+# The body (11th) is bound as UTF-8 bytes and stored as TEXT (see file_notices).
+_NOTICE_MARKS = "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, CAST(? AS TEXT), ?, ?)"
 SUBJECT_KINDS = ("task", "problem")
+# json.dumps(value, ensure_ascii=False), with the encoder made once, not per call
+_JSON = json.JSONEncoder(ensure_ascii=False)
 
 
 def _notice(row: Sequence[Any], signed: Mapping[int, date] | None = None) -> StoredNotice:
@@ -160,8 +165,17 @@ def file_notices(
     A notice whose task (or problem) already has one of the same kind is skipped
     (checked under the write lock, so two runs at once cannot both file it). *number* formats
     ``(kind, year, seq)`` — ``rules.ladder.number``.
+
+    The notices come back with their recipients and body in place, the very objects of
+    *new* (not parsed back, not copied: a first run of 100,000 tasks files ~57,000), and
+    notices with the same recipients share them.
     """
-    pending: list[tuple[str, tuple[object, ...], NewNotice, int, int, str, str]] = []
+    pending: list[tuple[NewNotice, str, int, int, str, tuple[Mapping[str, Any], ...]]] = []
+    encode = _JSON.encode
+    # Recipient lists repeat (a unit's contact gets all its tasks' 交办单): one string and
+    # one parsed tuple for each distinct list.
+    same: dict[str, tuple[str, tuple[Mapping[str, Any], ...]]] = {}
+    by_list: dict[int, tuple[str, tuple[Mapping[str, Any], ...]]] = {}
     with store.transaction():
         rows = store.query("SELECT subject_kind, subject, kind FROM notices")
         have = {(sk, s, k) for sk, s, k in rows}
@@ -178,56 +192,79 @@ def file_notices(
             year = n.issued_on.year
             seq = seqs.get((n.kind, year), 0) + 1
             seqs[(n.kind, year)] = seq
-            num = number(n.kind, year, seq)
-            rcpts = json.dumps(list(map(dict, n.recipients)), ensure_ascii=False)
-            body = json.dumps(dict(n.body), ensure_ascii=False)
-            due = n.response_due.isoformat() if n.response_due else None
-            row = (num, n.kind, year, seq, n.subject, n.rung, n.issued_on.isoformat(), due)
-            pending.append(
-                (
-                    num,
-                    (*row, n.unit, rcpts, body, recorded_at, n.subject_kind),
-                    n,
-                    year,
-                    seq,
-                    rcpts,
-                    body,
-                )
-            )
-        # Multi-row INSERTs (one statement per chunk), then the new ids in one query:
-        # the write lock is held, so nobody else can add rows in between.
+            # The same list object (service/notify.py shares them): encoded once. Safe
+            # by identity: every list seen is held by *pending* until the end.
+            known = by_list.get(id(n.recipients))
+            if known is None:
+                people = [r if type(r) is dict else dict(r) for r in n.recipients]
+                rcpts = encode(people)
+                known = same.get(rcpts)
+                if known is None:
+                    known = same[rcpts] = (rcpts, tuple(people))
+                by_list[id(n.recipients)] = known
+            pending.append((n, number(n.kind, year, seq), year, seq, *known))
+        # Multi-row INSERTs (one statement per chunk; each notice's row made just for
+        # its statement), then the new ids in one query: the write lock is held, so
+        # nobody else can add rows in between.
+        bodies: list[str] = []
         for i in range(0, len(pending), _NOTICE_ROWS):
             chunk = pending[i : i + _NOTICE_ROWS]
-            values = [v for p in chunk for v in p[1]]
-            marks = ", ".join(f"({', '.join('?' * 13)})" for _ in chunk)
+            values: list[object] = []
+            for n, num, year, seq, rcpts, _ in chunk:
+                body = encode(n.body if type(n.body) is dict else dict(n.body))
+                bodies.append(body)
+                # Bound as UTF-8 bytes and cast back to TEXT (the same value): a str
+                # bound as text keeps a UTF-8 copy of itself for as long as it lives
+                # (32 MB for the bodies of a 100,000-task first run).
+                due = n.response_due.isoformat() if n.response_due else None
+                values += (
+                    num,
+                    n.kind,
+                    year,
+                    seq,
+                    n.subject,
+                    n.rung,
+                    n.issued_on.isoformat(),
+                    due,
+                    n.unit,
+                    rcpts,
+                    body.encode("utf-8"),
+                    recorded_at,
+                    n.subject_kind,
+                )
+            marks = ", ".join(_NOTICE_MARKS for _ in chunk)
             store.insert(f"{_INSERT_HEAD} VALUES {marks}", values)
         ids: dict[str, int] = {}
         if pending:
-            first = pending[0][0]
+            first = pending[0][1]
             (start,) = store.query("SELECT id FROM notices WHERE number = ?", (first,))[0]
             ids = dict(store.query("SELECT number, id FROM notices WHERE id >= ?", (start,)))
-    return [
-        _primed(
-            StoredNotice(
-                ids[num],
-                num,
-                n.kind,
-                year,
-                seq,
-                n.subject,
-                n.rung,
-                n.issued_on,
-                n.response_due,
-                n.unit,
-                rcpts,
-                body,
-                recorded_at,
-                n.subject_kind,
-            ),
-            n,
+    out = []
+    for (n, num, year, seq, rcpts, parsed), body in zip(pending, bodies, strict=True):
+        # As _notice does: the instance dict filled at once (a frozen dataclass's
+        # __init__ sets each field through object.__setattr__), parsed fields included.
+        notice = object.__new__(StoredNotice)
+        notice.__dict__.update(
+            id=ids[num],
+            number=num,
+            kind=n.kind,
+            year=year,
+            seq=seq,
+            subject=n.subject,
+            rung=n.rung,
+            issued_on=n.issued_on,
+            response_due=n.response_due,
+            unit=n.unit,
+            recipients_json=rcpts,
+            body_json=body,
+            recorded_at=recorded_at,
+            subject_kind=n.subject_kind,
+            signed_on=None,
+            recipients=parsed,
+            body=n.body if type(n.body) is dict else dict(n.body),
         )
-        for num, _, n, year, seq, rcpts, body in pending
-    ]
+        out.append(notice)
+    return out
 
 
 def _primed(notice: StoredNotice, new: NewNotice) -> StoredNotice:
@@ -336,22 +373,50 @@ def record_deliveries(
     A delivery already recorded for the same notice, recipient and day is left as it is
     (the UNIQUE constraint decides; nothing is overwritten).
     """
-    ids = list(dict.fromkeys(notice_ids))
+    return record_mails(store, [(notice_ids, recipient, message_id)], sent_on, sent_at)
+
+
+def record_mails(
+    store: Store,
+    mails: Iterable[tuple[Iterable[int], str, str | None]],
+    sent_on: date,
+    sent_at: str,
+) -> int:
+    """:func:`record_deliveries` for several mails — ``(notice ids, recipient, message
+    id)`` each — in one transaction; returns rows added."""
+    day = sent_on.isoformat()
     with store.transaction():
         before = int(store.query("SELECT total_changes()")[0][0])
-        for i in range(0, len(ids), _ROWS):
-            chunk = ids[i : i + _ROWS]
-            values: list[object] = []
-            for nid in chunk:
-                values += [nid, recipient, sent_on.isoformat(), sent_at, message_id]
-            store.insert(
-                "INSERT INTO deliveries (notice_id, recipient, sent_on, sent_at, message_id)"
-                f" VALUES {', '.join('(?, ?, ?, ?, ?)' for _ in chunk)}"
-                " ON CONFLICT (notice_id, recipient, sent_on) DO NOTHING",
-                values,
-            )
+        for notice_ids, recipient, message_id in mails:
+            ids = list(dict.fromkeys(notice_ids))
+            for i in range(0, len(ids), _ROWS):
+                chunk = ids[i : i + _ROWS]
+                values: list[object] = []
+                for nid in chunk:
+                    values += [nid, recipient, day, sent_at, message_id]
+                store.insert(
+                    "INSERT INTO deliveries (notice_id, recipient, sent_on, sent_at, message_id)"
+                    f" VALUES {', '.join('(?, ?, ?, ?, ?)' for _ in chunk)}"
+                    " ON CONFLICT (notice_id, recipient, sent_on) DO NOTHING",
+                    values,
+                )
         added = int(store.query("SELECT total_changes()")[0][0]) - before
     return added
+
+
+@contextmanager
+def unsynced(store: Store) -> Iterator[None]:
+    """Commits that do not wait for the disk, for the block (``PRAGMA synchronous =
+    NORMAL``: in WAL mode a commit still survives a crash or kill of the process; a power
+    cut may lose the last ones, never corrupt the file); the setting is restored after.
+    For an outbox's deliveries only: each file is synced before its delivery is recorded,
+    and a lost record is found again by the next run (docs/escalation.md)."""
+    ((was,),) = store.query("PRAGMA synchronous")
+    store.query("PRAGMA synchronous = NORMAL")
+    try:
+        yield
+    finally:
+        store.query(f"PRAGMA synchronous = {int(was)}")
 
 
 # --- intents (m007) --------------------------------------------------------------------

@@ -1,0 +1,357 @@
+"""The faster first run of ``gaoxin notify --outbox``, held equal to the plain path on a
+generated workspace (bench/gen.py: 300 tasks, 8 units, a history up to 2020-11-16):
+
+* the run builds each mail right before it is written (``message.planned`` /
+  ``build_planned``) and records the files a few at a time: the ``.eml`` files are
+  byte for byte those of the plain path — every mail built first (``notify.build``),
+  then written and recorded one by one — and the store holds the same rows;
+* ``store.notices.file_notices`` returns the notices as the store reads them back;
+* a digest entry worded with the remembered parts (``digest._words``) reads as the
+  plain wording, which is kept here as it was;
+* a run killed (here: the store refusing) between a batch of files and its record
+  leaves files that the next run adopts, not writes again.
+
+Message-IDs and MIME boundaries are random: both paths draw them from the same counters.
+"""
+
+from __future__ import annotations
+
+import html
+import importlib.util
+import itertools
+import json
+import shutil
+import sqlite3
+import sys
+from collections.abc import Callable, Iterator
+from datetime import date, datetime
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+import pytest
+
+from gaoxin_cli.errors import GaoxinError
+from gaoxin_cli.i18n import Lang, t
+from gaoxin_cli.models import Config
+from gaoxin_cli.notify import digest, lock, message, outbox
+from gaoxin_cli.service import notify
+from gaoxin_cli.service.session import Session
+from gaoxin_cli.store import Store
+from gaoxin_cli.store import notices as store_notices
+
+BENCH = Path(__file__).resolve().parent.parent / "bench"
+AS_OF = date(2020, 11, 16)
+NOW = datetime(2020, 11, 16, 8, 0).astimezone()
+STAMP = "2020-11-16T08:00:00+08:00"
+
+
+def _load(name: str) -> ModuleType:
+    if str(BENCH) not in sys.path:
+        sys.path.insert(0, str(BENCH))  # ranking_bench imports gen
+    spec = importlib.util.spec_from_file_location(f"bench_{name}", BENCH / f"{name}.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.fixture(scope="module")
+def city(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    """A generated workspace and its database, before any notify."""
+    gen, rb = _load("gen"), _load("ranking_bench")
+    root = tmp_path_factory.mktemp("notify-city")
+    ws = gen.write_workspace(root / "ws", gen.Spec(tasks=300, files=3, units=8, seed=7))
+    hist = gen.make_events(ws, gen.EventSpec(events=6_000, as_of=AS_OF))
+    events = [rb.to_event(r) for r in hist.rows]
+    db = root / "g.db"
+    with Store.open(db, write=True) as st:
+        st.add_unique(events, [f"k{i}" for i in range(len(events))])
+    return ws.root, db
+
+
+@pytest.fixture
+def fixed_ids(monkeypatch: pytest.MonkeyPatch) -> Callable[[], None]:
+    """Message-IDs and boundaries from counters: the n-th of a run is the same in both
+    (call the fixture's value before each run to start them again)."""
+    counters: list[Iterator[int]] = []
+
+    def reset() -> None:
+        counters[:] = [itertools.count(1), itertools.count(1)]
+
+    reset()
+    monkeypatch.setattr(
+        message,
+        "make_msgid",
+        lambda idstring, domain: f"<{next(counters[0])}.{idstring}@{domain}>",
+    )
+    monkeypatch.setattr(message.secrets, "token_hex", lambda n: f"{next(counters[1]):0{2 * n}d}")
+    return reset
+
+
+def _copy(db: Path, to: Path) -> Path:
+    to.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(db, to)
+    return to
+
+
+def _session(ws: Path, db: Path) -> Session:
+    return Session.open(ws, AS_OF, db=db)
+
+
+def _plain_run(sess: Session, box: Path) -> None:
+    """The path before: every mail built first, then written and recorded one by one."""
+    plan, today = sess.plan, sess.today
+    mail = notify.OutboxTransport(box).mail_settings(plan.config.mail)
+    with lock.exclusive(lock.lock_path(sess.db)), sess.store(write=True) as st:
+        prepared = notify.prepare(st, plan, today, sess.calendar, dry_run=False, recorded_at=STAMP)
+        earlier = notify.intended(st, today)
+        built, bad = notify.build(prepared.digests, plan.config, mail, today, NOW, "zh", earlier)
+        assert bad == []
+        for m in notify.intend(st, built, earlier, today, STAMP):
+            name = outbox.write(box, today, m)
+            store_notices.record_deliveries(
+                st, m.notice_ids, m.recipient, today, STAMP, f"outbox:{name}"
+            )
+
+
+def _rows(db: Path) -> dict[str, list[tuple[Any, ...]]]:
+    conn = sqlite3.connect(db)
+    try:
+        return {
+            table: conn.execute(f"SELECT * FROM {table} ORDER BY id").fetchall()
+            for table in ("notices", "deliveries", "mail_intents")
+        }
+    finally:
+        conn.close()
+
+
+def _files(box: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in sorted(box.glob("*.eml"))}
+
+
+def test_a_first_run_writes_the_files_and_rows_of_the_plain_path(
+    city: tuple[Path, Path], tmp_path: Path, fixed_ids: Callable[[], None]
+) -> None:
+    ws, db = city
+    fast_db, plain_db = _copy(db, tmp_path / "a" / "g.db"), _copy(db, tmp_path / "b" / "g.db")
+    fixed_ids()
+    report = notify.run(
+        _session(ws, fast_db), notify.OutboxTransport(tmp_path / "fast"), NOW, lambda: STAMP
+    )
+    assert report.ok and report.sent == len(report.mails) > 10
+    fast = _files(tmp_path / "fast")
+    fixed_ids()
+    _plain_run(_session(ws, plain_db), tmp_path / "plain")
+    plain = _files(tmp_path / "plain")
+    assert len(fast) == report.sent
+    assert fast.keys() == plain.keys()
+    for name in fast:
+        assert fast[name] == plain[name], name
+    fast_rows, plain_rows = _rows(fast_db), _rows(plain_db)
+    assert len(fast_rows["notices"]) > 100  # a 交办单 per open task and the warnings
+    assert {r[2] for r in fast_rows["notices"]} >= {"assign", "urge", "supervise"}
+    assert fast_rows == plain_rows
+
+
+def test_filed_notices_are_what_the_store_reads_back(
+    city: tuple[Path, Path], tmp_path: Path
+) -> None:
+    ws, db = city
+    sess = _session(ws, _copy(db, tmp_path / "g.db"))
+    with sess.store(write=True) as st:
+        prepared = notify.prepare(st, sess.plan, AS_OF, sess.calendar, dry_run=False)
+        filed = prepared.filed
+        back = {n.id: n for n in store_notices.notices(st)}
+        kinds = dict(st.query("SELECT typeof(body), count(*) FROM notices GROUP BY 1"))
+    assert kinds == {"text": len(filed)}
+    assert len(filed) == len(back) > 100
+    for n in filed:
+        b = back[n.id]
+        assert n == b  # every field, the JSON text included
+        assert (n.recipients, n.body) == (b.recipients, b.body)  # as parsed from the JSON
+        # the text the plain path stored: json.dumps, non-ASCII kept as is
+        assert b.body_json == json.dumps(dict(n.body), ensure_ascii=False)
+        assert b.recipients_json == json.dumps(list(map(dict, n.recipients)), ensure_ascii=False)
+    # notices to the same people share one parsed list, and it reads as each one's JSON
+    shared = {id(n.recipients) for n in filed}
+    assert len(shared) < len(filed)
+
+
+# --- the wording of an entry: the plain path, as it was --------------------------------
+
+
+def _plain_entry(config: Config, entry: digest.Entry, today: date, lang: Lang) -> str:
+    top = entry.top
+    body = top.body
+    sep = "；" if lang == "zh" else "; "
+    lines: list[str]
+    if digest._is_problem(top):
+        task, lines = digest._problem_lines(config, top, lang)
+        task = t("notify.problem_head", lang, what=task)
+    else:
+        task = digest.clean(f"{body.get('task') or top.subject} {body.get('title') or ''}")
+    if entry.card:
+        task += f" · {t(f'level.{min(entry.card, 4)}', lang)}"
+    labels = []
+    for i in entry.items:
+        n = i.notice
+        label = f"{digest.kind_name(n.kind, lang)} {digest.clean(n.number)}"
+        if i.repeat:
+            label += t("notify.repeat", lang, date=n.issued_on.isoformat())
+        elif n.issued_on < today:
+            label += t("notify.belated", lang, date=n.issued_on.isoformat())
+        labels.append(label)
+    notices = ("、" if lang == "zh" else ", ").join(labels)
+    if not digest._is_problem(top):
+        due = str(body.get("due") or "")
+        planned = str(body.get("planned_due") or due)
+        due_text = (
+            due if due == planned else t("notify.due_extended", lang, due=due, planned=planned)
+        )
+        lead = digest.clean(config.unit_name(digest._id(body.get("lead"))))
+        lines = [t("notify.lead_due", lang, lead=lead, due=digest.clean(due_text))]
+        if entry.support:
+            lines.append(t("notify.support", lang, lead=lead))
+        why = digest.reasons(body, lang)
+        if top.kind != "assign" and why:
+            lines.append(t("notify.why", lang, why=sep.join(why)))
+        if any(i.notice.kind == "assign" for i in entry.items):
+            measures = [digest.clean(m) for m in body.get("measures") or []]
+            if measures:
+                lines.append(t("notify.measures", lang, measures=sep.join(measures)))
+    if top.response_due is not None:
+        key = "notify.answer_assign" if top.kind == "assign" else "notify.answer"
+        lines.append(t(key, lang, date=top.response_due.isoformat()))
+    text = "\n".join([f"{task}", f"   {notices}", *(f"   {line}" for line in lines)])
+    e = html.escape
+    level = min(max(entry.card, 0), 4)
+    page = (
+        f'<p class="c{level}"><b>{e(task)}</b><br>{e(notices)}<br>'
+        + "<br>".join(e(x) for x in lines)
+        + "</p>"
+    )
+    return text + "\n\n" + page
+
+
+def _entries(city: tuple[Path, Path], tmp_path: Path) -> Iterator[tuple[Config, digest.Entry]]:
+    ws, db = city
+    sess = _session(ws, _copy(db, tmp_path / "g.db"))
+    with sess.store(write=False) as st:
+        prepared = notify.prepare(st, sess.plan, AS_OF, sess.calendar, dry_run=True)
+    for d in prepared.digests:
+        for e in d.entries():
+            yield sess.plan.config, e
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_an_entry_reads_as_the_plain_wording(
+    city: tuple[Path, Path], tmp_path: Path, lang: Lang
+) -> None:
+    cache = digest.EntryCache()
+    seen, support = 0, 0
+    for config, e in _entries(city, tmp_path):
+        for day in (AS_OF, date(2020, 11, 18)):  # issued today; issued before
+            text, page = digest._words(config, e, day, lang, cache)
+            assert f"{text}\n\n{page}" == _plain_entry(config, e, day, lang)
+            assert digest.entry_text(config, e, day, lang).text == text
+        seen += 1
+        support += e.support
+    assert seen > 100 and support > 0
+
+
+def test_entries_kept_only_while_needed_word_the_same_bodies(
+    city: tuple[Path, Path], tmp_path: Path
+) -> None:
+    ws, db = city
+    sess = _session(ws, _copy(db, tmp_path / "g.db"))
+    with sess.store(write=False) as st:
+        digests = notify.prepare(st, sess.plan, AS_OF, sess.calendar, dry_run=True).digests
+    config = sess.plan.config
+    counted, kept = digest.EntryCache(digests, AS_OF, "zh"), digest.EntryCache()
+    most = 0
+    for d in digests:
+        assert digest.bodies(config, AS_OF, d, "zh", counted) == digest.bodies(
+            config, AS_OF, d, "zh", kept
+        )
+        most = max(most, len(counted))
+    shared = sum(1 for d in digests for e in d.entries()) - len(kept)
+    assert 0 < most < len(kept) and shared > 0  # some entries go to several people
+    assert len(counted) == 0  # each let go after its last use
+
+
+# --- batches of records -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("every_s", [2.5, 1e9])  # every third file; all but the first at the end
+def test_records_in_batches_or_one_by_one_are_the_same(
+    city: tuple[Path, Path], tmp_path: Path, fixed_ids: Callable[[], None], every_s: float
+) -> None:
+    ws, db = city
+    each, batch = _copy(db, tmp_path / "a" / "g.db"), _copy(db, tmp_path / "b" / "g.db")
+    fixed_ids()
+    one = notify.run(
+        _session(ws, each),
+        notify.OutboxTransport(tmp_path / "each", every_s=0.0),
+        NOW,
+        lambda: STAMP,
+    )
+    ticks = itertools.count()  # one second a look at the clock
+    fixed_ids()
+    many = notify.run(
+        _session(ws, batch),
+        notify.OutboxTransport(
+            tmp_path / "batch", every_s=every_s, clock=lambda: float(next(ticks))
+        ),
+        NOW,
+        lambda: STAMP,
+    )
+    assert one.ok and many.ok and one.sent == many.sent > 10
+    assert _files(tmp_path / "each") == _files(tmp_path / "batch")
+    assert _rows(each) == _rows(batch)
+
+
+def test_files_written_before_a_failed_record_are_adopted_by_the_next_run(
+    city: tuple[Path, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ws, db = city
+    db = _copy(db, tmp_path / "g.db")
+    box = tmp_path / "box"
+    calls = itertools.count()
+    real = store_notices.record_mails
+
+    def refuse_the_second(*args: Any, **kwargs: Any) -> int:
+        if next(calls) == 1:
+            raise GaoxinError("error.store_io", path=str(db), reason="disk full")
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(store_notices, "record_mails", refuse_the_second)
+    first = notify.run(
+        _session(ws, db), notify.OutboxTransport(box, every_s=1e9), NOW, lambda: STAMP
+    )
+    monkeypatch.undo()
+    assert first.fatal is not None and first.fatal.key == "notify.fail_record"
+    written = {p.name: p.stat().st_ino for p in box.glob("*.eml")}
+    assert len(written) == first.sent == len(first.mails) > 10  # all written, one recorded
+    with Store.open(db, write=False) as st:
+        recorded = {d.message_id for ds in store_notices.deliveries(st).values() for d in ds}
+    assert len(recorded) == 1
+    again = notify.run(_session(ws, db), notify.OutboxTransport(box), NOW, lambda: STAMP)
+    assert again.ok and again.sent == len(written) - 1
+    assert {p.name: p.stat().st_ino for p in box.glob("*.eml")} == written  # kept, not rewritten
+    assert [p.name for p in box.iterdir() if p.name.startswith(".")] == []
+    with Store.open(db, write=False) as st:
+        recorded = {d.message_id for ds in store_notices.deliveries(st).values() for d in ds}
+    assert recorded == {f"outbox:{name}" for name in written}
+    final = notify.run(_session(ws, db), notify.OutboxTransport(box), NOW, lambda: STAMP)
+    assert final.sent == 0 and len(list(box.glob("*.eml"))) == len(written)
+
+
+def test_base64_lines_are_encodebytes_with_crlf() -> None:
+    import base64
+    import os
+
+    for n in (0, 1, 56, 57, 58, 57 * 1024 - 1, 57 * 1024, 57 * 1024 + 1, 200_003):
+        data = os.urandom(n)
+        assert message.base64_lines(data) == base64.encodebytes(data).replace(b"\n", b"\r\n")
