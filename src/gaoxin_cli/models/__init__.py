@@ -9,6 +9,7 @@ re-exported here with the shared patterns and literal types, and :class:`Plan`.
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
+from operator import attrgetter
 from typing import Any, Protocol
 
 from gaoxin_cli.models.base import (
@@ -124,6 +125,9 @@ def pillar_paths(pillars: Mapping[str, PillarNode], prefix: str = "") -> Iterato
         yield from pillar_paths(node.children, path + ".")
 
 
+_ID = attrgetter("id")
+
+
 class Plan:
     """A validated workspace: the config and every task, indexed by id."""
 
@@ -133,11 +137,11 @@ class Plan:
         self.config = config
         self.tasks = tasks
         self.warnings = warnings
-        self.by_id = {t.id: t for t in tasks}
+        self.by_id: dict[str, Task] = dict(zip(map(_ID, tasks), tasks, strict=True))
 
     def __getstate__(self) -> tuple[Config, tuple[Task, ...], int]:
         return (self.config, self.tasks, self.warnings)
 
     def __setstate__(self, state: tuple[Config, tuple[Task, ...], int]) -> None:
         self.config, self.tasks, self.warnings = state
-        self.by_id = {t.id: t for t in self.tasks}
+        self.by_id = dict(zip(map(_ID, self.tasks), self.tasks, strict=True))
