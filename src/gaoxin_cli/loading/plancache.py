@@ -212,6 +212,7 @@ _NESTED: dict[str, tuple[int, Any]] = {
     "milestones": (_MANY, records.Milestone),
 }
 _SHARED_TYPES = frozenset({str, date, type(None)})
+_SEQUENCES = frozenset({list, tuple})
 
 
 def _columns(items: Sequence[Any], names: tuple[str, ...]) -> list[Any]:
@@ -237,8 +238,11 @@ def _plain(col: list[Any], shared: dict[Any, Any]) -> list[Any]:
     kinds = set(map(type, col))
     if kinds <= _SHARED_TYPES:
         return list(map(shared.setdefault, col, col))
-    if kinds == {list}:
-        return list(map(tuple, col))
+    if kinds <= _SEQUENCES:  # tuples (lists in a spec) of strings: shared the same way
+        flat = list(chain.from_iterable(col))
+        if set(map(type, flat)) <= _SHARED_TYPES:
+            words = iter(list(map(shared.setdefault, flat, flat)))
+            return [tuple(islice(words, len(v))) if v else () for v in col]
     if list in kinds:
         return [tuple(v) if type(v) is list else v for v in col]
     return col

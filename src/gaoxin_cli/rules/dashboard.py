@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from functools import partial
 from operator import itemgetter
 from typing import NamedTuple
 
@@ -20,6 +21,7 @@ from gaoxin_cli.rules.signing import SignedNotice, overdue_unsigned
 
 _EMPTY = TaskState()
 _ID = itemgetter(0)  # of (id, row)
+_LAST = itemgetter(-1)
 
 
 class TaskRow(NamedTuple):
@@ -97,13 +99,14 @@ def assess_all(
     """Every task assessed, most urgent first: :func:`~gaoxin_cli.rules.cards.severity_key`,
     then a missed report first, then the id (tasks with none of these, by id).
     *unsigned*: each task's notices not yet signed (签收), for the card."""
-    dues = dues or {}
     lifecycle = lifecycle or {}
     red_notice_dues = red_notice_dues or {}
     unsigned_of = (unsigned or {}).get
     card = CardClock(today, calendar, config.rules.cards).assess
     missed_report = missed_reports(config, today, calendar)
     state_of, life_of, red_due_of = states.get, lifecycle.get, red_notice_dues.get
+    due_of = dues.get if dues else None
+    row_of = partial(tuple.__new__, TaskRow)  # TaskRow(...) without its Python __new__
     # A card, a lag or a missed report: sorted by urgency (the key, then the place found,
     # so that equal keys keep their order and rows are never compared).
     urgent: list[tuple[int, int, float, bool, str, int, TaskRow]] = []
@@ -111,18 +114,18 @@ def assess_all(
     for t in tasks:
         tid = t.id
         st = state_of(tid, _EMPTY)
-        due = dues.get(tid, t.due) if dues else t.due
+        due = t.due if due_of is None else due_of(tid, t.due)
         life = life_of(tid)
-        if st.done or (life is not None and life in STOPPED_STATES):
+        if st.progress >= 100 or life in STOPPED_STATES:  # st.done, or stopped(life)
             # Done (100 %), or done, closed or cancelled by the lifecycle: no card and no
             # reminder, whatever the numbers say.
             a = PAST_DUE if today >= due else no_card(t, today, due)
-            quiet.append((tid, TaskRow(t, st, a, due, None, life)))
+            quiet.append((tid, row_of((t, st, a, due, None, life))))
             continue
         waiting = unsigned_of(tid)
         a = card(t, st, due, red_due_of(tid), overdue_unsigned(waiting, today) if waiting else None)
         missed = missed_report(t, st)
-        row = TaskRow(t, st, a, due, missed, life)
+        row = row_of((t, st, a, due, missed, life))
         level = a.card.level
         if level or a.overdue_wd or a.lag or missed is not None:
             # severity_key(a), a missed report first, the id
@@ -131,8 +134,8 @@ def assess_all(
             quiet.append((tid, row))
     urgent.sort()
     quiet.sort(key=_ID)
-    rows = [u[-1] for u in urgent]
-    rows += [q[-1] for q in quiet]
+    rows = list(map(_LAST, urgent))
+    rows += map(_LAST, quiet)
     return rows
 
 
@@ -161,30 +164,32 @@ def build(
     chains: dict[str, list[PillarRow]] = {}
     done = missed = 0
     # One pass in row order (the float sums depend on the order of the additions).
-    for r in rows:
-        task, a = r.task, r.assessment
-        level, progress, lead, path = a.card.level, r.state.progress, task.lead, task.pillar
+    for task, state, a, _, missed_on, life in rows:
+        level, progress = a.card.level, state.progress
         counts[level] += 1
+        lead = task.lead
         u = units.get(lead)
         if u is None:
             u = units[lead] = UnitRow(lead)
         u.tasks += 1
-        if r.finished:
+        if progress >= 100 or life in STOPPED_STATES:  # TaskRow.finished
             u.done += 1
             done += 1
         u.levels[level] += 1
         u.progress_sum += progress
-        if r.missed_report is not None:
+        if missed_on is not None:
             u.missed += 1
             missed += 1
+        path = task.pillar
         if path:
             chain = chains.get(path)
             if chain is None:
                 chain = chains[path] = chain_of(path)
+            planned = a.planned
             for node in chain:
                 node.tasks += 1
                 node.progress_sum += progress
-                node.planned_sum += a.planned
+                node.planned_sum += planned
                 if level > node.worst:
                     node.worst = level
     unit_rows = sorted(

@@ -56,8 +56,10 @@ def status(session: Session, filters: Filters) -> Status:
     )
     statuses = [replay(r, e) for r, e in snap.problems]
     lines = problem_lines(statuses, today, cal, plan, red_notice_dues=snap.problem_red_dues)
-    shown = {r.task.id for r in dash.rows if not r.finished}
     notices = [n for ns in snap.unsigned.values() for n in ns]
+    if not notices:  # the open tasks shown are asked about only for a notice
+        return Status(dash, lines, [])
+    shown = {r.task.id for r in dash.rows if not r.finished}
     return Status(dash, lines, waiting(notices, today, cal, shown.__contains__))
 
 

@@ -36,10 +36,15 @@ def _standings(
     from gaoxin_cli.rules.lifecycle import STOPPED_STATES
 
     chosen = tasks
-    if open_only:
-        done = {tid for tid, state in snap.states.items() if state.done}
-        done.update(tid for tid, state in snap.lifecycle.items() if state in STOPPED_STATES)
-        chosen = [tk for tk in tasks if tk.id not in done]
+    if open_only:  # not done (100 %), nor done, closed or cancelled by the lifecycle
+        from gaoxin_cli.models.state import TaskState
+
+        state_of, life_of, empty = snap.states.get, snap.lifecycle.get, TaskState()
+        chosen = [
+            tk
+            for tk in tasks
+            if not (state_of(tk.id, empty).progress >= 100 or life_of(tk.id) in STOPPED_STATES)
+        ]
     return ladder.standings(
         chosen,
         snap.states,
@@ -70,7 +75,9 @@ def overdue(session: Session, filters: Filters) -> Overdue:
     from gaoxin_cli.rules.signing import waiting
 
     plan, today = session.plan, session.today
-    tasks = [tk for tk in plan.tasks if filters.keep_task(tk)]
+    tasks: Sequence[Task] = plan.tasks
+    if filters.by_task:
+        tasks = [tk for tk in tasks if filters.keep_task(tk)]
     with_problems = not (filters.pillar or filters.leaders or filters.listed)
     with session.store(write=False) as st:
         snap = Snapshot.read(
