@@ -21,7 +21,7 @@ import sys
 import tempfile
 import time
 import zlib
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import date
 from functools import partial
 from itertools import chain, islice
@@ -242,10 +242,15 @@ def _plain(col: list[Any], shared: dict[Any, Any]) -> list[Any]:
         flat = list(chain.from_iterable(col))
         if set(map(type, flat)) <= _SHARED_TYPES:
             words = iter(list(map(shared.setdefault, flat, flat)))
-            return [tuple(islice(words, len(v))) if v else () for v in col]
+            return _regroup(words, map(len, col))
     if list in kinds:
         return [tuple(v) if type(v) is list else v for v in col]
     return col
+
+
+def _regroup(items: Iterator[Any], counts: Iterable[int]) -> list[tuple[Any, ...]]:
+    """*items* cut into tuples of *counts* items each."""
+    return [tuple(islice(items, c)) if c else () for c in counts]
 
 
 def task_columns(tasks: Sequence[Any]) -> list[Any]:
@@ -295,8 +300,7 @@ def tasks_of_columns(columns: Sequence[Any]) -> tuple[Task, ...]:
             cols.append(optional)
         else:
             counts, fields = col
-            made = map(partial(new, cls), zip(*fields, strict=True))
-            cols.append([tuple(islice(made, c)) if c else () for c in counts])
+            cols.append(_regroup(map(partial(new, cls), zip(*fields, strict=True)), counts))
     return tuple(map(partial(new, Task), zip(*cols, strict=True)))
 
 
