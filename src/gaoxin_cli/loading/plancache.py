@@ -35,8 +35,9 @@ from gaoxin_cli.i18n import Msg
 from gaoxin_cli.loading.paths import CONFIG_NAME, workspace_files
 from gaoxin_cli.models import Config, Plan, Task, records
 
-# 4: tasks as columns; 3: file stats beside the content digest; 2: records; 1: pydantic
-_FORMAT = 4
+# 5: tasks as columns, equal nested records once; 4: tasks as columns; 3: file stats
+# beside the content digest; 2: records; 1: pydantic models
+_FORMAT = 5
 _HEADER = f"{_FORMAT}|{__version__}|{records.SHAPE}|{sys.version}"
 # A file whose timestamps are this close to the moment the cache was written may still
 # change within the same timestamp tick (Linux stamps files from a coarse clock; FAT and
@@ -242,7 +243,8 @@ def _plain(col: list[Any], shared: dict[Any, Any]) -> list[Any]:
         flat = list(chain.from_iterable(col))
         if set(map(type, flat)) <= _SHARED_TYPES:
             words = iter(list(map(shared.setdefault, flat, flat)))
-            return _regroup(words, map(len, col))
+            tuples = _regroup(words, map(len, col))
+            return list(map(shared.setdefault, tuples, tuples))  # equal tuples: one
     if list in kinds:
         return [tuple(v) if type(v) is list else v for v in col]
     return col
@@ -251,6 +253,29 @@ def _plain(col: list[Any], shared: dict[Any, Any]) -> list[Any]:
 def _regroup(items: Iterator[Any], counts: Iterable[int]) -> list[tuple[Any, ...]]:
     """*items* cut into tuples of *counts* items each."""
     return [tuple(islice(items, c)) if c else () for c in counts]
+
+
+def _distinct(fields: list[list[Any]]) -> tuple[list[list[Any]], list[int]]:
+    """Records given as *fields* (a list per field), each distinct one stored once: the
+    distinct records' fields and, per record, its number among them (a plan's sources
+    and milestones repeat: fewer objects to unpickle and to hold). Equal means of equal
+    value and type: a field of anything but strings, dates and None is compared by its
+    ``repr`` (1, 1.0 and True, or 0.0 and -0.0, stay apart)."""
+    keyed = [
+        col if set(map(type, col)) <= _SHARED_TYPES else list(map(repr, col)) for col in fields
+    ]
+    keys = list(zip(*keyed, strict=True))
+    first = dict(zip(keys, range(len(keys)), strict=True))  # key → a record with it
+    number = dict(zip(first, range(len(first)), strict=True))
+    kept = list(first.values())
+    return [list(map(col.__getitem__, kept)) for col in fields], list(map(number.__getitem__, keys))
+
+
+def _records(cls: Any, packed: tuple[list[list[Any]], list[int]]) -> list[Any]:
+    """The records :func:`_distinct` packed, one per number (equal ones: one object)."""
+    fields, numbers = packed
+    made = list(map(partial(tuple.__new__, cls), zip(*fields, strict=True)))
+    return list(map(made.__getitem__, numbers))
 
 
 def task_columns(tasks: Sequence[Any]) -> list[Any]:
@@ -264,16 +289,17 @@ def task_columns(tasks: Sequence[Any]) -> list[Any]:
             out.append(_plain(values, shared))
             continue
         how, cls = nested
-        if how == _ONE:
-            out.append([_plain(c, shared) for c in _columns(values, cls._fields)])
-        elif how == _OPTIONAL:
+        if how == _OPTIONAL:
             where = [i for i, v in enumerate(values) if v is not None]
-            present = [values[i] for i in where]
-            out.append((where, [_plain(c, shared) for c in _columns(present, cls._fields)]))
-        else:
+            values = [values[i] for i in where]
+        elif how == _MANY:
             counts = list(map(len, values))
-            flat = list(chain.from_iterable(values))
-            out.append((counts, [_plain(c, shared) for c in _columns(flat, cls._fields)]))
+            values = list(chain.from_iterable(values))
+        fields = [_plain(c, shared) for c in _columns(values, cls._fields)]
+        if how == _ONE:
+            out.append(_distinct(fields))
+        else:
+            out.append((where if how == _OPTIONAL else counts, _distinct(fields)))
     return out
 
 
@@ -290,17 +316,16 @@ def tasks_of_columns(columns: Sequence[Any]) -> tuple[Task, ...]:
             continue
         how, cls = nested
         if how == _ONE:
-            cols.append(list(map(partial(new, cls), zip(*col, strict=True))))
+            cols.append(_records(cls, col))
         elif how == _OPTIONAL:
-            where, fields = col
+            where, packed = col
             optional: list[Any] = [None] * n
-            made = map(partial(new, cls), zip(*fields, strict=True))
-            for i, record in zip(where, made, strict=True):
+            for i, record in zip(where, _records(cls, packed), strict=True):
                 optional[i] = record
             cols.append(optional)
         else:
-            counts, fields = col
-            cols.append(_regroup(map(partial(new, cls), zip(*fields, strict=True)), counts))
+            counts, packed = col
+            cols.append(_regroup(iter(_records(cls, packed)), counts))
     return tuple(map(partial(new, Task), zip(*cols, strict=True)))
 
 
