@@ -251,3 +251,20 @@ def test_a_cache_of_the_old_format_is_ignored(ws: Path, tmp_path: Path) -> None:
             pickle.dump(payload, fh)
         again = plancache.load_plan(ws, cache)
         assert _shape(again.tasks) == _shape(plan.tasks)
+
+
+def test_records_stored_once_keep_their_types() -> None:
+    """Equal records share one object, but 1, 1.0 and True (or 0.0 and -0.0) are not
+    equal for the cache: each comes back as it went in."""
+    from datetime import date
+
+    from gaoxin_cli.models import Milestone
+
+    day = date(2020, 5, 1)
+    weights: list[object] = [1.0, 1, True, 0.0, -0.0, None, 1.0, 0.5, 0.5]
+    ms = [Milestone("验收", day, w) for w in weights]  # type: ignore[arg-type]
+    packed = plancache._distinct([["验收"] * len(ms), [day] * len(ms), list(weights)])
+    back = plancache._records(Milestone, packed)
+    assert [_shape(m) for m in back] == [_shape(m) for m in ms]
+    assert back[0] is back[6] and back[7] is back[8]
+    assert len(packed[0][0]) == 7  # 1.0, 1, True, 0.0, -0.0, None, 0.5
