@@ -36,15 +36,16 @@ def _standings(
     from gaoxin_cli.rules.lifecycle import STOPPED_STATES
 
     chosen = tasks
-    if open_only:  # not done (100 %), nor done, closed or cancelled by the lifecycle
+    if open_only:  # not done (100 %: state.done), nor done, closed or cancelled (stopped())
+        from itertools import compress, repeat
+        from operator import attrgetter, le, not_, or_
+
         from gaoxin_cli.models.state import TaskState
 
-        state_of, life_of, empty = snap.states.get, snap.lifecycle.get, TaskState()
-        chosen = [
-            tk
-            for tk in tasks
-            if not (state_of(tk.id, empty).progress >= 100 or life_of(tk.id) in STOPPED_STATES)
-        ]
+        ids = list(map(attrgetter("id"), tasks))
+        progress = map(attrgetter("progress"), map(snap.states.get, ids, repeat(TaskState())))
+        stopped = map(STOPPED_STATES.__contains__, map(snap.lifecycle.get, ids))
+        chosen = list(compress(tasks, map(not_, map(or_, map(le, repeat(100), progress), stopped))))
     return ladder.standings(
         chosen,
         snap.states,
@@ -86,6 +87,8 @@ def overdue(session: Session, filters: Filters) -> Overdue:
     items = _standings(session, snap, tasks, open_only=True)
     rows = outlook.overdue(items, session.config, today, session.calendar, filters.levels)
     problems = _late_problems(session, snap, filters) if with_problems else []
+    if not snap.issued:  # no notice filed: none waits for its 签收
+        return Overdue(rows, problems, [])
     shown = {r.standing.task.id for r in rows} if filters.levels else {s.task.id for s in items}
     notices = [n for tid in shown for n in snap.issued.get(tid, ())]
     return Overdue(rows, problems, waiting(notices, today, session.calendar))
