@@ -59,7 +59,7 @@ class Snapshot(NamedTuple):
         from gaoxin_cli.store.extensions import effective_dues
         from gaoxin_cli.store.lifecycle import lifecycle_states
 
-        ids = list(plan.by_id) if tasks is None else list(tasks)
+        ids = [t.id for t in plan.tasks] if tasks is None else list(tasks)
         with st.transaction(lock=lock):
             states = st.states(today)
             life = lifecycle_states(st, ids, today)
