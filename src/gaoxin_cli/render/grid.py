@@ -62,7 +62,11 @@ def grid(
     texts = [
         [name, *map(_TEXT, map(itemgetter(i), rows))] for i, (name, _, _) in enumerate(columns)
     ]
-    sizes = [{v: cell_len(v) for v in set(col)} for col in texts]
+    # Printable ASCII (task ids, dates, counts) is one cell a character.
+    sizes = [
+        {v: len(v) if v.isascii() and v.isprintable() else cell_len(v) for v in set(col)}
+        for col in texts
+    ]
     natural = [max(size.values()) for size in sizes]
     widths = [min(w, cap) if cap else w for (_, _, cap), w in zip(columns, natural, strict=True)]
     # A cap keeps a column from crowding the title out; when the whole table fits
