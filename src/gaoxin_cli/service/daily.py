@@ -35,8 +35,6 @@ class Status(NamedTuple):
 def status(session: Session, filters: Filters) -> Status:
     """The dashboard as of the session's today, and the 问题提报 lines."""
     from gaoxin_cli.rules.dashboard import build
-    from gaoxin_cli.rules.problem_cards import problem_lines
-    from gaoxin_cli.rules.problems import replay
     from gaoxin_cli.rules.signing import waiting
 
     plan, today, cal = session.plan, session.today, session.calendar
@@ -54,8 +52,13 @@ def status(session: Session, filters: Filters) -> Status:
         snap.red_dues,
         snap.unsigned,
     )
-    statuses = [replay(r, e) for r, e in snap.problems]
-    lines = problem_lines(statuses, today, cal, plan, red_notice_dues=snap.problem_red_dues)
+    lines = []
+    if snap.problems:  # the 问题提报's rules imported only when there are some
+        from gaoxin_cli.rules.problem_cards import problem_lines
+        from gaoxin_cli.rules.problems import replay
+
+        statuses = [replay(r, e) for r, e in snap.problems]
+        lines = problem_lines(statuses, today, cal, plan, red_notice_dues=snap.problem_red_dues)
     notices = [n for ns in snap.unsigned.values() for n in ns]
     if not notices:  # the open tasks shown are asked about only for a notice
         return Status(dash, lines, [])

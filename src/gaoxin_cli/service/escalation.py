@@ -95,11 +95,11 @@ def overdue(session: Session, filters: Filters) -> Overdue:
 
 
 def _late_problems(session: Session, snap: Snapshot, filters: Filters) -> list[ProblemLine]:
+    if not snap.problems:
+        return []
     from gaoxin_cli.rules.problem_cards import ProblemFilter, problem_lines
     from gaoxin_cli.rules.problems import replay
 
-    if not snap.problems:
-        return []
     chosen = ProblemFilter(units=filters.units, late=True)
     statuses = [replay(r, e) for r, e in snap.problems]
     lines = problem_lines(
