@@ -143,3 +143,128 @@ def test_settled_files_are_read_once_and_an_edit_during_the_read_is_not_cached(
     assert not plancache.cache_path(cache, ws).exists()  # the ctime told: not cached
     monkeypatch.setattr(workspace, "load", real_load)
     assert _title(plancache.load_plan(ws, cache), task.id) == "改" * len(task.title)
+
+
+# --- the tasks as columns (format 4) ---------------------------------------------------
+
+
+def _shape(value: object) -> object:
+    """*value* with the type of every record and tuple in it, to compare exactly."""
+    if isinstance(value, tuple):
+        return (type(value).__name__, *(_shape(v) for v in value))
+    if isinstance(value, dict):
+        return {k: _shape(v) for k, v in value.items()}
+    return (type(value).__name__, value)
+
+
+def _generated(tmp: Path, seed: int) -> Path:
+    import importlib.util
+    import sys
+
+    bench = REPO / "bench"
+    spec = importlib.util.spec_from_file_location("bench_gen_plancache", bench / "gen.py")
+    assert spec is not None and spec.loader is not None
+    gen = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = gen
+    spec.loader.exec_module(gen)
+    return gen.write_workspace(tmp / f"ws{seed}", gen.Spec(tasks=400, files=4, seed=seed)).root
+
+
+@pytest.mark.parametrize("seed", [1, 7])
+def test_the_columns_path_gives_the_records_of_to_plan(tmp_path: Path, seed: int) -> None:
+    """load_plan (specs → columns → records, then the cache) equals the plain
+    ``to_plan`` record by record, types included, read fresh and from the cache."""
+    from gaoxin_cli.loading.workspace import load
+    from gaoxin_cli.models.spec import to_plan
+
+    root = _generated(tmp_path, seed)
+    loaded = load(root)
+    assert not loaded.errors
+    plain = to_plan(loaded.config, loaded.tasks, len(loaded.warnings))
+    assert any(t.milestones for t in plain.tasks) and any(t.listed for t in plain.tasks)
+    assert any(t.support for t in plain.tasks) and any(t.depends for t in plain.tasks)
+    cache = tmp_path / "cache"
+    fresh = plancache.load_plan(root, cache)
+    cached = plancache.load_plan(root, cache)
+    for plan in (fresh, cached):
+        assert _shape(plan.tasks) == _shape(plain.tasks)
+        assert _shape(plan.config) == _shape(plain.config)
+        assert plan.warnings == plain.warnings
+        assert list(plan.by_id) == list(plain.by_id)
+    # The records (not the specs) as columns and back: the same records.
+    again = plancache.tasks_of_columns(plancache.task_columns(plain.tasks))
+    assert _shape(again) == _shape(plain.tasks)
+    # The repository's plan too (hand-written: other optional fields).
+    loaded = load(REPO)
+    plain = to_plan(loaded.config, loaded.tasks, len(loaded.warnings))
+    cols = plancache.task_columns(list(loaded.tasks))
+    assert _shape(plancache.tasks_of_columns(cols)) == _shape(plain.tasks)
+
+
+def test_no_tasks_make_empty_columns() -> None:
+    assert plancache.tasks_of_columns(plancache.task_columns([])) == ()
+
+
+def test_every_field_of_task_holding_records_is_a_nested_column() -> None:
+    """A new field of Task that holds records must be named in plancache._NESTED (the
+    columns keep plain values only); and the nested records hold plain values."""
+    from gaoxin_cli.models import records
+
+    names = {
+        n
+        for n, v in vars(records).items()
+        if isinstance(v, type) and issubclass(v, tuple) and hasattr(v, "_fields")
+    }
+
+    def mentions_record(cls: type) -> set[str]:
+        out = set()
+        for field, hint in cls.__annotations__.items():
+            text = getattr(hint, "__forward_arg__", str(hint))
+            if any(
+                word in names
+                for word in text.replace("[", " ")
+                .replace("]", " ")
+                .replace(",", " ")
+                .replace("|", " ")
+                .split()
+            ):
+                out.add(field)
+        return out
+
+    assert mentions_record(records.Task) == set(plancache._NESTED)
+    for _, cls in plancache._NESTED.values():
+        assert mentions_record(cls) == set()
+
+
+def test_a_cache_of_the_old_format_is_ignored(ws: Path, tmp_path: Path) -> None:
+    """A cache written by format 3 (the plan pickled whole) is read as a miss."""
+    import pickle
+
+    cache = tmp_path / "cache"
+    plan = plancache.load_plan(ws, cache)
+    target = plancache.cache_path(cache, ws)
+    with target.open("rb") as fh:
+        header, files, written, digest = pickle.load(fh)
+    for payload in (plan, ("not", "columns"), (plan.config, 0, [[]])):
+        with target.open("wb") as fh:
+            pickle.dump((header, files, written, digest), fh)
+            pickle.dump(payload, fh)
+        again = plancache.load_plan(ws, cache)
+        assert _shape(again.tasks) == _shape(plan.tasks)
+
+
+def test_records_stored_once_keep_their_types() -> None:
+    """Equal records share one object, but 1, 1.0 and True (or 0.0 and -0.0) are not
+    equal for the cache: each comes back as it went in."""
+    from datetime import date
+
+    from gaoxin_cli.models import Milestone
+
+    day = date(2020, 5, 1)
+    weights: list[object] = [1.0, 1, True, 0.0, -0.0, None, 1.0, 0.5, 0.5]
+    ms = [Milestone("验收", day, w) for w in weights]  # type: ignore[arg-type]
+    packed = plancache._distinct([["验收"] * len(ms), [day] * len(ms), list(weights)])
+    back = plancache._records(Milestone, packed)
+    assert [_shape(m) for m in back] == [_shape(m) for m in ms]
+    assert back[0] is back[6] and back[7] is back[8]
+    assert len(packed[0][0]) == 7  # 1.0, 1, True, 0.0, -0.0, None, 0.5

@@ -65,6 +65,7 @@ def status(
     sess = context.session(s)
     filters = task_filters(sess.plan, unit, pillar, card, leader, listed)
     result = service.status(sess, filters)
+    context.keep(result)
     from gaoxin_cli.render import status as view
 
     if xlsx is not None:

@@ -74,6 +74,7 @@ def overdue(
     sess = context.session(s)
     filters = task_filters(sess.plan, unit, pillar, card, leader, listed)
     result = service.overdue(sess, filters)
+    context.keep(result)
     from gaoxin_cli.render import ladder as view
 
     if xlsx is not None:

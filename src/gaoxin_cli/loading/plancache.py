@@ -6,6 +6,11 @@ of the bytes of every workspace file (plus gaoxin's version, the fields of every
 and Python's version) and the files' stat. Any change to any file — or an added or
 removed plan file — invalidates it: a stale plan is a bug. A plan with errors is never
 cached and never used.
+
+The tasks are stored a column per field (:func:`task_columns`): lists of strings and
+dates pickle and unpickle in C with no call per record, and the records are rebuilt from
+them by ``map`` and ``zip`` — at 100,000 tasks, ~0.15 s to write instead of ~0.7 s, and
+the plan read back in ~0.1 s instead of ~0.25 s.
 """
 
 from __future__ import annotations
@@ -13,18 +18,25 @@ from __future__ import annotations
 import os
 import pickle
 import sys
-import tempfile
 import time
 import zlib
+from collections.abc import Iterable, Iterator, Sequence
+from datetime import date
+from functools import partial
+from itertools import chain, islice
+from operator import attrgetter, itemgetter
 from pathlib import Path
+from typing import Any
 
 from gaoxin_cli import __version__
 from gaoxin_cli.errors import GaoxinError
 from gaoxin_cli.i18n import Msg
 from gaoxin_cli.loading.paths import CONFIG_NAME, workspace_files
-from gaoxin_cli.models import Plan, records
+from gaoxin_cli.models import Config, Plan, Task, records
 
-_FORMAT = 3  # 3: file stats beside the content digest; 2: records; 1: pydantic models
+# 5: tasks as columns, equal nested records once; 4: tasks as columns; 3: file stats
+# beside the content digest; 2: records; 1: pydantic models
+_FORMAT = 5
 _HEADER = f"{_FORMAT}|{__version__}|{records.SHAPE}|{sys.version}"
 # A file whose timestamps are this close to the moment the cache was written may still
 # change within the same timestamp tick (Linux stamps files from a coarse clock; FAT and
@@ -102,10 +114,10 @@ def load_plan(root: Path, cache_dir: Path | None) -> Plan:
                 plan = _read_plan(target)
                 if plan is not None:
                     if _settled(now, time.time_ns()):  # touched, not changed: note the stat
-                        _write(target, now, digest, plan)
+                        _restat(target, now, digest)
                     return plan
     from gaoxin_cli.loading.workspace import load  # the YAML reader and the specs
-    from gaoxin_cli.models.spec import to_plan
+    from gaoxin_cli.models.spec import to_record
 
     digest = digest or fingerprint(root)
     loaded = load(root)
@@ -118,7 +130,11 @@ def load_plan(root: Path, cache_dir: Path | None) -> Plan:
             first=where,
             hint=Msg("error.plan_invalid_hint"),
         )
-    plan = to_plan(loaded.config, loaded.tasks, len(loaded.warnings))
+    # The same records as ``models.spec.to_plan`` (tests/test_plancache.py holds them
+    # equal), by way of the columns the cache stores: ~5x faster at 100,000 tasks.
+    config = to_record(loaded.config, {})
+    columns = task_columns(loaded.tasks)
+    plan = _plan(config, columns, len(loaded.warnings))
     # Written only if no file changed while it was read: the plan must match the digest.
     # The stat says so for files settled before the read began (a write since would
     # have moved their timestamps); only a racily clean file needs its bytes read again
@@ -128,7 +144,7 @@ def load_plan(root: Path, cache_dir: Path | None) -> Plan:
         and stats(root) == now
         and (_settled(now, started) or fingerprint(root) == digest)
     ):
-        _write(target, now, digest, plan)
+        _write(target, now, digest, (config, len(loaded.warnings), columns))
     return plan
 
 
@@ -145,20 +161,174 @@ def _read_plan(target: Path) -> Plan | None:
     try:
         with target.open("rb") as fh:
             pickle.load(fh)  # the metadata, read again: one small object
-            plan = pickle.load(fh)
-    except Exception:  # truncated, unreadable: rebuild
+            config, warnings, columns = pickle.load(fh)
+        if not isinstance(config, Config):
+            return None
+        return _plan(config, columns, warnings)
+    except Exception:  # truncated, unreadable, not what this version writes: rebuild
         return None
-    return plan if isinstance(plan, Plan) else None
 
 
-def _write(target: Path, files: tuple[Stat, ...], digest: str, plan: Plan) -> None:
+def _write(target: Path, files: tuple[Stat, ...], digest: str, payload: Any) -> None:
+    """Write the cache: the metadata, then *payload* (a pickled object, or its bytes)."""
+    import tempfile  # only to write: ~4 ms of start-up for every read
+
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".plan-", suffix=".tmp")
         with os.fdopen(fd, "wb") as fh:
             meta = (_HEADER, files, time.time_ns(), digest)
             pickle.dump(meta, fh, protocol=pickle.HIGHEST_PROTOCOL)
-            pickle.dump(plan, fh, protocol=pickle.HIGHEST_PROTOCOL)
+            if isinstance(payload, bytes):
+                fh.write(payload)
+            else:
+                pickle.dump(payload, fh, protocol=pickle.HIGHEST_PROTOCOL)
         os.replace(tmp, target)
     except OSError:
         pass  # a cache that cannot be written only costs time
+
+
+def _restat(target: Path, files: tuple[Stat, ...], digest: str) -> None:
+    """The same cache with the files' new stat (touched, not changed): the plan's bytes
+    are copied, not pickled again."""
+    try:
+        with target.open("rb") as fh:
+            pickle.load(fh)
+            payload = fh.read()
+    except Exception:
+        return
+    _write(target, files, digest, payload)
+
+
+# --- the tasks as columns --------------------------------------------------------------
+#
+# A task's fields are plain values (strings, dates, numbers, None), tuples of strings, or
+# records of plain values: one (``source``), one or none (``listed``), several
+# (``milestones``). _NESTED names the record fields; tests/test_plancache.py fails when a
+# field of Task holds records and is not named here.
+
+_ONE, _OPTIONAL, _MANY = 0, 1, 2
+_NESTED: dict[str, tuple[int, Any]] = {
+    "source": (_ONE, records.Source),
+    "listed": (_OPTIONAL, records.Listing),
+    "milestones": (_MANY, records.Milestone),
+}
+_SHARED_TYPES = frozenset({str, date, type(None)})
+_SEQUENCES = frozenset({list, tuple})
+
+
+def _columns(items: Sequence[Any], names: tuple[str, ...]) -> list[Any]:
+    """The fields *names* of *items* (specs or records) as one list per field. Each item
+    is visited once (a column at a time would reach every object once per field); a
+    spec's fields come from its ``__dict__`` (pydantic's attribute access is ~8x slower)."""
+    if not items:
+        return [[] for _ in names]
+    if hasattr(items[0], "__dict__"):
+        rows = map(itemgetter(*names), map(vars, items))
+    else:
+        rows = map(attrgetter(*names), items)
+    if len(names) == 1:
+        return [list(rows)]
+    return list(map(list, zip(*rows, strict=True)))
+
+
+def _plain(col: list[Any], shared: dict[Any, Any]) -> list[Any]:
+    """A column of plain values. Lists (a spec's) become tuples, like the records'; equal
+    strings and dates become one object (unit ids, kinds and dates repeat across
+    thousands of tasks: the pickle is smaller and loads faster). Numbers are left alone:
+    1 == 1.0 == True would make them one."""
+    kinds = set(map(type, col))
+    if kinds <= _SHARED_TYPES:
+        return list(map(shared.setdefault, col, col))
+    if kinds <= _SEQUENCES:  # tuples (lists in a spec) of strings: shared the same way
+        flat = list(chain.from_iterable(col))
+        if set(map(type, flat)) <= _SHARED_TYPES:
+            words = iter(list(map(shared.setdefault, flat, flat)))
+            tuples = _regroup(words, map(len, col))
+            return list(map(shared.setdefault, tuples, tuples))  # equal tuples: one
+    if list in kinds:
+        return [tuple(v) if type(v) is list else v for v in col]
+    return col
+
+
+def _regroup(items: Iterator[Any], counts: Iterable[int]) -> list[tuple[Any, ...]]:
+    """*items* cut into tuples of *counts* items each."""
+    return [tuple(islice(items, c)) if c else () for c in counts]
+
+
+def _distinct(fields: list[list[Any]]) -> tuple[list[list[Any]], list[int]]:
+    """Records given as *fields* (a list per field), each distinct one stored once: the
+    distinct records' fields and, per record, its number among them (a plan's sources
+    and milestones repeat: fewer objects to unpickle and to hold). Equal means of equal
+    value and type: a field of anything but strings, dates and None is compared by its
+    ``repr`` (1, 1.0 and True, or 0.0 and -0.0, stay apart)."""
+    keyed = [
+        col if set(map(type, col)) <= _SHARED_TYPES else list(map(repr, col)) for col in fields
+    ]
+    keys = list(zip(*keyed, strict=True))
+    first = dict(zip(keys, range(len(keys)), strict=True))  # key → a record with it
+    number = dict(zip(first, range(len(first)), strict=True))
+    kept = list(first.values())
+    return [list(map(col.__getitem__, kept)) for col in fields], list(map(number.__getitem__, keys))
+
+
+def _records(cls: Any, packed: tuple[list[list[Any]], list[int]]) -> list[Any]:
+    """The records :func:`_distinct` packed, one per number (equal ones: one object)."""
+    fields, numbers = packed
+    made = list(map(partial(tuple.__new__, cls), zip(*fields, strict=True)))
+    return list(map(made.__getitem__, numbers))
+
+
+def task_columns(tasks: Sequence[Any]) -> list[Any]:
+    """The tasks (validated specs, or records: the field names are the same) as one
+    column per field of :class:`~gaoxin_cli.models.Task`, in its field order."""
+    shared: dict[Any, Any] = {}
+    out: list[Any] = []
+    for name, values in zip(Task._fields, _columns(tasks, Task._fields), strict=True):
+        nested = _NESTED.get(name)
+        if nested is None:
+            out.append(_plain(values, shared))
+            continue
+        how, cls = nested
+        if how == _OPTIONAL:
+            where = [i for i, v in enumerate(values) if v is not None]
+            values = [values[i] for i in where]
+        elif how == _MANY:
+            counts = list(map(len, values))
+            values = list(chain.from_iterable(values))
+        fields = [_plain(c, shared) for c in _columns(values, cls._fields)]
+        if how == _ONE:
+            out.append(_distinct(fields))
+        else:
+            out.append((where if how == _OPTIONAL else counts, _distinct(fields)))
+    return out
+
+
+def tasks_of_columns(columns: Sequence[Any]) -> tuple[Task, ...]:
+    """The records :func:`task_columns` took apart, rebuilt (no Python call per task
+    but for the tasks with milestones)."""
+    new = tuple.__new__
+    cols: list[Any] = []
+    n = len(columns[0]) if columns else 0
+    for name, col in zip(Task._fields, columns, strict=True):
+        nested = _NESTED.get(name)
+        if nested is None:
+            cols.append(col)
+            continue
+        how, cls = nested
+        if how == _ONE:
+            cols.append(_records(cls, col))
+        elif how == _OPTIONAL:
+            where, packed = col
+            optional: list[Any] = [None] * n
+            for i, record in zip(where, _records(cls, packed), strict=True):
+                optional[i] = record
+            cols.append(optional)
+        else:
+            counts, packed = col
+            cols.append(_regroup(iter(_records(cls, packed)), counts))
+    return tuple(map(partial(new, Task), zip(*cols, strict=True)))
+
+
+def _plan(config: Config, columns: Sequence[Any], warnings: int) -> Plan:
+    return Plan(config, tasks_of_columns(columns), warnings)

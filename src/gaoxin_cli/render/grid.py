@@ -7,6 +7,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from operator import itemgetter
 
 from rich.console import Console
 from rich.text import Text
@@ -16,6 +17,7 @@ from gaoxin_cli.render.console import LEVEL_STYLES
 from gaoxin_cli.render.text import safe
 
 Cell = tuple[str, str]  # (text, style): text already made safe
+_TEXT = itemgetter(0)
 
 
 def cell(value: object, style: str = "") -> Cell:
@@ -57,8 +59,14 @@ def grid(
     from rich.cells import cell_len
 
     header = [(name, "bold") for name, _, _ in columns]
-    texts = [[name, *(r[i][0] for r in rows)] for i, (name, _, _) in enumerate(columns)]
-    sizes = [{v: cell_len(v) for v in set(col)} for col in texts]
+    texts = [
+        [name, *map(_TEXT, map(itemgetter(i), rows))] for i, (name, _, _) in enumerate(columns)
+    ]
+    # Printable ASCII (task ids, dates, counts) is one cell a character.
+    sizes = [
+        {v: len(v) if v.isascii() and v.isprintable() else cell_len(v) for v in set(col)}
+        for col in texts
+    ]
     natural = [max(size.values()) for size in sizes]
     widths = [min(w, cap) if cap else w for (_, _, cap), w in zip(columns, natural, strict=True)]
     # A cap keeps a column from crowding the title out; when the whole table fits

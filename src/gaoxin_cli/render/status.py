@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date
+from itertools import compress, repeat
+from operator import attrgetter, is_not, or_, truth
 from typing import Any
 
 from rich.console import Console
@@ -162,8 +164,16 @@ def _units(console: Console, dash: Dashboard, config: Config, lang: Lang) -> Non
     print_table(console, columns, rows, t("status.units", lang))
 
 
+_LEVEL_OF = attrgetter("assessment.card.level")
+_MISSED_OF = attrgetter("missed_report")
+
+
 def _attention(console: Console, dash: Dashboard, config: Config, lang: Lang, limit: int) -> None:
-    rows = [r for r in dash.rows if r.assessment.card.level or r.missed_report]
+    # The rows with a card or a missed report (by map: every task of the plan is a row)
+    carded = map(truth, map(_LEVEL_OF, dash.rows))
+    rows = list(
+        compress(dash.rows, map(or_, carded, map(is_not, map(_MISSED_OF, dash.rows), repeat(None))))
+    )
     if not rows:
         console.print(text(t("status.all_clear", lang)))
         return

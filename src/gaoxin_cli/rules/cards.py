@@ -13,6 +13,7 @@ is gone; ``gaoxin sweep`` records every change as an event.
 from __future__ import annotations
 
 from datetime import date
+from functools import partial
 from operator import itemgetter
 from typing import NamedTuple
 
@@ -45,6 +46,10 @@ class Assessment(NamedTuple):
 
 # A finished task on or after its due date (immutable: one serves every such task).
 PAST_DUE = Assessment(NO_CARD, 100.0, 0.0, 0, None)
+# Assessment(...) and Card(...) with every field given, without their Python __new__
+# (one or two per open task of every dashboard, ladder and sweep).
+_assessment = partial(tuple.__new__, Assessment)
+_card = partial(tuple.__new__, Card)
 
 
 def no_card(task: Task, today: date, due: date) -> Assessment:
@@ -52,7 +57,7 @@ def no_card(task: Task, today: date, due: date) -> Assessment:
     no card, whatever the numbers say; the planned progress still counts."""
     if today >= due:
         return PAST_DUE
-    return Assessment(NO_CARD, planned_progress(task, today, due), 0.0, 0, None)
+    return _assessment((NO_CARD, planned_progress(task, today, due), 0.0, 0, None, None))
 
 
 def add_months(day: date, months: int) -> date:
@@ -136,7 +141,7 @@ class CardClock:
     ) -> Assessment:
         """The card of *task* with *due* the date that drives it (see :func:`assess`)."""
         today = self._today
-        if state.done:
+        if state.progress >= 100:  # state.done
             return no_card(task, today, due)
         planned = planned_progress(task, today, due)
         behind = planned - state.progress
@@ -156,7 +161,7 @@ class CardClock:
         if start is not None and state.started is None and today > start:
             not_started = self._not_started(start)
         if not (level or lag_level or not_started or unsigned):
-            return Assessment(NO_CARD, planned, behind, overdue, left)
+            return _assessment((NO_CARD, planned, behind, overdue, left, None))
         found: list[tuple[int, Msg]] = []
         if reason is not None:
             found.append((level, reason))
@@ -164,7 +169,7 @@ class CardClock:
             found.append((_BLUE, unsigned_reason(unsigned, today, self._calendar)))
             level = max(level, _BLUE)
         if not (level or lag_level or not_started):
-            return Assessment(NO_CARD, planned, behind, overdue, left)
+            return _assessment((NO_CARD, planned, behind, overdue, left, None))
         if lag_level:
             found.append((lag_level, self._lag_reason(behind, planned)))
             level = max(level, lag_level)
@@ -182,8 +187,8 @@ class CardClock:
             if red_notice_due is not None and today > red_notice_due:
                 level = Level.ACCOUNTABILITY
                 reasons.insert(0, self._accountability(red_since, red_notice_due))
-        card = Card(level, tuple(reasons))
-        return Assessment(card, planned, behind, overdue, left, red_since)
+        card = _card((level, tuple(reasons)))
+        return _assessment((card, planned, behind, overdue, left, red_since))
 
     def _lateness(self, due: date) -> tuple[int, int | None, int, Msg | None]:
         today, rules = self._today, self._rules

@@ -6,7 +6,9 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from operator import itemgetter
+from functools import partial
+from itertools import compress, repeat
+from operator import attrgetter, itemgetter, le, lt, not_, or_
 from typing import NamedTuple
 
 from gaoxin_cli.calendar import WorkCalendar
@@ -20,6 +22,8 @@ from gaoxin_cli.rules.signing import SignedNotice, overdue_unsigned
 
 _EMPTY = TaskState()
 _ID = itemgetter(0)  # of (id, row)
+_LAST = itemgetter(-1)
+_TASK_ID, _TASK_DUE, _PROGRESS = attrgetter("id"), attrgetter("due"), attrgetter("progress")
 
 
 class TaskRow(NamedTuple):
@@ -96,33 +100,59 @@ def assess_all(
 ) -> list[TaskRow]:
     """Every task assessed, most urgent first: :func:`~gaoxin_cli.rules.cards.severity_key`,
     then a missed report first, then the id (tasks with none of these, by id).
-    *unsigned*: each task's notices not yet signed (签收), for the card."""
-    dues = dues or {}
-    lifecycle = lifecycle or {}
+    *unsigned*: each task's notices not yet signed (签收), for the card.
+
+    Finished tasks (most of a year's plan by autumn) are placed by ``map`` and ``zip``
+    over the whole plan at once; the loop runs for the open tasks only.
+    (tests/test_daily_paths.py holds this equal to the plain loop over every task.)"""
+    tasks = tasks if isinstance(tasks, (list, tuple)) else list(tasks)
+    ids = list(map(_TASK_ID, tasks))
+    sts = list(map(states.get, ids, repeat(_EMPTY)))
+    lifes = list(map(lifecycle.get, ids)) if lifecycle else [None] * len(ids)
+    if dues:
+        due_list = list(map(dues.get, ids, map(_TASK_DUE, tasks)))
+    else:
+        due_list = list(map(_TASK_DUE, tasks))
+    # Done (100 %: st.done), or done, closed or cancelled by the lifecycle (stopped()):
+    # no card and no reminder, whatever the numbers say.
+    finished = list(
+        map(or_, map(le, repeat(100), map(_PROGRESS, sts)), map(STOPPED_STATES.__contains__, lifes))
+    )
+    row_of = partial(tuple.__new__, TaskRow)  # TaskRow(...) without its Python __new__
+    quiet: list[tuple[str, TaskRow]] = []  # no card, lag or missed report: last, by id
+    if any(finished):
+        f_tasks, f_dues = list(compress(tasks, finished)), list(compress(due_list, finished))
+        made = [PAST_DUE] * len(f_tasks)
+        for i in compress(range(len(f_dues)), map(lt, repeat(today), f_dues)):
+            made[i] = no_card(f_tasks[i], today, f_dues[i])  # finished before its due date
+        f_rows = zip(
+            f_tasks, compress(sts, finished), made, f_dues, repeat(None), compress(lifes, finished)
+        )
+        quiet += zip(compress(ids, finished), map(row_of, f_rows), strict=True)
+    if all(finished):
+        quiet.sort(key=_ID)
+        return list(map(_LAST, quiet))
     red_notice_dues = red_notice_dues or {}
     unsigned_of = (unsigned or {}).get
     card = CardClock(today, calendar, config.rules.cards).assess
     missed_report = missed_reports(config, today, calendar)
-    state_of, life_of, red_due_of = states.get, lifecycle.get, red_notice_dues.get
+    red_due_of = red_notice_dues.get
     # A card, a lag or a missed report: sorted by urgency (the key, then the place found,
     # so that equal keys keep their order and rows are never compared).
     urgent: list[tuple[int, int, float, bool, str, int, TaskRow]] = []
-    quiet: list[tuple[str, TaskRow]] = []  # none of these: they sort last, by id
-    for t in tasks:
-        tid = t.id
-        st = state_of(tid, _EMPTY)
-        due = dues.get(tid, t.due) if dues else t.due
-        life = life_of(tid)
-        if st.done or (life is not None and life in STOPPED_STATES):
-            # Done (100 %), or done, closed or cancelled by the lifecycle: no card and no
-            # reminder, whatever the numbers say.
-            a = PAST_DUE if today >= due else no_card(t, today, due)
-            quiet.append((tid, TaskRow(t, st, a, due, None, life)))
-            continue
+    opened = list(map(not_, finished))
+    for t, tid, st, due, life in zip(
+        compress(tasks, opened),
+        compress(ids, opened),
+        compress(sts, opened),
+        compress(due_list, opened),
+        compress(lifes, opened),
+        strict=True,
+    ):
         waiting = unsigned_of(tid)
         a = card(t, st, due, red_due_of(tid), overdue_unsigned(waiting, today) if waiting else None)
         missed = missed_report(t, st)
-        row = TaskRow(t, st, a, due, missed, life)
+        row = row_of((t, st, a, due, missed, life))
         level = a.card.level
         if level or a.overdue_wd or a.lag or missed is not None:
             # severity_key(a), a missed report first, the id
@@ -131,8 +161,8 @@ def assess_all(
             quiet.append((tid, row))
     urgent.sort()
     quiet.sort(key=_ID)
-    rows = [u[-1] for u in urgent]
-    rows += [q[-1] for q in quiet]
+    rows = list(map(_LAST, urgent))
+    rows += map(_LAST, quiet)
     return rows
 
 
@@ -161,30 +191,32 @@ def build(
     chains: dict[str, list[PillarRow]] = {}
     done = missed = 0
     # One pass in row order (the float sums depend on the order of the additions).
-    for r in rows:
-        task, a = r.task, r.assessment
-        level, progress, lead, path = a.card.level, r.state.progress, task.lead, task.pillar
+    for task, state, a, _, missed_on, life in rows:
+        level, progress = a.card.level, state.progress
         counts[level] += 1
+        lead = task.lead
         u = units.get(lead)
         if u is None:
             u = units[lead] = UnitRow(lead)
         u.tasks += 1
-        if r.finished:
+        if progress >= 100 or life in STOPPED_STATES:  # TaskRow.finished
             u.done += 1
             done += 1
         u.levels[level] += 1
         u.progress_sum += progress
-        if r.missed_report is not None:
+        if missed_on is not None:
             u.missed += 1
             missed += 1
+        path = task.pillar
         if path:
             chain = chains.get(path)
             if chain is None:
                 chain = chains[path] = chain_of(path)
+            planned = a.planned
             for node in chain:
                 node.tasks += 1
                 node.progress_sum += progress
-                node.planned_sum += a.planned
+                node.planned_sum += planned
                 if level > node.worst:
                     node.worst = level
     unit_rows = sorted(

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
+from functools import partial
 from operator import itemgetter
 from typing import Any, NamedTuple, Protocol
 
@@ -173,6 +174,7 @@ def standings(
     card = CardClock(today, calendar, config.rules.cards).assess
     rules = config.rules.ladder
     state_of, issued_of, life_of = states.get, issued.get, (lifecycle or {}).get
+    standing = partial(tuple.__new__, Standing)  # Standing(...) without its Python __new__
     # A card, lateness, a lag or a notice filed: sorted by severity_key, -rung and the id,
     # then the place found (equal keys keep their order; standings are never compared).
     urgent: list[tuple[int, int, float, int, str, int, Standing]] = []
@@ -189,7 +191,7 @@ def standings(
             red_due = red_notice_due(notices)
         else:
             notices, rung, red_due = (), 0, NO_RED_NOTICE
-        if st.done or (life is not None and life in STOPPED_STATES):
+        if st.progress >= 100 or life in STOPPED_STATES:  # st.done, or stopped(life)
             # Done, closed or cancelled: no card, no notice, whatever the numbers say.
             a = PAST_DUE if today >= due else no_card(t, today, due)
             target = 0
@@ -197,7 +199,7 @@ def standings(
             unsigned = overdue_unsigned(notices, today) if notices else None
             a = card(t, st, due, red_due, unsigned)
             target = target_rung(a.card.level, t, rules, today) if a.card.level else 0
-        s = Standing(t, st, a, due, notices, rung, target, life)
+        s = standing((t, st, a, due, notices, rung, target, life))
         level = a.card.level
         if level or a.overdue_wd or a.lag or rung:
             urgent.append((-level, -a.overdue_wd, -a.lag, -rung, tid, len(urgent), s))
@@ -205,10 +207,13 @@ def standings(
             quiet.append((tid, s))
     urgent.sort()
     quiet.sort(key=_FIRST)
-    return [u[-1] for u in urgent] + [q[1] for q in quiet]
+    out = list(map(_LAST, urgent))
+    out += map(_LAST, quiet)
+    return out
 
 
 _FIRST = itemgetter(0)
+_LAST = itemgetter(-1)
 
 
 # --- what to issue -----------------------------------------------------------------

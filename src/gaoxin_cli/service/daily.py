@@ -35,8 +35,6 @@ class Status(NamedTuple):
 def status(session: Session, filters: Filters) -> Status:
     """The dashboard as of the session's today, and the 问题提报 lines."""
     from gaoxin_cli.rules.dashboard import build
-    from gaoxin_cli.rules.problem_cards import problem_lines
-    from gaoxin_cli.rules.problems import replay
     from gaoxin_cli.rules.signing import waiting
 
     plan, today, cal = session.plan, session.today, session.calendar
@@ -54,10 +52,17 @@ def status(session: Session, filters: Filters) -> Status:
         snap.red_dues,
         snap.unsigned,
     )
-    statuses = [replay(r, e) for r, e in snap.problems]
-    lines = problem_lines(statuses, today, cal, plan, red_notice_dues=snap.problem_red_dues)
-    shown = {r.task.id for r in dash.rows if not r.finished}
+    lines = []
+    if snap.problems:  # the 问题提报's rules imported only when there are some
+        from gaoxin_cli.rules.problem_cards import problem_lines
+        from gaoxin_cli.rules.problems import replay
+
+        statuses = [replay(r, e) for r, e in snap.problems]
+        lines = problem_lines(statuses, today, cal, plan, red_notice_dues=snap.problem_red_dues)
     notices = [n for ns in snap.unsigned.values() for n in ns]
+    if not notices:  # the open tasks shown are asked about only for a notice
+        return Status(dash, lines, [])
+    shown = {r.task.id for r in dash.rows if not r.finished}
     return Status(dash, lines, waiting(notices, today, cal, shown.__contains__))
 
 

@@ -36,10 +36,16 @@ def _standings(
     from gaoxin_cli.rules.lifecycle import STOPPED_STATES
 
     chosen = tasks
-    if open_only:
-        done = {tid for tid, state in snap.states.items() if state.done}
-        done.update(tid for tid, state in snap.lifecycle.items() if state in STOPPED_STATES)
-        chosen = [tk for tk in tasks if tk.id not in done]
+    if open_only:  # not done (100 %: state.done), nor done, closed or cancelled (stopped())
+        from itertools import compress, repeat
+        from operator import attrgetter, le, not_, or_
+
+        from gaoxin_cli.models.state import TaskState
+
+        ids = list(map(attrgetter("id"), tasks))
+        progress = map(attrgetter("progress"), map(snap.states.get, ids, repeat(TaskState())))
+        stopped = map(STOPPED_STATES.__contains__, map(snap.lifecycle.get, ids))
+        chosen = list(compress(tasks, map(not_, map(or_, map(le, repeat(100), progress), stopped))))
     return ladder.standings(
         chosen,
         snap.states,
@@ -70,7 +76,9 @@ def overdue(session: Session, filters: Filters) -> Overdue:
     from gaoxin_cli.rules.signing import waiting
 
     plan, today = session.plan, session.today
-    tasks = [tk for tk in plan.tasks if filters.keep_task(tk)]
+    tasks: Sequence[Task] = plan.tasks
+    if filters.by_task:
+        tasks = [tk for tk in tasks if filters.keep_task(tk)]
     with_problems = not (filters.pillar or filters.leaders or filters.listed)
     with session.store(write=False) as st:
         snap = Snapshot.read(
@@ -79,17 +87,19 @@ def overdue(session: Session, filters: Filters) -> Overdue:
     items = _standings(session, snap, tasks, open_only=True)
     rows = outlook.overdue(items, session.config, today, session.calendar, filters.levels)
     problems = _late_problems(session, snap, filters) if with_problems else []
+    if not snap.issued:  # no notice filed: none waits for its 签收
+        return Overdue(rows, problems, [])
     shown = {r.standing.task.id for r in rows} if filters.levels else {s.task.id for s in items}
     notices = [n for tid in shown for n in snap.issued.get(tid, ())]
     return Overdue(rows, problems, waiting(notices, today, session.calendar))
 
 
 def _late_problems(session: Session, snap: Snapshot, filters: Filters) -> list[ProblemLine]:
+    if not snap.problems:
+        return []
     from gaoxin_cli.rules.problem_cards import ProblemFilter, problem_lines
     from gaoxin_cli.rules.problems import replay
 
-    if not snap.problems:
-        return []
     chosen = ProblemFilter(units=filters.units, late=True)
     statuses = [replay(r, e) for r, e in snap.problems]
     lines = problem_lines(

@@ -59,7 +59,7 @@ class Snapshot(NamedTuple):
         from gaoxin_cli.store.extensions import effective_dues
         from gaoxin_cli.store.lifecycle import lifecycle_states
 
-        ids = list(plan.by_id) if tasks is None else list(tasks)
+        ids = [t.id for t in plan.tasks] if tasks is None else list(tasks)
         with st.transaction(lock=lock):
             states = st.states(today)
             life = lifecycle_states(st, ids, today)
@@ -82,7 +82,11 @@ def _red_notice_dues(st: Store, ids: list[str], today: date) -> dict[str, date]:
     from gaoxin_cli.store.notices import red_notice_dues
 
     filed = red_notice_dues(st, today)
-    return {tid: filed.get(tid, NO_RED_NOTICE) for tid in ids}
+    out = dict.fromkeys(ids, NO_RED_NOTICE)
+    for tid, due in filed.items():  # few: one per task sent a 督办单
+        if tid in out:
+            out[tid] = due
+    return out
 
 
 def _unsigned(st: Store, today: date) -> dict[str, list[StoredNotice]]:

@@ -86,7 +86,7 @@ def _state(last_to: str | None, assigned: bool, active: bool, pending: bool) -> 
 
 
 def _steps(
-    found: list[tuple[Any, ...]], wanted: set[str]
+    found: list[tuple[Any, ...]], wanted: Collection[str]
 ) -> tuple[dict[str, str], dict[str, bool]]:
     """Per task: the ``to`` of its latest lifecycle event that names a state, and whether
     its latest extension event is a request ("latest": the greatest ``(at, id)``)."""
@@ -120,21 +120,22 @@ def lifecycle_states(store: Store, plan_task_ids: Collection[str], as_of: date) 
     day per task, plus the events after it); for a few, or with no checkpoint, from two
     index seeks per task. 10,000 tasks over 1,000,000 events take a few milliseconds.
     """
-    ids = list(dict.fromkeys(plan_task_ids))
-    if not ids:
+    # Every id once, in order; also the result's first draft (in progress: most are).
+    wanted = dict.fromkeys(plan_task_ids, "in_progress")
+    if not wanted:
         return {}
     day = as_of.isoformat()
-    many = len(ids) > _VIA_CHECKPOINT
+    many = len(wanted) > _VIA_CHECKPOINT
     with store.transaction(lock=False):
         found = (
             store.query(_STEPS_ALL, (day,))
             if many
-            else store.query(_STEPS_SOME, (day, json.dumps(ids, ensure_ascii=False)))
+            else store.query(_STEPS_SOME, (day, json.dumps(list(wanted), ensure_ascii=False)))
         )
-        last_to, pending = _steps(found, set(ids))
+        last_to, pending = _steps(found, wanted.keys())
         active = store.active_tasks(as_of) if many else None
         if active is None:
-            facts = store.query(_FACTS_SQL, (day, json.dumps(ids, ensure_ascii=False)))
+            facts = store.query(_FACTS_SQL, (day, json.dumps(list(wanted), ensure_ascii=False)))
             return {
                 task: _state(
                     last_to.get(task), bool(assigned), bool(busy), pending.get(task, False)
@@ -142,11 +143,11 @@ def lifecycle_states(store: Store, plan_task_ids: Collection[str], as_of: date) 
                 for task, busy, assigned in facts
             }
         notified = {r[0] for r in store.query(_ASSIGNED_SQL, (day,))}
-    # Most tasks have no lifecycle or extension step: placed by two look-ups each.
-    out = {
-        t: "in_progress" if t in active else "assigned" if t in notified else "registered"
-        for t in ids
-    }
+    # Most tasks have no lifecycle or extension step: in progress when active, else
+    # assigned or registered (in ids order: updating a key keeps its place).
+    out = wanted
+    for t in out.keys() - active:
+        out[t] = "assigned" if t in notified else "registered"
     for task in last_to.keys() | pending.keys():
         out[task] = _state(
             last_to.get(task), task in notified, task in active, pending.get(task, False)
