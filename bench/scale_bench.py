@@ -381,7 +381,7 @@ def bench_scale(
         *_import_series(scale, gaoxin, work),
     ]
     if args.scale_before is not None:
-        steps = _with_before(steps, args.scale_before)
+        steps = _with_before(steps, args.scale_before, work / "home-before")
     # The plan cache of the run's GAOXIN_HOME, warmed once before anything is timed.
     check_run(gx("countdown", "--json"), "warming the plan cache")
     for st in steps:
@@ -412,10 +412,11 @@ def bench_scale(
     return series, targets, info
 
 
-def _with_before(steps: list[Step], src: Path) -> list[Step]:
+def _with_before(steps: list[Step], src: Path, home: Path) -> list[Step]:
     """Each gaoxin command twice in a row: as installed, then the same command with
     ``PYTHONPATH=src`` (an older tree): before and after side by side in one loop, so
-    the machine's load hits both alike."""
+    the machine's load hits both alike. The older tree keeps its plan cache in *home*:
+    two cache formats in one file would make every run of both a cache miss."""
     out: list[Step] = []
     for st in steps:
         out.append(st)
@@ -426,7 +427,7 @@ def _with_before(steps: list[Step], src: Path) -> list[Step]:
             f"{s.name} [before: {src}]",
             list(s.cmd),
             note="before",
-            env={**s.env, "PYTHONPATH": str(src)},
+            env={"GAOXIN_HOME": str(home), **s.env, "PYTHONPATH": str(src)},
             label=f"{s.short} (before)",
         )
         out.append(Step(twin, st.before))
