@@ -19,7 +19,7 @@ from gaoxin_cli.loading.diagnostics import Diagnostic
 from gaoxin_cli.loading.files import LoadedConfig, TaskEntry
 from gaoxin_cli.loading.schema_errors import where
 from gaoxin_cli.models import pillar_paths
-from gaoxin_cli.models.spec import ConfigSpec
+from gaoxin_cli.models.spec import ConfigSpec, TaskSpec
 from gaoxin_cli.strings import did_you_mean
 
 
@@ -138,24 +138,43 @@ def check_tasks(
     invalid_ids: Iterable[str],
     calendar: WorkCalendar | None,
 ) -> list[Diagnostic]:
+    """The checks across tasks and files. Two passes over the tasks (a city has
+    100,000: each pass costs ~0.1 s in memory reads alone): ids and due years first,
+    then every check of one task; a task with nothing to report leaves no trace."""
     out: list[Diagnostic] = []
     first: dict[str, TaskEntry] = {}
+    due_years: dict[int, int] = {}
     for e in entries:
-        tid = e.task.id
+        t = e.task
+        tid = t.id
         if tid in first:
             f = first[tid]
             where = f"{f.path}:{f.doc.locate(('tasks', f.index, 'id'))[0]}"
             out.append(_err(e, "X301", ("id",), id=tid, first=where))
         else:
             first[tid] = e
+        year = t.due.year
+        due_years[year] = due_years.get(year, 0) + 1
     known_ids = set(first) | set(invalid_ids)
     missing_years: set[int] = set()
-    out.extend(_year_typos(entries))
+    years = _plan_years(due_years)
+    units, leaders, pillars = names.units, names.leaders, names.pillars
     for e in entries:
-        if names.known:
+        t = e.task
+        if years is not None and not _within(t, years[0] - 1, years[1] + 1):
+            out.extend(_year_typos(e, *years))
+        if names.known and not (
+            t.lead in units
+            and (t.leader is None or t.leader in leaders)
+            and (t.pillar is None or t.pillar in pillars)
+            and (t.listed is None or t.listed.by is None or t.listed.by in leaders)
+            and all(u in units and u != t.lead for u in t.support)
+            and all(d in known_ids for d in t.depends)
+        ):
             out.extend(_references(e, names, known_ids))
-        out.extend(_dates(e))
-        if e.task.listed is not None and e.task.listed.by is None:
+        if (t.start is not None and t.start > t.due) or t.milestones:
+            out.extend(_dates(e))
+        if t.listed is not None and t.listed.by is None:
             out.append(_err(e, "X311", ("listed",)))
         if calendar is not None:
             out.extend(_rest_day(e, calendar, missing_years))
@@ -269,54 +288,53 @@ def _rest_day(e: TaskEntry, calendar: WorkCalendar, missing: set[int]) -> Iterat
     )
 
 
-def _year_typos(entries: list[TaskEntry]) -> Iterator[Diagnostic]:
+def _plan_years(due_years: dict[int, int]) -> tuple[int, int] | None:
+    """The plan's years: the unbroken run of due years around the year most tasks are
+    due in (a multi-year plan has no gaps; a mistyped year stands apart)."""
+    if not due_years:
+        return None
+    first = last = max(due_years, key=lambda y: (due_years[y], -y))
+    while first - 1 in due_years:
+        first -= 1
+    while last + 1 in due_years:
+        last += 1
+    return first, last
+
+
+def _within(t: TaskSpec, lo: int, hi: int) -> bool:
+    """Whether every date of *t* falls in the years lo..hi (nearly every task's do)."""
+    return (
+        lo <= t.due.year <= hi
+        and (t.start is None or lo <= t.start.year <= hi)
+        and (t.source.date is None or lo <= t.source.date.year <= hi)
+        and (t.listed is None or lo <= t.listed.since.year <= hi)
+        and all(lo <= m.due.year <= hi for m in t.milestones)
+    )
+
+
+def _year_typos(e: TaskEntry, first: int, last: int) -> Iterator[Diagnostic]:
     """Dates more than a year before the plan's first year or after its last: most likely
     a mistyped year (2017-06-30 in a 2020 plan shows "逾期 2340 个工作日")."""
-    if not entries:
-        return
-    counts: dict[int, int] = {}
-    for e in entries:
-        counts[e.task.due.year] = counts.get(e.task.due.year, 0) + 1
-    # The plan's years: the unbroken run of due years around the year most tasks are
-    # due in (a multi-year plan has no gaps; a mistyped year stands apart).
-    first = last = max(counts, key=lambda y: (counts[y], -y))
-    while first - 1 in counts:
-        first -= 1
-    while last + 1 in counts:
-        last += 1
-    lo, hi = first - 1, last + 1
-    for e in entries:
-        t = e.task
-        if (
-            lo <= t.due.year <= hi
-            and (t.start is None or lo <= t.start.year <= hi)
-            and (t.source.date is None or lo <= t.source.date.year <= hi)
-            and (t.listed is None or lo <= t.listed.since.year <= hi)
-            and all(lo <= m.due.year <= hi for m in t.milestones)
-        ):
-            continue  # every date within the plan's years (nearly every task)
-        dated: list[tuple[tuple[Any, ...], str, date | None]] = [
-            (("due",), "due", t.due),
-            (("start",), "start", t.start),
-            *(
-                (("milestones", i, "due"), "milestones.due", m.due)
-                for i, m in enumerate(t.milestones)
-            ),
-            (("listed", "since"), "listed.since", t.listed.since if t.listed else None),
-            (("source", "date"), "source.date", t.source.date),
-        ]
-        for loc, name, day in dated:
-            if day is not None and not first - 1 <= day.year <= last + 1:
-                yield _err(
-                    e,
-                    "W403",
-                    loc,
-                    hint=Msg("hint.year_typo"),
-                    field=name,
-                    day=day.isoformat(),
-                    first=first,
-                    last=last,
-                )
+    t = e.task
+    dated: list[tuple[tuple[Any, ...], str, date | None]] = [
+        (("due",), "due", t.due),
+        (("start",), "start", t.start),
+        *((("milestones", i, "due"), "milestones.due", m.due) for i, m in enumerate(t.milestones)),
+        (("listed", "since"), "listed.since", t.listed.since if t.listed else None),
+        (("source", "date"), "source.date", t.source.date),
+    ]
+    for loc, name, day in dated:
+        if day is not None and not first - 1 <= day.year <= last + 1:
+            yield _err(
+                e,
+                "W403",
+                loc,
+                hint=Msg("hint.year_typo"),
+                field=name,
+                day=day.isoformat(),
+                first=first,
+                last=last,
+            )
 
 
 def _cycles(entries: list[TaskEntry], first: dict[str, TaskEntry]) -> Iterator[Diagnostic]:
