@@ -5,10 +5,12 @@ Plain functions (``from helpers import run, golden``): pytest puts ``tests/`` on
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import subprocess
 import sys
 from pathlib import Path
+from types import ModuleType
 
 from typer.testing import CliRunner
 
@@ -16,6 +18,7 @@ from gaoxin_cli.cli import app
 
 TESTS = Path(__file__).resolve().parent
 REPO = TESTS.parent
+BENCH = REPO / "bench"
 MINI = TESTS / "data" / "mini"
 GOLDEN = TESTS / "data" / "golden"
 # GAOXIN_UPDATE_GOLDEN=1 rewrites the golden files instead of comparing.
@@ -100,3 +103,21 @@ def gaoxin(*args: str, lang: str | None = None) -> subprocess.CompletedProcess[s
         env=env,
         check=False,
     )
+
+
+def bench_module(name: str) -> ModuleType:
+    """``bench/<name>.py`` as a module (``gen``, ``ranking_bench`` …), loaded once per run:
+    the generators the tests share with the benchmarks. ``bench/`` goes on the path, as
+    ``ranking_bench`` imports ``gen``; the module is in ``sys.modules`` before it runs,
+    as dataclasses look their module up while being built."""
+    key = f"bench_{name}"
+    if key in sys.modules:
+        return sys.modules[key]
+    if str(BENCH) not in sys.path:
+        sys.path.insert(0, str(BENCH))
+    spec = importlib.util.spec_from_file_location(key, BENCH / f"{name}.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[key] = module
+    spec.loader.exec_module(module)
+    return module

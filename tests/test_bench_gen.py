@@ -2,29 +2,16 @@
 
 from __future__ import annotations
 
-import importlib.util
-import sys
 from pathlib import Path
-from types import ModuleType
 
 from typer.testing import CliRunner
 
 from gaoxin_cli.cli import app
-
-GEN_PATH = Path(__file__).resolve().parent.parent / "bench" / "gen.py"
-
-
-def _load_gen() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("bench_gen", GEN_PATH)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # dataclasses look their module up while being built
-    spec.loader.exec_module(module)
-    return module
+from helpers import bench_module
 
 
 def test_generated_workspace_validates_clean(tmp_path: Path) -> None:
-    gen = _load_gen()
+    gen = bench_module("gen")
     ws = tmp_path / "ws"
     gen.write_workspace(ws, gen.Spec(tasks=50, files=3, units=5, seed=7))
 
@@ -43,7 +30,7 @@ def test_generated_history_imports_clean(tmp_path: Path) -> None:
     import sqlite3
     from datetime import date
 
-    gen = _load_gen()
+    gen = bench_module("gen")
     ws = gen.write_workspace(tmp_path / "ws", gen.Spec(tasks=60, files=2, units=6, seed=3))
     espec = gen.EventSpec(events=3000, as_of=date(2020, 11, 16), followups=400)
     history = gen.make_events(ws, espec)
@@ -73,7 +60,7 @@ def test_generated_history_imports_clean(tmp_path: Path) -> None:
 def test_taskwarrior_export_shifts_dates() -> None:
     from datetime import date
 
-    gen = _load_gen()
+    gen = bench_module("gen")
     spec = gen.Spec(tasks=20, files=1, units=4, seed=2)
     config = gen.make_config(spec)
     task = next(t for t in gen.make_tasks(spec, config) if t.get("depends"))

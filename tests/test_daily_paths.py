@@ -13,13 +13,10 @@ generated workspaces (bench/gen.py plans):
 
 from __future__ import annotations
 
-import importlib.util
 import random
-import sys
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import date, timedelta
 from pathlib import Path
-from types import ModuleType
 from typing import Any
 
 import pytest
@@ -37,22 +34,12 @@ from gaoxin_cli.rules.reports import missed_reports
 from gaoxin_cli.rules.signing import SignedNotice, overdue_unsigned
 from gaoxin_cli.store import Store
 from gaoxin_cli.store.lifecycle import lifecycle_states
-
-BENCH = Path(__file__).resolve().parent.parent / "bench"
-
-
-def _gen() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("bench_gen_daily_paths", BENCH / "gen.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
+from helpers import bench_module
 
 
 @pytest.fixture(scope="module")
 def plan(tmp_path_factory: pytest.TempPathFactory) -> Plan:
-    gen = _gen()
+    gen = bench_module("gen")
     root = tmp_path_factory.mktemp("daily")
     ws = gen.write_workspace(root / "ws", gen.Spec(tasks=600, files=4, units=9, seed=11))
     return load_plan(ws.root, None)

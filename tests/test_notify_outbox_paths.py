@@ -17,16 +17,13 @@ Message-IDs and MIME boundaries are random: both paths draw them from the same c
 from __future__ import annotations
 
 import html
-import importlib.util
 import itertools
 import json
 import shutil
 import sqlite3
-import sys
 from collections.abc import Callable, Iterator
 from datetime import date, datetime
 from pathlib import Path
-from types import ModuleType
 from typing import Any
 
 import pytest
@@ -39,28 +36,17 @@ from gaoxin_cli.service import notify
 from gaoxin_cli.service.session import Session
 from gaoxin_cli.store import Store
 from gaoxin_cli.store import notices as store_notices
+from helpers import bench_module
 
-BENCH = Path(__file__).resolve().parent.parent / "bench"
 AS_OF = date(2020, 11, 16)
 NOW = datetime(2020, 11, 16, 8, 0).astimezone()
 STAMP = "2020-11-16T08:00:00+08:00"
 
 
-def _load(name: str) -> ModuleType:
-    if str(BENCH) not in sys.path:
-        sys.path.insert(0, str(BENCH))  # ranking_bench imports gen
-    spec = importlib.util.spec_from_file_location(f"bench_{name}", BENCH / f"{name}.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
-
-
 @pytest.fixture(scope="module")
 def city(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     """A generated workspace and its database, before any notify."""
-    gen, rb = _load("gen"), _load("ranking_bench")
+    gen, rb = bench_module("gen"), bench_module("ranking_bench")
     root = tmp_path_factory.mktemp("notify-city")
     ws = gen.write_workspace(root / "ws", gen.Spec(tasks=300, files=3, units=8, seed=7))
     hist = gen.make_events(ws, gen.EventSpec(events=6_000, as_of=AS_OF))

@@ -9,23 +9,19 @@ the fork is not written twice; threads or a small workspace keep it to one proce
 
 from __future__ import annotations
 
-import importlib.util
 import os
 import subprocess
 import sys
 import textwrap
 import threading
 from pathlib import Path
-from types import ModuleType
 from typing import Any
 
 import pytest
 
 from gaoxin_cli.loading import workspace
 from gaoxin_cli.loading.workspace import Loaded, load
-
-ROOT = Path(__file__).resolve().parent.parent
-GEN_PATH = ROOT / "bench" / "gen.py"
+from helpers import bench_module
 
 pytestmark = pytest.mark.skipif(
     "fork" not in __import__("multiprocessing").get_all_start_methods(),
@@ -33,21 +29,12 @@ pytestmark = pytest.mark.skipif(
 )
 
 
-def _load_gen() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("bench_gen_parallel", GEN_PATH)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
-
-
 @pytest.fixture(scope="module")
 def city(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A generated workspace of 16 files with problems in both halves of the files:
     a task that fails its schema early and late, a YAML error late, and cross-file
     problems whose position lies in a late file (an id used twice, an unknown unit)."""
-    gen = _load_gen()
+    gen = bench_module("gen")
     root = tmp_path_factory.mktemp("city")
     gen.write_workspace(root, gen.Spec(tasks=480, files=16, units=12, seed=5))
     plans = sorted((root / "plans").glob("*.yaml"))

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from gaoxin_cli.loading import paths, plancache
+from helpers import bench_module
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -158,15 +159,7 @@ def _shape(value: object) -> object:
 
 
 def _generated(tmp: Path, seed: int) -> Path:
-    import importlib.util
-    import sys
-
-    bench = REPO / "bench"
-    spec = importlib.util.spec_from_file_location("bench_gen_plancache", bench / "gen.py")
-    assert spec is not None and spec.loader is not None
-    gen = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = gen
-    spec.loader.exec_module(gen)
+    gen = bench_module("gen")
     return gen.write_workspace(tmp / f"ws{seed}", gen.Spec(tasks=400, files=4, seed=seed)).root
 
 

@@ -19,12 +19,9 @@ last checkpoint (some of them dated in the past, one taking a finished task back
 
 from __future__ import annotations
 
-import importlib.util
 import random
-import sys
 from datetime import date, timedelta
 from pathlib import Path
-from types import ModuleType
 from typing import Any
 
 import pytest
@@ -32,25 +29,14 @@ import pytest
 from gaoxin_cli.models.state import Event
 from gaoxin_cli.store import Store, checkpoint, derive
 from gaoxin_cli.store import awards as aw
+from helpers import bench_module
 
-BENCH = Path(__file__).resolve().parent.parent / "bench"
 AS_OF = date(2020, 11, 16)
-
-
-def _load(name: str) -> ModuleType:
-    if str(BENCH) not in sys.path:
-        sys.path.insert(0, str(BENCH))  # ranking_bench imports gen
-    spec = importlib.util.spec_from_file_location(f"bench_{name}", BENCH / f"{name}.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
 
 
 @pytest.fixture(scope="module")
 def history(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[str], Path]:
-    gen, rb = _load("gen"), _load("ranking_bench")
+    gen, rb = bench_module("gen"), bench_module("ranking_bench")
     root = tmp_path_factory.mktemp("scale")
     ws = gen.write_workspace(root / "ws", gen.Spec(tasks=240, files=3, units=8, seed=5))
     hist = gen.make_events(ws, gen.EventSpec(events=20_000, as_of=AS_OF))

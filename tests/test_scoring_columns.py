@@ -16,13 +16,10 @@ what the plain paths give.
 
 from __future__ import annotations
 
-import importlib.util
 import random
 import shutil
-import sys
 from datetime import date, timedelta
 from pathlib import Path
-from types import ModuleType
 from typing import Any
 
 import pytest
@@ -32,8 +29,8 @@ from hypothesis import strategies as st_
 from gaoxin_cli.models.state import Event
 from gaoxin_cli.store import Store, checkpoint, derive
 from gaoxin_cli.store import awards as aw
+from helpers import bench_module
 
-BENCH = Path(__file__).resolve().parent.parent / "bench"
 AS_OF = date(2020, 11, 16)
 MONTH_ENDS = [date(2020, m, 1) - timedelta(days=1) for m in range(2, 12)]
 
@@ -95,17 +92,6 @@ def test_the_fold_keeps_the_scoring_aggregates(
 # --- a generated history ----------------------------------------------------------------
 
 
-def _load(name: str) -> ModuleType:
-    if str(BENCH) not in sys.path:
-        sys.path.insert(0, str(BENCH))  # ranking_bench imports gen
-    spec = importlib.util.spec_from_file_location(f"bench_{name}", BENCH / f"{name}.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
-
-
 def _late_events(done: list[str], ids: list[str], rng: random.Random) -> list[Event]:
     """Reports written late: dated in past months, some below 100 % for finished tasks
     (before or after their last report), some at 100 %, some for tasks without any."""
@@ -122,7 +108,7 @@ def _late_events(done: list[str], ids: list[str], rng: random.Random) -> list[Ev
 
 @pytest.fixture(scope="module")
 def history(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[str], Path]:
-    gen, rb = _load("gen"), _load("ranking_bench")
+    gen, rb = bench_module("gen"), bench_module("ranking_bench")
     root = tmp_path_factory.mktemp("scoring")
     ws = gen.write_workspace(root / "ws", gen.Spec(tasks=200, files=2, units=6, seed=11))
     hist = gen.make_events(ws, gen.EventSpec(events=16_000, as_of=AS_OF))

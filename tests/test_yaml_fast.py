@@ -9,28 +9,16 @@ snippets that each trip one check.
 
 from __future__ import annotations
 
-import importlib.util
-import sys
 from pathlib import Path
-from types import ModuleType
 from typing import Any
 
 import pytest
 
 from gaoxin_cli.loading import yamlstrict
 from gaoxin_cli.loading.yamlstrict import _FAILED, _parse_fast, _parse_marked, parse
+from helpers import bench_module
 
 ROOT = Path(__file__).resolve().parent.parent
-GEN_PATH = ROOT / "bench" / "gen.py"
-
-
-def _load_gen() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("bench_gen_fast", GEN_PATH)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
 
 
 def _paths(node: Any, prefix: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
@@ -65,7 +53,7 @@ def assert_same(text: str) -> bool:
 
 
 def test_generated_workspace_reads_the_same(tmp_path: Path) -> None:
-    gen = _load_gen()
+    gen = bench_module("gen")
     ws = gen.write_workspace(tmp_path / "ws", gen.Spec(tasks=300, files=4, units=8, seed=3))
     texts = [p.read_text(encoding="utf-8") for p in [ws.root / "gaoxin.yaml", *ws.plan_paths]]
     assert all(assert_same(t) for t in texts)  # every clean file takes the fast pass
