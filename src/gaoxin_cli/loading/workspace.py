@@ -198,7 +198,7 @@ def _cpus() -> int:
 
 def _auto_jobs(plans: Sequence[Path]) -> int:
     """Two processes for a city's plans on a machine with two free cores and ``fork``;
-    one otherwise (a small workspace, one core, Windows/macOS spawn, or threads running
+    one otherwise (a small workspace, one core, no fork (Windows), or threads running
     in this process, which a fork must not copy mid-flight)."""
     if len(plans) < 4 or _cpus() < 2 or not hasattr(os, "fork"):
         return 1

@@ -36,16 +36,10 @@ def _standings(
     from gaoxin_cli.rules.lifecycle import STOPPED_STATES
 
     chosen = tasks
-    if open_only:  # not done (100 %: state.done), nor done, closed or cancelled (stopped())
-        from itertools import compress, repeat
-        from operator import attrgetter, le, not_, or_
-
-        from gaoxin_cli.models.state import TaskState
-
-        ids = list(map(attrgetter("id"), tasks))
-        progress = map(attrgetter("progress"), map(snap.states.get, ids, repeat(TaskState())))
-        stopped = map(STOPPED_STATES.__contains__, map(snap.lifecycle.get, ids))
-        chosen = list(compress(tasks, map(not_, map(or_, map(le, repeat(100), progress), stopped))))
+    if open_only:
+        done = {tid for tid, state in snap.states.items() if state.done}
+        done.update(tid for tid, state in snap.lifecycle.items() if state in STOPPED_STATES)
+        chosen = [tk for tk in tasks if tk.id not in done]
     return ladder.standings(
         chosen,
         snap.states,
