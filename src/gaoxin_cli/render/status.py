@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date
-from itertools import compress, repeat
-from operator import attrgetter, is_not, or_, truth
 from typing import Any
 
 from rich.console import Console
@@ -164,16 +162,8 @@ def _units(console: Console, dash: Dashboard, config: Config, lang: Lang) -> Non
     print_table(console, columns, rows, t("status.units", lang))
 
 
-_LEVEL_OF = attrgetter("assessment.card.level")
-_MISSED_OF = attrgetter("missed_report")
-
-
 def _attention(console: Console, dash: Dashboard, config: Config, lang: Lang, limit: int) -> None:
-    # The rows with a card or a missed report (by map: every task of the plan is a row)
-    carded = map(truth, map(_LEVEL_OF, dash.rows))
-    rows = list(
-        compress(dash.rows, map(or_, carded, map(is_not, map(_MISSED_OF, dash.rows), repeat(None))))
-    )
+    rows = [r for r in dash.rows if r.assessment.card.level or r.missed_report]
     if not rows:
         console.print(text(t("status.all_clear", lang)))
         return

@@ -141,7 +141,7 @@ class CardClock:
     ) -> Assessment:
         """The card of *task* with *due* the date that drives it (see :func:`assess`)."""
         today = self._today
-        if state.progress >= 100:  # state.done
+        if state.done:
             return no_card(task, today, due)
         planned = planned_progress(task, today, due)
         behind = planned - state.progress
