@@ -191,7 +191,7 @@ def standings(
             red_due = red_notice_due(notices)
         else:
             notices, rung, red_due = (), 0, NO_RED_NOTICE
-        if st.progress >= 100 or life in STOPPED_STATES:  # st.done, or stopped(life)
+        if st.done or life in STOPPED_STATES:
             # Done, closed or cancelled: no card, no notice, whatever the numbers say.
             a = PAST_DUE if today >= due else no_card(t, today, due)
             target = 0
