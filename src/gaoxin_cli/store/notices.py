@@ -50,11 +50,7 @@ _JSON = json.JSONEncoder(ensure_ascii=False)
 
 def _notice(row: Sequence[Any], signed: Mapping[int, date] | None = None) -> StoredNotice:
     (id_, number, kind, year, seq, subject, rung, issued, due, unit, rcpts, body, rec, sk) = row
-    # A frozen dataclass's __init__ sets each field through object.__setattr__ (~4 µs a
-    # notice, 50 ms for the 12,000 a big plan files in a year); filling the instance
-    # dict directly makes the same object.
-    notice = object.__new__(StoredNotice)
-    notice.__dict__.update(
+    return _stored(
         id=int(id_),
         number=str(number),
         kind=str(kind),
@@ -71,6 +67,15 @@ def _notice(row: Sequence[Any], signed: Mapping[int, date] | None = None) -> Sto
         subject_kind=str(sk or "task"),
         signed_on=signed.get(int(id_)) if signed else None,
     )
+
+
+def _stored(**fields: Any) -> StoredNotice:
+    """A StoredNotice of *fields* (every field; parsed ``recipients``/``body`` may come
+    too). A frozen dataclass's __init__ sets each field through object.__setattr__ (~4 µs
+    a notice, 50 ms for the 12,000 a big plan files in a year); filling the instance dict
+    directly makes the same object."""
+    notice = object.__new__(StoredNotice)
+    notice.__dict__.update(fields)
     return notice
 
 
@@ -241,10 +246,7 @@ def file_notices(
             ids = dict(store.query("SELECT number, id FROM notices WHERE id >= ?", (start,)))
     out = []
     for (n, num, year, seq, rcpts, parsed), body in zip(pending, bodies, strict=True):
-        # As _notice does: the instance dict filled at once (a frozen dataclass's
-        # __init__ sets each field through object.__setattr__), parsed fields included.
-        notice = object.__new__(StoredNotice)
-        notice.__dict__.update(
+        notice = _stored(  # parsed fields included
             id=ids[num],
             number=num,
             kind=n.kind,
