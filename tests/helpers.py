@@ -121,3 +121,13 @@ def bench_module(name: str) -> ModuleType:
     sys.modules[key] = module
     spec.loader.exec_module(module)
     return module
+
+
+def shape(value: object) -> object:
+    """*value* with the type of every record and tuple in it, to compare exactly (a
+    record equals a plain tuple of its values; here they differ)."""
+    if isinstance(value, tuple):
+        return (type(value).__name__, *(shape(v) for v in value))
+    if isinstance(value, dict):
+        return {k: shape(v) for k, v in value.items()}
+    return (type(value).__name__, value)

@@ -19,9 +19,11 @@ from typing import Any
 
 import pytest
 
-from gaoxin_cli.loading import workspace
+from gaoxin_cli.loading import plancache, workspace
 from gaoxin_cli.loading.workspace import Loaded, load
-from helpers import bench_module
+from gaoxin_cli.models import Task
+from gaoxin_cli.models.spec import TaskSpec, to_record
+from helpers import bench_module, shape
 
 pytestmark = pytest.mark.skipif(
     "fork" not in __import__("multiprocessing").get_all_start_methods(),
@@ -74,10 +76,12 @@ def _edit(path: Path, old: str, new: str, count: int) -> None:
 
 
 def _summary(loaded: Loaded) -> dict[str, Any]:
+    # The child's tasks come back as records, this process's as specs: compared as
+    # records (to_record leaves a record as it is).
     return {
         "files": loaded.files,
         "diagnostics": loaded.diagnostics,
-        "entries": [(e.path, e.index, e.task.model_dump()) for e in loaded.entries],
+        "entries": [(e.path, e.index, to_record(e.task)) for e in loaded.entries],
         "config": loaded.config.model_dump() if loaded.config else None,
     }
 
@@ -93,6 +97,32 @@ def test_two_processes_read_what_one_reads(city: Path) -> None:
     early = {n for n in names if n < "plan-009.yaml"}
     assert late and early, (codes, late, early)
     assert len(one.entries) > 400
+    # The child's half came back as records (columns), this process's as specs.
+    kinds = [type(e.task) for e in two.entries]
+    assert kinds[0] is TaskSpec and kinds[-1] is Task, set(kinds)
+    assert sum(n for n, _ in two.packed) == len(two.entries)
+    assert two.packed[0][1] is None and all(c is not None for _, c in two.packed[1:])
+    assert one.packed == [(len(one.entries), None)]
+
+
+def test_the_plan_cache_of_two_processes_is_the_plan_of_one(
+    city: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``status`` without a cache: the child's columns go into the cache as they came;
+    the plan built then, and the one read back from the cache, equal one process's."""
+    good = tmp_path / "good"
+    gen = bench_module("gen")
+    gen.write_workspace(good, gen.Spec(tasks=480, files=16, units=12, seed=7))
+    monkeypatch.setattr(workspace, "_auto_jobs", lambda plans: 1)
+    one = plancache.load_plan(good, tmp_path / "cache-one")
+    monkeypatch.setattr(workspace, "_auto_jobs", lambda plans: 2)
+    built = plancache.load_plan(good, tmp_path / "cache-two")
+    again = plancache.load_plan(good, tmp_path / "cache-two")  # read from the cache
+    for plan in (built, again):
+        assert shape(plan.tasks) == shape(one.tasks)
+        assert shape(plan.config) == shape(one.config)
+        assert plan.warnings == one.warnings
+    assert len(one.tasks) == 480 and all(type(t) is Task for t in again.tasks)
 
 
 def test_positions_asked_later_are_found_in_the_childs_documents(city: Path) -> None:

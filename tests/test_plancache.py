@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from gaoxin_cli.loading import paths, plancache
-from helpers import bench_module
+from helpers import bench_module, shape
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -149,15 +149,6 @@ def test_settled_files_are_read_once_and_an_edit_during_the_read_is_not_cached(
 # --- the tasks as columns (format 4) ---------------------------------------------------
 
 
-def _shape(value: object) -> object:
-    """*value* with the type of every record and tuple in it, to compare exactly."""
-    if isinstance(value, tuple):
-        return (type(value).__name__, *(_shape(v) for v in value))
-    if isinstance(value, dict):
-        return {k: _shape(v) for k, v in value.items()}
-    return (type(value).__name__, value)
-
-
 def _generated(tmp: Path, seed: int) -> Path:
     gen = bench_module("gen")
     return gen.write_workspace(tmp / f"ws{seed}", gen.Spec(tasks=400, files=4, seed=seed)).root
@@ -180,18 +171,18 @@ def test_the_columns_path_gives_the_records_of_to_plan(tmp_path: Path, seed: int
     fresh = plancache.load_plan(root, cache)
     cached = plancache.load_plan(root, cache)
     for plan in (fresh, cached):
-        assert _shape(plan.tasks) == _shape(plain.tasks)
-        assert _shape(plan.config) == _shape(plain.config)
+        assert shape(plan.tasks) == shape(plain.tasks)
+        assert shape(plan.config) == shape(plain.config)
         assert plan.warnings == plain.warnings
         assert list(plan.by_id) == list(plain.by_id)
     # The records (not the specs) as columns and back: the same records.
     again = plancache.tasks_of_columns(plancache.task_columns(plain.tasks))
-    assert _shape(again) == _shape(plain.tasks)
+    assert shape(again) == shape(plain.tasks)
     # The repository's plan too (hand-written: other optional fields).
     loaded = load(REPO)
     plain = to_plan(loaded.config, loaded.tasks, len(loaded.warnings))
     cols = plancache.task_columns(list(loaded.tasks))
-    assert _shape(plancache.tasks_of_columns(cols)) == _shape(plain.tasks)
+    assert shape(plancache.tasks_of_columns(cols)) == shape(plain.tasks)
 
 
 def test_no_tasks_make_empty_columns() -> None:
@@ -243,7 +234,7 @@ def test_a_cache_of_the_old_format_is_ignored(ws: Path, tmp_path: Path) -> None:
             pickle.dump((header, files, written, digest), fh)
             pickle.dump(payload, fh)
         again = plancache.load_plan(ws, cache)
-        assert _shape(again.tasks) == _shape(plan.tasks)
+        assert shape(again.tasks) == shape(plan.tasks)
 
 
 def test_records_stored_once_keep_their_types() -> None:
@@ -258,6 +249,6 @@ def test_records_stored_once_keep_their_types() -> None:
     ms = [Milestone("验收", day, w) for w in weights]  # type: ignore[arg-type]
     packed = plancache._distinct([["验收"] * len(ms), [day] * len(ms), list(weights)])
     back = plancache._records(Milestone, packed)
-    assert [_shape(m) for m in back] == [_shape(m) for m in ms]
+    assert [shape(m) for m in back] == [shape(m) for m in ms]
     assert back[0] is back[6] and back[7] is back[8]
     assert len(packed[0][0]) == 7  # 1.0, 1, True, 0.0, -0.0, None, 0.5

@@ -8,7 +8,7 @@ is a warning naming the next working day.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -18,9 +18,12 @@ from gaoxin_cli.i18n import Msg
 from gaoxin_cli.loading.diagnostics import Diagnostic
 from gaoxin_cli.loading.files import LoadedConfig, TaskEntry
 from gaoxin_cli.loading.schema_errors import where
-from gaoxin_cli.models import pillar_paths
-from gaoxin_cli.models.spec import ConfigSpec, TaskSpec
+from gaoxin_cli.models import Milestone, Task, pillar_paths
+from gaoxin_cli.models.spec import ConfigSpec, MilestoneSpec, TaskSpec
 from gaoxin_cli.strings import did_you_mean
+
+# A task as a file gave it: its spec, or its record when a second process read the file.
+AnyTask = TaskSpec | Task
 
 
 @dataclass(slots=True)
@@ -236,8 +239,9 @@ def _dates(e: TaskEntry) -> Iterator[Diagnostic]:
         return
     lo = t.start
     seen: set[str] = set()
-    weights = [m.weight for m in t.milestones]
-    for i, m in enumerate(t.milestones):
+    milestones = _milestones(t)
+    weights = [m.weight for m in milestones]
+    for i, m in enumerate(milestones):
         if m.due > t.due or (lo is not None and m.due < lo):
             yield _err(
                 e,
@@ -301,14 +305,18 @@ def _plan_years(due_years: dict[int, int]) -> tuple[int, int] | None:
     return first, last
 
 
-def _within(t: TaskSpec, lo: int, hi: int) -> bool:
+def _milestones(t: AnyTask) -> Sequence[MilestoneSpec | Milestone]:
+    return t.milestones
+
+
+def _within(t: AnyTask, lo: int, hi: int) -> bool:
     """Whether every date of *t* falls in the years lo..hi (nearly every task's do)."""
     return (
         lo <= t.due.year <= hi
         and (t.start is None or lo <= t.start.year <= hi)
         and (t.source.date is None or lo <= t.source.date.year <= hi)
         and (t.listed is None or lo <= t.listed.since.year <= hi)
-        and all(lo <= m.due.year <= hi for m in t.milestones)
+        and all(lo <= m.due.year <= hi for m in _milestones(t))
     )
 
 
@@ -319,7 +327,10 @@ def _year_typos(e: TaskEntry, first: int, last: int) -> Iterator[Diagnostic]:
     dated: list[tuple[tuple[Any, ...], str, date | None]] = [
         (("due",), "due", t.due),
         (("start",), "start", t.start),
-        *((("milestones", i, "due"), "milestones.due", m.due) for i, m in enumerate(t.milestones)),
+        *(
+            (("milestones", i, "due"), "milestones.due", m.due)
+            for i, m in enumerate(_milestones(t))
+        ),
         (("listed", "since"), "listed.since", t.listed.since if t.listed else None),
         (("source", "date"), "source.date", t.source.date),
     ]

@@ -13,6 +13,7 @@ from gaoxin_cli.i18n import Msg
 from gaoxin_cli.loading.diagnostics import Diagnostic
 from gaoxin_cli.loading.schema_errors import schema_diagnostics
 from gaoxin_cli.loading.yamlstrict import Document, parse
+from gaoxin_cli.models import Task
 from gaoxin_cli.models.spec import CalendarFileSpec, ConfigSpec, PlanFileSpec, TaskSpec
 
 MAX_BYTES = 5 * 1024 * 1024
@@ -71,9 +72,10 @@ class LoadedConfig:
 
 @dataclass(slots=True)
 class TaskEntry:
-    """A valid task and where it was written."""
+    """A valid task and where it was written. The task is its spec, or its record when a
+    second process read the file (``workspace._load_plans``): the fields are the same."""
 
-    task: TaskSpec
+    task: TaskSpec | Task
     path: str
     index: int
     doc: Document

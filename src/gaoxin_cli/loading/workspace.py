@@ -8,7 +8,9 @@ import threading
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from itertools import islice
 from pathlib import Path
+from typing import Any
 
 from gaoxin_cli.loading.checks import Names, check_config, check_tasks
 from gaoxin_cli.loading.diagnostics import Diagnostic
@@ -27,6 +29,7 @@ from gaoxin_cli.loading.paths import (
     calendar_for,
     plan_files,
 )
+from gaoxin_cli.models import Task
 from gaoxin_cli.models.spec import ConfigSpec, TaskSpec
 
 
@@ -39,9 +42,13 @@ class Loaded:
     entries: list[TaskEntry]
     diagnostics: list[Diagnostic]
     files: list[str] = field(default_factory=list)
+    # The tasks as plan-cache columns (``plancache.task_columns``) where the second
+    # process already made them: in entry order, (how many entries, their columns, or
+    # None for entries whose tasks are specs).
+    packed: list[tuple[int, Any]] = field(default_factory=list)
 
     @property
-    def tasks(self) -> list[TaskSpec]:
+    def tasks(self) -> list[TaskSpec | Task]:
         return [e.task for e in self.entries]
 
     @property
@@ -149,7 +156,8 @@ def load(
 
     entries: list[TaskEntry] = []
     invalid: list[str] = []
-    for plan, d in _load_plans(plans, base, jobs):
+    reads, packed = _load_plans(plans, base, jobs)
+    for plan, d in reads:
         files.append(plan.path)
         diags.extend(d)
         entries.extend(plan.entries)
@@ -160,22 +168,26 @@ def load(
     calendar = calendar_for(loaded_config.config) if config_path is not None else None
     diags.extend(check_tasks(entries, names, invalid, calendar))
     diags.sort(key=Diagnostic.sort_key)
-    return Loaded(root, loaded_config.config, entries, diags, files)
+    return Loaded(root, loaded_config.config, entries, diags, files, packed)
 
 
 # A workspace of fewer bytes of plans than this is read in one process: starting a
-# second costs ~20 ms and sending its tasks back ~25 us a task, more than it saves
-# below ~2 MB (about 5,000 tasks).
+# second costs ~20 ms and sending its tasks back ~2 us a task, more than it saves below
+# ~2 MB (about 5,000 tasks).
 PARALLEL_MIN_BYTES = 2_000_000
 # The share of the files the second process reads. Per task (100,000 tasks, 1,000
-# files) reading and validating costs ~70 us, pickling it in the child ~18 us and
-# unpickling it here ~10 us, so the two are even at ~47 %.
+# files) reading and validating costs ~70 us; the child also turns its tasks into
+# columns (~9 us) and this process rebuilds them as records (~2 us), so the two are
+# even at ~47 %.
 _CHILD_SHARE = 0.47
 # The child's files go in batches of this many, so each comes back while the next is
 # read (no 30 MB result held at once, and a child that dies loses one batch's work).
 _BATCH = 25
 
 Read = tuple[LoadedPlan, list[Diagnostic]]
+# What the second process sends back for a batch of files: each file read without its
+# entries, the entries' indexes in it, and the tasks of all as plan-cache columns.
+_Packed = tuple[list[Read], list[list[int]], list[Any]]
 
 
 def _read_plans(plans: Sequence[Path], base: Path | None) -> list[Read]:
@@ -215,10 +227,50 @@ def _auto_jobs(plans: Sequence[Path]) -> int:
     return 1
 
 
-def _load_plans(plans: Sequence[Path], base: Path | None, jobs: int | None) -> list[Read]:
+def _read_packed(plans: Sequence[Path], base: Path | None) -> _Packed:
+    """:func:`_read_plans` in the second process. The tasks go back as plan-cache
+    columns, not as pydantic models: pickling a spec costs ~18 us and unpickling it
+    ~10 us, while columns pickle in C and the records are rebuilt without a Python
+    call per task — and the plan cache keeps the columns as they are."""
+    from gaoxin_cli.loading.plancache import task_columns
+
+    reads = _read_plans(plans, base)
+    indexes = [[e.index for e in plan.entries] for plan, _ in reads]
+    columns = task_columns([e.task for plan, _ in reads for e in plan.entries])
+    for plan, _ in reads:
+        plan.entries = []
+    return reads, indexes, columns
+
+
+def _unpack(packed: _Packed) -> tuple[list[Read], int, list[Any]]:
+    """The reads of :func:`_read_packed` with their entries again, the tasks as
+    records; the number of entries and the columns."""
+    from gaoxin_cli.loading.plancache import tasks_of_columns
+
+    reads, indexes, columns = packed
+    tasks = iter(tasks_of_columns(columns))
+    n = 0
+    for (plan, _), idx in zip(reads, indexes, strict=True):
+        if idx:  # (a file with tasks has its document)
+            doc = plan.doc
+            assert doc is not None
+            mine = islice(tasks, len(idx))
+            plan.entries = [TaskEntry(t, plan.path, i, doc) for i, t in zip(idx, mine, strict=True)]
+            n += len(idx)
+    return reads, n, columns
+
+
+def _entries(reads: list[Read]) -> int:
+    return sum(len(plan.entries) for plan, _ in reads)
+
+
+def _load_plans(
+    plans: Sequence[Path], base: Path | None, jobs: int | None
+) -> tuple[list[Read], list[tuple[int, Any]]]:
     """The plan files read in file order, by two processes when :func:`_auto_jobs` (or
     *jobs*) says so: a forked child reads and validates the last ~47 % of the files, in
-    batches it sends back pickled, while this process reads the rest.
+    batches it sends back pickled, while this process reads the rest. Also the
+    :attr:`Loaded.packed` spans: the child's tasks come back as columns.
 
     At 100,000 tasks in 1,000 files the reading is ~7 s of one core (libyaml's events
     ~3.3 s, building the data ~2 s, pydantic ~1.3 s). The result is the same either way
@@ -227,7 +279,8 @@ def _load_plans(plans: Sequence[Path], base: Path | None, jobs: int | None) -> l
     """
     n = _auto_jobs(plans) if jobs is None else jobs
     if n < 2 or len(plans) < 2:
-        return _read_plans(plans, base)
+        out = _read_plans(plans, base)
+        return out, [(_entries(out), None)]
     # Imported here: ~11 ms that a workspace read in one process does not pay.
     from concurrent.futures import ProcessPoolExecutor
     from concurrent.futures.process import BrokenProcessPool
@@ -237,11 +290,15 @@ def _load_plans(plans: Sequence[Path], base: Path | None, jobs: int | None) -> l
     mine, theirs = plans[:cut], plans[cut:]
     batches = [theirs[i : i + _BATCH] for i in range(0, len(theirs), _BATCH)]
     with ProcessPoolExecutor(max_workers=1, mp_context=get_context("fork")) as pool:
-        futures = [pool.submit(_read_plans, b, base) for b in batches]
+        futures = [pool.submit(_read_packed, b, base) for b in batches]
         out = _read_plans(mine, base)
+        spans: list[tuple[int, Any]] = [(_entries(out), None)]
         for batch, future in zip(batches, futures, strict=True):
             try:
-                out += future.result()
+                reads, count, columns = _unpack(future.result())
             except BrokenProcessPool:
-                out += _read_plans(batch, base)
-    return out
+                reads = _read_plans(batch, base)
+                count, columns = _entries(reads), None
+            out += reads
+            spans.append((count, columns))
+    return out, spans
