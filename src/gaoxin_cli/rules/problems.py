@@ -67,7 +67,8 @@ TRANSITIONS: MappingProxyType[tuple[str, str], str] = MappingProxyType(
 )
 
 MAX_TEXT = 2000
-_NUMBER_RE = re.compile(r"^\s*(?:问题)?\s*[〔\[(（]?\s*(\d{4})\s*[〕\])）/\-_.]\s*(\d+)\s*号?\s*$")
+# A pattern, compiled (and cached by ``re``) when a typed number is first read.
+_NUMBER_RE = r"^\s*(?:问题)?\s*[〔\[(（]?\s*(\d{4})\s*[〕\])）/\-_.]\s*(\d+)\s*号?\s*$"
 
 
 class ProblemLike(Protocol):
@@ -114,7 +115,7 @@ def parse_number(text: str, year: int) -> tuple[int, int] | None:
     bare = text.strip().removesuffix("号")
     if bare.isascii() and bare.isdigit() and len(bare) < 7:
         return year, int(bare)
-    m = _NUMBER_RE.match(text)
+    m = re.match(_NUMBER_RE, text)
     return (int(m.group(1)), int(m.group(2))) if m else None
 
 
