@@ -18,7 +18,7 @@ LABELS: dict[str, str] = {
 }
 # Patterns, not compiled ones: only a typed notice number needs them, and ``re`` caches
 # what it compiled (every command importing this module does not pay ~1 ms for them).
-_NUMBER_ZH = r"^\s*(交办|提醒|催办|督办|通报)单?\s*[〔\[(（【]\s*(\d{4})\s*[〕\])）】]\s*0*(\d{1,6})\s*号?\s*$"
+_NUMBER_ZH = r"^\s*(交办|提醒|催办|督办|通报)单?\s*[〔\[(（【]\s*(\d{4})\s*[〕\])）】]\s*0*(\d{1,6})\s*号?\s*$"  # noqa: E501
 _NUMBER_EN = r"(?i)^\s*(assign|remind|urge|supervise|report)[-/ _]?(\d{4})[-/ _]0*(\d{1,6})\s*$"
 
 
