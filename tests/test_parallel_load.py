@@ -105,6 +105,16 @@ def test_two_processes_read_what_one_reads(city: Path) -> None:
     assert one.packed == [(len(one.entries), None)]
 
 
+def test_with_columns_both_processes_give_records_and_columns(city: Path) -> None:
+    """``load(columns=True)`` (the plan cache's): this process makes the columns of its
+    own files too; the tasks are the same, all as records now."""
+    one, two = load(city, jobs=1), load(city, jobs=2, columns=True)
+    assert _summary(two) == _summary(one)
+    assert {type(e.task) for e in two.entries} == {Task}
+    assert all(c is not None for _, c in two.packed)
+    assert sum(n for n, _ in two.packed) == len(two.entries)
+
+
 def test_the_plan_cache_of_two_processes_is_the_plan_of_one(
     city: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

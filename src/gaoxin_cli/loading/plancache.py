@@ -121,7 +121,7 @@ def load_plan(root: Path, cache_dir: Path | None) -> Plan:
     from gaoxin_cli.models.spec import to_record
 
     digest = digest or fingerprint(root)
-    loaded = load(root)
+    loaded = load(root, columns=True)
     if loaded.errors or loaded.config is None:
         first = loaded.errors[0] if loaded.errors else None
         where = f"{first.path}:{first.line}:{first.col}" if first else CONFIG_NAME

@@ -109,6 +109,7 @@ def load(
     base: Path | None = None,
     *,
     jobs: int | None = None,
+    columns: bool = False,
 ) -> Loaded:
     """Load the workspace at *root* (if any) plus *extra* files, checking everything.
 
@@ -120,7 +121,9 @@ def load(
     (``gaoxin`` itself runs with it off: ``cli.main``).
 
     *jobs* is how many processes read the plan files (:func:`_load_plans`); None
-    decides from the machine and the workspace's size.
+    decides from the machine and the workspace's size. *columns*: the caller will want
+    every task as plan-cache columns (:attr:`Loaded.packed`), so with two processes each
+    makes them for the files it read.
     """
     diags: list[Diagnostic] = []
     files: list[str] = []
@@ -156,7 +159,7 @@ def load(
 
     entries: list[TaskEntry] = []
     invalid: list[str] = []
-    reads, packed = _load_plans(plans, base, jobs)
+    reads, packed = _load_plans(plans, base, jobs, columns)
     for plan, d in reads:
         files.append(plan.path)
         diags.extend(d)
@@ -178,8 +181,10 @@ PARALLEL_MIN_BYTES = 2_000_000
 # The share of the files the second process reads. Per task (100,000 tasks, 1,000
 # files) reading and validating costs ~70 us; the child also turns its tasks into
 # columns (~9 us) and this process rebuilds them as records (~2 us), so the two are
-# even at ~47 %.
+# even at ~47 %. When this process makes columns of its own files too (``columns``),
+# at ~50 %.
 _CHILD_SHARE = 0.47
+_CHILD_SHARE_COLUMNS = 0.5
 # The child's files go in batches of this many, so each comes back while the next is
 # read (no 30 MB result held at once, and a child that dies loses one batch's work).
 _BATCH = 25
@@ -232,9 +237,13 @@ def _read_packed(plans: Sequence[Path], base: Path | None) -> _Packed:
     columns, not as pydantic models: pickling a spec costs ~18 us and unpickling it
     ~10 us, while columns pickle in C and the records are rebuilt without a Python
     call per task — and the plan cache keeps the columns as they are."""
+    return _packed(_read_plans(plans, base))
+
+
+def _packed(reads: list[Read]) -> _Packed:
+    """*reads* with their tasks taken out as columns (and the entries' indexes)."""
     from gaoxin_cli.loading.plancache import task_columns
 
-    reads = _read_plans(plans, base)
     indexes = [[e.index for e in plan.entries] for plan, _ in reads]
     columns = task_columns([e.task for plan, _ in reads for e in plan.entries])
     for plan, _ in reads:
@@ -265,12 +274,13 @@ def _entries(reads: list[Read]) -> int:
 
 
 def _load_plans(
-    plans: Sequence[Path], base: Path | None, jobs: int | None
+    plans: Sequence[Path], base: Path | None, jobs: int | None, columns: bool = False
 ) -> tuple[list[Read], list[tuple[int, Any]]]:
     """The plan files read in file order, by two processes when :func:`_auto_jobs` (or
     *jobs*) says so: a forked child reads and validates the last ~47 % of the files, in
     batches it sends back pickled, while this process reads the rest. Also the
-    :attr:`Loaded.packed` spans: the child's tasks come back as columns.
+    :attr:`Loaded.packed` spans: the child's tasks come back as columns (and with
+    *columns*, this process makes those of its own files while the child reads on).
 
     At 100,000 tasks in 1,000 files the reading is ~7 s of one core (libyaml's events
     ~3.3 s, building the data ~2 s, pydantic ~1.3 s). The result is the same either way
@@ -286,19 +296,26 @@ def _load_plans(
     from concurrent.futures.process import BrokenProcessPool
     from multiprocessing import get_context
 
-    cut = max(1, min(len(plans) - 1, round(len(plans) * (1 - _CHILD_SHARE))))
+    share = _CHILD_SHARE_COLUMNS if columns else _CHILD_SHARE
+    cut = max(1, min(len(plans) - 1, round(len(plans) * (1 - share))))
     mine, theirs = plans[:cut], plans[cut:]
     batches = [theirs[i : i + _BATCH] for i in range(0, len(theirs), _BATCH)]
     with ProcessPoolExecutor(max_workers=1, mp_context=get_context("fork")) as pool:
         futures = [pool.submit(_read_packed, b, base) for b in batches]
         out = _read_plans(mine, base)
-        spans: list[tuple[int, Any]] = [(_entries(out), None)]
+        spans: list[tuple[int, Any]] = []
+        if columns:  # this process's columns while the child reads on
+            out, count, mine_packed = _unpack(_packed(out))
+            spans.append((count, mine_packed))
+        else:
+            spans.append((_entries(out), None))
         for batch, future in zip(batches, futures, strict=True):
+            packed: list[Any] | None
             try:
-                reads, count, columns = _unpack(future.result())
+                reads, count, packed = _unpack(future.result())
             except BrokenProcessPool:
                 reads = _read_plans(batch, base)
-                count, columns = _entries(reads), None
+                count, packed = _entries(reads), None
             out += reads
-            spans.append((count, columns))
+            spans.append((count, packed))
     return out, spans
