@@ -128,7 +128,9 @@ def test_the_plan_cache_of_two_processes_is_the_plan_of_one(
     monkeypatch.setattr(workspace, "_auto_jobs", lambda plans: 2)
     built = plancache.load_plan(good, tmp_path / "cache-two")
     again = plancache.load_plan(good, tmp_path / "cache-two")  # read from the cache
-    for plan in (built, again):
+    monkeypatch.setattr(workspace, "_read_plans", _dies_in_child)
+    orphaned = plancache.load_plan(good, tmp_path / "cache-three")  # the child died
+    for plan in (built, again, orphaned):
         assert shape(plan.tasks) == shape(one.tasks)
         assert shape(plan.config) == shape(one.config)
         assert plan.warnings == one.warnings
@@ -157,6 +159,19 @@ def _dies_in_child(plans: Any, base: Any) -> Any:
 def test_a_child_that_dies_costs_time_not_data(city: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(workspace, "_read_plans", _dies_in_child)
     assert _summary(load(city, jobs=2)) == _summary(load(city, jobs=1))
+
+
+def test_a_child_that_dies_while_making_columns_costs_time_not_data(
+    city: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With columns (the plan cache's load): the files the child did not send back are
+    read here as specs, their span has no columns, and the result is the same."""
+    one = load(city, jobs=1)
+    monkeypatch.setattr(workspace, "_read_plans", _dies_in_child)
+    two = load(city, jobs=2, columns=True)
+    assert _summary(two) == _summary(one)
+    assert two.packed[0][1] is not None  # this process's own columns
+    assert all(c is None for _, c in two.packed[1:])  # the child's: read again here
 
 
 def test_auto_reads_a_city_in_two_and_a_small_plan_in_one(
