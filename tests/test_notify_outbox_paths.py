@@ -341,3 +341,22 @@ def test_base64_lines_are_encodebytes_with_crlf() -> None:
     for n in (0, 1, 56, 57, 58, 57 * 1024 - 1, 57 * 1024, 57 * 1024 + 1, 200_003):
         data = os.urandom(n)
         assert message.base64_lines(data) == base64.encodebytes(data).replace(b"\n", b"\r\n")
+
+
+def test_deliveries_are_recorded_with_statement_journals_in_memory(tmp_path: Path) -> None:
+    """record_mails sets ``temp_store = MEMORY`` around its transaction (its multi-row
+    INSERTs journal in memory, not in /var/tmp files) and restores the setting after,
+    also when the block fails."""
+    with Store.open(tmp_path / "j.db", write=True) as st:
+        seen: list[str] = []
+        st._conn.set_trace_callback(seen.append)
+        added = store_notices.record_mails(
+            st, [([], "a@example.org", None)], date(2020, 11, 16), "t"
+        )
+        assert added == 0
+        assert seen.index("PRAGMA temp_store = MEMORY") < seen.index("BEGIN IMMEDIATE")
+        assert st.query("PRAGMA temp_store") == [(0,)]
+        with pytest.raises(RuntimeError), store_notices.journals_in_memory(st):
+            assert st.query("PRAGMA temp_store") == [(2,)]
+            raise RuntimeError("the block fails")
+        assert st.query("PRAGMA temp_store") == [(0,)]
