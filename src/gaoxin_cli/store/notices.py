@@ -416,12 +416,8 @@ def journals_in_memory(store: Store) -> Iterator[None]:
     ~480 MB that was thrown away unread. A journal lasts one statement, about a hundred
     pages, so the memory it takes is small. The blocks that use it sort nothing, and a
     sort would also be held in memory."""
-    ((was,),) = store.query("PRAGMA temp_store")
-    store.query("PRAGMA temp_store = MEMORY")
-    try:
+    with _pragma_for_block(store, "temp_store", "MEMORY"):
         yield
-    finally:
-        store.query(f"PRAGMA temp_store = {int(was)}")
 
 
 @contextmanager
@@ -431,12 +427,20 @@ def unsynced(store: Store) -> Iterator[None]:
     cut may lose the last ones, never corrupt the file); the setting is restored after.
     For an outbox's deliveries only: each file is synced before its delivery is recorded,
     and a lost record is found again by the next run (docs/escalation.md)."""
-    ((was,),) = store.query("PRAGMA synchronous")
-    store.query("PRAGMA synchronous = NORMAL")
+    with _pragma_for_block(store, "synchronous", "NORMAL"):
+        yield
+
+
+@contextmanager
+def _pragma_for_block(store: Store, name: str, value: str) -> Iterator[None]:
+    """``PRAGMA name = value`` for the block, the connection's own setting restored after
+    (also when the block fails)."""
+    ((was,),) = store.query(f"PRAGMA {name}")
+    store.query(f"PRAGMA {name} = {value}")
     try:
         yield
     finally:
-        store.query(f"PRAGMA synchronous = {int(was)}")
+        store.query(f"PRAGMA {name} = {int(was)}")
 
 
 # --- intents (m007) --------------------------------------------------------------------
