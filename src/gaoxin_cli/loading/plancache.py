@@ -137,14 +137,14 @@ def load_plan(root: Path, cache_dir: Path | None) -> Plan:
     config = to_record(loaded.config, {})
     chunks: list[Any] = []
     tasks: list[Task] = []
-    specs = loaded.tasks
+    read = loaded.tasks  # specs, or records where columns came with them
     at = 0
     for count, columns in loaded.packed:
         if columns is None:
-            columns = task_columns(specs[at : at + count])
+            columns = task_columns(read[at : at + count])
             tasks += tasks_of_columns(columns)
         else:
-            tasks += specs[at : at + count]  # type: ignore[arg-type]  # records
+            tasks += read[at : at + count]  # type: ignore[arg-type]  # records
         chunks.append(columns)
         at += count
     plan = Plan(config, tuple(tasks), len(loaded.warnings))
@@ -344,6 +344,4 @@ def tasks_of_columns(columns: Sequence[Any]) -> tuple[Task, ...]:
 
 
 def _plan(config: Config, chunks: Sequence[Any], warnings: int) -> Plan:
-    if len(chunks) == 1:
-        return Plan(config, tasks_of_columns(chunks[0]), warnings)
     return Plan(config, tuple(chain.from_iterable(map(tasks_of_columns, chunks))), warnings)
