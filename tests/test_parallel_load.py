@@ -178,19 +178,19 @@ def test_auto_reads_a_city_in_two_and_a_small_plan_in_one(
     city: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     plans = sorted((city / "plans").glob("*.yaml"))
-    monkeypatch.setattr(workspace, "_cpus", lambda: 2)
+    monkeypatch.setattr(workspace, "free_cpus", lambda: 2)
     monkeypatch.setattr(workspace, "PARALLEL_MIN_BYTES", 10_000)
     assert workspace._auto_jobs(plans) == 2
     monkeypatch.setattr(workspace, "PARALLEL_MIN_BYTES", 10**9)
     assert workspace._auto_jobs(plans) == 1
     monkeypatch.setattr(workspace, "PARALLEL_MIN_BYTES", 10_000)
-    monkeypatch.setattr(workspace, "_cpus", lambda: 1)
+    monkeypatch.setattr(workspace, "free_cpus", lambda: 1)
     assert workspace._auto_jobs(plans) == 1
 
 
 def test_no_fork_while_another_thread_runs(city: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     plans = sorted((city / "plans").glob("*.yaml"))
-    monkeypatch.setattr(workspace, "_cpus", lambda: 2)
+    monkeypatch.setattr(workspace, "free_cpus", lambda: 2)
     monkeypatch.setattr(workspace, "PARALLEL_MIN_BYTES", 10_000)
     stop = threading.Event()
     t = threading.Thread(target=stop.wait)

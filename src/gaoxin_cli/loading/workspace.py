@@ -12,6 +12,7 @@ from itertools import islice
 from pathlib import Path
 from typing import Any
 
+from gaoxin_cli.loading import free_cpus
 from gaoxin_cli.loading.checks import Names, check_config, check_tasks
 from gaoxin_cli.loading.diagnostics import Diagnostic
 from gaoxin_cli.loading.files import (
@@ -209,18 +210,11 @@ def _read_plans(plans: Sequence[Path], base: Path | None) -> list[Read]:
     return out
 
 
-def _cpus() -> int:
-    try:
-        return len(os.sched_getaffinity(0))
-    except AttributeError:  # pragma: no cover - not on Linux
-        return os.cpu_count() or 1
-
-
 def _auto_jobs(plans: Sequence[Path]) -> int:
     """Two processes for a city's plans on a machine with two free cores and ``fork``;
     one otherwise (a small workspace, one core, no fork (Windows), or threads running
     in this process, which a fork must not copy mid-flight)."""
-    if len(plans) < 4 or _cpus() < 2 or not hasattr(os, "fork"):
+    if len(plans) < 4 or free_cpus() < 2 or not hasattr(os, "fork"):
         return 1
     if threading.active_count() > 1:
         return 1

@@ -7,7 +7,7 @@ from the store); everything else is passed in, so the rules here are pure.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import date
 from typing import Any, Protocol
 
@@ -19,6 +19,7 @@ from gaoxin_cli.ranking.flag import rank
 from gaoxin_cli.ranking.inputs import ScoreItem, TaskFacts
 from gaoxin_cli.ranking.period import Period
 from gaoxin_cli.ranking.result import RankingResult
+from gaoxin_cli.ranking.scores import UnitScore
 
 
 class MonthSource(Protocol):
@@ -57,6 +58,7 @@ def live_result(
     begins: date | None,
     frozen_for: FrozenFor | None = None,
     previous_award: Mapping[str, Any] | None = None,
+    earlier: Callable[[], Mapping[str, UnitScore] | None] | None = None,
 ) -> RankingResult:
     """The result of *period* counting days up to *today*.
 
@@ -64,7 +66,8 @@ def live_result(
     the frozen scores of awarded parts; *previous_award* the frozen result of the
     previous period, whose ranks the change column then reads. Without it the previous
     period is scored now — unless it lies wholly before the plan begins, when there is
-    nothing to compare with.
+    nothing to compare with. *earlier*, when given, is asked for those scores first (the
+    service has them computed by a second process); ``None`` from it: scored here.
     """
     if today < period.start:
         raise GaoxinError("error.period_not_begun", period=period.key, today=today.isoformat())
@@ -79,8 +82,10 @@ def live_result(
     if previous_award is not None:
         ranks = award_ranks(previous_award)
     elif begins is not None and before.end >= begins:
-        earlier = period_scores(before, before.end, source, rules, items, frozen_for=frozen_for)
-        ranks = {r.unit: (r.rank, r.score.points) for r in rank(earlier, rules, names)}
+        found = earlier() if earlier is not None else None
+        if found is None:
+            found = period_scores(before, before.end, source, rules, items, frozen_for=frozen_for)
+        ranks = {r.unit: (r.rank, r.score.points) for r in rank(found, rules, names)}
     else:
         compared = None
     return evaluate(

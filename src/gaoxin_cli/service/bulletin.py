@@ -60,13 +60,17 @@ class Bulletin:
 
 def bulletin(session: Session, period: Period | None) -> Bulletin:
     """The bulletin of *period* (default: the last one over), issued today."""
-    from gaoxin_cli.service.ranking import period_or_default, read_result
+    from gaoxin_cli.service.ranking import period_or_default, previous_month, read_result
     from gaoxin_cli.store import awards as aw
 
     plan = session.plan
     p = period_or_default(session, period, ended=True)
-    with session.store(write=False) as st, st.transaction(lock=False):
-        result, frozen = read_result(session, st, p, live=False)
+    with (
+        previous_month(session, p, live=False) as earlier,
+        session.store(write=False) as st,
+        st.transaction(lock=False),
+    ):
+        result, frozen = read_result(session, st, p, live=False, earlier=earlier)
         end = result.end
         # Only the red ones (or worse) are named: the others' reasons are not read.
         cards = aw.latest_cards(st, [task.id for task in plan.tasks], end, min_level=RED)

@@ -8,7 +8,8 @@ every rule.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, NamedTuple
 
@@ -16,6 +17,7 @@ from gaoxin_cli.errors import GaoxinError
 from gaoxin_cli.i18n import Msg
 from gaoxin_cli.ranking.period import Period
 from gaoxin_cli.ranking.result import Frozen, RankingResult
+from gaoxin_cli.service import forked
 from gaoxin_cli.service.session import Session
 
 if TYPE_CHECKING:
@@ -25,6 +27,25 @@ if TYPE_CHECKING:
     from gaoxin_cli.ranking.inputs import ItemKind, ScoreItem, TaskFacts
     from gaoxin_cli.ranking.scores import UnitScore
     from gaoxin_cli.store import Store
+
+
+# The previous month is scored by a second process from this many tasks: below, a fork
+# and a second store connection cost more than the half of the work they take over.
+PARALLEL_MIN_TASKS = 5000
+
+# Per task: (id, first day it reports for, due, cadence) (rules.reports.reporting_windows).
+Reporting = list[tuple[str, date, date, str]]
+# What the second process sends back: the store's scoring mark it read at, the scores, and
+# the years its calendar estimated (told in the output like this process's own).
+Earlier = tuple[tuple[int, int, int], dict[str, "UnitScore"], list[int]]
+
+
+class PreviousMonth(NamedTuple):
+    """:func:`previous_month`'s second process (None: no fork now), and the reporting
+    windows made before it for both processes."""
+
+    pending: forked.Pending[Earlier | None] | None
+    reporting: Reporting
 
 
 class Ranked(NamedTuple):
@@ -54,16 +75,72 @@ def ranking(
 
     With *explain* (a unit of the plan), GaoxinError when that unit is not ranked."""
     p = period_or_default(session, period, ended=False)
-    with session.store(write=False) as st, st.transaction(lock=False):
-        ranked = read_result(session, st, p, live=live)
+    with (
+        previous_month(session, p, live=live) as earlier,
+        session.store(write=False) as st,
+        st.transaction(lock=False),
+    ):
+        ranked = read_result(session, st, p, live=live, earlier=earlier)
     if explain is not None and ranked.result.row(explain) is None:
         raise GaoxinError("error.explain_unranked", unit=explain, period=p.key)
     return ranked
 
 
-def read_result(session: Session, st: Store, period: Period, *, live: bool) -> Ranked:
+@contextmanager
+def previous_month(
+    session: Session, period: Period, *, live: bool
+) -> Iterator[PreviousMonth | None]:
+    """The scores of the month before *period* started in a second process, when a
+    live result of *period* will compare with them (a month's ranking on a big plan)
+    and a fork is safe now (:func:`forked.can_fork`: enter it before opening the store).
+
+    The child reads on a connection of its own, so it sends back the store's
+    :func:`~gaoxin_cli.store.awards.scoring_mark` with the scores: they are used only
+    when the caller's snapshot has the same mark (a write committed in between: they
+    are scored again there). It sends ``None`` when they are not needed after all
+    (*period* or its previous month awarded)."""
+    from gaoxin_cli.rules.progress import first_window
+
+    plan, cal = session.plan, session.calendar
+    before = period.previous()
+    begins = first_window(plan.tasks) if len(plan.tasks) >= PARALLEL_MIN_TASKS else None
+    if (
+        period.kind != "month"
+        or begins is None
+        or before.end < begins
+        or session.today < period.start
+    ):
+        yield None
+        return
+    reporting = _reporting(plan)  # made once, before the fork: both processes use it
+
+    def work() -> Earlier | None:
+        from gaoxin_cli.ranking import period_scores
+        from gaoxin_cli.store import awards as aw
+
+        with session.store(write=False) as st, st.transaction(lock=False):
+            if not live and any(aw.latest_award(st, p.key) for p in (period, before)):
+                return None
+            items = _items(st, {before.key})
+            facts = StoreFacts(plan, st, cal, reporting)
+            scores = period_scores(before, before.end, facts, plan.config.rules.ranking, items)
+            return aw.scoring_mark(st), scores, cal.estimated_years()
+
+    with forked.started(work, db=session.db) as pending:
+        yield PreviousMonth(pending, reporting)
+
+
+def read_result(
+    session: Session,
+    st: Store,
+    period: Period,
+    *,
+    live: bool,
+    earlier: PreviousMonth | None = None,
+) -> Ranked:
     """Within the caller's transaction: the award of *period* (unless *live*), else the
-    result computed now (on the frozen parts and previous period, unless *live*)."""
+    result computed now (on the frozen parts and previous period, unless *live*).
+    *earlier*: :func:`previous_month`'s second process, when one was started."""
     from gaoxin_cli.ranking.result import from_json
     from gaoxin_cli.store import awards as aw
 
@@ -71,10 +148,17 @@ def read_result(session: Session, st: Store, period: Period, *, live: bool) -> R
     if award is not None:
         frozen = Frozen(award.id, award.awarded_on, award.force_reason, award.supersedes)
         return Ranked(from_json(award.result), frozen)
-    return Ranked(_live(session, st, period, use_frozen=not live), None)
+    return Ranked(_live(session, st, period, use_frozen=not live, earlier=earlier), None)
 
 
-def _live(session: Session, st: Store, period: Period, *, use_frozen: bool) -> RankingResult:
+def _live(
+    session: Session,
+    st: Store,
+    period: Period,
+    *,
+    use_frozen: bool,
+    earlier: PreviousMonth | None = None,
+) -> RankingResult:
     from gaoxin_cli.ranking.live import live_result
     from gaoxin_cli.rules.progress import first_window
     from gaoxin_cli.store import awards as aw
@@ -86,11 +170,18 @@ def _live(session: Session, st: Store, period: Period, *, use_frozen: bool) -> R
     def frozen_for(p: Period) -> Mapping[str, UnitScore] | None:
         return _frozen_scores(st, p)
 
+    def earlier_scores() -> Mapping[str, UnitScore] | None:
+        got = earlier.pending.result() if earlier and earlier.pending else None
+        if got is None or got[0] != aw.scoring_mark(st):
+            return None
+        session.calendar.estimated.update(got[2])
+        return got[1]
+
     previous = aw.latest_award(st, period.previous().key) if use_frozen else None
     return live_result(
         period,
         today,
-        StoreFacts(plan, st, session.calendar),
+        StoreFacts(plan, st, session.calendar, earlier.reporting if earlier else None),
         cfg.rules.ranking,
         _items(st, keys),
         {uid: u.name for uid, u in cfg.units.items()},
@@ -98,18 +189,19 @@ def _live(session: Session, st: Store, period: Period, *, use_frozen: bool) -> R
         begins=first_window(plan.tasks),
         frozen_for=frozen_for if use_frozen else None,
         previous_award=previous.result if previous is not None else None,
+        earlier=earlier_scores if earlier and earlier.pending else None,
     )
 
 
 class StoreFacts:
     """The task facts of a month, read from the store (a ``ranking.live.MonthSource``)."""
 
-    def __init__(self, plan: Plan, st: Store, cal: WorkCalendar) -> None:
-        from gaoxin_cli.rules.reports import reporting_windows
-
+    def __init__(
+        self, plan: Plan, st: Store, cal: WorkCalendar, reporting: Reporting | None = None
+    ) -> None:
         self.plan, self.st, self.cal = plan, st, cal
         self.ids = frozenset(task.id for task in plan.tasks)
-        self.reporting = reporting_windows(plan.tasks, plan.config)
+        self.reporting = _reporting(plan) if reporting is None else reporting
         self.cardless: list[date] = []
 
     def __call__(self, month: Period, end: date, /) -> list[TaskFacts]:
@@ -142,6 +234,12 @@ class StoreFacts:
         if not history.cards_before and not history.card_changes:
             self.cardless.append(end)
         return fx.build(self.plan.tasks, history, self.cal, counting)
+
+
+def _reporting(plan: Plan) -> Reporting:
+    from gaoxin_cli.rules.reports import reporting_windows
+
+    return reporting_windows(plan.tasks, plan.config)
 
 
 def _items(st: Store, keys: set[str]) -> list[ScoreItem]:

@@ -30,6 +30,19 @@ _REPORTS = "('feedback', 'correction')"
 # --- reads for scoring ------------------------------------------------------------------
 
 
+def scoring_mark(store: Store) -> tuple[int, int, int]:
+    """The last row of each table scoring reads: ``events``, ``awards``, ``score_items``.
+    All three are append-only (and the checkpoints are derived from the events), so two
+    snapshots with equal marks give equal scores; a second process scoring on its own
+    connection is checked with it."""
+    row = store.query(
+        "SELECT (SELECT max(id) FROM events), (SELECT max(id) FROM awards),"
+        " (SELECT max(id) FROM score_items)"
+    )[0]
+    return (row[0] or 0, row[1] or 0, row[2] or 0)
+
+
+
 def _level(value: object) -> int | None:
     if isinstance(value, int) and not isinstance(value, bool):
         return value
