@@ -20,7 +20,6 @@ import sqlite3
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager
-from dataclasses import replace
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -210,8 +209,11 @@ def test_ranking_with_the_child_is_the_one_process_result(
     with _spied(monkeypatch) as sent:
         assert _ranking_json(workspace) == plain
     assert len(sent) == 1 and sent[0] is not None  # the child scored October
-    mark, scores, _ = sent[0]
-    assert set(scores) == {u["unit"] for u in plain["units"]}
+    mark, ranks, _ = sent[0]
+    assert ranks == {
+        u["unit"]: (u["previous_rank"], round(float(u["previous_score"]) * 100))
+        for u in plain["units"]
+    }
     with Store.open(workspace[1], write=False) as st:
         from gaoxin_cli.store import awards as aw
 
@@ -236,8 +238,8 @@ def test_a_child_on_another_snapshot_is_scored_again(
         plain = _ranking_json(workspace)
 
     def elsewhere(value: Any) -> Any:  # a write committed between the two snapshots
-        mark, scores, years = value
-        wrong = {u: replace(s, points=s.points + 10_000) for u, s in scores.items()}
+        mark, ranks, years = value
+        wrong = {u: (len(ranks) + 1 - rank, points + 10_000) for u, (rank, points) in ranks.items()}
         return (mark[0] + 1, *mark[1:]), wrong, years
 
     with _spied(monkeypatch, elsewhere) as sent:

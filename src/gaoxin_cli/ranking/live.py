@@ -34,6 +34,14 @@ class MonthSource(Protocol):
         ...
 
 
+def score_ranks(
+    scores: Mapping[str, UnitScore], rules: RankingRules, names: Mapping[str, str]
+) -> dict[str, tuple[int, int]]:
+    """Each unit's (rank, score in hundredths) among *scores*: what the change column
+    reads of the previous period."""
+    return {r.unit: (r.rank, r.score.points) for r in rank(scores, rules, names)}
+
+
 def award_ranks(result: Mapping[str, Any]) -> dict[str, tuple[int, int]]:
     """Each unit's (rank, score in hundredths) in a frozen result (``to_json``'s form)."""
     return {u["unit"]: (u["rank"], round(float(u["score"]) * 100)) for u in result["units"]}
@@ -58,7 +66,7 @@ def live_result(
     begins: date | None,
     frozen_for: FrozenFor | None = None,
     previous_award: Mapping[str, Any] | None = None,
-    earlier: Callable[[], Mapping[str, UnitScore] | None] | None = None,
+    earlier: Callable[[], dict[str, tuple[int, int]] | None] | None = None,
 ) -> RankingResult:
     """The result of *period* counting days up to *today*.
 
@@ -66,8 +74,8 @@ def live_result(
     the frozen scores of awarded parts; *previous_award* the frozen result of the
     previous period, whose ranks the change column then reads. Without it the previous
     period is scored now — unless it lies wholly before the plan begins, when there is
-    nothing to compare with. *earlier*, when given, is asked for those scores first (the
-    service has them computed by a second process); ``None`` from it: scored here.
+    nothing to compare with. *earlier*, when given, is asked for its :func:`score_ranks`
+    first (the service has them computed by a second process); ``None``: scored here.
     """
     if today < period.start:
         raise GaoxinError("error.period_not_begun", period=period.key, today=today.isoformat())
@@ -82,10 +90,10 @@ def live_result(
     if previous_award is not None:
         ranks = award_ranks(previous_award)
     elif begins is not None and before.end >= begins:
-        found = earlier() if earlier is not None else None
-        if found is None:
+        ranks = earlier() if earlier is not None else None
+        if ranks is None:
             found = period_scores(before, before.end, source, rules, items, frozen_for=frozen_for)
-        ranks = {r.unit: (r.rank, r.score.points) for r in rank(found, rules, names)}
+            ranks = score_ranks(found, rules, names)
     else:
         compared = None
     return evaluate(

@@ -22,7 +22,7 @@ from gaoxin_cli.service.session import Session
 
 if TYPE_CHECKING:
     from gaoxin_cli.calendar import WorkCalendar
-    from gaoxin_cli.models import Plan
+    from gaoxin_cli.models import Config, Plan
     from gaoxin_cli.ranking.flag import TimelineEntry
     from gaoxin_cli.ranking.inputs import ItemKind, ScoreItem, TaskFacts
     from gaoxin_cli.ranking.scores import UnitScore
@@ -35,9 +35,10 @@ PARALLEL_MIN_TASKS = 5000
 
 # Per task: (id, first day it reports for, due, cadence) (rules.reports.reporting_windows).
 Reporting = list[tuple[str, date, date, str]]
-# What the second process sends back: the store's scoring mark it read at, the scores, and
-# the years its calendar estimated (told in the output like this process's own).
-Earlier = tuple[tuple[int, int, int], dict[str, "UnitScore"], list[int]]
+# What the second process sends back: the store's scoring mark it read at, each unit's
+# (rank, points) (not the scores: their lines would take longer to unpickle than to
+# rank), and the years its calendar estimated (told in the output like this process's).
+Earlier = tuple[tuple[int, int, int], dict[str, tuple[int, int]], list[int]]
 
 
 class PreviousMonth(NamedTuple):
@@ -116,15 +117,18 @@ def previous_month(
 
     def work() -> Earlier | None:
         from gaoxin_cli.ranking import period_scores
+        from gaoxin_cli.ranking.live import score_ranks
         from gaoxin_cli.store import awards as aw
 
+        cfg = plan.config
         with session.store(write=False) as st, st.transaction(lock=False):
             if not live and any(aw.latest_award(st, p.key) for p in (period, before)):
                 return None
             items = _items(st, {before.key})
             facts = StoreFacts(plan, st, cal, reporting)
-            scores = period_scores(before, before.end, facts, plan.config.rules.ranking, items)
-            return aw.scoring_mark(st), scores, cal.estimated_years()
+            scores = period_scores(before, before.end, facts, cfg.rules.ranking, items)
+            ranks = score_ranks(scores, cfg.rules.ranking, _names(cfg))
+            return aw.scoring_mark(st), ranks, cal.estimated_years()
 
     with forked.started(work, db=session.db) as pending:
         yield PreviousMonth(pending, reporting)
@@ -170,7 +174,7 @@ def _live(
     def frozen_for(p: Period) -> Mapping[str, UnitScore] | None:
         return _frozen_scores(st, p)
 
-    def earlier_scores() -> Mapping[str, UnitScore] | None:
+    def earlier_ranks() -> dict[str, tuple[int, int]] | None:
         got = earlier.pending.result() if earlier and earlier.pending else None
         if got is None or got[0] != aw.scoring_mark(st):
             return None
@@ -184,12 +188,12 @@ def _live(
         StoreFacts(plan, st, session.calendar, earlier.reporting if earlier else None),
         cfg.rules.ranking,
         _items(st, keys),
-        {uid: u.name for uid, u in cfg.units.items()},
+        _names(cfg),
         cfg.org.name,
         begins=first_window(plan.tasks),
         frozen_for=frozen_for if use_frozen else None,
         previous_award=previous.result if previous is not None else None,
-        earlier=earlier_scores if earlier and earlier.pending else None,
+        earlier=earlier_ranks if earlier and earlier.pending else None,
     )
 
 
@@ -234,6 +238,10 @@ class StoreFacts:
         if not history.cards_before and not history.card_changes:
             self.cardless.append(end)
         return fx.build(self.plan.tasks, history, self.cal, counting)
+
+
+def _names(cfg: Config) -> dict[str, str]:
+    return {uid: u.name for uid, u in cfg.units.items()}
 
 
 def _reporting(plan: Plan) -> Reporting:

@@ -42,7 +42,6 @@ def scoring_mark(store: Store) -> tuple[int, int, int]:
     return (row[0] or 0, row[1] or 0, row[2] or 0)
 
 
-
 def _level(value: object) -> int | None:
     if isinstance(value, int) and not isinstance(value, bool):
         return value
