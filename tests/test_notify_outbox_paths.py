@@ -19,17 +19,22 @@ from __future__ import annotations
 import html
 import itertools
 import json
+import os
+import re
 import shutil
 import sqlite3
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import date, datetime
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
 
 from gaoxin_cli.errors import GaoxinError
 from gaoxin_cli.i18n import Lang, t
+from gaoxin_cli.loading import free_cpus
 from gaoxin_cli.models import Config
 from gaoxin_cli.notify import digest, lock, message, outbox
 from gaoxin_cli.service import notify
@@ -360,3 +365,104 @@ def test_deliveries_are_recorded_with_statement_journals_in_memory(tmp_path: Pat
             assert st.query("PRAGMA temp_store") == [(2,)]
             raise RuntimeError("the block fails")
         assert st.query("PRAGMA temp_store") == [(0,)]
+
+
+# --- the mails built by a second process (service/mail_ahead.py) ---------------------------
+
+
+def _unbound(files: dict[str, bytes]) -> dict[str, bytes]:
+    """The files with their MIME boundaries made equal: the second process draws its
+    own from the counters, the same numbers as this one's."""
+    return {k: re.sub(rb"=_gaoxin_[0-9a-f]+", b"=_gaoxin_B", v) for k, v in files.items()}
+
+
+@contextmanager
+def _second_process(
+    monkeypatch: pytest.MonkeyPatch, work_of: Callable[[Callable[[], Any]], Callable[[], Any]]
+) -> Iterator[list[Any]]:
+    """Mails built in two processes on any size; yields what the children sent back.
+    *work_of* turns the child's work into what the child runs (to play one that dies)."""
+    from gaoxin_cli.service import forked, mail_ahead
+
+    monkeypatch.setattr(mail_ahead, "PARALLEL_MIN_ITEMS", 0)
+    real = forked.started
+    sent: list[Any] = []
+
+    @contextmanager
+    def started(work: Callable[[], Any], *, db: Path | None = None) -> Iterator[Any]:
+        with real(work_of(work), db=db) as pending:
+            assert pending is not None
+            real_result = pending.result
+
+            def result() -> Any:
+                got = real_result()
+                sent.append(got)
+                return got
+
+            pending.result = result  # type: ignore[method-assign]
+            yield pending
+
+    monkeypatch.setattr(forked, "started", started)
+    yield sent
+
+
+def _died(work: Callable[[], Any]) -> Callable[[], Any]:
+    def child() -> Any:
+        work()
+        os._exit(1)  # after writing every mail: none of them may count
+
+    return child
+
+
+def _misplaced(work: Callable[[], Any]) -> Callable[[], Any]:
+    def child() -> Any:
+        return [(mid, at + 1, n) for mid, at, n in work()]  # offsets that read garbage
+
+    return child
+
+
+@pytest.mark.skipif(not hasattr(os, "fork") or free_cpus() < 2, reason="needs fork, two cores")
+@pytest.mark.parametrize("how", ["child", "child-dies", "spool-garbled"])
+def test_mails_built_by_a_second_process_are_the_plain_paths(
+    city: tuple[Path, Path],
+    tmp_path: Path,
+    fixed_ids: Callable[[], None],
+    monkeypatch: pytest.MonkeyPatch,
+    how: str,
+) -> None:
+    ws, db = city
+    fast_db, plain_db = _copy(db, tmp_path / "a" / "g.db"), _copy(db, tmp_path / "b" / "g.db")
+    fixed_ids()
+    work_of = {"child-dies": _died, "spool-garbled": _misplaced}.get(how, lambda w: w)
+    with _second_process(monkeypatch, work_of) as sent:
+        report = notify.run(
+            _session(ws, fast_db), notify.OutboxTransport(tmp_path / "fast"), NOW, lambda: STAMP
+        )
+    assert report.ok and report.sent == len(report.mails) > 10
+    assert len(sent) == 1
+    if how == "child-dies":
+        assert sent == [None]
+    else:  # the child built the later mails, about half of the digest items
+        placed = [mid for mid, _, _ in sent[0]]
+        assert placed == [m.message_id for m in report.mails[-len(placed) :]]
+        assert 0 < len(placed) < len(report.mails)
+    fast = _files(tmp_path / "fast")
+    fixed_ids()
+    _plain_run(_session(ws, plain_db), tmp_path / "plain")
+    plain = _files(tmp_path / "plain")
+    assert fast.keys() == plain.keys() and len(fast) == report.sent
+    assert _unbound(fast) == _unbound(plain)
+    assert _rows(fast_db) == _rows(plain_db)
+
+
+def test_the_split_halves_the_digest_items() -> None:
+    from gaoxin_cli.service.mail_ahead import split_at
+
+    def mails(*sizes: int) -> list[Any]:
+        return [SimpleNamespace(digest=SimpleNamespace(items=[0] * n)) for n in sizes]
+
+    assert split_at(mails(10, 10, 10, 10)) == 2
+    assert split_at(mails(1, 1, 1, 100)) == 3  # the big one alone: the child builds it
+    assert split_at(mails(100, 1, 1, 1)) == 1
+    assert split_at(mails(5)) == 1  # one mail: nothing left for a child
+    assert split_at(mails()) == 0

@@ -595,6 +595,53 @@ def test_two_notify_processes_at_once_send_each_mail_once(ws: Path, server: Serv
     assert len(filed(ws)) == 5
 
 
+# The CLI in a subprocess (no server thread there, so it may fork), its mails built in two
+# processes at any size; stderr says how many mails the second process built.
+_TWO_PROCESSES = """
+import sys
+from gaoxin_cli.service import forked, mail_ahead
+mail_ahead.PARALLEL_MIN_ITEMS = 0
+real = forked.Pending.result
+def result(self):
+    got = real(self)
+    print(f"second process built {len(got or ())}", file=sys.stderr, flush=True)
+    return got
+forked.Pending.result = result
+from gaoxin_cli.cli import main
+sys.argv[0] = "gaoxin"
+main()
+"""
+
+
+@pytest.mark.skipif(not hasattr(os, "fork") or (os.cpu_count() or 1) < 2, reason="fork, 2 cores")
+def test_mails_built_by_a_second_process_reach_the_server_whole(
+    tmp_path: Path, server: Server
+) -> None:
+    one, two = make_ws(tmp_path / "one", server.port), make_ws(tmp_path / "two", server.port)
+    code, out, err = notify(one, "2020-06-24")  # in this process: one builds every mail
+    assert code == 0, err
+    alone = {m.rcpt_tos[0]: m for m in server.handler.received}
+    server.handler.received.clear()
+    env = {**os.environ, "GAOXIN_HOME": str(tmp_path / "home"), "COLUMNS": "80"}
+    run = subprocess.run(
+        [sys.executable, "-c", _TWO_PROCESSES, "-C", str(two), "--as-of", "2020-06-24", "notify"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert run.returncode == 0, run.stderr
+    assert run.stdout == out
+    built = [int(line.rsplit(" ", 1)[1]) for line in run.stderr.splitlines() if "second" in line]
+    assert len(built) == 1 and 0 < built[0] < len(alone)
+    both = {m.rcpt_tos[0]: m for m in server.handler.received}
+    assert both.keys() == alone.keys() and len(both) == 6
+    for rcpt, m in both.items():
+        assert str(m.msg["Subject"]) == str(alone[rcpt].msg["Subject"])
+        assert (m.text, m.html) == (alone[rcpt].text, alone[rcpt].html), rcpt
+    assert len(delivered(two)) == len(delivered(one)) == 10
+
+
 # --- headers cannot be forged --------------------------------------------------------------
 
 

@@ -170,16 +170,19 @@ def run(
 
             from gaoxin_cli.notify import message
             from gaoxin_cli.notify.digest import EntryCache
+            from gaoxin_cli.service import mail_ahead
             from gaoxin_cli.store.notices import unsynced
 
             earlier = intended(st, today)
             planned, bad = plan_mails(prepared.digests, mail, earlier)
             planned = intend(st, planned, earlier, today, recorded_at())
             config = plan.config
-            # each entry worded once, and kept while a mail still to come needs it
-            cache = EntryCache([p.digest for p in planned], today, lang)
 
-            def bytes_of(p: Planned) -> Outgoing:
+            def cache_for(mails: Sequence[Planned]) -> EntryCache:
+                # each entry worded once, and kept while a mail still to come needs it
+                return EntryCache([p.digest for p in mails], today, lang)
+
+            def make(p: Planned, cache: EntryCache) -> Outgoing:
                 return message.build_planned(config, mail, today, p, now, lang, cache)
 
             # An outbox's files are synced before their deliveries are recorded, and a
@@ -187,7 +190,8 @@ def run(
             # names the file, its Message-ID proves it): those commits need not wait
             # for the disk. A mail server's 250 has no such second witness.
             sync = unsynced(st) if isinstance(transport, OutboxTransport) else nullcontext()
-            with sync:
+            # Half of the mails built by a second process meanwhile (service/mail_ahead.py)
+            with mail_ahead.built(planned, make, cache_for) as bytes_of, sync:
                 result = transport.send(
                     planned,
                     mail,
