@@ -270,3 +270,15 @@ def test_no_child_for_a_small_plan_or_a_quarter(
         assert quarter is None
     with svc.previous_month(sess, Period.parse("2020-11"), live=False) as month:
         assert month is not None and month.pending is not None
+
+
+def test_a_fork_that_fails_leaves_the_work_to_this_process(monkeypatch: pytest.MonkeyPatch) -> None:
+    def no_fork() -> int:
+        raise BlockingIOError(11, "Resource temporarily unavailable")
+
+    before = len(os.listdir("/proc/self/fd")) if os.path.isdir("/proc/self/fd") else None
+    monkeypatch.setattr(forked.os, "fork", no_fork)
+    with forked.started(lambda: 1) as p:
+        assert p is None
+    if before is not None:  # the pipe was closed again
+        assert len(os.listdir("/proc/self/fd")) == before

@@ -108,10 +108,16 @@ def started(work: Callable[[], T], *, db: Path | None = None) -> Iterator[Pendin
     if not can_fork(db):
         yield None
         return
-    read_end, write_end = os.pipe()
     sys.stdout.flush()
     sys.stderr.flush()
-    pid = os.fork()
+    read_end, write_end = os.pipe()
+    try:
+        pid = os.fork()
+    except OSError:  # no memory or process slot for a second process: one does it all
+        os.close(read_end)
+        os.close(write_end)
+        yield None
+        return
     if pid == 0:  # pragma: no cover - the child; its coverage is not collected
         os.close(read_end)
         status = 1
