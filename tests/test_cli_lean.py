@@ -110,3 +110,42 @@ def test_main_drops_output_to_a_reader_that_went_away() -> None:
         child.stdout.close()
         err = child.stderr.read()
         assert (child.wait(), err) == (0, "")
+
+
+def test_module_of_names_the_module_registering_each_command() -> None:
+    from gaoxin_cli.cli import MODULE_OF, MODULES
+
+    assert sorted(MODULE_OF) == NAMES
+    assert set(MODULE_OF.values()) == set(MODULES)
+    for c in app.registered_commands:
+        name = c.name or typer.main.get_command_name(c.callback.__name__)  # type: ignore[union-attr]
+        assert c.callback is not None
+        assert c.callback.__module__ == f"gaoxin_cli.cli.{MODULE_OF[name]}", name
+    for g in app.registered_groups:
+        assert g.typer_instance is not None
+        modules = {
+            c.callback.__module__ for c in g.typer_instance.registered_commands if c.callback
+        }
+        assert modules == {f"gaoxin_cli.cli.{MODULE_OF[g.name or '']}"}, g.name
+
+
+def test_a_run_imports_only_the_module_of_its_command() -> None:
+    prog = (
+        "import sys\n"
+        "import gaoxin_cli.cli as cli\n"
+        "from typer.main import get_command\n"
+        "names = list(get_command(cli.lean_app(sys.argv[1])).commands)\n"
+        "mods = sorted(m.rsplit('.', 1)[1] for m in sys.modules if m.startswith('gaoxin_cli.cli.'))\n"
+        "print(names, [m for m in mods if m in cli.MODULES])\n"
+    )
+    # (month and problems import daily's Excel option)
+    for name, modules in [
+        ("status", ["daily"]),
+        ("ranking", ["daily", "month"]),
+        ("problem", ["daily", "problems"]),
+        ("calendar", ["workdays"]),
+    ]:
+        out = subprocess.run(
+            [sys.executable, "-c", prog, name], text=True, capture_output=True, check=True
+        ).stdout
+        assert out == f"[{name!r}] {modules!r}\n", out

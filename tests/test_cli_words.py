@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from gaoxin_cli.cli.app import hoist_globals
+from gaoxin_cli.cli.root import hoist_globals
 from gaoxin_cli.strings import percent_text
 from helpers import gaoxin, run
 

@@ -368,7 +368,7 @@ def test_a_missing_secret_is_named(site: Site) -> None:
 def test_rate_limit_is_waited_out_not_dropped(site: Site, tmp_path: Path) -> None:
     """The service with a short window: 企业微信 answers 45009 twice, then takes it."""
     from gaoxin_cli.cli import context
-    from gaoxin_cli.cli.app import Settings
+    from gaoxin_cli.cli.root import Settings
     from gaoxin_cli.service import notify as service
     from gaoxin_cli.service.channels import ChannelRun
 

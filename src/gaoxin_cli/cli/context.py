@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
-from gaoxin_cli.cli.app import Settings, log_dir
+from gaoxin_cli.cli.root import Settings, log_dir
 
 if TYPE_CHECKING:
     from rich.console import Console

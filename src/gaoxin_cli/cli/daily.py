@@ -9,10 +9,10 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from gaoxin_cli.cli import choices, context
-from gaoxin_cli.cli.app import app, parse_date_option, parse_progress_option, settings
 from gaoxin_cli.cli.choices import task_filters
 from gaoxin_cli.cli.help import H
 from gaoxin_cli.cli.options import JsonOpt, emit_json, emit_written
+from gaoxin_cli.cli.root import app, parse_date_option, parse_progress_option, settings
 from gaoxin_cli.errors import UsageError
 
 if TYPE_CHECKING:

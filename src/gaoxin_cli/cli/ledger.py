@@ -8,9 +8,9 @@ from typing import Annotated
 import typer
 
 from gaoxin_cli.cli import choices, context
-from gaoxin_cli.cli.app import GaoxinGroup, GaoxinTyper, app, settings
 from gaoxin_cli.cli.help import H
 from gaoxin_cli.cli.options import emit_written
+from gaoxin_cli.cli.root import GaoxinGroup, GaoxinTyper, app, settings
 from gaoxin_cli.errors import GaoxinError, UsageError
 
 ledger_app = GaoxinTyper(

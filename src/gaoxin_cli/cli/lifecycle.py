@@ -18,8 +18,8 @@ from gaoxin_cli.cli import (
     context,
     problems,  # noqa: F401
 )
-from gaoxin_cli.cli.app import app, settings
 from gaoxin_cli.cli.help import H
+from gaoxin_cli.cli.root import app, settings
 from gaoxin_cli.errors import UsageError
 
 TaskArg = Annotated[str, typer.Argument(help=H("arg.task"), show_default=False)]

@@ -9,8 +9,8 @@ from typing import Annotated
 
 import typer
 
-from gaoxin_cli.cli.app import app, settings
 from gaoxin_cli.cli.help import H
+from gaoxin_cli.cli.root import app, settings
 from gaoxin_cli.errors import EXIT_OK, EXIT_PROBLEM
 
 

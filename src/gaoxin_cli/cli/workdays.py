@@ -11,13 +11,13 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from gaoxin_cli.cli import context
-from gaoxin_cli.cli.app import GaoxinGroup, GaoxinTyper, app, settings
 from gaoxin_cli.cli.help import H
 from gaoxin_cli.cli.options import JsonOpt, emit_json
+from gaoxin_cli.cli.root import GaoxinGroup, GaoxinTyper, app, settings
 from gaoxin_cli.errors import GaoxinError, UsageError
 
 if TYPE_CHECKING:
-    from gaoxin_cli.cli.app import Settings
+    from gaoxin_cli.cli.root import Settings
     from gaoxin_cli.service.session import Session
 
 

@@ -28,7 +28,7 @@ LEVEL_STYLES = ("dim", "bold blue", "bold yellow", "bold red", "bold white on re
 
 class _Console(Console):
     def on_broken_pipe(self) -> None:
-        """Rich exits 1 here; a closed pipe is the CLI's to end (exit 0, cli/app.py)."""
+        """Rich exits 1 here; a closed pipe is the CLI's to end (exit 0, cli/root.py)."""
         raise BrokenPipeError(errno.EPIPE, os.strerror(errno.EPIPE))
 
 
