@@ -22,6 +22,7 @@ from contextlib import contextmanager
 from datetime import date
 from typing import Any, NamedTuple
 
+from gaoxin_cli.models.notice import JSON
 from gaoxin_cli.models.notice import Delivery as Delivery
 from gaoxin_cli.models.notice import NewNotice as NewNotice
 from gaoxin_cli.models.notice import StoredNotice as StoredNotice
@@ -45,7 +46,7 @@ _INSERT_HEAD = (
 _NOTICE_MARKS = "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, CAST(? AS TEXT), ?, ?)"
 SUBJECT_KINDS = ("task", "problem")
 # json.dumps(value, ensure_ascii=False), with the encoder made once, not per call
-_JSON = json.JSONEncoder(ensure_ascii=False)
+_JSON = JSON
 
 
 def _notice(row: Sequence[Any], signed: Mapping[int, date] | None = None) -> StoredNotice:
@@ -211,13 +212,11 @@ def file_notices(
         # Multi-row INSERTs (one statement per chunk; each notice's row made just for
         # its statement), then the new ids in one query: the write lock is held, so
         # nobody else can add rows in between.
-        bodies: list[str] = []
         for i in range(0, len(pending), _NOTICE_ROWS):
             chunk = pending[i : i + _NOTICE_ROWS]
             values: list[object] = []
             for n, num, year, seq, rcpts, _ in chunk:
                 body = encode(n.body if type(n.body) is dict else dict(n.body))
-                bodies.append(body)
                 # Bound as UTF-8 bytes and cast back to TEXT (the same value): a str
                 # bound as text keeps a UTF-8 copy of itself for as long as it lives
                 # (32 MB for the bodies of a 100,000-task first run).
@@ -245,7 +244,8 @@ def file_notices(
             (start,) = store.query("SELECT id FROM notices WHERE number = ?", (first,))[0]
             ids = dict(store.query("SELECT number, id FROM notices WHERE id >= ?", (start,)))
     out = []
-    for (n, num, year, seq, rcpts, parsed), body in zip(pending, bodies, strict=True):
+    for n, num, year, seq, rcpts, parsed in pending:
+        # No body_json: encoded again only if read (models/notice.py _BodyText).
         notice = _stored(  # parsed fields included
             id=ids[num],
             number=num,
@@ -258,7 +258,6 @@ def file_notices(
             response_due=n.response_due,
             unit=n.unit,
             recipients_json=rcpts,
-            body_json=body,
             recorded_at=recorded_at,
             subject_kind=n.subject_kind,
             signed_on=None,
