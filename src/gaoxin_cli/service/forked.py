@@ -3,13 +3,16 @@ this process does the rest, and sends the value back pickled through a pipe.
 
 The child is a copy of this process, so it reads the plan and everything else already in
 memory without copying it. It must not use a database connection made before the fork
-(SQLite forbids it), so :func:`started` forks only while this process has no store file
-open, and the work opens a connection of its own. It ends with ``os._exit``: no clean-up
-of the parent's files, buffers or handlers runs twice.
+(SQLite forbids it). Work that reads the store is started with the store's path, and
+:func:`started` then forks only while this process has no file of it open; the work
+opens a connection of its own (the ranking's previous month, service/ranking.py). Work
+that never touches the store may be forked while this process has it open, and leaves
+that connection alone (the mails of ``notify``, service/mail_ahead.py). The child ends
+with ``os._exit``: no clean-up of the parent's files, buffers or handlers runs twice.
 
 A child that fails, dies or is not worth starting costs time, never a result:
 :meth:`Pending.result` is then ``None`` and the caller does the work itself, as it would
-on one core. (tests/test_forked.py; the ranking's use of it: service/ranking.py.)
+on one core (tests/test_forked.py).
 """
 
 from __future__ import annotations
