@@ -172,6 +172,15 @@ def test_filed_notices_are_what_the_store_reads_back(
     # notices to the same people share one parsed list, and it reads as each one's JSON
     shared = {id(n.recipients) for n in filed}
     assert len(shared) < len(filed)
+    # a task's notices of the day (a 交办单 and a warning) share one body, as stored
+    by_task: dict[str, list[Any]] = {}
+    for n in filed:
+        by_task.setdefault(n.subject, []).append(n)
+    pairs = [ns for ns in by_task.values() if len(ns) > 1]
+    assert pairs
+    for ns in pairs:
+        assert all(n.body is ns[0].body for n in ns[1:])
+        assert {back[n.id].body_json for n in ns} == {ns[0].body_json}
 
 
 # --- the wording of an entry: the plain path, as it was --------------------------------

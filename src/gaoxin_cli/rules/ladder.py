@@ -307,6 +307,11 @@ def due_notices(
             wanted.append(ASSIGN)
         if s.target > s.rung and KINDS[s.target] not in kinds_filed:
             wanted.append(s.target)
+        if not wanted:
+            continue
+        # A task's notices of the day say the same of it: one snapshot, shared (a first
+        # run of 100,000 tasks drafts a 交办单 and a warning for ~18,600 of them).
+        body = snapshot(s)
         for rung in wanted:
             out.append(
                 Draft(
@@ -317,7 +322,7 @@ def due_notices(
                     issued_on=today,
                     response_due=response,
                     recipients=recipients(s.task, rung, config),
-                    body=snapshot(s),
+                    body=body,
                 )
             )
     return out
