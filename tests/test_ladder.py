@@ -641,3 +641,25 @@ def test_a_late_problem_gets_the_rung_its_card_calls_for_once() -> None:
     )
     assert closed.state == "closed"
     assert not problem_subjects([closed], red_day, CAL, plan)
+
+
+def test_remembered_recipients_are_the_recipients(tmp_path: Path) -> None:
+    """ladder.recipients_of (what due_notices uses) gives, for every task of a generated
+    plan at every rung, what ladder.recipients works out for it alone; tasks of one unit
+    share their lists."""
+    from gaoxin_cli.loading.plancache import load_plan
+    from helpers import bench_module
+
+    gen = bench_module("gen")
+    ws = gen.write_workspace(tmp_path / "ws", gen.Spec(tasks=400, files=2, units=12, seed=9))
+    plan = load_plan(ws.root, None)
+    assert any(tk.listed is not None and tk.listed.by for tk in plan.tasks)
+    assert any(tk.support for tk in plan.tasks) and any(tk.leader for tk in plan.tasks)
+    of = ladder.recipients_of(plan.config)
+    lists = set()
+    for tk in plan.tasks:
+        for rung in range(len(ladder.KINDS)):
+            got = of(tk, rung)
+            assert got == ladder.recipients(tk, rung, plan.config), (tk.id, rung)
+            lists.add(id(got))
+    assert len(lists) < len(plan.tasks) * len(ladder.KINDS) / 2  # 2,000 asked, few made
