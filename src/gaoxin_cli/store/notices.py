@@ -17,6 +17,7 @@ notice reads the same after the plan changes.
 from __future__ import annotations
 
 import json
+from collections import Counter
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import date
@@ -212,11 +213,24 @@ def file_notices(
         # Multi-row INSERTs (one statement per chunk; each notice's row made just for
         # its statement), then the new ids in one query: the write lock is held, so
         # nobody else can add rows in between.
+        # A task's notices of the day share one body (rules/ladder.py): encoded once,
+        # kept until its last notice is bound (by identity: *pending* holds them all).
+        uses = Counter(id(n.body) for n, *_ in pending)
+        texts: dict[int, bytes] = {}
         for i in range(0, len(pending), _NOTICE_ROWS):
             chunk = pending[i : i + _NOTICE_ROWS]
             values: list[object] = []
             for n, num, year, seq, rcpts, _ in chunk:
-                body = encode(n.body if type(n.body) is dict else dict(n.body))
+                key = id(n.body)
+                text = texts.get(key)
+                if text is None:
+                    body = n.body if type(n.body) is dict else dict(n.body)
+                    text = encode(body).encode("utf-8")
+                    if uses[key] > 1:
+                        texts[key] = text
+                elif uses[key] == 1:
+                    del texts[key]
+                uses[key] -= 1
                 # Bound as UTF-8 bytes and cast back to TEXT (the same value): a str
                 # bound as text keeps a UTF-8 copy of itself for as long as it lives
                 # (32 MB for the bodies of a 100,000-task first run).
@@ -232,7 +246,7 @@ def file_notices(
                     due,
                     n.unit,
                     rcpts,
-                    body.encode("utf-8"),
+                    text,
                     recorded_at,
                     n.subject_kind,
                 )
