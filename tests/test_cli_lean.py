@@ -138,11 +138,11 @@ def test_a_run_imports_only_the_module_of_its_command() -> None:
         "mods = sorted(m.rsplit('.', 1)[1] for m in sys.modules if m.startswith('gaoxin_cli.cli.'))\n"
         "print(names, [m for m in mods if m in cli.MODULES])\n"
     )
-    # (month and problems import daily's Excel option)
     for name, modules in [
         ("status", ["daily"]),
-        ("ranking", ["daily", "month"]),
-        ("problem", ["daily", "problems"]),
+        ("overdue", ["escalation"]),
+        ("ranking", ["month"]),
+        ("problem", ["problems"]),
         ("calendar", ["workdays"]),
     ]:
         out = subprocess.run(

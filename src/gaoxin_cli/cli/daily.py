@@ -11,31 +11,11 @@ import typer
 from gaoxin_cli.cli import choices, context
 from gaoxin_cli.cli.choices import task_filters
 from gaoxin_cli.cli.help import H
-from gaoxin_cli.cli.options import JsonOpt, emit_json, emit_written
+from gaoxin_cli.cli.options import JsonOpt, XlsxOpt, emit_json, emit_written, xlsx_alone
 from gaoxin_cli.cli.root import app, parse_date_option, parse_progress_option, settings
-from gaoxin_cli.errors import UsageError
 
 if TYPE_CHECKING:
     pass
-
-
-XlsxOpt = Annotated[
-    Path | None,
-    typer.Option("--xlsx", metavar="FILE", help=H("opt.xlsx"), dir_okay=False, show_default=False),
-]
-
-
-def xlsx_alone(xlsx: Path | None, **given: bool) -> None:
-    """``--xlsx FILE`` is an output of its own (``status``, ``overdue``, ``countdown``,
-    ``ranking``, ``problem list``): an .xlsx path, with none of the other outputs
-    (*given*: option name → whether it was given, ``json=as_json``)."""
-    if xlsx is None:
-        return
-    for name, on in given.items():
-        if on:
-            raise UsageError("error.xlsx_with", option=f"--{name}")
-    if xlsx.suffix.lower() != ".xlsx":
-        raise UsageError("error.xlsx_suffix", path=str(xlsx))
 
 
 @app.command(help=H("status"))

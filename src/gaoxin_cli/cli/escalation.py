@@ -11,9 +11,8 @@ import typer
 
 from gaoxin_cli.cli import choices, context
 from gaoxin_cli.cli.choices import task_filters
-from gaoxin_cli.cli.daily import XlsxOpt, xlsx_alone
 from gaoxin_cli.cli.help import H
-from gaoxin_cli.cli.options import JsonOpt, emit_json, emit_written
+from gaoxin_cli.cli.options import JsonOpt, XlsxOpt, emit_json, emit_written, xlsx_alone
 from gaoxin_cli.cli.root import GaoxinGroup, GaoxinTyper, app, parse_date_option, settings
 from gaoxin_cli.errors import GaoxinError, UsageError
 

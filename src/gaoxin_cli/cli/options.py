@@ -4,14 +4,34 @@ from __future__ import annotations
 
 import json
 import sys
+from pathlib import Path
 from typing import Annotated
 
 import typer
 
 from gaoxin_cli.cli.help import H
+from gaoxin_cli.errors import UsageError
 from gaoxin_cli.i18n import Lang
 
 JsonOpt = Annotated[bool, typer.Option("--json", help=H("opt.json"))]
+
+XlsxOpt = Annotated[
+    Path | None,
+    typer.Option("--xlsx", metavar="FILE", help=H("opt.xlsx"), dir_okay=False, show_default=False),
+]
+
+
+def xlsx_alone(xlsx: Path | None, **given: bool) -> None:
+    """``--xlsx FILE`` is an output of its own (``status``, ``overdue``, ``countdown``,
+    ``ranking``, ``problem list``): an .xlsx path, with none of the other outputs
+    (*given*: option name → whether it was given, ``json=as_json``)."""
+    if xlsx is None:
+        return
+    for name, on in given.items():
+        if on:
+            raise UsageError("error.xlsx_with", option=f"--{name}")
+    if xlsx.suffix.lower() != ".xlsx":
+        raise UsageError("error.xlsx_suffix", path=str(xlsx))
 
 
 def emit_json(doc: object) -> None:

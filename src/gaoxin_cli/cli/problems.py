@@ -13,9 +13,8 @@ from typing import Annotated
 import typer
 
 from gaoxin_cli.cli import context
-from gaoxin_cli.cli.daily import XlsxOpt, xlsx_alone
 from gaoxin_cli.cli.help import H
-from gaoxin_cli.cli.options import JsonOpt, emit_json, emit_written
+from gaoxin_cli.cli.options import JsonOpt, XlsxOpt, emit_json, emit_written, xlsx_alone
 from gaoxin_cli.cli.root import GaoxinGroup, GaoxinTyper, app, settings
 from gaoxin_cli.errors import UsageError
 
