@@ -9,9 +9,13 @@ import importlib.util
 import os
 import subprocess
 import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from types import ModuleType
+from typing import Any
 
+import pytest
 from typer.testing import CliRunner
 
 from gaoxin_cli.cli import app
@@ -131,3 +135,34 @@ def shape(value: object) -> object:
     if isinstance(value, dict):
         return {k: shape(v) for k, v in value.items()}
     return (type(value).__name__, value)
+
+
+@contextmanager
+def children_spied(
+    monkeypatch: pytest.MonkeyPatch,
+    work_of: Callable[[Callable[[], Any]], Callable[[], Any]] = lambda work: work,
+) -> Iterator[list[Any]]:
+    """Every second process ``service/forked.started`` starts runs ``work_of(work)``
+    (to play one that dies or sends something else); yields what each one sent back,
+    as ``Pending.result`` gave it."""
+    from gaoxin_cli.service import forked
+
+    real = forked.started
+    sent: list[Any] = []
+
+    @contextmanager
+    def started(work: Callable[[], Any], *, db: Path | None = None) -> Iterator[Any]:
+        with real(work_of(work), db=db) as pending:
+            if pending is not None:
+                real_result = pending.result
+
+                def result() -> Any:
+                    got = real_result()
+                    sent.append(got)
+                    return got
+
+                pending.result = result  # type: ignore[method-assign]
+            yield pending
+
+    monkeypatch.setattr(forked, "started", started)
+    yield sent

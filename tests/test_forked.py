@@ -33,7 +33,7 @@ from gaoxin_cli.service import ranking as svc
 from gaoxin_cli.service.bulletin import bulletin
 from gaoxin_cli.service.session import Session
 from gaoxin_cli.store import Store
-from helpers import bench_module
+from helpers import bench_module, children_spied
 
 pytestmark = pytest.mark.skipif(
     not hasattr(os, "fork") or free_cpus() < 2, reason="needs fork and two cores"
@@ -154,29 +154,12 @@ def _spied(
     """Fork on any plan size; yield the values the children sent (*change*: what a child
     sends instead, to play a child whose snapshot differs)."""
     monkeypatch.setattr(svc, "PARALLEL_MIN_TASKS", 0)
-    real = forked.started
-    sent: list[Any] = []
 
-    @contextmanager
-    def started(work: Callable[[], Any], *, db: Path | None = None) -> Iterator[Any]:
-        def child() -> Any:
-            value = work()
-            return change(value) if change is not None else value
+    def work_of(work: Callable[[], Any]) -> Callable[[], Any]:
+        return work if change is None else lambda: change(work())
 
-        with real(child, db=db) as pending:
-            if pending is not None:
-                real_result = pending.result
-
-                def result() -> Any:
-                    got = real_result()
-                    sent.append(got)
-                    return got
-
-                pending.result = result  # type: ignore[method-assign]
-            yield pending
-
-    monkeypatch.setattr(forked, "started", started)
-    yield sent
+    with children_spied(monkeypatch, work_of) as sent:
+        yield sent
 
 
 def _one_process(monkeypatch: pytest.MonkeyPatch) -> AbstractContextManager[None]:

@@ -41,7 +41,7 @@ from gaoxin_cli.service import notify
 from gaoxin_cli.service.session import Session
 from gaoxin_cli.store import Store
 from gaoxin_cli.store import notices as store_notices
-from helpers import bench_module
+from helpers import bench_module, children_spied
 
 AS_OF = date(2020, 11, 16)
 NOW = datetime(2020, 11, 16, 8, 0).astimezone()
@@ -395,28 +395,11 @@ def _second_process(
 ) -> Iterator[list[Any]]:
     """Mails built in two processes on any size; yields what the children sent back.
     *work_of* turns the child's work into what the child runs (to play one that dies)."""
-    from gaoxin_cli.service import forked, mail_ahead
+    from gaoxin_cli.service import mail_ahead
 
     monkeypatch.setattr(mail_ahead, "PARALLEL_MIN_ITEMS", 0)
-    real = forked.started
-    sent: list[Any] = []
-
-    @contextmanager
-    def started(work: Callable[[], Any], *, db: Path | None = None) -> Iterator[Any]:
-        with real(work_of(work), db=db) as pending:
-            assert pending is not None
-            real_result = pending.result
-
-            def result() -> Any:
-                got = real_result()
-                sent.append(got)
-                return got
-
-            pending.result = result  # type: ignore[method-assign]
-            yield pending
-
-    monkeypatch.setattr(forked, "started", started)
-    yield sent
+    with children_spied(monkeypatch, work_of) as sent:
+        yield sent
 
 
 def _died(work: Callable[[], Any]) -> Callable[[], Any]:
