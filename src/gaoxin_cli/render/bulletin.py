@@ -183,12 +183,13 @@ def _task_table(b: Bulletin, lang: Lang) -> tuple[list[str], list[list[str]]]:
             found = worded[key] = _task_status(x, lang)
         return found
 
+    kind = _task_kinds(lang)
     rows = [
         [
             x.task,
             x.title,
             x.unit,
-            _task_kind(x, lang),
+            kind[bool(x.red_raised or x.card is not None), x.listed_since is not None],
             x.due.isoformat(),
             f"{x.progress:.0f}%",
             status(x),
@@ -214,13 +215,15 @@ def _status_key(x: BulletinTask) -> tuple[object, ...] | None:
     return key
 
 
-def _task_kind(task: BulletinTask, lang: Lang) -> str:
-    kinds = []
-    if task.red_raised or task.card is not None:
-        kinds.append(t("bulletin.red", lang))
-    if task.listed_since is not None:
-        kinds.append(t("bulletin.listed", lang))
-    return "/".join(kinds)
+def _task_kinds(lang: Lang) -> dict[tuple[bool, bool], str]:
+    """A named task's kind by (red: raised in the period or held at its end, listed)."""
+    red, listed = t("bulletin.red", lang), t("bulletin.listed", lang)
+    return {
+        (False, False): "",
+        (True, False): red,
+        (False, True): listed,
+        (True, True): f"{red}/{listed}",
+    }
 
 
 def _notice_kind(kind: str, lang: Lang) -> str:
@@ -470,18 +473,30 @@ def _html_table(
         for j, h in enumerate(header)
     ]
     out.append("</tr></thead><tbody>")
+    width = max(len(header), max(map(len, rows), default=0))
+    opens = [
+        '<td class="num">'
+        if j in numeric
+        else '<td class="nowrap">'
+        if j in nowrap
+        else f'<td class="{named[j]}">'
+        if j in named
+        else "<td>"
+        for j in range(width)
+    ]
+    # A city's bulletin has ~93,000 cells, most of them repeats (units, kinds, dates,
+    # progress, statuses): each distinct text is escaped once.
+    escaped: dict[str, str] = {}
     for i, row in enumerate(rows):
         cls = f' class="{classes[i]}"' if classes and classes[i] else ""
         out.append(f"<tr{cls}>")
-        for j, cell in enumerate(row):
-            if j in numeric:
-                out.append(f'<td class="num">{esc(cell)}</td>')
-            elif j in nowrap:
-                out.append(f'<td class="nowrap">{esc(cell)}</td>')
-            elif j in named:
-                out.append(f'<td class="{named[j]}">{esc(cell)}</td>')
-            else:
-                out.append(f"<td>{esc(cell)}</td>")
+        for opened, cell in zip(opens, row, strict=False):
+            text = escaped.get(cell) if type(cell) is str else None
+            if text is None:
+                text = esc(cell)
+                if type(cell) is str:
+                    escaped[cell] = text
+            out.append(f"{opened}{text}</td>")
         out.append("</tr>")
     out.append("</tbody></table></div>")
     return "".join(out)
