@@ -174,6 +174,43 @@ def test_a_child_that_dies_while_making_columns_costs_time_not_data(
     assert all(c is None for _, c in two.packed[1:])  # the child's: read again here
 
 
+_REAL_INTO = workspace._read_packed_into
+
+
+def _garbled(plans: Any, base: Any, fd: int) -> int:
+    """The child's batch written, then its middle overwritten (a spool that reads wrong)."""
+    size = _REAL_INTO(plans, base, fd)
+    os.pwrite(fd, b"\xff" * 64, size // 2)
+    return size
+
+
+def _short(plans: Any, base: Any, fd: int) -> int:
+    """The child's batch written, its length told as longer (a spool cut short)."""
+    return _REAL_INTO(plans, base, fd) + 10
+
+
+@pytest.mark.parametrize("spool", [_garbled, _short], ids=["garbled", "short"])
+def test_a_spool_that_reads_wrong_costs_time_not_data(
+    city: Path, monkeypatch: pytest.MonkeyPatch, spool: Any
+) -> None:
+    """The child's batches come back through a file each: one that does not read back
+    is read again here, and the result is one process's."""
+    one = load(city, jobs=1)
+    monkeypatch.setattr(workspace, "_read_packed_into", spool)
+    two = load(city, jobs=2, columns=True)
+    assert _summary(two) == _summary(one)
+    assert two.packed[0][1] is not None
+    assert all(c is None for _, c in two.packed[1:])  # every batch read again here
+
+
+def test_the_childs_batches_come_back_through_their_spools(city: Path) -> None:
+    """Without a fault, every batch of the child comes back as columns."""
+    two = load(city, jobs=2, columns=True)
+    assert len(two.packed) >= 2
+    assert all(c is not None for _, c in two.packed)
+    assert _summary(two) == _summary(load(city, jobs=1))
+
+
 def test_auto_reads_a_city_in_two_and_a_small_plan_in_one(
     city: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
