@@ -203,6 +203,18 @@ def test_a_spool_that_reads_wrong_costs_time_not_data(
     assert all(c is None for _, c in two.packed[1:])  # every batch read again here
 
 
+def test_no_temporary_file_means_one_process(city: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """No writable temporary directory: the files are read here, the result the same."""
+
+    def no_room(*_: Any, **__: Any) -> Any:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(workspace.tempfile, "TemporaryFile", no_room)
+    two = load(city, jobs=2, columns=True)
+    assert _summary(two) == _summary(load(city, jobs=1))
+    assert len(two.packed) == 1  # one span: no second process (with one, two or more)
+
+
 def test_the_childs_batches_come_back_through_their_spools(city: Path) -> None:
     """Without a fault, every batch of the child comes back as columns."""
     two = load(city, jobs=2, columns=True)

@@ -302,8 +302,13 @@ def _load_plans(
     batches = [theirs[i : i + _BATCH] for i in range(0, len(theirs), _BATCH)]
     with ExitStack() as stack:
         # One unlinked file per batch, opened before the fork: nothing to clean up
-        # whatever happens to either process.
-        spools = [stack.enter_context(tempfile.TemporaryFile()) for _ in batches]
+        # whatever happens to either process. No temporary file to be had (no writable
+        # temporary directory, no file handles left): one process reads them all.
+        try:
+            spools = [stack.enter_context(tempfile.TemporaryFile()) for _ in batches]
+        except OSError:
+            out = _read_plans(plans, base)
+            return out, [(_entries(out), None)]
         pool = stack.enter_context(
             ProcessPoolExecutor(max_workers=1, mp_context=get_context("fork"))
         )
