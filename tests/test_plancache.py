@@ -252,3 +252,34 @@ def test_records_stored_once_keep_their_types() -> None:
     assert [shape(m) for m in back] == [shape(m) for m in ms]
     assert back[0] is back[6] and back[7] is back[8]
     assert len(packed[0][0]) == 7  # 1.0, 1, True, 0.0, -0.0, None, 0.5
+
+
+def _pathlib_stats(root: Path) -> tuple[plancache.Stat, ...]:
+    """What ``stats`` said before it cut paths as strings: pathlib all the way."""
+    out = []
+    for path in paths.workspace_files(root):
+        st = path.stat()
+        rel = path.relative_to(root).as_posix()
+        out.append((rel, st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino))
+    return tuple(out)
+
+
+def test_stats_name_the_files_as_pathlib_does(
+    ws: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Nested plan folders, a root given relative to the current directory, and one
+    whose name is a prefix of a sibling's: the same relative names as pathlib's."""
+    nested = ws / "plans" / "2021" / "q1"
+    nested.mkdir(parents=True)
+    first = sorted((ws / "plans").glob("*.yaml"))[0]
+    shutil.copy(first, nested / "extra.yaml")
+    twin = tmp_path / (ws.name + "-b")  # shares the root's name as a prefix
+    shutil.copytree(ws, twin)
+    for root in (ws, twin):
+        got = plancache.stats(root)
+        assert got == _pathlib_stats(root)
+        assert any(rel == "plans/2021/q1/extra.yaml" for rel, *_ in got)
+    monkeypatch.chdir(ws.parent)
+    relative = Path(ws.name)
+    assert plancache.stats(relative) == _pathlib_stats(relative)
+    assert plancache.fingerprint(relative) == plancache.fingerprint(ws)
