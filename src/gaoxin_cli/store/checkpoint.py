@@ -345,7 +345,7 @@ class _Columns:
         tasks = self.tasks
         wanted = only if isinstance(only, (set, frozenset, dict)) else set(only)
         if len(wanted) > _FEW_POSITIONS:
-            index = dict(zip(tasks, range(len(tasks)), strict=True))
+            index = _index(tasks)
             return {t: index[t] for t in wanted if t in index}
         out = {}
         for t in wanted:
@@ -442,7 +442,7 @@ class _Columns:
     def update(self, parts: Mapping[str, Partial]) -> None:
         """Put *parts* in (replacing those tasks' figures, adding new tasks)."""
         c, tasks = self.cols, self.tasks
-        index = dict(zip(tasks, range(len(tasks)), strict=True))
+        index = _index(tasks)
         ordinals: dict[str | None, int] = {None: 0}
 
         def day(text: str | None) -> int:
@@ -513,6 +513,11 @@ class _Columns:
                     numbers.byteswap()
                 out[name] = numbers.tobytes()
         return out
+
+
+def _index(tasks: list[str]) -> dict[str, int]:
+    """Task id → its position in the columns."""
+    return dict(zip(tasks, range(len(tasks)), strict=True))
 
 
 # The columns in TaskState's field order: a state is built from its row by one C call
@@ -619,7 +624,7 @@ class Scoring:
         """Task id → position in the columns (made when first needed)."""
         if self._pos is None:
             tasks = self._cols.tasks
-            self._pos = dict(zip(tasks, range(len(tasks)), strict=True))
+            self._pos = _index(tasks)
         return self._pos
 
     def progress(self, tasks: Iterable[str]) -> dict[str, float]:
