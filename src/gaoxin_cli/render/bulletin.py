@@ -491,11 +491,9 @@ def _html_table(
         cls = f' class="{classes[i]}"' if classes and classes[i] else ""
         out.append(f"<tr{cls}>")
         for opened, cell in zip(opens, row, strict=False):
-            text = escaped.get(cell) if type(cell) is str else None
+            text = escaped.get(cell)
             if text is None:
-                text = esc(cell)
-                if type(cell) is str:
-                    escaped[cell] = text
+                text = escaped[cell] = esc(cell)
             out.append(f"{opened}{text}</td>")
         out.append("</tr>")
     out.append("</tbody></table></div>")
