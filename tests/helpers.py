@@ -127,6 +127,39 @@ def bench_module(name: str) -> ModuleType:
     return module
 
 
+def generated_city(
+    root: Path,
+    *,
+    tasks: int,
+    files: int,
+    units: int,
+    seed: int,
+    events: int,
+    extras: bool = False,
+) -> tuple[Path, Path]:
+    """A generated workspace under *root*/ws and its database *root*/g.db, filled with a
+    history of *events* reports up to 2020-11-16 (with *extras*, also the cards, returns
+    and extensions of ``ranking_bench.other_events``). Returns (workspace, database)."""
+    import random
+    from datetime import date
+
+    from gaoxin_cli.store import Store
+
+    gen, rb = bench_module("gen"), bench_module("ranking_bench")
+    as_of = date(2020, 11, 16)
+    ws = gen.write_workspace(
+        root / "ws", gen.Spec(tasks=tasks, files=files, units=units, seed=seed)
+    )
+    hist = gen.make_events(ws, gen.EventSpec(events=events, as_of=as_of))
+    made = [rb.to_event(r) for r in hist.rows]
+    if extras:
+        made += rb.other_events(ws, hist.done, random.Random(seed), until=as_of)
+    db = root / "g.db"
+    with Store.open(db, write=True) as st:
+        st.add_unique(made, [f"k{i}" for i in range(len(made))])
+    return ws.root, db
+
+
 def shape(value: object) -> object:
     """*value* with the type of every record and tuple in it, to compare exactly (a
     record equals a plain tuple of its values; here they differ)."""

@@ -15,7 +15,6 @@ before the ranked one scored by a forked child (service/ranking.py ``previous_mo
 from __future__ import annotations
 
 import os
-import random
 import sqlite3
 import threading
 from collections.abc import Callable, Iterator
@@ -33,7 +32,7 @@ from gaoxin_cli.service import ranking as svc
 from gaoxin_cli.service.bulletin import bulletin
 from gaoxin_cli.service.session import Session
 from gaoxin_cli.store import Store
-from helpers import bench_module, children_spied
+from helpers import children_spied, generated_city
 
 pytestmark = pytest.mark.skipif(
     not hasattr(os, "fork") or free_cpus() < 2, reason="needs fork and two cores"
@@ -130,16 +129,8 @@ def test_no_fork_while_the_store_is_open_or_a_thread_runs(tmp_path: Path) -> Non
 @pytest.fixture(scope="module")
 def workspace(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     """A generated plan with a year of reports, cards, returns and extensions."""
-    gen, rb = bench_module("gen"), bench_module("ranking_bench")
     root = tmp_path_factory.mktemp("forked")
-    ws = gen.write_workspace(root / "ws", gen.Spec(tasks=300, files=4, units=10, seed=11))
-    hist = gen.make_events(ws, gen.EventSpec(events=30_000, as_of=AS_OF))
-    events = [rb.to_event(r) for r in hist.rows]
-    events += rb.other_events(ws, hist.done, random.Random(11), until=AS_OF)
-    db = root / "g.db"
-    with Store.open(db, write=True) as st:
-        st.add_unique(events, [f"k{i}" for i in range(len(events))])
-    return ws.root, db
+    return generated_city(root, tasks=300, files=4, units=10, seed=11, events=30_000, extras=True)
 
 
 def _session(ws: tuple[Path, Path]) -> Session:

@@ -41,7 +41,7 @@ from gaoxin_cli.service import notify
 from gaoxin_cli.service.session import Session
 from gaoxin_cli.store import Store
 from gaoxin_cli.store import notices as store_notices
-from helpers import bench_module, children_spied
+from helpers import children_spied, generated_city
 
 AS_OF = date(2020, 11, 16)
 NOW = datetime(2020, 11, 16, 8, 0).astimezone()
@@ -51,15 +51,8 @@ STAMP = "2020-11-16T08:00:00+08:00"
 @pytest.fixture(scope="module")
 def city(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     """A generated workspace and its database, before any notify."""
-    gen, rb = bench_module("gen"), bench_module("ranking_bench")
     root = tmp_path_factory.mktemp("notify-city")
-    ws = gen.write_workspace(root / "ws", gen.Spec(tasks=300, files=3, units=8, seed=7))
-    hist = gen.make_events(ws, gen.EventSpec(events=6_000, as_of=AS_OF))
-    events = [rb.to_event(r) for r in hist.rows]
-    db = root / "g.db"
-    with Store.open(db, write=True) as st:
-        st.add_unique(events, [f"k{i}" for i in range(len(events))])
-    return ws.root, db
+    return generated_city(root, tasks=300, files=3, units=8, seed=7, events=6_000)
 
 
 @pytest.fixture
