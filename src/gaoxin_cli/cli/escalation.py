@@ -13,7 +13,7 @@ from gaoxin_cli.cli import choices, context
 from gaoxin_cli.cli.choices import task_filters
 from gaoxin_cli.cli.help import H
 from gaoxin_cli.cli.options import JsonOpt, XlsxOpt, emit_json, emit_written, xlsx_alone
-from gaoxin_cli.cli.root import GaoxinGroup, GaoxinTyper, app, parse_date_option, settings
+from gaoxin_cli.cli.root import app, command_group, parse_date_option, settings
 from gaoxin_cli.errors import GaoxinError, UsageError
 
 if TYPE_CHECKING:
@@ -162,14 +162,7 @@ def _robot_run(config: Config) -> ChannelRun:
 
 # --- notice show / list -------------------------------------------------------------
 
-notice_app = GaoxinTyper(
-    cls=GaoxinGroup,
-    help=H("notice"),
-    no_args_is_help=True,
-    rich_markup_mode=None,
-    add_completion=False,
-)
-app.add_typer(notice_app, name="notice")
+notice_app = command_group("notice")
 
 
 @notice_app.command("show", help=H("notice.show"))

@@ -10,19 +10,10 @@ import typer
 from gaoxin_cli.cli import choices, context
 from gaoxin_cli.cli.help import H
 from gaoxin_cli.cli.options import emit_written
-from gaoxin_cli.cli.root import GaoxinGroup, GaoxinTyper, app, settings
+from gaoxin_cli.cli.root import command_group, settings
 from gaoxin_cli.errors import GaoxinError, UsageError
 
-ledger_app = GaoxinTyper(
-    cls=GaoxinGroup,
-    name="ledger",
-    help=H("ledger"),
-    no_args_is_help=True,
-    add_completion=False,
-    rich_markup_mode=None,
-    context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
-)
-app.add_typer(ledger_app, name="ledger")
+ledger_app = command_group("ledger")
 
 
 @ledger_app.command("export", help=H("ledger.export"))

@@ -17,7 +17,7 @@ import typer
 from gaoxin_cli.cli import choices, context
 from gaoxin_cli.cli.help import H
 from gaoxin_cli.cli.options import JsonOpt, XlsxOpt, emit_json, emit_written, xlsx_alone
-from gaoxin_cli.cli.root import GaoxinGroup, GaoxinTyper, app, settings
+from gaoxin_cli.cli.root import app, command_group, settings
 from gaoxin_cli.errors import GaoxinError, UsageError
 
 if TYPE_CHECKING:
@@ -25,16 +25,7 @@ if TYPE_CHECKING:
     from gaoxin_cli.ranking.inputs import ItemKind
 
 
-flag_app = GaoxinTyper(
-    cls=GaoxinGroup,
-    name="flag",
-    help=H("flag"),
-    no_args_is_help=True,
-    add_completion=False,
-    rich_markup_mode=None,
-    context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
-)
-app.add_typer(flag_app, name="flag")
+flag_app = command_group("flag")
 
 
 class Format(StrEnum):

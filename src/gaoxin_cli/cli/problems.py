@@ -15,7 +15,7 @@ import typer
 from gaoxin_cli.cli import context
 from gaoxin_cli.cli.help import H
 from gaoxin_cli.cli.options import JsonOpt, XlsxOpt, emit_json, emit_written, xlsx_alone
-from gaoxin_cli.cli.root import GaoxinGroup, GaoxinTyper, app, settings
+from gaoxin_cli.cli.root import command_group, settings
 from gaoxin_cli.errors import UsageError
 
 NumberArg = Annotated[str, typer.Argument(help=H("arg.number"), show_default=False)]
@@ -33,15 +33,7 @@ TaskOpt = Annotated[
     typer.Option("--task", "-t", metavar="TASK", help=H("opt.problem_task"), show_default=False),
 ]
 
-problem_app = GaoxinTyper(
-    cls=GaoxinGroup,
-    name="problem",
-    help=H("problem"),
-    no_args_is_help=True,
-    rich_markup_mode=None,
-    context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
-)
-app.add_typer(problem_app, name="problem")
+problem_app = command_group("problem")
 
 
 def _said(line: str) -> None:

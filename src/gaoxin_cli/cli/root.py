@@ -360,6 +360,7 @@ class GaoxinGroup(TyperGroup):
             raise typer.Exit(EXIT_BUG) from None
 
 
+_CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 app = GaoxinTyper(
     cls=GaoxinGroup,
     name="gaoxin",
@@ -368,8 +369,24 @@ app = GaoxinTyper(
     add_completion=False,
     rich_markup_mode=None,
     pretty_exceptions_enable=False,
-    context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
+    context_settings=_CONTEXT,
 )
+
+
+def command_group(name: str) -> GaoxinTyper:
+    """The group ``gaoxin NAME …`` (its help the catalogue's *name* text), added to
+    :data:`app`."""
+    group = GaoxinTyper(
+        cls=GaoxinGroup,
+        name=name,
+        help=H(name),
+        no_args_is_help=True,
+        add_completion=False,
+        rich_markup_mode=None,
+        context_settings=_CONTEXT,
+    )
+    app.add_typer(group, name=name)
+    return group
 
 
 def _version(value: bool) -> None:

@@ -13,7 +13,7 @@ import typer
 from gaoxin_cli.cli import context
 from gaoxin_cli.cli.help import H
 from gaoxin_cli.cli.options import JsonOpt, emit_json
-from gaoxin_cli.cli.root import GaoxinGroup, GaoxinTyper, app, settings
+from gaoxin_cli.cli.root import command_group, settings
 from gaoxin_cli.errors import GaoxinError, UsageError
 
 if TYPE_CHECKING:
@@ -21,14 +21,7 @@ if TYPE_CHECKING:
     from gaoxin_cli.service.session import Session
 
 
-calendar_app = GaoxinTyper(
-    cls=GaoxinGroup,
-    help=H("calendar"),
-    no_args_is_help=True,
-    rich_markup_mode=None,
-    add_completion=False,
-)
-app.add_typer(calendar_app, name="calendar")
+calendar_app = command_group("calendar")
 
 
 def _session(s: Settings) -> Session | None:
