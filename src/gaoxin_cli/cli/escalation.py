@@ -162,7 +162,7 @@ def _robot_run(config: Config) -> ChannelRun:
 
 # --- notice show / list -------------------------------------------------------------
 
-notice_app = command_group("notice")
+notice_app = command_group("notice", H("notice"))
 
 
 @notice_app.command("show", help=H("notice.show"))

@@ -13,7 +13,7 @@ from gaoxin_cli.cli.options import emit_written
 from gaoxin_cli.cli.root import command_group, settings
 from gaoxin_cli.errors import GaoxinError, UsageError
 
-ledger_app = command_group("ledger")
+ledger_app = command_group("ledger", H("ledger"))
 
 
 @ledger_app.command("export", help=H("ledger.export"))

@@ -25,7 +25,7 @@ if TYPE_CHECKING:
     from gaoxin_cli.ranking.inputs import ItemKind
 
 
-flag_app = command_group("flag")
+flag_app = command_group("flag", H("flag"))
 
 
 class Format(StrEnum):

@@ -33,7 +33,7 @@ TaskOpt = Annotated[
     typer.Option("--task", "-t", metavar="TASK", help=H("opt.problem_task"), show_default=False),
 ]
 
-problem_app = command_group("problem")
+problem_app = command_group("problem", H("problem"))
 
 
 def _said(line: str) -> None:

@@ -21,7 +21,7 @@ if TYPE_CHECKING:
     from gaoxin_cli.service.session import Session
 
 
-calendar_app = command_group("calendar")
+calendar_app = command_group("calendar", H("calendar"))
 
 
 def _session(s: Settings) -> Session | None:
