@@ -15,6 +15,7 @@ before the ranked one scored by a forked child (service/ranking.py ``previous_mo
 from __future__ import annotations
 
 import os
+import shutil
 import sqlite3
 import threading
 from collections.abc import Callable, Iterator
@@ -134,8 +135,13 @@ def workspace(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
 
 
 def _session(ws: tuple[Path, Path]) -> Session:
+    """A session with the plan cache but no month kept from an earlier test: here the
+    previous month is always scored, by the child or this process (the kept months:
+    tests/test_month_scores.py)."""
     root, db = ws
-    return Session.open(root, AS_OF, db=db, cache=root.parent / "cache")
+    cache = root.parent / "cache"
+    shutil.rmtree(cache / "scores", ignore_errors=True)
+    return Session.open(root, AS_OF, db=db, cache=cache)
 
 
 @contextmanager

@@ -126,6 +126,7 @@ def load_plan(root: Path, cache_dir: Path | None) -> Plan:
             if files == now and _settled(now, written_ns):
                 plan = _read_plan(target)
                 if plan is not None:
+                    plan.digest = stored_digest
                     return plan
             digest = fingerprint(root)
             if digest == stored_digest:
@@ -133,6 +134,7 @@ def load_plan(root: Path, cache_dir: Path | None) -> Plan:
                 if plan is not None:
                     if _settled(now, time.time_ns()):  # touched, not changed: note the stat
                         _restat(target, now, digest)
+                    plan.digest = digest
                     return plan
     from gaoxin_cli.loading.workspace import load  # the YAML reader and the specs
     from gaoxin_cli.models.spec import to_record
@@ -175,6 +177,7 @@ def load_plan(root: Path, cache_dir: Path | None) -> Plan:
         and (_settled(now, started) or fingerprint(root) == digest)
     ):
         _write(target, now, digest, (config, len(loaded.warnings), chunks))
+        plan.digest = digest  # only for a plan known to match it
     return plan
 
 

@@ -131,13 +131,16 @@ _ID = attrgetter("id")
 class Plan:
     """A validated workspace: the config and every task, indexed by id."""
 
-    __slots__ = ("_by_id", "config", "tasks", "warnings")
+    __slots__ = ("_by_id", "config", "digest", "tasks", "warnings")
 
     def __init__(self, config: Config, tasks: tuple[Task, ...], warnings: int = 0) -> None:
         self.config = config
         self.tasks = tasks
         self.warnings = warnings
         self._by_id: dict[str, Task] | None = None
+        # The digest of the workspace files it was read from, when known (the plan
+        # cache's): what a result derived from this plan may be remembered by.
+        self.digest: str | None = None
 
     @property
     def by_id(self) -> dict[str, Task]:
@@ -153,3 +156,4 @@ class Plan:
     def __setstate__(self, state: tuple[Config, tuple[Task, ...], int]) -> None:
         self.config, self.tasks, self.warnings = state
         self._by_id = None
+        self.digest = None

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from datetime import date
+from typing import Protocol
 
 from gaoxin_cli.i18n import Msg
 from gaoxin_cli.models import RankingRules, dump
@@ -25,7 +26,37 @@ from gaoxin_cli.ranking.scores import UnitScore, cents, combine, score_month
 FactsFor = Callable[[Period, date], Sequence[TaskFacts]]
 FrozenFor = Callable[[Period], Mapping[str, UnitScore] | None]
 
-__all__ = ["FactsFor", "FrozenFor", "Period", "RankingResult", "evaluate", "period_scores"]
+
+class MonthMemo(Protocol):
+    """Scores of months kept from an earlier run (the service keeps them for months
+    that are over, and knows when they still hold)."""
+
+    def recall(
+        self, month: Period, end: date, items: Sequence[ScoreItem]
+    ) -> dict[str, UnitScore] | None:
+        """The scores of *month* counted up to *end* with *items*, if kept and valid."""
+        ...
+
+    def keep(
+        self,
+        month: Period,
+        end: date,
+        items: Sequence[ScoreItem],
+        scores: Mapping[str, UnitScore],
+    ) -> None:
+        """Remember what :meth:`recall` would give next time (or nothing)."""
+        ...
+
+
+__all__ = [
+    "FactsFor",
+    "FrozenFor",
+    "MonthMemo",
+    "Period",
+    "RankingResult",
+    "evaluate",
+    "period_scores",
+]
 
 
 def period_scores(
@@ -36,24 +67,34 @@ def period_scores(
     items: Sequence[ScoreItem] = (),
     *,
     frozen_for: FrozenFor | None = None,
+    memo: MonthMemo | None = None,
 ) -> dict[str, UnitScore]:
     """Every scored unit's score for *period*, counting days up to *end*.
 
     ``facts_for(month, last_day)`` gives the task facts of a month. A quarter or year
     still running is scored on its parts begun by *end*. ``frozen_for(part)`` gives the
     frozen scores of an awarded part (a quarter's month, a year's quarter), which then
-    count as they were awarded.
+    count as they were awarded. *memo* gives a month's scores kept from an earlier run
+    instead of scoring its facts again, and keeps the ones scored here.
     """
     if period.kind == "month":
         last = min(end, period.end)
-        return score_month(period, facts_for(period, last), rules, items, end=last)
+        if memo is None:
+            return score_month(period, facts_for(period, last), rules, items, end=last)
+        kept = memo.recall(period, last, items)
+        if kept is None:
+            kept = score_month(period, facts_for(period, last), rules, items, end=last)
+            memo.keep(period, last, items, kept)
+        return kept
     parts: list[Mapping[str, UnitScore]] = []
     for part in period.parts():
         if part.start > end:
             continue
         frozen = frozen_for(part) if frozen_for is not None and part.end <= end else None
         if frozen is None:
-            frozen = period_scores(part, end, facts_for, rules, items, frozen_for=frozen_for)
+            frozen = period_scores(
+                part, end, facts_for, rules, items, frozen_for=frozen_for, memo=memo
+            )
         parts.append(frozen)
     return combine(period, parts, items)
 

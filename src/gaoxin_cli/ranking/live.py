@@ -14,7 +14,7 @@ from typing import Any, Protocol
 from gaoxin_cli.errors import GaoxinError
 from gaoxin_cli.i18n import Msg
 from gaoxin_cli.models import RankingRules
-from gaoxin_cli.ranking import FrozenFor, evaluate, item_warnings, period_scores
+from gaoxin_cli.ranking import FrozenFor, MonthMemo, evaluate, item_warnings, period_scores
 from gaoxin_cli.ranking.flag import rank
 from gaoxin_cli.ranking.inputs import ScoreItem, TaskFacts
 from gaoxin_cli.ranking.period import Period
@@ -67,6 +67,7 @@ def live_result(
     frozen_for: FrozenFor | None = None,
     previous_award: Mapping[str, Any] | None = None,
     earlier: Callable[[], dict[str, tuple[int, int]] | None] | None = None,
+    memo: MonthMemo | None = None,
 ) -> RankingResult:
     """The result of *period* counting days up to *today*.
 
@@ -76,11 +77,12 @@ def live_result(
     period is scored now — unless it lies wholly before the plan begins, when there is
     nothing to compare with. *earlier*, when given, is asked for its :func:`score_ranks`
     first (the service has them computed by a second process); ``None``: scored here.
+    *memo*: months scored in an earlier run (:func:`~gaoxin_cli.ranking.period_scores`).
     """
     if today < period.start:
         raise GaoxinError("error.period_not_begun", period=period.key, today=today.isoformat())
     end = min(today, period.end)
-    scores = period_scores(period, end, source, rules, items, frozen_for=frozen_for)
+    scores = period_scores(period, end, source, rules, items, frozen_for=frozen_for, memo=memo)
     # Said of this period's months only: the previous period is read after this.
     warnings = cardless_warnings(source.cardless, begins)
     warnings += item_warnings(period, scores, items, names)
@@ -92,7 +94,9 @@ def live_result(
     elif begins is not None and before.end >= begins:
         ranks = earlier() if earlier is not None else None
         if ranks is None:
-            found = period_scores(before, before.end, source, rules, items, frozen_for=frozen_for)
+            found = period_scores(
+                before, before.end, source, rules, items, frozen_for=frozen_for, memo=memo
+            )
             ranks = score_ranks(found, rules, names)
     else:
         compared = None

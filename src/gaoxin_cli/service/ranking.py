@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     from gaoxin_cli.ranking.flag import TimelineEntry
     from gaoxin_cli.ranking.inputs import ItemKind, ScoreItem, TaskFacts
     from gaoxin_cli.ranking.scores import UnitScore
+    from gaoxin_cli.service.month_scores import MonthScores
     from gaoxin_cli.store import Store
 
 
@@ -114,6 +115,9 @@ def previous_month(
         yield None
         return
     reporting = _reporting(plan)  # made once, before the fork: both processes use it
+    if _kept(session, before):  # read here at once: no second process needed
+        yield PreviousMonth(None, reporting)
+        return
 
     def work() -> Earlier | None:
         from gaoxin_cli.ranking import period_scores
@@ -126,7 +130,8 @@ def previous_month(
                 return None
             items = _items(st, {before.key})
             facts = StoreFacts(plan, st, cal, reporting)
-            scores = period_scores(before, before.end, facts, cfg.rules.ranking, items)
+            memo = _memo(session, st, facts)
+            scores = period_scores(before, before.end, facts, cfg.rules.ranking, items, memo=memo)
             ranks = score_ranks(scores, cfg.rules.ranking, _names(cfg))
             return aw.scoring_mark(st), ranks, cal.estimated_years()
 
@@ -182,10 +187,11 @@ def _live(
         return got[1]
 
     previous = aw.latest_award(st, period.previous().key) if use_frozen else None
+    facts = StoreFacts(plan, st, session.calendar, earlier.reporting if earlier else None)
     return live_result(
         period,
         today,
-        StoreFacts(plan, st, session.calendar, earlier.reporting if earlier else None),
+        facts,
         cfg.rules.ranking,
         _items(st, keys),
         _names(cfg),
@@ -194,7 +200,32 @@ def _live(
         frozen_for=frozen_for if use_frozen else None,
         previous_award=previous.result if previous is not None else None,
         earlier=earlier_ranks if earlier and earlier.pending else None,
+        memo=_memo(session, st, facts),
     )
+
+
+def _memo(session: Session, st: Store, facts: StoreFacts) -> MonthScores | None:
+    """The months kept from earlier runs, for scoring on *st* from *facts*."""
+    from gaoxin_cli.service.month_scores import memo_for
+
+    plan = session.plan
+    return memo_for(
+        session.cache, st, session.db, plan.digest, session.today, facts.cardless, facts.cal
+    )
+
+
+def _kept(session: Session, month: Period) -> bool:
+    """Whether the scores of *month* are kept from an earlier run and still hold (read
+    on a connection closed again before any fork)."""
+    from gaoxin_cli.service.month_scores import memo_for
+
+    if session.cache is None or session.plan.digest is None or not session.db.is_file():
+        return False
+    with session.store(write=False) as st, st.transaction(lock=False):
+        memo = memo_for(
+            session.cache, st, session.db, session.plan.digest, session.today, [], session.calendar
+        )
+        return memo is not None and memo.holds(month, month.end, _items(st, {month.key}))
 
 
 class StoreFacts:

@@ -26,6 +26,9 @@ class Session:
     today: date
     db: Path
     calendars: list[WorkCalendar] = field(default_factory=list)
+    # The user's cache folder (GAOXIN_HOME/cache): results worth keeping between runs,
+    # such as the scores of a month that is over (service/month_scores.py). None: none.
+    cache: Path | None = None
 
     @classmethod
     def open(
@@ -34,7 +37,8 @@ class Session:
         """The session of the workspace at *root* (plan read through the plan cache)."""
         from gaoxin_cli.loading.plancache import load_plan
 
-        return cls(root, load_plan(root, cache), today, db or root / "data" / "gaoxin.db")
+        db = db or root / "data" / "gaoxin.db"
+        return cls(root, load_plan(root, cache), today, db, cache=cache)
 
     @property
     def config(self) -> Config:
