@@ -149,11 +149,11 @@ _PARENT = os.getpid()
 _REAL_READ = workspace._read_plans
 
 
-def _dies_in_child(plans: Any, base: Any) -> Any:
+def _dies_in_child(plans: Any, base: Any, cache: Any) -> Any:
     """``_read_plans`` in this process; in a forked child, an exit with no result."""
     if os.getpid() != _PARENT:
         os._exit(9)  # as if killed: no result, no exception
-    return _REAL_READ(plans, base)
+    return _REAL_READ(plans, base, cache)
 
 
 def test_a_child_that_dies_costs_time_not_data(city: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -177,16 +177,16 @@ def test_a_child_that_dies_while_making_columns_costs_time_not_data(
 _REAL_INTO = workspace._read_packed_into
 
 
-def _garbled(plans: Any, base: Any, fd: int) -> int:
+def _garbled(plans: Any, base: Any, fd: int, cache: Any) -> int:
     """The child's batch written, then its middle overwritten (a spool that reads wrong)."""
-    size = _REAL_INTO(plans, base, fd)
+    size = _REAL_INTO(plans, base, fd, cache)
     os.pwrite(fd, b"\xff" * 64, size // 2)
     return size
 
 
-def _short(plans: Any, base: Any, fd: int) -> int:
+def _short(plans: Any, base: Any, fd: int, cache: Any) -> int:
     """The child's batch written, its length told as longer (a spool cut short)."""
-    return _REAL_INTO(plans, base, fd) + 10
+    return _REAL_INTO(plans, base, fd, cache) + 10
 
 
 @pytest.mark.parametrize("spool", [_garbled, _short], ids=["garbled", "short"])

@@ -10,7 +10,7 @@ from typing import Annotated
 import typer
 
 from gaoxin_cli.cli.help import H
-from gaoxin_cli.cli.root import app, settings
+from gaoxin_cli.cli.root import app, log_dir, settings
 from gaoxin_cli.errors import EXIT_OK, EXIT_PROBLEM
 
 
@@ -33,12 +33,17 @@ def validate(
     ] = None,
     fmt: Annotated[Format, typer.Option("--format", "-f", help=H("validate.format"))] = Format.text,
     strict: Annotated[bool, typer.Option("--strict", help=H("validate.strict"))] = False,
+    no_cache: Annotated[bool, typer.Option("--no-cache", help=H("validate.no_cache"))] = False,
 ) -> None:
+    from gaoxin_cli.loading.plancache import yaml_cache
     from gaoxin_cli.render import plan as view
     from gaoxin_cli.service import plan as service
 
     s = settings(ctx)
-    done = service.validate(paths or [], cwd=s.cwd, workspace=s.workspace, strict=strict)
+    cache = None if no_cache else yaml_cache(log_dir() / "cache")
+    done = service.validate(
+        paths or [], cwd=s.cwd, workspace=s.workspace, strict=strict, cache=cache
+    )
     sys.stdout.write(view.diagnosed(done.loaded, fmt.value, s.lang))
     sys.stderr.write(view.validate_summary(done.loaded, s.lang) + "\n")
     raise typer.Exit(EXIT_PROBLEM if done.failed else EXIT_OK)

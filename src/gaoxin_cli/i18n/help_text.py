@@ -61,6 +61,12 @@ HELP: dict[str, tuple[str, str]] = {
         "Output format: text (people), json (tools) or github (Actions annotations).",
     ),
     "validate.strict": ("把警告也当作错误（退出码 1）。", "Treat warnings as errors (exit 1)."),
+    "validate.no_cache": (
+        "不用也不写 $GAOXIN_HOME/cache/yaml 中各计划文件已读过的 YAML 数据，逐个文件重新解析"
+        "（结果相同，只是大工作区更慢）。",
+        "Neither use nor write the YAML data of plan files kept in $GAOXIN_HOME/cache/yaml; "
+        "parse every file again (the same result, slower on a big workspace).",
+    ),
     "schema": (
         "输出 gaoxin.yaml 或计划文件的 JSON Schema，供 VS Code（yaml-language-server）补全和检查。",
         "Print the JSON Schema of gaoxin.yaml or of plan files, for editor completion "

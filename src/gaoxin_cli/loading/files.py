@@ -11,6 +11,7 @@ from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from gaoxin_cli.i18n import Msg
 from gaoxin_cli.loading.diagnostics import Diagnostic
+from gaoxin_cli.loading.parsed import ParsedCache
 from gaoxin_cli.loading.schema_errors import schema_diagnostics
 from gaoxin_cli.loading.yamlstrict import Document, parse
 from gaoxin_cli.models import Task
@@ -44,12 +45,15 @@ def read_text(path: Path, shown: str) -> tuple[str | None, list[Diagnostic]]:
         return None, [Diagnostic.at("Y101", shown, (line, 1), line=line)]
 
 
-def read_document(path: Path, shown: str) -> tuple[Document | None, list[Diagnostic]]:
-    """Parse a file into a mapping document; None when there is nothing usable."""
+def read_document(
+    path: Path, shown: str, cache: ParsedCache | None = None
+) -> tuple[Document | None, list[Diagnostic]]:
+    """Parse a file into a mapping document; None when there is nothing usable.
+    *cache*: the YAML data of texts read before (loading/parsed.py)."""
     text, diags = read_text(path, shown)
     if text is None:
         return None, diags
-    doc, diags = parse(text, shown)
+    doc, diags = parse(text, shown, cache)
     if doc is None:
         return None, diags
     if doc.data is None:
@@ -127,9 +131,11 @@ def _validate(model: type[BaseModel], doc: Document, shown: str, diags: list[Dia
         return None
 
 
-def load_plan(path: Path, shown: str) -> tuple[LoadedPlan, list[Diagnostic]]:
+def load_plan(
+    path: Path, shown: str, cache: ParsedCache | None = None
+) -> tuple[LoadedPlan, list[Diagnostic]]:
     """Validate a plan file task by task, so one bad task does not hide the others."""
-    doc, diags = read_document(path, shown)
+    doc, diags = read_document(path, shown, cache)
     if doc is None:
         return LoadedPlan(shown, None, [], []), diags
     data: dict[str, Any] = doc.data

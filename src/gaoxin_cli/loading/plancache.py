@@ -107,6 +107,11 @@ def cache_path(cache_dir: Path, root: Path) -> Path:
     return cache_dir / f"plan-{zlib.crc32(path.encode()):08x}-{len(path)}.pickle"
 
 
+def yaml_cache(cache_dir: Path | None) -> Path | None:
+    """Where the YAML data of plan files is kept (loading/parsed.py), in *cache_dir*."""
+    return cache_dir / "yaml" if cache_dir is not None else None
+
+
 def load_plan(root: Path, cache_dir: Path | None) -> Plan:
     """The workspace's valid plan; raises GaoxinError when it has errors.
 
@@ -140,7 +145,7 @@ def load_plan(root: Path, cache_dir: Path | None) -> Plan:
     from gaoxin_cli.models.spec import to_record
 
     digest = digest or fingerprint(root)
-    loaded = load(root, columns=True)
+    loaded = load(root, columns=True, cache=yaml_cache(cache_dir))
     if loaded.errors or loaded.config is None:
         first = loaded.errors[0] if loaded.errors else None
         where = f"{first.path}:{first.line}:{first.col}" if first else CONFIG_NAME

@@ -27,6 +27,7 @@ from gaoxin_cli.loading.files import (
     load_plan,
     shown_path,
 )
+from gaoxin_cli.loading.parsed import ParsedCache, prune
 from gaoxin_cli.loading.paths import (
     CONFIG_NAME,
     calendar_files,
@@ -114,6 +115,7 @@ def load(
     *,
     jobs: int | None = None,
     columns: bool = False,
+    cache: Path | None = None,
 ) -> Loaded:
     """Load the workspace at *root* (if any) plus *extra* files, checking everything.
 
@@ -127,7 +129,8 @@ def load(
     *jobs* is how many processes read the plan files (:func:`_load_plans`); None
     decides from the machine and the workspace's size. *columns*: the caller will want
     every task as plan-cache columns (:attr:`Loaded.packed`), so with two processes each
-    makes them for the files it read.
+    makes them for the files it read. *cache*: the folder where the YAML data of the
+    plan files' texts is kept between runs (loading/parsed.py); None: every file parsed.
     """
     diags: list[Diagnostic] = []
     files: list[str] = []
@@ -163,7 +166,9 @@ def load(
 
     entries: list[TaskEntry] = []
     invalid: list[str] = []
-    reads, packed = _load_plans(plans, base, jobs, columns)
+    reads, packed = _load_plans(plans, base, jobs, columns, cache)
+    if cache is not None:
+        prune(cache, len(plans))
     for plan, d in reads:
         files.append(plan.path)
         diags.extend(d)
@@ -202,11 +207,12 @@ Read = tuple[LoadedPlan, list[Diagnostic]]
 _Packed = tuple[list[Read], list[list[int]], list[Any]]
 
 
-def _read_plans(plans: Sequence[Path], base: Path | None) -> list[Read]:
+def _read_plans(plans: Sequence[Path], base: Path | None, cache: Path | None) -> list[Read]:
     """Each plan file read and validated, in order; its document's data let go."""
     out: list[Read] = []
+    kept = ParsedCache(cache) if cache is not None else None
     for p in plans:
-        plan, d = load_plan(p, shown_path(p, base))
+        plan, d = load_plan(p, shown_path(p, base), kept)
         if plan.doc is not None:
             plan.doc.release()  # validated: positions and data are read again if asked
         out.append((plan, d))
@@ -232,12 +238,12 @@ def _auto_jobs(plans: Sequence[Path]) -> int:
     return 1
 
 
-def _read_packed(plans: Sequence[Path], base: Path | None) -> _Packed:
+def _read_packed(plans: Sequence[Path], base: Path | None, cache: Path | None) -> _Packed:
     """:func:`_read_plans` in the second process. The tasks go back as plan-cache
     columns, not as pydantic models: pickling a spec costs ~18 us and unpickling it
     ~10 us, while columns pickle in C and the records are rebuilt without a Python
     call per task — and the plan cache keeps the columns as they are."""
-    return _packed(_read_plans(plans, base))
+    return _packed(_read_plans(plans, base, cache))
 
 
 def _packed(reads: list[Read]) -> _Packed:
@@ -274,7 +280,11 @@ def _entries(reads: list[Read]) -> int:
 
 
 def _load_plans(
-    plans: Sequence[Path], base: Path | None, jobs: int | None, columns: bool = False
+    plans: Sequence[Path],
+    base: Path | None,
+    jobs: int | None,
+    columns: bool = False,
+    cache: Path | None = None,
 ) -> tuple[list[Read], list[tuple[int, Any]]]:
     """The plan files read in file order, by two processes when :func:`_auto_jobs` (or
     *jobs*) says so: a forked child reads and validates the last ~47 % of the files, in
@@ -289,7 +299,7 @@ def _load_plans(
     """
     n = _auto_jobs(plans) if jobs is None else jobs
     if n < 2 or len(plans) < 2:
-        out = _read_plans(plans, base)
+        out = _read_plans(plans, base, cache)
         return out, [(_entries(out), None)]
     # Imported here: ~11 ms that a workspace read in one process does not pay.
     from concurrent.futures import ProcessPoolExecutor
@@ -307,16 +317,16 @@ def _load_plans(
         try:
             spools = [stack.enter_context(tempfile.TemporaryFile()) for _ in batches]
         except OSError:
-            out = _read_plans(plans, base)
+            out = _read_plans(plans, base, cache)
             return out, [(_entries(out), None)]
         pool = stack.enter_context(
             ProcessPoolExecutor(max_workers=1, mp_context=get_context("fork"))
         )
         futures = [
-            pool.submit(_read_packed_into, b, base, f.fileno())
+            pool.submit(_read_packed_into, b, base, f.fileno(), cache)
             for b, f in zip(batches, spools, strict=True)
         ]
-        out = _read_plans(mine, base)
+        out = _read_plans(mine, base, cache)
         spans: list[tuple[int, Any]] = []
         if columns:  # this process's columns while the child reads on
             out, count, mine_packed = _unpack(_packed(out))
@@ -328,19 +338,22 @@ def _load_plans(
             try:
                 reads, count, packed = _unpack(_spooled(spool.fileno(), future.result()))
             except (BrokenProcessPool, OSError, _Unspooled):
-                reads = _read_plans(batch, base)
+                reads = _read_plans(batch, base, cache)
                 count, packed = _entries(reads), None
             out += reads
             spans.append((count, packed))
     return out, spans
 
 
-def _read_packed_into(plans: Sequence[Path], base: Path | None, fd: int) -> int:
+def _read_packed_into(
+    plans: Sequence[Path], base: Path | None, fd: int, cache: Path | None = None
+) -> int:
     """:func:`_read_packed` in the second process, pickled into the spool *fd* (from
     its start); returns the length. Not through the pool's pipe: 5 MB a batch in 64 KB
     pipe-fulls, each waiting until this process's result thread got the GIL from the
     YAML reader, stalled the child ~0.3 s a batch (a city: ~1.2 s of its ~7 s)."""
-    data = memoryview(pickle.dumps(_read_packed(plans, base), protocol=pickle.HIGHEST_PROTOCOL))
+    packed = _read_packed(plans, base, cache)
+    data = memoryview(pickle.dumps(packed, protocol=pickle.HIGHEST_PROTOCOL))
     done = 0
     while done < len(data):
         done += os.pwrite(fd, data[done:], done)

@@ -25,6 +25,7 @@ from yaml.reader import ReaderError
 
 from gaoxin_cli.i18n import Msg
 from gaoxin_cli.loading.diagnostics import Diagnostic
+from gaoxin_cli.loading.parsed import MISS, ParsedCache
 
 try:
     from yaml import CSafeLoader as _Loader
@@ -179,14 +180,24 @@ def _pos(mark: Any) -> Pos:
     return (mark.line + 1, mark.column + 1)
 
 
-def parse(text: str, path: str) -> tuple[Document | None, list[Diagnostic]]:
+def parse(
+    text: str, path: str, cache: ParsedCache | None = None
+) -> tuple[Document | None, list[Diagnostic]]:
     """Read one YAML document from *text*; never raises on bad input.
 
     First the fast pass (:func:`_parse_fast`: the data only); the moment it meets
     anything to say, the full reader reads the text from the start, so every diagnostic
-    comes from one place and reads the same.
+    comes from one place and reads the same. *cache*: the fast pass's data kept by
+    text from earlier runs (loading/parsed.py), and kept there when read now.
     """
-    data = _parse_fast(text)
+    if cache is not None:
+        kept, data = cache.get(text)
+        if data is MISS:
+            data = _parse_fast(text)
+            if data is not _FAILED:
+                cache.put(kept, data)
+    else:
+        data = _parse_fast(text)
     if data is not _FAILED:
         return Document(data, None, _source=(text, path), _text=(text, path)), []
     return _parse_marked(text, path)

@@ -23,9 +23,15 @@ class Validation(NamedTuple):
 
 
 def validate(
-    paths: Sequence[Path], *, cwd: Path, workspace: Path | None, strict: bool
+    paths: Sequence[Path],
+    *,
+    cwd: Path,
+    workspace: Path | None,
+    strict: bool,
+    cache: Path | None = None,
 ) -> Validation:
     """Check the workspace (found from *workspace* or *cwd*) and the *paths* given.
+    *cache*: the folder of the YAML data kept by text (loading/parsed.py); None: none.
 
     Without *paths*: the workspace, which must exist. With them: each file, and every
     YAML file under each directory that is not itself a workspace; the workspace is
@@ -59,7 +65,7 @@ def validate(
                 extra.append(p)
             if root is None:
                 root = find_workspace(p)
-    loaded = load(root, extra, base=cwd)
+    loaded = load(root, extra, base=cwd, cache=cache)
     failed = bool(loaded.errors) or (strict and bool(loaded.warnings))
     return Validation(loaded, failed)
 
