@@ -135,6 +135,22 @@ def test_the_plan_cache_of_two_processes_is_the_plan_of_one(
         assert shape(plan.config) == shape(one.config)
         assert plan.warnings == one.warnings
     assert len(one.tasks) == 480 and all(type(t) is Task for t in again.tasks)
+    # The digest of the files, made by the child (or here when it died), is the one
+    # the cache is checked against.
+    digest = plancache.fingerprint(good)
+    for name in ("cache-one", "cache-two", "cache-three"):
+        meta = plancache._read_meta(plancache.cache_path(tmp_path / name, good))
+        assert meta is not None and meta[2] == digest
+    assert built.digest == again.digest == orphaned.digest == one.digest == digest
+
+
+def test_work_given_aside_is_done_by_the_child_or_here(city: Path) -> None:
+    """``load(aside=…)``: the second process does it after its files (its pid shows
+    which process did); with one process, or a child that died, this one does."""
+    two = load(city, jobs=2, aside=os.getpid)
+    assert two.aside is not None and two.aside != os.getpid()
+    assert load(city, jobs=1, aside=os.getpid).aside == os.getpid()
+    assert load(city, jobs=2).aside is None
 
 
 def test_positions_asked_later_are_found_in_the_childs_documents(city: Path) -> None:
@@ -158,7 +174,9 @@ def _dies_in_child(plans: Any, base: Any, cache: Any) -> Any:
 
 def test_a_child_that_dies_costs_time_not_data(city: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(workspace, "_read_plans", _dies_in_child)
-    assert _summary(load(city, jobs=2)) == _summary(load(city, jobs=1))
+    died = load(city, jobs=2, aside=os.getpid)
+    assert _summary(died) == _summary(load(city, jobs=1))
+    assert died.aside == os.getpid()  # the work aside done here
 
 
 def test_a_child_that_dies_while_making_columns_costs_time_not_data(

@@ -7,7 +7,7 @@ import os
 import pickle
 import tempfile
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from contextlib import ExitStack
 from dataclasses import dataclass, field
 from datetime import date
@@ -51,6 +51,8 @@ class Loaded:
     # process already made them: in entry order, (how many entries, their columns, or
     # None for entries whose tasks are specs).
     packed: list[tuple[int, Any]] = field(default_factory=list)
+    # The value of the work :func:`load` was given *aside*, or None.
+    aside: Any = None
 
     @property
     def tasks(self) -> list[TaskSpec | Task]:
@@ -116,6 +118,7 @@ def load(
     jobs: int | None = None,
     columns: bool = False,
     cache: Path | None = None,
+    aside: Callable[[], Any] | None = None,
 ) -> Loaded:
     """Load the workspace at *root* (if any) plus *extra* files, checking everything.
 
@@ -131,6 +134,10 @@ def load(
     every task as plan-cache columns (:attr:`Loaded.packed`), so with two processes each
     makes them for the files it read. *cache*: the folder where the YAML data of the
     plan files' texts is kept between runs (loading/parsed.py); None: every file parsed.
+    *aside*: work that has no part in the reading (the plan cache's digest of the
+    files), done by the second process after its files when there is one — it ends
+    before this one, which also makes its columns — else here; its value is
+    :attr:`Loaded.aside`.
     """
     diags: list[Diagnostic] = []
     files: list[str] = []
@@ -166,7 +173,7 @@ def load(
 
     entries: list[TaskEntry] = []
     invalid: list[str] = []
-    reads, packed = _load_plans(plans, base, jobs, columns, cache)
+    reads, packed, aside_value = _load_plans(plans, base, jobs, columns, cache, aside)
     if cache is not None:
         prune(cache, len(plans))
     for plan, d in reads:
@@ -180,7 +187,7 @@ def load(
     calendar = calendar_for(loaded_config.config) if config_path is not None else None
     diags.extend(check_tasks(entries, names, invalid, calendar))
     diags.sort(key=Diagnostic.sort_key)
-    return Loaded(root, loaded_config.config, entries, diags, files, packed)
+    return Loaded(root, loaded_config.config, entries, diags, files, packed, aside_value)
 
 
 # A workspace of fewer bytes of plans than this is read in one process: starting a
@@ -285,7 +292,8 @@ def _load_plans(
     jobs: int | None,
     columns: bool = False,
     cache: Path | None = None,
-) -> tuple[list[Read], list[tuple[int, Any]]]:
+    aside: Callable[[], Any] | None = None,
+) -> tuple[list[Read], list[tuple[int, Any]], Any]:
     """The plan files read in file order, by two processes when :func:`_auto_jobs` (or
     *jobs*) says so: a forked child reads and validates the last ~47 % of the files, in
     batches it sends back pickled, while this process reads the rest. Also the
@@ -300,7 +308,7 @@ def _load_plans(
     n = _auto_jobs(plans) if jobs is None else jobs
     if n < 2 or len(plans) < 2:
         out = _read_plans(plans, base, cache)
-        return out, [(_entries(out), None)]
+        return out, [(_entries(out), None)], aside() if aside is not None else None
     # Imported here: ~11 ms that a workspace read in one process does not pay.
     from concurrent.futures import ProcessPoolExecutor
     from concurrent.futures.process import BrokenProcessPool
@@ -318,7 +326,7 @@ def _load_plans(
             spools = [stack.enter_context(tempfile.TemporaryFile()) for _ in batches]
         except OSError:
             out = _read_plans(plans, base, cache)
-            return out, [(_entries(out), None)]
+            return out, [(_entries(out), None)], aside() if aside is not None else None
         pool = stack.enter_context(
             ProcessPoolExecutor(max_workers=1, mp_context=get_context("fork"))
         )
@@ -326,6 +334,7 @@ def _load_plans(
             pool.submit(_read_packed_into, b, base, f.fileno(), cache)
             for b, f in zip(batches, spools, strict=True)
         ]
+        later = pool.submit(aside) if aside is not None else None  # after the batches
         out = _read_plans(mine, base, cache)
         spans: list[tuple[int, Any]] = []
         if columns:  # this process's columns while the child reads on
@@ -342,7 +351,13 @@ def _load_plans(
                 count, packed = _entries(reads), None
             out += reads
             spans.append((count, packed))
-    return out, spans
+        aside_value = None
+        if aside is not None and later is not None:
+            try:
+                aside_value = later.result()
+            except Exception:  # the child died or the work failed there: do it here
+                aside_value = aside()
+    return out, spans, aside_value
 
 
 def _read_packed_into(
