@@ -62,8 +62,7 @@ HELP: dict[str, tuple[str, str]] = {
     ),
     "validate.strict": ("把警告也当作错误（退出码 1）。", "Treat warnings as errors (exit 1)."),
     "validate.no_cache": (
-        "不用也不写 $GAOXIN_HOME/cache/yaml 中各计划文件已读过的 YAML 数据，逐个文件重新解析"
-        "（结果相同，只是大工作区更慢）。",
+        "不读也不写已解析的 YAML 缓存，全部重新解析（结果相同，更慢）。",
         "Neither use nor write the YAML data of plan files kept in $GAOXIN_HOME/cache/yaml; "
         "parse every file again (the same result, slower on a big workspace).",
     ),
