@@ -262,3 +262,16 @@ def test_a_cardless_month_is_said_so_when_read_back(tmp_path: Path) -> None:
     assert any(w["key"] == "rank.warn_no_cards" for w in plain[0]["warnings"])
     _bulletin((root, db), cache)
     assert _bulletin((root, db), cache) == plain
+
+
+def test_the_folder_keeps_the_months_written_last(
+    ws: tuple[Path, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from gaoxin_cli.service import month_scores
+
+    cache = tmp_path / "cache"
+    monkeypatch.setattr(month_scores, "KEEP", 3)
+    first = _ranking(ws, cache, "2020Q4")  # four months over: October, July to September
+    kept = _kept(cache)
+    assert len(kept) == 3 and set(kept) < {"2020-07", "2020-08", "2020-09", "2020-10"}
+    assert _ranking(ws, cache, "2020Q4") == first  # the one let go is scored again

@@ -110,9 +110,15 @@ class ParsedCache:
 def prune(folder: Path, plans: int) -> int:
     """Remove the files least recently read once *folder* holds more than twice *plans*
     (and 200) of them; how many were removed."""
-    keep = 2 * plans + 200
+    return prune_oldest(folder, "yaml-", 2 * plans + 200)
+
+
+def prune_oldest(folder: Path, prefix: str, keep: int) -> int:
+    """Remove the files of *folder* named *prefix*… with the oldest stamps, beyond the
+    *keep* newest; how many were removed. (A cache folder's bound: also the kept months
+    of ``service/month_scores.py``.)"""
     try:
-        names = [n for n in os.listdir(folder) if n.startswith("yaml-")]
+        names = [n for n in os.listdir(folder) if n.startswith(prefix)]
     except OSError:
         return 0
     if len(names) <= keep:

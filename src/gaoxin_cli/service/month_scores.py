@@ -21,7 +21,8 @@ file, a file of another format, one that does not unpickle, a different row, a l
 event — means the month is scored from the store as before; a file that cannot be
 written costs nothing.
 
-The month being scored on the day it ends or before is never kept: events of today may
+The folder keeps the :data:`KEEP` files written last (one per store and month). The
+month being scored on the day it ends or before is never kept: events of today may
 still come. Nothing here changes what is shown (tests/test_month_scores.py holds the
 kept scores equal to fresh ones, and a late event or a changed plan scoring again).
 """
@@ -41,6 +42,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from gaoxin_cli import __version__
+from gaoxin_cli.loading.parsed import prune_oldest
 from gaoxin_cli.ranking.scores import Line, Stats, UnitScore
 
 if TYPE_CHECKING:
@@ -51,6 +53,9 @@ if TYPE_CHECKING:
 
 # Bump when what a month's scores are computed from, or how, changes within a version.
 FORMAT = 1
+# The folder keeps the files written last, this many: five years of months of one store,
+# or the months of several (each store has a file per month; a test's store, too).
+KEEP = 60
 _HEADER = f"month-scores|{FORMAT}|{__version__}"
 _LAST_EVENT = "SELECT id, task, kind, at, data, recorded_at FROM events WHERE id = ?"
 _LATE = "SELECT EXISTS (SELECT 1 FROM events WHERE id > ?1 AND at <= ?2)"
@@ -148,6 +153,7 @@ class MonthScores:
         estimated = sorted(set(self.calendar.estimated) - before)
         cardless = bool(self.cardless) and self.cardless[-1] == end
         _write(path, (_HEADER, key, mark, row, cardless, estimated), _rows(scores))
+        prune_oldest(self.folder, "month-", KEEP)
 
     def _row(self, mark: int) -> tuple[Any, ...] | None:
         found = self.st.query(_LAST_EVENT, (mark,))
