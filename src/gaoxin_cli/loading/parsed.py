@@ -25,7 +25,6 @@ from __future__ import annotations
 import hashlib
 import os
 import pickle
-import tempfile
 import time
 from contextlib import suppress
 from pathlib import Path
@@ -34,6 +33,7 @@ from typing import Any
 import yaml
 
 from gaoxin_cli import __version__
+from gaoxin_cli.loading.cachefiles import prune_oldest, write_whole
 
 # Bump when the reader's data for the same text may differ (yamlstrict's fast pass).
 FORMAT = 1
@@ -91,46 +91,10 @@ class ParsedCache:
 
     def put(self, path: Path, data: Any) -> None:
         """Keep *data* as the file *path* (from :meth:`get`), whole or not at all."""
-        tmp: str | None = None
-        try:
-            self.folder.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(dir=self.folder, prefix=".yaml-", suffix=".tmp")
-            with os.fdopen(fd, "wb") as fh:
-                pickle.dump((_HEADER, data), fh, protocol=pickle.HIGHEST_PROTOCOL)
-            os.replace(tmp, path)
-            tmp = None
-        except (OSError, pickle.PicklingError, RecursionError):
-            pass
-        finally:
-            if tmp is not None:
-                with suppress(OSError):
-                    os.unlink(tmp)
+        write_whole(path, (_HEADER, data))
 
 
 def prune(folder: Path, plans: int) -> int:
     """Remove the files least recently read once *folder* holds more than twice *plans*
     (and 200) of them; how many were removed."""
     return prune_oldest(folder, "yaml-", 2 * plans + 200)
-
-
-def prune_oldest(folder: Path, prefix: str, keep: int) -> int:
-    """Remove the files of *folder* named *prefix*… with the oldest stamps, beyond the
-    *keep* newest; how many were removed. (A cache folder's bound: also the kept months
-    of ``service/month_scores.py``.)"""
-    try:
-        names = [n for n in os.listdir(folder) if n.startswith(prefix)]
-    except OSError:
-        return 0
-    if len(names) <= keep:
-        return 0
-    stamped = []
-    for name in names:
-        with suppress(OSError):
-            stamped.append((os.stat(folder / name).st_mtime, name))
-    stamped.sort()
-    removed = 0
-    for _, name in stamped[: max(0, len(stamped) - keep)]:
-        with suppress(OSError):
-            os.unlink(folder / name)
-            removed += 1
-    return removed

@@ -307,8 +307,7 @@ def _load_plans(
     """
     n = _auto_jobs(plans) if jobs is None else jobs
     if n < 2 or len(plans) < 2:
-        out = _read_plans(plans, base, cache)
-        return out, [(_entries(out), None)], aside() if aside is not None else None
+        return _in_one(plans, base, cache, aside)
     # Imported here: ~11 ms that a workspace read in one process does not pay.
     from concurrent.futures import ProcessPoolExecutor
     from concurrent.futures.process import BrokenProcessPool
@@ -325,8 +324,7 @@ def _load_plans(
         try:
             spools = [stack.enter_context(tempfile.TemporaryFile()) for _ in batches]
         except OSError:
-            out = _read_plans(plans, base, cache)
-            return out, [(_entries(out), None)], aside() if aside is not None else None
+            return _in_one(plans, base, cache, aside)
         pool = stack.enter_context(
             ProcessPoolExecutor(max_workers=1, mp_context=get_context("fork"))
         )
@@ -358,6 +356,17 @@ def _load_plans(
             except Exception:  # the child died or the work failed there: do it here
                 aside_value = aside()
     return out, spans, aside_value
+
+
+def _in_one(
+    plans: Sequence[Path],
+    base: Path | None,
+    cache: Path | None,
+    aside: Callable[[], Any] | None,
+) -> tuple[list[Read], list[tuple[int, Any]], Any]:
+    """:func:`_load_plans` in this process alone: every file, then the work *aside*."""
+    out = _read_plans(plans, base, cache)
+    return out, [(_entries(out), None)], aside() if aside is not None else None
 
 
 def _read_packed_into(

@@ -30,11 +30,8 @@ kept scores equal to fresh ones, and a late event or a changed plan scoring agai
 from __future__ import annotations
 
 import hashlib
-import os
 import pickle
-import tempfile
 from collections.abc import Mapping, Sequence
-from contextlib import suppress
 from dataclasses import fields
 from datetime import date
 from itertools import starmap
@@ -42,7 +39,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from gaoxin_cli import __version__
-from gaoxin_cli.loading.parsed import prune_oldest
+from gaoxin_cli.loading.cachefiles import prune_oldest, write_whole
 from gaoxin_cli.ranking.scores import Line, Stats, UnitScore
 
 if TYPE_CHECKING:
@@ -152,7 +149,8 @@ class MonthScores:
         before = self._estimated_before.pop(month.key, set())
         estimated = sorted(set(self.calendar.estimated) - before)
         cardless = bool(self.cardless) and self.cardless[-1] == end
-        _write(path, (_HEADER, key, mark, row, cardless, estimated), _rows(scores))
+        # Written whole or not at all; one that cannot be written is scored next time.
+        write_whole(path, (_HEADER, key, mark, row, cardless, estimated), _rows(scores))
         prune_oldest(self.folder, "month-", KEEP)
 
     def _row(self, mark: int) -> tuple[Any, ...] | None:
@@ -214,23 +212,3 @@ def _scores(rows: list[_Row]) -> dict[str, UnitScore]:
         unit: UnitScore(unit, period, points, tuple(starmap(Line, lines)), Stats(*stats))
         for unit, period, points, stats, lines in rows
     }
-
-
-def _write(path: Path, head: object, rows: object) -> None:
-    """Write *head* and then *rows* to *path*, whole or not at all; a failure is not the
-    user's problem (the month is scored again next time)."""
-    tmp: str | None = None
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".month-", suffix=".tmp")
-        with os.fdopen(fd, "wb") as fh:
-            pickle.dump(head, fh, protocol=pickle.HIGHEST_PROTOCOL)
-            pickle.dump(rows, fh, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(tmp, path)
-        tmp = None
-    except OSError:
-        pass
-    finally:
-        if tmp is not None:
-            with suppress(OSError):
-                os.unlink(tmp)

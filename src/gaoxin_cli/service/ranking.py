@@ -130,7 +130,7 @@ def previous_month(
                 return None
             items = _items(st, {before.key})
             facts = StoreFacts(plan, st, cal, reporting)
-            memo = _memo(session, st, facts)
+            memo = _memo(session, st, facts.cardless, facts.cal)
             scores = period_scores(before, before.end, facts, cfg.rules.ranking, items, memo=memo)
             ranks = score_ranks(scores, cfg.rules.ranking, _names(cfg))
             return aw.scoring_mark(st), ranks, cal.estimated_years()
@@ -200,31 +200,28 @@ def _live(
         frozen_for=frozen_for if use_frozen else None,
         previous_award=previous.result if previous is not None else None,
         earlier=earlier_ranks if earlier and earlier.pending else None,
-        memo=_memo(session, st, facts),
+        memo=_memo(session, st, facts.cardless, facts.cal),
     )
 
 
-def _memo(session: Session, st: Store, facts: StoreFacts) -> MonthScores | None:
-    """The months kept from earlier runs, for scoring on *st* from *facts*."""
+def _memo(
+    session: Session, st: Store, cardless: list[date], cal: WorkCalendar
+) -> MonthScores | None:
+    """The months kept from earlier runs, for scoring on *st* (what a recalled month
+    adds to the source's *cardless* and the calendar *cal*: service/month_scores.py)."""
     from gaoxin_cli.service.month_scores import memo_for
 
     plan = session.plan
-    return memo_for(
-        session.cache, st, session.db, plan.digest, session.today, facts.cardless, facts.cal
-    )
+    return memo_for(session.cache, st, session.db, plan.digest, session.today, cardless, cal)
 
 
 def _kept(session: Session, month: Period) -> bool:
     """Whether the scores of *month* are kept from an earlier run and still hold (read
-    on a connection closed again before any fork)."""
-    from gaoxin_cli.service.month_scores import memo_for
-
+    on a connection closed again before any fork; none opened when nothing can be)."""
     if session.cache is None or session.plan.digest is None or not session.db.is_file():
         return False
     with session.store(write=False) as st, st.transaction(lock=False):
-        memo = memo_for(
-            session.cache, st, session.db, session.plan.digest, session.today, [], session.calendar
-        )
+        memo = _memo(session, st, [], session.calendar)
         return memo is not None and memo.holds(month, month.end, _items(st, {month.key}))
 
 
