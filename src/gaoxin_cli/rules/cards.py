@@ -20,7 +20,7 @@ from typing import NamedTuple
 from gaoxin_cli.calendar import WorkCalendar
 from gaoxin_cli.i18n import Msg
 from gaoxin_cli.models import CardRules, Task
-from gaoxin_cli.models.state import Card, Level, TaskState
+from gaoxin_cli.models.state import DONE_AT, Card, Level, TaskState
 from gaoxin_cli.rules.progress import planned_progress
 from gaoxin_cli.rules.signing import Unsigned, unsigned_reason
 
@@ -141,7 +141,7 @@ class CardClock:
     ) -> Assessment:
         """The card of *task* with *due* the date that drives it (see :func:`assess`)."""
         today = self._today
-        if state.done:
+        if state.progress >= DONE_AT:  # state.done
             return no_card(task, today, due)
         planned = planned_progress(task, today, due)
         behind = planned - state.progress

@@ -8,12 +8,12 @@ from dataclasses import dataclass, field
 from datetime import date
 from functools import partial
 from itertools import compress, repeat
-from operator import attrgetter, itemgetter, lt, not_, or_
+from operator import attrgetter, ge, itemgetter, lt, not_, or_
 from typing import NamedTuple
 
 from gaoxin_cli.calendar import WorkCalendar
 from gaoxin_cli.models import Config, Pillar, Task
-from gaoxin_cli.models.state import Level, TaskState
+from gaoxin_cli.models.state import DONE_AT, Level, TaskState
 from gaoxin_cli.rules.cards import PAST_DUE, Assessment, CardClock, no_card
 from gaoxin_cli.rules.filters import EVERYTHING, Filters
 from gaoxin_cli.rules.lifecycle import STOPPED_STATES, stopped
@@ -23,7 +23,7 @@ from gaoxin_cli.rules.signing import SignedNotice, overdue_unsigned
 _EMPTY = TaskState()
 _ID = itemgetter(0)  # of (id, row)
 _LAST = itemgetter(-1)
-_TASK_ID, _TASK_DUE, _DONE = attrgetter("id"), attrgetter("due"), attrgetter("done")
+_TASK_ID, _TASK_DUE, _PROGRESS = attrgetter("id"), attrgetter("due"), attrgetter("progress")
 
 
 class TaskRow(NamedTuple):
@@ -115,7 +115,8 @@ def assess_all(
         due_list = list(map(_TASK_DUE, tasks))
     # Done (100 %: st.done), or done, closed or cancelled by the lifecycle (stopped()):
     # no card and no reminder, whatever the numbers say.
-    finished = list(map(or_, map(_DONE, sts), map(STOPPED_STATES.__contains__, lifes)))
+    done = map(ge, map(_PROGRESS, sts), repeat(DONE_AT))  # st.done, all in C
+    finished = list(map(or_, done, map(STOPPED_STATES.__contains__, lifes)))
     row_of = partial(tuple.__new__, TaskRow)  # TaskRow(...) without its Python __new__
     quiet: list[tuple[str, TaskRow]] = []  # no card, lag or missed report: last, by id
     if any(finished):
@@ -197,7 +198,7 @@ def build(
         if u is None:
             u = units[lead] = UnitRow(lead)
         u.tasks += 1
-        if state.done or life in STOPPED_STATES:  # TaskRow.finished
+        if progress >= DONE_AT or life in STOPPED_STATES:  # TaskRow.finished
             u.done += 1
             done += 1
         u.levels[level] += 1

@@ -22,7 +22,7 @@ from datetime import date, timedelta
 
 from gaoxin_cli.calendar import WorkCalendar
 from gaoxin_cli.models import Cadence, Config, FeedbackRules, Task
-from gaoxin_cli.models.state import TaskState
+from gaoxin_cli.models.state import DONE_AT, TaskState
 from gaoxin_cli.rules.progress import window_start
 
 _DAY = timedelta(days=1)
@@ -211,7 +211,7 @@ def missed_reports(
     periods: dict[str, tuple[date, date]] = {}
 
     def missed(task: Task, state: TaskState) -> date | None:
-        if state.done:
+        if state.progress >= DONE_AT:  # state.done
             return None
         cadence = cadence_of_task(task)
         period = periods.get(cadence)
