@@ -6,6 +6,9 @@ generated workspaces (bench/gen.py plans):
   replaced (copied below), on random states, lifecycles, extensions, 督办单 deadlines and
   unsigned notices, on days before, inside and after the plan's year — rows, counts,
   unit and pillar sums compared exactly (float sums depend on the order of additions);
+* ``ladder.standings`` (finished tasks with no notice placed by ``map``/``zip``, the loop
+  over the others) against the plain loop over every task, with notices filed on some
+  tasks (finished ones among them) at every rung;
 * ``store.lifecycle.lifecycle_states`` for many tasks (from the checkpoint, drafted with
   ``dict.fromkeys``) against the same call for a few tasks at a time (index seeks), keys
   in the same order.
@@ -27,6 +30,7 @@ from gaoxin_cli.loading.plancache import load_plan
 from gaoxin_cli.models import Config, Plan, Task
 from gaoxin_cli.models.state import Event, TaskState
 from gaoxin_cli.rules import dashboard as dash
+from gaoxin_cli.rules import ladder
 from gaoxin_cli.rules.cards import PAST_DUE, CardClock, no_card
 from gaoxin_cli.rules.filters import Filters
 from gaoxin_cli.rules.lifecycle import STATES, STOPPED_STATES
@@ -131,15 +135,62 @@ def _plain_rollup(rows: list[dash.TaskRow], config: Config) -> tuple[Any, ...]:
     return tuple(counts), done, missed, unit_rows, pillars
 
 
+def _plain_standings(
+    tasks: Iterable[Task],
+    states: Mapping[str, TaskState],
+    dues: Mapping[str, date],
+    issued: Mapping[str, Sequence[Any]],
+    config: Config,
+    today: date,
+    calendar: WorkCalendar,
+    lifecycle: Mapping[str, str] | None = None,
+) -> list[ladder.Standing]:
+    card = CardClock(today, calendar, config.rules.cards).assess
+    rules = config.rules.ladder
+    urgent: list[Any] = []
+    quiet: list[Any] = []
+    for t in tasks:
+        st = states.get(t.id, _EMPTY)
+        due = dues.get(t.id, t.due) if dues else t.due
+        notices: Any = issued.get(t.id)
+        life = (lifecycle or {}).get(t.id)
+        if notices:
+            notices = tuple(notices)
+            rung = max((n.rung for n in notices if n.rung >= ladder.REMIND), default=0)
+            red_due = ladder.red_notice_due(notices)
+        else:
+            notices, rung, red_due = (), 0, ladder.NO_RED_NOTICE
+        if st.done or life in STOPPED_STATES:
+            a = PAST_DUE if today >= due else no_card(t, today, due)
+            target = 0
+        else:
+            unsigned = overdue_unsigned(notices, today) if notices else None
+            a = card(t, st, due, red_due, unsigned)
+            target = ladder.target_rung(a.card.level, t, rules, today) if a.card.level else 0
+        s = ladder.Standing(t, st, a, due, notices, rung, target, life)
+        level = a.card.level
+        if level or a.overdue_wd or a.lag or rung:
+            urgent.append((-level, -a.overdue_wd, -a.lag, -rung, t.id, len(urgent), s))
+        else:
+            quiet.append((t.id, s))
+    urgent.sort()
+    quiet.sort(key=lambda q: q[0])
+    return [u[-1] for u in urgent] + [q[-1] for q in quiet]
+
+
 # --- random pictures of a day -----------------------------------------------------------
 
 
 class _Notice:
-    """A notice as the card reads it (rules.signing.SignedNotice)."""
+    """A notice as the card and the ladder read it (rules.signing.SignedNotice,
+    rules.ladder.IssuedNotice)."""
 
-    def __init__(self, issued_on: date, response_due: date, signed_on: date | None) -> None:
+    def __init__(
+        self, issued_on: date, response_due: date, signed_on: date | None, rung: int = 1
+    ) -> None:
         self.issued_on, self.response_due, self.signed_on = issued_on, response_due, signed_on
-        self.unit, self.number, self.kind = "u", "N-1", "remind"
+        self.unit, self.number = "u", f"N-{rung}"
+        self.rung, self.kind = rung, ladder.KINDS[rung]
 
 
 def _picture(plan: Plan, seed: int, today: date) -> dict[str, Any]:
@@ -247,6 +298,50 @@ def test_build_is_the_plain_rollup(plan: Plan, today: date, which: int) -> None:
     assert board.units == units  # progress_sum compared exactly
     assert board.pillars == pillars
     assert sum(p.tasks for p in board.pillars) > 0
+
+
+def _issued(plan: Plan, seed: int, today: date) -> dict[str, list[Any]]:
+    """Notices filed on about a fifth of the tasks (finished ones too), up to four rungs
+    each, some signed, some with an empty list (a task whose notices were read: none)."""
+    rng = random.Random(seed)
+    out: dict[str, list[Any]] = {}
+    for t in plan.tasks:
+        roll = rng.random()
+        if roll < 0.02:
+            out[t.id] = []
+        elif roll < 0.2:
+            ns = []
+            for rung in range(rng.randrange(1, 5)):
+                issued = today - timedelta(days=rng.randrange(1, 40))
+                signed = None if rng.random() < 0.6 else issued + timedelta(days=1)
+                ns.append(_Notice(issued, issued + timedelta(days=3), signed, rung))
+            out[t.id] = ns
+    return out
+
+
+@pytest.mark.parametrize("today", _DAYS, ids=str)
+@pytest.mark.parametrize("seed", [1, 2])
+def test_standings_are_the_plain_loop(plan: Plan, today: date, seed: int) -> None:
+    cal = calendar_for(plan.config)
+    p = _picture(plan, seed, today)
+    issued = _issued(plan, seed, today)
+    args = (p["dues"], issued, plan.config, today, cal, p["lifecycle"])
+    got = ladder.standings(plan.tasks, p["states"], *args)
+    want = _plain_standings(plan.tasks, p["states"], *args)
+    assert got == want
+    assert [type(s) for s in got] == [ladder.Standing] * len(want) == [ladder.Standing] * 600
+    # both paths taken: finished tasks with and without notices, open ones with a rung
+    finished = [s for s in got if not s.open]
+    assert any(s.notices for s in finished) and any(not s.notices for s in finished)
+    assert any(s.rung for s in got if s.open) or today < date(2020, 1, 1)
+    # without lifecycle or extensions; a generator of tasks; every task or none finished
+    bare = ladder.standings(iter(plan.tasks), p["states"], {}, issued, plan.config, today, cal)
+    assert bare == _plain_standings(plan.tasks, p["states"], {}, issued, plan.config, today, cal)
+    for progress in (100.0, 0.0):
+        same = {t.id: TaskState(progress, today, today, 1, today) for t in plan.tasks}
+        got = ladder.standings(plan.tasks, same, {}, issued, plan.config, today, cal)
+        assert got == _plain_standings(plan.tasks, same, {}, issued, plan.config, today, cal)
+    assert ladder.standings([], {}, {}, {}, plan.config, today, cal) == []
 
 
 # --- lifecycle states: many tasks at once against a few at a time ------------------------

@@ -25,12 +25,13 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import date
 from functools import partial
-from operator import itemgetter
+from itertools import compress, repeat
+from operator import attrgetter, ge, itemgetter, not_, or_
 from typing import Any, NamedTuple, Protocol
 
 from gaoxin_cli.calendar import WorkCalendar
 from gaoxin_cli.models import Config, LadderRules, Person, Task
-from gaoxin_cli.models.state import Level, TaskState
+from gaoxin_cli.models.state import DONE_AT, Level, TaskState
 from gaoxin_cli.rules.cards import PAST_DUE, Assessment, CardClock, no_card
 from gaoxin_cli.rules.feedback import opened
 from gaoxin_cli.rules.lifecycle import STOPPED_STATES, stopped
@@ -42,6 +43,7 @@ ASSIGN, REMIND, URGE, SUPERVISE, REPORT = range(5)
 # A task without a 督办单 has no red-notice deadline: it cannot reach L4 on the ladder.
 NO_RED_NOTICE = date.max
 _EMPTY = TaskState()
+_TASK_ID, _TASK_DUE, _PROGRESS = attrgetter("id"), attrgetter("due"), attrgetter("progress")
 
 
 class IssuedNotice(Protocol):
@@ -170,28 +172,66 @@ def standings(
 ) -> list[Standing]:
     """Every task's standing, most severe first (level, WD late, lag, rung, id).
     *lifecycle* (``store.lifecycle.lifecycle_states``) stops tasks that are done, closed
-    or cancelled."""
+    or cancelled.
+
+    Finished tasks with no notice (most of a year's plan by autumn: no card, no rung,
+    they sort last by id) are made by ``map`` and ``zip`` over the whole plan at once;
+    the loop runs for the others. (tests/test_daily_paths.py holds this equal to the
+    plain loop over every task.)"""
+    tasks = tasks if isinstance(tasks, (list, tuple)) else list(tasks)
+    ids = list(map(_TASK_ID, tasks))
+    sts = list(map(states.get, ids, repeat(_EMPTY)))
+    lifes = list(map(lifecycle.get, ids)) if lifecycle else [None] * len(ids)
+    if dues:
+        due_list = list(map(dues.get, ids, map(_TASK_DUE, tasks)))
+    else:
+        due_list = list(map(_TASK_DUE, tasks))
+    done = map(ge, map(_PROGRESS, sts), repeat(DONE_AT))  # st.done, all in C
+    finished = map(or_, done, map(STOPPED_STATES.__contains__, lifes))
+    # Finished with no notice: the bulk. Every other task goes through the loop.
+    looped = list(map(or_, map(not_, finished), map(bool, map(issued.get, ids))))
+    standing = partial(tuple.__new__, Standing)  # Standing(...) without its Python __new__
+    quiet: list[tuple[str, Standing]] = []  # no card, lateness, lag or notice: last, by id
+    if not all(looped):
+        bulk = list(map(not_, looped))
+        b_tasks, b_dues = list(compress(tasks, bulk)), list(compress(due_list, bulk))
+        made = [PAST_DUE] * len(b_tasks)
+        for i, due in enumerate(b_dues):
+            if today < due:
+                made[i] = no_card(b_tasks[i], today, due)  # finished before its due date
+        b_rows = zip(
+            b_tasks,
+            compress(sts, bulk),
+            made,
+            b_dues,
+            repeat(()),
+            repeat(0),
+            repeat(0),
+            compress(lifes, bulk),
+        )
+        quiet += zip(compress(ids, bulk), map(standing, b_rows), strict=True)
     card = CardClock(today, calendar, config.rules.cards).assess
     rules = config.rules.ladder
-    state_of, issued_of, life_of = states.get, issued.get, (lifecycle or {}).get
-    standing = partial(tuple.__new__, Standing)  # Standing(...) without its Python __new__
+    issued_of = issued.get
     # A card, lateness, a lag or a notice filed: sorted by severity_key, -rung and the id,
     # then the place found (equal keys keep their order; standings are never compared).
     urgent: list[tuple[int, int, float, int, str, int, Standing]] = []
-    quiet: list[tuple[str, Standing]] = []  # none of these: they sort last, by id
-    for t in tasks:
-        tid = t.id
-        st = state_of(tid, _EMPTY)
-        due = dues.get(tid, t.due) if dues else t.due
+    for t, tid, st, due, life in zip(
+        compress(tasks, looped),
+        compress(ids, looped),
+        compress(sts, looped),
+        compress(due_list, looped),
+        compress(lifes, looped),
+        strict=True,
+    ):
         notices = issued_of(tid)
-        life = life_of(tid)
         if notices:
             notices = tuple(notices)
             rung = max((n.rung for n in notices if n.rung >= REMIND), default=0)
             red_due = red_notice_due(notices)
         else:
             notices, rung, red_due = (), 0, NO_RED_NOTICE
-        if st.done or life in STOPPED_STATES:
+        if st.progress >= DONE_AT or life in STOPPED_STATES:  # st.done
             # Done, closed or cancelled: no card, no notice, whatever the numbers say.
             a = PAST_DUE if today >= due else no_card(t, today, due)
             target = 0
