@@ -464,7 +464,12 @@ def _with_before(steps: list[Step], src: Path, home: Path) -> list[Step]:
     """Each gaoxin command twice in a row: as installed, then the same command with
     ``PYTHONPATH=src`` (an older tree): before and after side by side in one loop, so
     the machine's load hits both alike. The older tree keeps its plan cache in *home*:
-    two cache formats in one file would make every run of both a cache miss."""
+    two cache formats in one file would make every run of both a cache miss.
+
+    ``--no-cache`` (``validate``) stays on the twin when the older tree has the option
+    (its ``loading/parsed.py``, the cache it turns off); a tree from before it gets the
+    command without it, and that INFO pair then compares a cold run with a cached one."""
+    cold = (src / "gaoxin_cli" / "loading" / "parsed.py").is_file()
     out: list[Step] = []
     for st in steps:
         out.append(st)
@@ -473,7 +478,7 @@ def _with_before(steps: list[Step], src: Path, home: Path) -> list[Step]:
             continue  # (feedback writes: each run takes another task, INFO only)
         twin = Series(
             f"{s.name} [before: {src}]",
-            [a for a in s.cmd if a != "--no-cache"],  # (the older tree has no cache)
+            [a for a in s.cmd if cold or a != "--no-cache"],
             note="before",
             env={"GAOXIN_HOME": str(home), **s.env, "PYTHONPATH": str(src)},
             label=f"{s.short} (before)",

@@ -43,3 +43,17 @@ def test_the_twins_swap_every_other_round() -> None:
     by = {s.series.label: s for s in sb._in_order(steps, swapped=True)}
     assert by["notify (before)"].before is by["notify"].before is not None
     assert [s.series.label for s in steps] == plain  # the list itself is left as it was
+
+
+def test_the_twin_keeps_no_cache_when_the_older_tree_has_the_option(tmp_path: Path) -> None:
+    sb = bench_module("scale_bench")
+    cold = sb.Series("validate --no-cache", ["gaoxin", "validate", "--no-cache"], label="v")
+    old, new = tmp_path / "old" / "src", tmp_path / "new" / "src"
+    (new / "gaoxin_cli" / "loading").mkdir(parents=True)
+    (new / "gaoxin_cli" / "loading" / "parsed.py").write_text("")
+    old.mkdir(parents=True)
+    before_it = sb._with_before([sb.Step(cold)], old, tmp_path / "home")
+    after_it = sb._with_before([sb.Step(cold)], new, tmp_path / "home")
+    assert before_it[1].series.cmd == ["gaoxin", "validate"]  # a tree without the option
+    assert after_it[1].series.cmd == ["gaoxin", "validate", "--no-cache"]
+    assert after_it[1].series.env["PYTHONPATH"] == str(new)
