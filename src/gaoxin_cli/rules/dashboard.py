@@ -8,22 +8,21 @@ from dataclasses import dataclass, field
 from datetime import date
 from functools import partial
 from itertools import compress, repeat
-from operator import attrgetter, ge, itemgetter, lt, not_, or_
+from operator import itemgetter, not_
 from typing import NamedTuple
 
 from gaoxin_cli.calendar import WorkCalendar
 from gaoxin_cli.models import Config, Pillar, Task
 from gaoxin_cli.models.state import DONE_AT, Level, TaskState
-from gaoxin_cli.rules.cards import PAST_DUE, Assessment, CardClock, no_card
+from gaoxin_cli.rules.cards import Assessment, CardClock
+from gaoxin_cli.rules.columns import columns, finished_cards
 from gaoxin_cli.rules.filters import EVERYTHING, Filters
 from gaoxin_cli.rules.lifecycle import STOPPED_STATES, stopped
 from gaoxin_cli.rules.reports import missed_reports
 from gaoxin_cli.rules.signing import SignedNotice, overdue_unsigned
 
-_EMPTY = TaskState()
 _ID = itemgetter(0)  # of (id, row)
 _LAST = itemgetter(-1)
-_TASK_ID, _TASK_DUE, _PROGRESS = attrgetter("id"), attrgetter("due"), attrgetter("progress")
 
 
 class TaskRow(NamedTuple):
@@ -105,25 +104,12 @@ def assess_all(
     Finished tasks (most of a year's plan by autumn) are placed by ``map`` and ``zip``
     over the whole plan at once; the loop runs for the open tasks only.
     (tests/test_daily_paths.py holds this equal to the plain loop over every task.)"""
-    tasks = tasks if isinstance(tasks, (list, tuple)) else list(tasks)
-    ids = list(map(_TASK_ID, tasks))
-    sts = list(map(states.get, ids, repeat(_EMPTY)))
-    lifes = list(map(lifecycle.get, ids)) if lifecycle else [None] * len(ids)
-    if dues:
-        due_list = list(map(dues.get, ids, map(_TASK_DUE, tasks)))
-    else:
-        due_list = list(map(_TASK_DUE, tasks))
-    # Done (100 %: st.done), or done, closed or cancelled by the lifecycle (stopped()):
-    # no card and no reminder, whatever the numbers say.
-    done = map(ge, map(_PROGRESS, sts), repeat(DONE_AT))  # st.done, all in C
-    finished = list(map(or_, done, map(STOPPED_STATES.__contains__, lifes)))
+    tasks, ids, sts, lifes, due_list, finished = columns(tasks, states, dues, lifecycle)
     row_of = partial(tuple.__new__, TaskRow)  # TaskRow(...) without its Python __new__
     quiet: list[tuple[str, TaskRow]] = []  # no card, lag or missed report: last, by id
     if any(finished):
         f_tasks, f_dues = list(compress(tasks, finished)), list(compress(due_list, finished))
-        made = [PAST_DUE] * len(f_tasks)
-        for i in compress(range(len(f_dues)), map(lt, repeat(today), f_dues)):
-            made[i] = no_card(f_tasks[i], today, f_dues[i])  # finished before its due date
+        made = finished_cards(f_tasks, f_dues, today)
         f_rows = zip(
             f_tasks, compress(sts, finished), made, f_dues, repeat(None), compress(lifes, finished)
         )

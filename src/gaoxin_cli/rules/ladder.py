@@ -26,13 +26,14 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import date
 from functools import partial
 from itertools import compress, repeat
-from operator import attrgetter, ge, itemgetter, not_, or_
+from operator import itemgetter, not_, or_
 from typing import Any, NamedTuple, Protocol
 
 from gaoxin_cli.calendar import WorkCalendar
 from gaoxin_cli.models import Config, LadderRules, Person, Task
 from gaoxin_cli.models.state import DONE_AT, Level, TaskState
 from gaoxin_cli.rules.cards import PAST_DUE, Assessment, CardClock, no_card
+from gaoxin_cli.rules.columns import columns, finished_cards
 from gaoxin_cli.rules.feedback import opened
 from gaoxin_cli.rules.lifecycle import STOPPED_STATES, stopped
 from gaoxin_cli.rules.notice_record import msg_json
@@ -42,8 +43,6 @@ KINDS: tuple[str, ...] = ("assign", "remind", "urge", "supervise", "report")
 ASSIGN, REMIND, URGE, SUPERVISE, REPORT = range(5)
 # A task without a 督办单 has no red-notice deadline: it cannot reach L4 on the ladder.
 NO_RED_NOTICE = date.max
-_EMPTY = TaskState()
-_TASK_ID, _TASK_DUE, _PROGRESS = attrgetter("id"), attrgetter("due"), attrgetter("progress")
 
 
 class IssuedNotice(Protocol):
@@ -178,16 +177,7 @@ def standings(
     they sort last by id) are made by ``map`` and ``zip`` over the whole plan at once;
     the loop runs for the others. (tests/test_daily_paths.py holds this equal to the
     plain loop over every task.)"""
-    tasks = tasks if isinstance(tasks, (list, tuple)) else list(tasks)
-    ids = list(map(_TASK_ID, tasks))
-    sts = list(map(states.get, ids, repeat(_EMPTY)))
-    lifes = list(map(lifecycle.get, ids)) if lifecycle else [None] * len(ids)
-    if dues:
-        due_list = list(map(dues.get, ids, map(_TASK_DUE, tasks)))
-    else:
-        due_list = list(map(_TASK_DUE, tasks))
-    done = map(ge, map(_PROGRESS, sts), repeat(DONE_AT))  # st.done, all in C
-    finished = map(or_, done, map(STOPPED_STATES.__contains__, lifes))
+    tasks, ids, sts, lifes, due_list, finished = columns(tasks, states, dues, lifecycle)
     # Finished with no notice: the bulk. Every other task goes through the loop.
     looped = list(map(or_, map(not_, finished), map(bool, map(issued.get, ids))))
     standing = partial(tuple.__new__, Standing)  # Standing(...) without its Python __new__
@@ -195,14 +185,10 @@ def standings(
     if not all(looped):
         bulk = list(map(not_, looped))
         b_tasks, b_dues = list(compress(tasks, bulk)), list(compress(due_list, bulk))
-        made = [PAST_DUE] * len(b_tasks)
-        for i, due in enumerate(b_dues):
-            if today < due:
-                made[i] = no_card(b_tasks[i], today, due)  # finished before its due date
         b_rows = zip(
             b_tasks,
             compress(sts, bulk),
-            made,
+            finished_cards(b_tasks, b_dues, today),
             b_dues,
             repeat(()),
             repeat(0),
