@@ -29,6 +29,7 @@ from gaoxin_cli.rules.problem_cards import problem_subjects
 from gaoxin_cli.rules.problems import ProblemStatus, replay
 from gaoxin_cli.store import Store
 from gaoxin_cli.store import notices as store_notices
+from gaoxin_cli.store.awards import done_days
 from gaoxin_cli.store.extensions import effective_dues
 from gaoxin_cli.store.notices import NewNotice, StoredNotice
 from gaoxin_cli.store.problems import ProblemRow
@@ -503,7 +504,10 @@ def test_effective_dues_latest_approval_wins(tmp_path: Path) -> None:
         assert effective_dues(s, D("2020-06-30")) == {"A": D("2020-09-01")}
 
 
-def test_completions_follow_corrections(tmp_path: Path) -> None:
+def test_delisting_days_follow_corrections(tmp_path: Path) -> None:
+    """``listed`` takes the day a task reached 100 % (摘牌) from ``awards.done_days``:
+    a correction below 100 % puts it back on the list until the next report at 100 %,
+    whether the days are read by the queries or from a checkpoint."""
     with Store.open(tmp_path / "g.db", write=True) as s:
         s.add(
             [
@@ -513,8 +517,16 @@ def test_completions_follow_corrections(tmp_path: Path) -> None:
                 Event("B", "feedback", D("2020-06-03"), progress=100),
             ]
         )
-        assert store_notices.completions(s, D("2020-06-02"), ["A", "B"]) == {"A": D("2020-06-01")}
-        assert store_notices.completions(s, D("2020-06-30"), ["A"]) == {"A": D("2020-06-10")}
+        for _ in range(2):  # by the queries, then from the checkpoint
+            assert done_days(s, ["A", "B"], D("2020-06-02")) == {"A": D("2020-06-01")}
+            assert done_days(s, ["A"], D("2020-06-04")) == {"A": D("2020-06-01")}
+            assert done_days(s, ["A"], D("2020-06-07")) == {}
+            assert done_days(s, ["A"], D("2020-06-30")) == {"A": D("2020-06-10")}
+            assert done_days(s, ["A", "B"], D("2020-06-30")) == {
+                "A": D("2020-06-10"),
+                "B": D("2020-06-03"),
+            }
+            s.write_checkpoint()
 
 
 # --- problems (问题提报) on the ladder ---------------------------------------------------

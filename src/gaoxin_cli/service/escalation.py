@@ -112,9 +112,12 @@ def listed(
     session: Session, units: Collection[str] = (), by: Collection[str] = ()
 ) -> list[ListedRow]:
     """The listed tasks (of lead *units*, supervised by leaders *by*; default all), still
-    listed first, then the delisted (done) with the day they reached 100 %."""
+    listed first, then the delisted (done) with the day they reached 100 % (摘牌): the
+    first report at 100 % after the last one below, read as ranking reads it — from the
+    checkpoint's scoring columns when one serves the day, not a walk of every report
+    (7,888 listed tasks of a city's plan: ~790,000 reports, 1.3 s)."""
     from gaoxin_cli.rules import outlook
-    from gaoxin_cli.store.notices import completions
+    from gaoxin_cli.store.awards import done_days
 
     plan, today = session.plan, session.today
     tasks = [
@@ -127,7 +130,7 @@ def listed(
     ids = [tk.id for tk in tasks]
     with session.store(write=False) as st, st.transaction(lock=False):
         snap = Snapshot.read(st, plan, today, tasks=ids, notices="brief")
-        done_on = completions(st, today, ids)
+        done_on = done_days(st, ids, today)
     return outlook.listing(_standings(session, snap, tasks), done_on, today, session.calendar)
 
 

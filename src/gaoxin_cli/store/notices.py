@@ -509,27 +509,3 @@ def record_intents(
             )
         added = int(store.query("SELECT total_changes()")[0][0]) - before
     return added
-
-
-# --- listed tasks ----------------------------------------------------------------------
-
-
-def completions(store: Store, as_of: date, tasks: Collection[str]) -> dict[str, date]:
-    """The day each of *tasks* reached 100 % and stayed there (摘牌 for a listed task),
-    as of *as_of*: the first report of 100 % after the last one below it."""
-    out: dict[str, date] = {}
-    ids = sorted(set(tasks))
-    for i in range(0, len(ids), 500):
-        chunk = ids[i : i + 500]
-        rows = store.query(
-            "SELECT task, at, progress FROM events WHERE kind IN ('feedback', 'correction')"
-            f" AND progress IS NOT NULL AND at <= ? AND task IN ({', '.join('?' for _ in chunk)})"
-            " ORDER BY task, at, id",
-            (as_of.isoformat(), *chunk),
-        )
-        for task, day, progress in rows:
-            if progress >= 100:
-                out.setdefault(task, date.fromisoformat(day))
-            else:
-                out.pop(task, None)
-    return out
