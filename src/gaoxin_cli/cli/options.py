@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import sys
 from pathlib import Path
 from typing import Annotated
@@ -38,9 +37,9 @@ def emit_json(doc: object) -> None:
     """*doc* on stdout as the JSON every ``--json`` prints: UTF-8 text as is, indented,
     with ``calendar_estimated`` (the years this run had to estimate, [] when none)."""
     from gaoxin_cli.cli import context
+    from gaoxin_cli.render.json_text import indented
 
-    doc = context.with_estimates(doc)
-    sys.stdout.write(json.dumps(doc, ensure_ascii=False, indent=2) + "\n")
+    sys.stdout.write(indented(context.with_estimates(doc)))
 
 
 def emit_written(line: str, lang: Lang) -> None:

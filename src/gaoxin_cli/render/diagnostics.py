@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 
 from gaoxin_cli.i18n import Lang, t
 from gaoxin_cli.loading.diagnostics import Diagnostic
+from gaoxin_cli.render.json_text import indented
 from gaoxin_cli.render.text import safe
 
 
@@ -43,7 +43,7 @@ def as_json(diags: Sequence[Diagnostic], lang: Lang, *, files: int, tasks: int) 
             for d in diags
         ],
     }
-    return json.dumps(doc, ensure_ascii=False, indent=2) + "\n"
+    return indented(doc)
 
 
 def _gh_data(s: str) -> str:
