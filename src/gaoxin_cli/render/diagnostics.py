@@ -6,7 +6,6 @@ from collections.abc import Sequence
 
 from gaoxin_cli.i18n import Lang, t
 from gaoxin_cli.loading.diagnostics import Diagnostic
-from gaoxin_cli.render.json_text import indented
 from gaoxin_cli.render.text import safe
 
 
@@ -43,6 +42,8 @@ def as_json(diags: Sequence[Diagnostic], lang: Lang, *, files: int, tasks: int) 
             for d in diags
         ],
     }
+    from gaoxin_cli.render.json_text import indented  # orjson: only for --json
+
     return indented(doc)
 
 
