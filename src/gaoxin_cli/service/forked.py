@@ -102,15 +102,12 @@ def store_open(db: Path) -> bool:
     return False
 
 
-@contextmanager
-def started(work: Callable[[], T], *, db: Path | None = None) -> Iterator[Pending[T] | None]:
-    """*work* started in a forked child, or ``None`` when :func:`can_fork` says no.
-
-    The child is stopped and reaped when the block ends, whether or not its result was
-    asked for. *work* runs in the child only: it must open what it reads itself."""
+def start(work: Callable[[], T], *, db: Path | None = None) -> Pending[T] | None:
+    """*work* started in a forked child, or ``None`` when :func:`can_fork` says no (or
+    the fork fails). The caller asks for its :meth:`~Pending.result`, or stops it with
+    :meth:`~Pending.close`; :func:`started` does that for a block."""
     if not can_fork(db):
-        yield None
-        return
+        return None
     sys.stdout.flush()
     sys.stderr.flush()
     read_end, write_end = os.pipe()
@@ -119,8 +116,7 @@ def started(work: Callable[[], T], *, db: Path | None = None) -> Iterator[Pendin
     except OSError:  # no memory or process slot for a second process: one does it all
         os.close(read_end)
         os.close(write_end)
-        yield None
-        return
+        return None
     if pid == 0:  # pragma: no cover - the child; its coverage is not collected
         os.close(read_end)
         status = 1
@@ -132,8 +128,18 @@ def started(work: Callable[[], T], *, db: Path | None = None) -> Iterator[Pendin
         finally:
             os._exit(status)
     os.close(write_end)
-    pending: Pending[T] = Pending(pid, read_end)
+    return Pending(pid, read_end)
+
+
+@contextmanager
+def started(work: Callable[[], T], *, db: Path | None = None) -> Iterator[Pending[T] | None]:
+    """*work* started in a forked child, or ``None`` when :func:`can_fork` says no.
+
+    The child is stopped and reaped when the block ends, whether or not its result was
+    asked for. *work* runs in the child only: it must open what it reads itself."""
+    pending = start(work, db=db)
     try:
         yield pending
     finally:
-        pending.close()
+        if pending is not None:
+            pending.close()
