@@ -26,13 +26,16 @@ from functools import partial
 from itertools import chain, islice
 from operator import attrgetter, itemgetter
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from gaoxin_cli import __version__
 from gaoxin_cli.errors import GaoxinError
 from gaoxin_cli.i18n import Msg
 from gaoxin_cli.loading.paths import CONFIG_NAME, workspace_files
 from gaoxin_cli.models import Config, Plan, Task, records
+
+if TYPE_CHECKING:
+    from gaoxin_cli.loading.workspace import Loaded
 
 # 6: the columns in chunks (as the processes that read the files made them); 5: tasks
 # as columns, equal nested records once; 4: tasks as columns; 3: file stats beside the
@@ -120,6 +123,49 @@ def load_plan(root: Path, cache_dir: Path | None) -> Plan:
     written — the check git makes for its index, "racily clean" files included. Any
     other case compares the digest of the files' bytes.
     """
+    got = open_plan(root, cache_dir)
+    assert isinstance(got, Plan)  # (nothing deferred)
+    return got
+
+
+class Verdict(NamedTuple):
+    """What the checks across tasks and files found in a plan read without them
+    (:class:`Unchecked`)."""
+
+    errors: int
+    first: str  # where the first error is (path:line:col), "" without errors
+    warnings: int  # of the whole plan, each file's and the checks'
+    digest: str | None  # the files' digest when the plan was cached under it, else None
+
+    def apply(self, plan: Plan) -> Plan:
+        """*plan* as :func:`load_plan` would have returned it; GaoxinError when it has
+        errors."""
+        if self.errors:
+            raise _invalid(self.errors, self.first)
+        plan.warnings = self.warnings
+        if self.digest is not None:
+            plan.digest = self.digest
+        return plan
+
+
+class Unchecked(NamedTuple):
+    """A plan whose every file read without an error, the checks across tasks and files
+    not run yet (``open_plan(..., defer_checks=True)``): :attr:`check` runs them,
+    caches the plan when they pass, and says what they found. Until then *plan* may be
+    read but nothing may be shown or written from it (``service.session``)."""
+
+    plan: Plan
+    check: Callable[[], Verdict]
+
+
+def open_plan(
+    root: Path, cache_dir: Path | None, *, defer_checks: bool = False
+) -> Plan | Unchecked:
+    """:func:`load_plan`; with *defer_checks*, a plan that had to be read from its files
+    comes back :class:`Unchecked`, for a caller that runs the checks across tasks and
+    files (~1 s at 100,000 tasks) on the other core while it starts its own work.
+    A plan read from the cache was checked before it was cached: it is returned as is.
+    """
     started = time.time_ns()
     now = stats(root)
     target = cache_path(cache_dir, root) if cache_dir else None
@@ -148,17 +194,15 @@ def load_plan(root: Path, cache_dir: Path | None) -> Plan:
     # after its files (~0.1 s at 100,000 tasks that this process, making the columns
     # of its own files meanwhile, does not wait for).
     aside = None if digest is not None else partial(fingerprint, root)
-    loaded = load(root, columns=True, cache=yaml_cache(cache_dir), aside=aside)
+    loaded = load(
+        root, columns=True, cache=yaml_cache(cache_dir), aside=aside, defer_checks=defer_checks
+    )
     digest = digest or loaded.aside
     if loaded.errors or loaded.config is None:
-        first = loaded.errors[0] if loaded.errors else None
-        where = f"{first.path}:{first.line}:{first.col}" if first else CONFIG_NAME
-        raise GaoxinError(
-            "error.plan_invalid",
-            errors=len(loaded.errors),
-            first=where,
-            hint=Msg("error.plan_invalid_hint"),
-        )
+        loaded.finish_checks()  # failing anyway: every error counted, as without deferring
+        errors = loaded.errors
+        first = errors[0] if errors else None
+        raise _invalid(len(errors), f"{first.path}:{first.line}:{first.col}" if first else "")
     # The same records as ``models.spec.to_plan`` (tests/test_plancache.py holds them
     # equal), by way of the columns the cache stores: ~5x faster at 100,000 tasks. The
     # tasks a second process read came as columns and records already.
@@ -176,6 +220,30 @@ def load_plan(root: Path, cache_dir: Path | None) -> Plan:
         chunks.append(columns)
         at += count
     plan = Plan(config, tuple(tasks), len(loaded.warnings))
+    check = partial(_checked, loaded, target, root, now, started, digest, config, chunks)
+    if loaded.checks is not None:
+        return Unchecked(plan, check)
+    return check().apply(plan)
+
+
+def _checked(
+    loaded: Loaded,
+    target: Path | None,
+    root: Path,
+    now: tuple[Stat, ...],
+    started: int,
+    digest: str,
+    config: Config,
+    chunks: list[Any],
+) -> Verdict:
+    """The checks across tasks and files run (when deferred) and the plan cached when
+    it has no error."""
+    loaded.finish_checks()
+    errors = loaded.errors
+    warnings = len(loaded.warnings)
+    if errors:
+        first = errors[0]
+        return Verdict(len(errors), f"{first.path}:{first.line}:{first.col}", warnings, None)
     # Written only if no file changed while it was read: the plan must match the digest.
     # The stat says so for files settled before the read began (a write since would
     # have moved their timestamps); only a racily clean file needs its bytes read again
@@ -185,9 +253,18 @@ def load_plan(root: Path, cache_dir: Path | None) -> Plan:
         and stats(root) == now
         and (_settled(now, started) or fingerprint(root) == digest)
     ):
-        _write(target, now, digest, (config, len(loaded.warnings), chunks))
-        plan.digest = digest  # only for a plan known to match it
-    return plan
+        _write(target, now, digest, (config, warnings, chunks))
+        return Verdict(0, "", warnings, digest)  # only for a plan known to match it
+    return Verdict(0, "", warnings, None)
+
+
+def _invalid(errors: int, first: str) -> GaoxinError:
+    return GaoxinError(
+        "error.plan_invalid",
+        errors=errors,
+        first=first or CONFIG_NAME,
+        hint=Msg("error.plan_invalid_hint"),
+    )
 
 
 def _read_meta(target: Path) -> tuple[tuple[Stat, ...], int, str] | None:

@@ -11,6 +11,7 @@ from collections.abc import Callable, Sequence
 from contextlib import ExitStack
 from dataclasses import dataclass, field
 from datetime import date
+from functools import partial
 from itertools import islice
 from pathlib import Path
 from typing import Any
@@ -53,6 +54,9 @@ class Loaded:
     packed: list[tuple[int, Any]] = field(default_factory=list)
     # The value of the work :func:`load` was given *aside*, or None.
     aside: Any = None
+    # The checks across tasks and files, not run yet (``load(..., defer_checks=True)``):
+    # :meth:`finish_checks` runs them.
+    checks: Callable[[], list[Diagnostic]] | None = None
 
     @property
     def tasks(self) -> list[TaskSpec | Task]:
@@ -65,6 +69,15 @@ class Loaded:
     @property
     def warnings(self) -> list[Diagnostic]:
         return [d for d in self.diagnostics if d.severity == "warning"]
+
+    def finish_checks(self) -> None:
+        """Run the deferred checks across tasks and files (if any), their diagnostics
+        placed among the others as :func:`load` places them."""
+        if self.checks is None:
+            return
+        checks, self.checks = self.checks, None
+        self.diagnostics.extend(checks())
+        self.diagnostics.sort(key=Diagnostic.sort_key)
 
 
 def _with_calendar_files(
@@ -119,6 +132,7 @@ def load(
     columns: bool = False,
     cache: Path | None = None,
     aside: Callable[[], Any] | None = None,
+    defer_checks: bool = False,
 ) -> Loaded:
     """Load the workspace at *root* (if any) plus *extra* files, checking everything.
 
@@ -137,7 +151,9 @@ def load(
     *aside*: work that has no part in the reading (the plan cache's digest of the
     files), done by the second process after its files when there is one — it ends
     before this one, which also makes its columns — else here; its value is
-    :attr:`Loaded.aside`.
+    :attr:`Loaded.aside`. *defer_checks*: the checks across tasks and files (~1 s of one
+    core at 100,000 tasks) are not run but left in :attr:`Loaded.checks`, for a caller
+    that runs them beside other work (``plancache.open_plan``).
     """
     diags: list[Diagnostic] = []
     files: list[str] = []
@@ -185,9 +201,13 @@ def load(
         diags.append(Diagnostic.at("X318", shown_path(root / CONFIG_NAME, base), (1, 1)))
 
     calendar = calendar_for(loaded_config.config) if config_path is not None else None
-    diags.extend(check_tasks(entries, names, invalid, calendar))
-    diags.sort(key=Diagnostic.sort_key)
-    return Loaded(root, loaded_config.config, entries, diags, files, packed, aside_value)
+    checks = partial(check_tasks, entries, names, invalid, calendar)
+    loaded = Loaded(root, loaded_config.config, entries, diags, files, packed, aside_value, checks)
+    if not defer_checks:
+        loaded.finish_checks()
+    else:
+        diags.sort(key=Diagnostic.sort_key)
+    return loaded
 
 
 # A workspace of fewer bytes of plans than this is read in one process: starting a
