@@ -5,6 +5,8 @@ and the years this run had to estimate."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
@@ -32,16 +34,32 @@ def keep(result: object) -> None:
     _KEPT.append(result)
 
 
-def session(s: Settings) -> Session:
-    """The run's :class:`Session`."""
+def session(s: Settings, *, checks_aside: bool = False) -> Session:
+    """The run's :class:`Session`. *checks_aside*: the command only reads, and shows
+    nothing before the end of a :func:`checked` block (``Session.open``)."""
     from gaoxin_cli.loading.paths import require_workspace
     from gaoxin_cli.service.session import Session
 
     root = require_workspace(s.workspace or s.cwd)
     db = s.db if s.db is not None else root / "data" / "gaoxin.db"
-    sess = Session.open(root, s.today(), db=db, cache=log_dir() / "cache")
+    sess = Session.open(
+        root, s.today(), db=db, cache=log_dir() / "cache", checks_aside=checks_aside
+    )
     _SESSIONS.append(sess)
     return sess
+
+
+@contextmanager
+def checked(sess: Session) -> Iterator[None]:
+    """The block's work done while the plan's checks may still run on the other core
+    (``session(..., checks_aside=True)``); they are waited for when it ends. When the
+    block fails, the plan's errors, if it has any, are what is reported."""
+    try:
+        yield
+    except Exception:
+        sess.confirm()
+        raise
+    sess.confirm()
 
 
 def reset_run() -> None:
