@@ -138,18 +138,21 @@ def test_a_child_that_dies_costs_time_not_the_checks(
     assert (sess.plan.warnings, sess.plan.digest) == (inline.warnings, inline.digest)
 
 
-def test_status_after_a_plan_change(ws: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """`status` reading the plan from its files prints what it prints from the cache;
+@pytest.mark.parametrize("command", ["status", "overdue", "countdown"])
+def test_a_daily_command_after_a_plan_change(
+    ws: Path, command: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A command reading the plan from its files prints what it prints from the cache;
     with an error across files it says so as before, whichever way the checks run."""
     monkeypatch.setattr(session, "CHECKS_ASIDE_MIN", 0)
-    first = run(ws, "--as-of", TODAY, "status")
+    first = run(ws, "--as-of", TODAY, command)
     assert first[0] == 0
     assert first[1].strip()
-    assert run(ws, "--as-of", TODAY, "status") == first  # now from the cache
+    assert run(ws, "--as-of", TODAY, command) == first  # now from the cache
     _duplicated(ws)
-    aside = run(ws, "--as-of", TODAY, "status")
+    aside = run(ws, "--as-of", TODAY, command)
     monkeypatch.setattr(session, "CHECKS_ASIDE_MIN", 10**9)
-    inline = run(ws, "--as-of", TODAY, "status")
+    inline = run(ws, "--as-of", TODAY, command)
     assert aside == inline
     code, out, err = aside
     assert (code, out) == (GaoxinError.exit_code, "")

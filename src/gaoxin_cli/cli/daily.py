@@ -79,8 +79,10 @@ def countdown(
 
     xlsx_alone(xlsx, json=as_json)
     s = settings(ctx)
-    sess = context.session(s)
-    result = service.countdown(sess, due=due, within=within, units=choices.units(sess.config, unit))
+    sess = context.session(s, checks_aside=True)
+    with context.checked(sess):  # after a plan change: its checks beside the reading
+        units = choices.units(sess.config, unit)
+        result = service.countdown(sess, due=due, within=within, units=units)
     from gaoxin_cli.render import daily as view
 
     if xlsx is not None:
