@@ -37,8 +37,7 @@ class Session:
     # such as the scores of a month that is over (service/month_scores.py). None: none.
     cache: Path | None = None
     # A plan read from its files whose checks across tasks and files are still running
-    # (``open(..., checks_aside=True)``), and the child running them (None: here, when
-    # :meth:`confirm` is called).
+    # (``open(..., checks_aside=True)``), and the child running them.
     unchecked: Unchecked | None = None
     checking: Pending[Verdict] | None = None
 
@@ -70,8 +69,10 @@ class Session:
             return cls(root, got, today, db, cache=cache)
         from gaoxin_cli.service import forked
 
-        # (Not forked for a small plan: its checks take less than the fork.)
+        # A small plan, or no second process to be had: checked here and now, as always.
         checking = forked.start(got.check) if len(got.plan.tasks) >= CHECKS_ASIDE_MIN else None
+        if checking is None:
+            return cls(root, got.check().apply(got.plan), today, db, cache=cache)
         return cls(root, got.plan, today, db, cache=cache, unchecked=got, checking=checking)
 
     def confirm(self) -> None:
