@@ -57,10 +57,15 @@ def _cached(cache: Path) -> list[Path]:
 def test_deferred_checks_give_the_plan_and_cache_the_inline_ones_do(
     ws: Path, tmp_path: Path
 ) -> None:
+    # A due date on a Saturday: a warning of the checks across tasks (W401), not of a file.
+    path = ws / "plans" / "2020-industry.yaml"
+    text = path.read_text("utf-8")
+    path.write_text(text.replace("due: 2020-12-25", "due: 2020-12-26", 1), "utf-8")
     inline = plancache.load_plan(ws, tmp_path / "inline")
     got = plancache.open_plan(ws, tmp_path / "aside", defer_checks=True)
     assert isinstance(got, plancache.Unchecked)
     assert _cached(tmp_path / "aside") == []  # not before the checks passed
+    assert got.plan.warnings < inline.warnings  # the files' own, so far
     verdict = got.check()
     assert verdict.errors == 0
     plan = verdict.apply(got.plan)
