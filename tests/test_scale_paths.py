@@ -86,7 +86,41 @@ def test_checkpoints_serve_the_last_day_on_and_past_month_ends(history: Any) -> 
         assert st.checkpoint_states(AS_OF) is not None
         assert st.checkpoint_states(AS_OF + timedelta(days=30)) is not None
         assert st.checkpoint_states(date(2020, 10, 31)) is not None  # a day checkpoint
-        assert st.checkpoint_states(date(2020, 10, 30)) is None
+        # A day between month ends: the month end's, with the events dated after it.
+        assert st.checkpoint_states(date(2020, 10, 30)) is not None
+
+
+_BETWEEN = [
+    date(2020, 1, 20),  # no month end before it in the history
+    date(2020, 3, 10),
+    date(2020, 7, 15),
+    date(2020, 10, 1),
+    date(2020, 10, 30),
+    AS_OF - timedelta(days=1),  # with the tail's late reports dated in September, October
+]
+
+
+@pytest.mark.parametrize("day", _BETWEEN, ids=str)
+def test_a_day_between_month_ends_is_the_month_end_before_and_the_events_after(
+    history: Any, day: date
+) -> None:
+    """Served by the day checkpoint of the month end before (within
+    ``DAY_BEFORE_MAX_DAYS``) and the events dated after it or written after it: the
+    queries' states exactly; with no such day checkpoint, not served."""
+    db, _, _ = history
+    with Store.open(db, write=False) as st, st.transaction(lock=False):
+        ends = [
+            date.fromisoformat(r[0])
+            for r in st.query(
+                "SELECT max_at FROM checkpoints WHERE format = ?", (checkpoint.DAY_FORMAT,)
+            )
+        ]
+        near = any(0 < (day - end).days <= checkpoint.DAY_BEFORE_MAX_DAYS for end in ends)
+        served = checkpoint.states(st._conn, day)
+        assert (served is not None) == near
+        if served is not None:
+            assert served == derive.states(st._conn, day)
+            assert st.states(day) == served
 
 
 @pytest.mark.parametrize("day", _days(), ids=str)

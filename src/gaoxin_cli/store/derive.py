@@ -130,6 +130,15 @@ SELECT id, task, kind, at, progress, milestone, CASE WHEN kind = 'card' THEN dat
 FROM events NOT INDEXED
 WHERE id > :upto AND at <= :as_of AND kind IN ({", ".join(f"'{k}'" for k in STATE_KINDS)})
 """
+# What a day checkpoint of the day *since* (a month end before *as_of*) lacks: the events
+# dated after it, and those written after it (``id > upto``), up to *as_of* — one scan of
+# the table (no index on ``at``).
+TAIL_SINCE_SQL = f"""
+SELECT id, task, kind, at, progress, milestone, CASE WHEN kind = 'card' THEN data END
+FROM events NOT INDEXED
+WHERE at <= :as_of AND (id > :upto OR at > :since)
+  AND kind IN ({", ".join(f"'{k}'" for k in STATE_KINDS)})
+"""
 
 
 class _Days(dict[str, date]):
