@@ -340,8 +340,10 @@ def test_import_writes_a_checkpoint_that_reads_use(
     served: list[bool] = []
     real = checkpoint.states
 
-    def spy(conn: sqlite3.Connection, as_of: date) -> dict[str, TaskState] | None:
-        found = real(conn, as_of)
+    def spy(
+        conn: sqlite3.Connection, as_of: date, *, between: bool = False
+    ) -> dict[str, TaskState] | None:
+        found = real(conn, as_of, between=between)
         served.append(found is not None)
         return found
 

@@ -605,18 +605,21 @@ def _fitting(conn: sqlite3.Connection, found: tuple[Any, ...] | None) -> Header 
     return Header(int(id_), upto, str(max_at))
 
 
-def states(conn: sqlite3.Connection, as_of: date) -> dict[str, TaskState] | None:
+def states(
+    conn: sqlite3.Connection, as_of: date, *, between: bool = False
+) -> dict[str, TaskState] | None:
     """Every task's state on *as_of* from the checkpoint and the events after it — the
     rolling one when *as_of* is on or after its ``max_at``, else a day checkpoint of
-    *as_of* (a past month's end), else the day checkpoint of the month end before
-    *as_of* with the events dated after it (:data:`DAY_BEFORE_MAX_DAYS`); ``None`` when
-    none serves."""
+    *as_of* (a past month's end), else (*between*: for a caller that wants every task's
+    state, which the queries take seconds to derive) the day checkpoint of the month end
+    before *as_of* with the events dated after it, found by a scan of all the events
+    (:data:`DAY_BEFORE_MAX_DAYS`); ``None`` when none serves."""
     ck = rolling = _usable(conn)
     day = as_of.isoformat()
     since: str | None = None  # the day of a day checkpoint before *as_of*, when one serves
     if ck is None or (ck.max_at is not None and ck.max_at > day):
         ck = _day_header(conn, day)
-        if ck is None and rolling is not None:  # a past day between month ends
+        if ck is None and rolling is not None and between:  # a day between month ends
             ck = _day_before(conn, day)
             since = ck.max_at if ck is not None else None
         if ck is None:
