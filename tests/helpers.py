@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import importlib.util
 import os
+import shutil
 import subprocess
 import sys
 from collections.abc import Callable, Iterator
@@ -75,6 +76,14 @@ def run(ws: Path, *args: str, columns: int = 80) -> tuple[int, str, str]:
     """``gaoxin -C WS ARGS…`` in-process: exit code, stdout, stderr (apart)."""
     result = CliRunner().invoke(app, ["-C", str(ws), *args], env={"COLUMNS": str(columns)})
     return result.exit_code, result.stdout, result.stderr
+
+
+def example_workspace(root: Path) -> Path:
+    """A copy of the repository's example workspace (gaoxin.yaml and plans/) at *root*."""
+    root.mkdir()
+    shutil.copy(REPO / "gaoxin.yaml", root / "gaoxin.yaml")
+    shutil.copytree(REPO / "plans", root / "plans")
+    return root
 
 
 def golden(name: str, actual: str) -> None:

@@ -16,19 +16,14 @@ from gaoxin_cli.loading import paths, plancache
 from gaoxin_cli.models import Plan
 from gaoxin_cli.service import forked, session
 from gaoxin_cli.service.session import Session
-from helpers import run
+from helpers import example_workspace, run
 
-REPO = Path(__file__).resolve().parent.parent
 TODAY = "2020-06-15"
 
 
 @pytest.fixture
 def ws(tmp_path: Path) -> Path:
-    root = tmp_path / "ws"
-    root.mkdir()
-    shutil.copy(REPO / "gaoxin.yaml", root / "gaoxin.yaml")
-    shutil.copytree(REPO / "plans", root / "plans")
-    return root
+    return example_workspace(tmp_path / "ws")
 
 
 @pytest.fixture

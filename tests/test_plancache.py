@@ -9,18 +9,14 @@ from pathlib import Path
 import pytest
 
 from gaoxin_cli.loading import paths, plancache
-from helpers import bench_module, shape
+from helpers import bench_module, example_workspace, shape
 
 REPO = Path(__file__).resolve().parent.parent
 
 
 @pytest.fixture
 def ws(tmp_path: Path) -> Path:
-    root = tmp_path / "ws"
-    root.mkdir()
-    shutil.copy(REPO / "gaoxin.yaml", root / "gaoxin.yaml")
-    shutil.copytree(REPO / "plans", root / "plans")
-    return root
+    return example_workspace(tmp_path / "ws")
 
 
 def _title(plan: plancache.Plan, task: str) -> str:
