@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
 from pathlib import Path
 
@@ -199,15 +200,9 @@ def test_every_field_of_task_holding_records_is_a_nested_column() -> None:
     def mentions_record(cls: type) -> set[str]:
         out = set()
         for field, hint in cls.__annotations__.items():
-            text = getattr(hint, "__forward_arg__", str(hint))
-            if any(
-                word in names
-                for word in text.replace("[", " ")
-                .replace("]", " ")
-                .replace(",", " ")
-                .replace("|", " ")
-                .split()
-            ):
+            # A class, a generic alias or union of them, or a name in quotes.
+            text = getattr(hint, "__forward_arg__", hint if isinstance(hint, str) else repr(hint))
+            if any(word in names for word in re.findall(r"\w+", text)):
                 out.add(field)
         return out
 

@@ -1,7 +1,5 @@
 """Daily commands: ``status``, ``countdown``, ``feedback``, ``history``, ``import``, ``sweep``."""
 
-from __future__ import annotations
-
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated

@@ -1,7 +1,5 @@
 """Escalation commands: ``overdue``, ``notify``, ``notice``, ``listed``, ``extend``."""
 
-from __future__ import annotations
-
 import os
 import sys
 from pathlib import Path
@@ -150,7 +148,7 @@ def notify(
         raise GaoxinError("error.robots_failed", count=count, lines="\n".join(robot_failures))
 
 
-def _robot_run(config: Config) -> ChannelRun:
+def _robot_run(config: "Config") -> "ChannelRun":
     """The group robots' signing secrets, read from the environment variables gaoxin.yaml
     names (never from the file itself)."""
     from gaoxin_cli.service.channels import ChannelRun

@@ -3,8 +3,6 @@
 The texts themselves live in one table, :data:`gaoxin_cli.i18n.help_text.HELP`.
 """
 
-from __future__ import annotations
-
 from gaoxin_cli.i18n import initial_lang
 from gaoxin_cli.i18n.help_text import HELP
 

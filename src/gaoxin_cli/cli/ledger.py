@@ -1,7 +1,5 @@
 """The Excel 台账: ``ledger export`` (docs/ledger.md describes the workbook)."""
 
-from __future__ import annotations
-
 from pathlib import Path
 from typing import Annotated
 

@@ -5,8 +5,6 @@ records the step in one transaction) and prints the line
 :func:`gaoxin_cli.render.lifecycle.step_message` makes of the recorded event.
 """
 
-from __future__ import annotations
-
 import sys
 from typing import Annotated
 

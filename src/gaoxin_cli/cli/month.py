@@ -5,8 +5,6 @@ Each parses its options, calls one function of ``service.ranking`` or
 docs/ranking.md describes every rule.
 """
 
-from __future__ import annotations
-
 import sys
 from enum import StrEnum
 from pathlib import Path
@@ -39,7 +37,7 @@ class ItemKindOpt(StrEnum):
     deduction = "deduction"
 
 
-_ITEM_KINDS: dict[ItemKindOpt, ItemKind] = {
+_ITEM_KINDS: "dict[ItemKindOpt, ItemKind]" = {
     ItemKindOpt.inspection: "inspection",
     ItemKindOpt.bonus: "bonus",
     ItemKindOpt.deduction: "deduction",
@@ -56,7 +54,7 @@ PeriodOpt = Annotated[
 # --- parsing ----------------------------------------------------------------------------
 
 
-def _period(value: str | None) -> Period | None:
+def _period(value: str | None) -> "Period | None":
     """A scoring period (``ranking.period.Span.parse``'s grammar), None when not given."""
     from gaoxin_cli.ranking import Period
 

@@ -1,7 +1,5 @@
 """Options and output steps that several command modules share, defined once."""
 
-from __future__ import annotations
-
 import sys
 from pathlib import Path
 from typing import Annotated

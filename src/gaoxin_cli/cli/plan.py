@@ -1,7 +1,5 @@
 """Plan commands: ``validate``, ``schema``, ``init`` (the work is in ``service/plan.py``)."""
 
-from __future__ import annotations
-
 import sys
 from enum import StrEnum
 from pathlib import Path

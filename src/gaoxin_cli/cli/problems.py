@@ -5,8 +5,6 @@ Each parses its options, calls one function of :mod:`gaoxin_cli.service.problems
 prints what :mod:`gaoxin_cli.render.problems` makes of the result.
 """
 
-from __future__ import annotations
-
 import sys
 from typing import Annotated
 

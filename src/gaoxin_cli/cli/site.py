@@ -1,7 +1,5 @@
 """``gaoxin site``: the static site for leaders' phones (docs/site.md)."""
 
-from __future__ import annotations
-
 import sys
 from pathlib import Path
 from typing import Annotated

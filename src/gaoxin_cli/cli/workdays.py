@@ -2,8 +2,6 @@
 Council's holiday notice as calendar/YYYY.yaml, ``check`` local entries after a
 chinesecalendar upgrade."""
 
-from __future__ import annotations
-
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -24,7 +22,7 @@ if TYPE_CHECKING:
 calendar_app = command_group("calendar", H("calendar"))
 
 
-def _session(s: Settings) -> Session | None:
+def _session(s: "Settings") -> "Session | None":
     """The workspace's session, or None outside a workspace (``show`` still works)."""
     from gaoxin_cli.loading.paths import find_workspace
 

@@ -15,8 +15,6 @@ guesses. Sentences that begin with 鼓励 (2024's "鼓励各单位……安排�
 are advice, not rest days, and are skipped.
 """
 
-from __future__ import annotations
-
 import re
 import unicodedata
 from collections.abc import Iterable

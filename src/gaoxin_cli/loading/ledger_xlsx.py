@@ -14,8 +14,6 @@ declaration. Every problem carries its cell as ``单位名!D12``; nothing is ret
 bad file (the caller refuses the whole file).
 """
 
-from __future__ import annotations
-
 import re
 import zipfile
 from collections.abc import Mapping

@@ -6,8 +6,7 @@ in a command imports it: it lives in the package rather than in a tools/ script 
 cog and the test import it without path tricks and mypy and ruff check it with the rest.
 """
 
-from __future__ import annotations
-
+from collections.abc import Container
 from types import UnionType
 from typing import Annotated, Any, Literal, Union, get_args, get_origin
 
@@ -17,27 +16,30 @@ from gaoxin_cli.models.base import LITERALS
 from gaoxin_cli.models.spec import SPECS, record_name
 
 
-def type_source(annotation: Any) -> str:
-    """Python source for a field's type as the record declares it."""
+def type_source(annotation: Any, defined: Container[str] | None = None) -> str:
+    """Python source for a field's type as the record declares it. A record not among
+    *defined* (the classes above it in the module, when given) is named in quotes: the
+    annotations of records.py are evaluated when it is imported."""
     origin = get_origin(annotation)
     args = get_args(annotation)
     if origin is Annotated:
-        return type_source(args[0])
+        return type_source(args[0], defined)
     if annotation is type(None):
         return "None"
     if origin is list:
-        return f"tuple[{type_source(args[0])}, ...]"
+        return f"tuple[{type_source(args[0], defined)}, ...]"
     if origin is dict:
-        return f"dict[{type_source(args[0])}, {type_source(args[1])}]"
+        return f"dict[{type_source(args[0], defined)}, {type_source(args[1], defined)}]"
     if origin in (Union, UnionType):
-        return " | ".join(type_source(a) for a in args)
+        return " | ".join(type_source(a, defined) for a in args)
     if origin is Literal:
         for name, alias in LITERALS.items():
             if get_args(alias) == args:
                 return name
         raise ValueError(f"name the literal {annotation!r} in models/base.py LITERALS")
     if isinstance(annotation, type) and issubclass(annotation, BaseModel):
-        return record_name(annotation)
+        name = record_name(annotation)
+        return name if defined is None or name in defined else f'"{name}"'
     if isinstance(annotation, type):
         return annotation.__name__
     raise ValueError(f"no record type for {annotation!r}")
@@ -102,13 +104,15 @@ METHODS = {
 def records_source() -> str:
     """The body of ``models/records.py``: one NamedTuple per spec, in SPECS order."""
     out: list[str] = []
+    defined: set[str] = set()
     for spec in SPECS:
         doc = (spec.__doc__ or record_name(spec)).strip().splitlines()[0]
         out += ["", "", f"class {record_name(spec)}(NamedTuple):", f'    """{doc}"""', ""]
         out += [
-            f"    {name}: {type_source(field.annotation)}"
+            f"    {name}: {type_source(field.annotation, defined)}"
             for name, field in spec.model_fields.items()
         ]
+        defined.add(record_name(spec))
         out += [
             "",
             "    def __reduce__(self) -> tuple[Any, ...]:",

@@ -4,8 +4,6 @@
 ``notify/`` mails them and ``render/`` prints them, both without importing the store.
 """
 
-from __future__ import annotations
-
 import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass

@@ -5,8 +5,6 @@ derives :class:`TaskState` from events up to a date, and the rules turn plan + s
 today into cards, countdowns and reminders.
 """
 
-from __future__ import annotations
-
 import json
 from collections.abc import Mapping
 from datetime import date

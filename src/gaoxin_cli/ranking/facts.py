@@ -6,8 +6,6 @@ deadlines (``gaoxin_cli.rules.reports.deadlines_between``) and hands them over a
 :class:`~gaoxin_cli.ranking.inputs.TaskFacts`, one per scored task.
 """
 
-from __future__ import annotations
-
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date

@@ -5,8 +5,6 @@ and the rules (:func:`gaoxin_cli.ranking.facts.build`); scoring itself never see
 store or YAML.
 """
 
-from __future__ import annotations
-
 from dataclasses import dataclass
 from datetime import date
 from typing import Literal, NamedTuple

@@ -6,8 +6,6 @@ finished ones (most of a year's plan by autumn) by ``map`` and ``zip`` instead o
 Python loop. This module makes those columns once per pass, each in C.
 """
 
-from __future__ import annotations
-
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
 from itertools import compress, repeat

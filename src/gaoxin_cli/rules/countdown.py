@@ -1,7 +1,5 @@
 """开工倒计时 (start countdown), deadlines and milestones coming up, in working days."""
 
-from __future__ import annotations
-
 from collections.abc import Iterable, Mapping
 from datetime import date
 from typing import NamedTuple

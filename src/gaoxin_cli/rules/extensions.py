@@ -23,8 +23,6 @@ Extensions are ``extension`` events (models/state.py):
 takes back, and the ``approve`` of a replacement also has ``"replaces": "YYYY-MM-DD"``.
 """
 
-from __future__ import annotations
-
 from collections.abc import Iterable
 from datetime import date
 from typing import NamedTuple

@@ -5,8 +5,6 @@ and stores what it returns; so two people reporting at once can never both pass 
 "progress does not go backwards" check on stale state.
 """
 
-from __future__ import annotations
-
 from collections.abc import Iterable, Iterator, Mapping
 from datetime import date
 from typing import Any, NamedTuple

@@ -1,7 +1,5 @@
 """A small state machine shared by the task lifecycle and the 问题提报 loop."""
 
-from __future__ import annotations
-
 from collections.abc import Iterable, Mapping
 from typing import NamedTuple
 

@@ -1,8 +1,6 @@
 """Cards on 问题提报 (a late stage is a card, like a late task) and the lines that show
 them. Pure."""
 
-from __future__ import annotations
-
 from collections.abc import Iterable, Mapping
 from datetime import date
 from typing import NamedTuple

@@ -28,8 +28,6 @@ A problem past its stage deadline carries a card with the task thresholds
 out too. Closed and rejected problems carry none.
 """
 
-from __future__ import annotations
-
 import re
 from collections.abc import Sequence
 from datetime import date

@@ -8,8 +8,6 @@ confirmed it received the notice, which is the least the ladder asks; it never p
 a card past blue by itself, so it costs no ranking points (they count yellow and red).
 """
 
-from __future__ import annotations
-
 from collections.abc import Callable, Iterable, Sequence
 from datetime import date
 from typing import NamedTuple, Protocol

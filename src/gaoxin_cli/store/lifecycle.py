@@ -14,8 +14,6 @@ This is :func:`gaoxin_cli.rules.lifecycle.base_state` applied in bulk (the store
 import rules; ``tests/test_lifecycle.py`` checks that the two agree on random histories).
 """
 
-from __future__ import annotations
-
 import json
 from collections.abc import Collection
 from datetime import date

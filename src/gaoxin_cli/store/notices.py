@@ -14,8 +14,6 @@ snapshot of the task as the notice saw it (title, due dates, card and reasons â€
 notice reads the same after the plan changes.
 """
 
-from __future__ import annotations
-
 import json
 from collections import Counter
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence

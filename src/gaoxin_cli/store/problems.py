@@ -7,8 +7,6 @@ step (report, accept, assign, answer, verify, reopen, reject) is a ``problem`` e
 ``task`` is the problem number; the rules replay them (``rules/problems.py``).
 """
 
-from __future__ import annotations
-
 from collections.abc import Sequence
 from datetime import date
 from typing import NamedTuple

@@ -3,8 +3,6 @@
 page uses. The pages themselves: ``pages`` (overview, ladder, problems, notices, units),
 ``task_pages`` and ``month_pages``."""
 
-from __future__ import annotations
-
 import functools
 import hashlib
 from collections.abc import Mapping, Sequence

@@ -6,8 +6,6 @@ Nothing here loads from the network: the stylesheet and the script are files of 
 every page allows nothing else. Every piece of user text goes through :func:`esc`.
 """
 
-from __future__ import annotations
-
 import functools
 import re
 from collections.abc import Sequence

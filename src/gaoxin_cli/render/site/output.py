@@ -9,8 +9,6 @@ was made from — so that the next build skips the pages whose fingerprint is th
 without reading their events or making them again.
 """
 
-from __future__ import annotations
-
 import os
 from pathlib import Path
 from typing import NamedTuple
