@@ -10,8 +10,6 @@ A card is recomputed from the plan and history each day, so it falls as soon as 
 is gone; ``gaoxin sweep`` records every change as an event.
 """
 
-from __future__ import annotations
-
 from datetime import date
 from functools import partial
 from operator import itemgetter
@@ -27,6 +25,10 @@ from gaoxin_cli.rules.signing import Unsigned, unsigned_reason
 _RED, _YELLOW, _BLUE = Level.RED, Level.YELLOW, Level.BLUE
 NO_CARD = Card(Level.NONE)
 _LEVEL = itemgetter(0)
+# A task without a 督办单 has no red-notice deadline: it cannot reach L4 on the ladder.
+# (Defined here, not in rules/ladder.py, so that ``status`` reads the deadlines without
+# importing the ladder.)
+NO_RED_NOTICE = date.max
 
 
 class Assessment(NamedTuple):

@@ -20,8 +20,6 @@ task; the rung never goes down. L4 follows the real 督办单: a task without on
 L4 here (``assess(..., red_notice_due=NO_RED_NOTICE)``).
 """
 
-from __future__ import annotations
-
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import date
 from functools import partial
@@ -32,7 +30,7 @@ from typing import Any, NamedTuple, Protocol
 from gaoxin_cli.calendar import WorkCalendar
 from gaoxin_cli.models import Config, LadderRules, Person, Task
 from gaoxin_cli.models.state import DONE_AT, Level, TaskState
-from gaoxin_cli.rules.cards import PAST_DUE, Assessment, CardClock, no_card
+from gaoxin_cli.rules.cards import NO_RED_NOTICE, PAST_DUE, Assessment, CardClock, no_card
 from gaoxin_cli.rules.columns import columns, finished_cards
 from gaoxin_cli.rules.feedback import opened
 from gaoxin_cli.rules.lifecycle import STOPPED_STATES, stopped
@@ -41,8 +39,6 @@ from gaoxin_cli.rules.signing import overdue_unsigned
 
 KINDS: tuple[str, ...] = ("assign", "remind", "urge", "supervise", "report")
 ASSIGN, REMIND, URGE, SUPERVISE, REPORT = range(5)
-# A task without a 督办单 has no red-notice deadline: it cannot reach L4 on the ladder.
-NO_RED_NOTICE = date.max
 
 
 class IssuedNotice(Protocol):

@@ -1,8 +1,6 @@
 """Looking ahead on the ladder: the next rung each task will reach and when (``overdue``),
 and the listed (挂牌) tasks with their days listed (``listed``). Pure."""
 
-from __future__ import annotations
-
 from collections.abc import Iterable, Mapping
 from datetime import date
 from typing import NamedTuple
@@ -10,9 +8,8 @@ from typing import NamedTuple
 from gaoxin_cli.calendar import WorkCalendar
 from gaoxin_cli.models import Config
 from gaoxin_cli.models.state import Level
-from gaoxin_cli.rules.cards import CardClock
+from gaoxin_cli.rules.cards import NO_RED_NOTICE, CardClock
 from gaoxin_cli.rules.ladder import (
-    NO_RED_NOTICE,
     REPORT,
     SUPERVISE,
     Standing,

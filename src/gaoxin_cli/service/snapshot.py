@@ -78,7 +78,7 @@ class Snapshot(NamedTuple):
 
 
 def _red_notice_dues(st: Store, ids: list[str], today: date) -> dict[str, date]:
-    from gaoxin_cli.rules.ladder import NO_RED_NOTICE
+    from gaoxin_cli.rules.cards import NO_RED_NOTICE
     from gaoxin_cli.store.notices import red_notice_dues
 
     filed = red_notice_dues(st, today)
