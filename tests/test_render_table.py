@@ -55,6 +55,8 @@ columns_st = st.builds(
     min_width=st.none() | st.integers(0, 14),
     max_width=st.none() | st.integers(1, 24),
     ratio=st.none() | st.just(1),
+    style=st.just(""),  # named: builds() would draw any text for a named tuple's field
+    header_style=st.just(""),
 )
 text_st = st.text(ALPHABET, max_size=30) | st.text(ALPHABET + "\n\t", max_size=40)
 cell_st = (

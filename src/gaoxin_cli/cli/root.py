@@ -4,18 +4,15 @@ This is the only place that reads argv, the environment and the clock. Everythin
 command needs from them is in :class:`Settings`.
 """
 
-from __future__ import annotations
-
 import io
 import os
 import re
 import sys
 import traceback
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import IO, Annotated, Any
+from typing import IO, Annotated, Any, NamedTuple
 
 import typer
 import typer.core
@@ -34,9 +31,9 @@ from gaoxin_cli.i18n import Lang, initial_lang, parse_lang, t
 from gaoxin_cli.i18n.click_text import GETTEXT_ZH, click_zh
 
 
-@dataclass(slots=True)
-class Settings:
-    """Global options after parsing: workspace, database, as-of date, language."""
+class Settings(NamedTuple):
+    """Global options after parsing: workspace, database, as-of date, language. (A named
+    tuple, not a dataclass: every command makes the class at start-up.)"""
 
     workspace: Path | None
     db: Path | None

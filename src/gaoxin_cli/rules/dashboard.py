@@ -1,8 +1,6 @@
 """The office dashboard (`gaoxin status`): every open task assessed, rolled up by unit
 and by the pillar tree, with the tasks that need attention first."""
 
-from __future__ import annotations
-
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -74,8 +72,7 @@ class PillarRow:
         return self.planned_sum / self.tasks if self.tasks else 0.0
 
 
-@dataclass(frozen=True, slots=True)
-class Dashboard:
+class Dashboard(NamedTuple):
     today: date
     workdays_left: int
     rows: list[TaskRow]  # every task kept by the filters, most urgent first
