@@ -35,6 +35,7 @@ from gaoxin_cli.loading.paths import CONFIG_NAME, workspace_files
 from gaoxin_cli.models import Config, Plan, Task, records
 
 if TYPE_CHECKING:
+    from gaoxin_cli.loading.diagnostics import Diagnostic
     from gaoxin_cli.loading.workspace import Loaded
 
 # 6: the columns in chunks (as the processes that read the files made them); 5: tasks
@@ -201,8 +202,7 @@ def open_plan(
     if loaded.errors or loaded.config is None:
         loaded.finish_checks()  # failing anyway: every error counted, as without deferring
         errors = loaded.errors
-        first = errors[0] if errors else None
-        raise _invalid(len(errors), f"{first.path}:{first.line}:{first.col}" if first else "")
+        raise _invalid(len(errors), _where(errors))
     # The same records as ``models.spec.to_plan`` (tests/test_plancache.py holds them
     # equal), by way of the columns the cache stores: ~5x faster at 100,000 tasks. The
     # tasks a second process read came as columns and records already.
@@ -242,8 +242,7 @@ def _checked(
     errors = loaded.errors
     warnings = len(loaded.warnings)
     if errors:
-        first = errors[0]
-        return Verdict(len(errors), f"{first.path}:{first.line}:{first.col}", warnings, None)
+        return Verdict(len(errors), _where(errors), warnings, None)
     # Written only if no file changed while it was read: the plan must match the digest.
     # The stat says so for files settled before the read began (a write since would
     # have moved their timestamps); only a racily clean file needs its bytes read again
@@ -256,6 +255,14 @@ def _checked(
         _write(target, now, digest, (config, warnings, chunks))
         return Verdict(0, "", warnings, digest)  # only for a plan known to match it
     return Verdict(0, "", warnings, None)
+
+
+def _where(errors: list[Diagnostic]) -> str:
+    """Where the first of *errors* is (path:line:col), "" when there is none."""
+    if not errors:
+        return ""
+    first = errors[0]
+    return f"{first.path}:{first.line}:{first.col}"
 
 
 def _invalid(errors: int, first: str) -> GaoxinError:

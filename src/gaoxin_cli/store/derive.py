@@ -125,20 +125,15 @@ FROM (
 # The state-making events written after event *upto*, read along the primary key (NOT
 # INDEXED keeps SQLite from walking a kind index instead); their order does not matter
 # to fold(). A card's data is read only for cards.
-TAIL_SQL = f"""
+_TAIL_SELECT = f"""
 SELECT id, task, kind, at, progress, milestone, CASE WHEN kind = 'card' THEN data END
 FROM events NOT INDEXED
-WHERE id > :upto AND at <= :as_of AND kind IN ({", ".join(f"'{k}'" for k in STATE_KINDS)})
-"""
+WHERE kind IN ({", ".join(f"'{k}'" for k in STATE_KINDS)}) AND at <= :as_of"""
+TAIL_SQL = _TAIL_SELECT + " AND id > :upto\n"
 # What a day checkpoint of the day *since* (a month end before *as_of*) lacks: the events
 # dated after it, and those written after it (``id > upto``), up to *as_of* — one scan of
 # the table (no index on ``at``).
-TAIL_SINCE_SQL = f"""
-SELECT id, task, kind, at, progress, milestone, CASE WHEN kind = 'card' THEN data END
-FROM events NOT INDEXED
-WHERE at <= :as_of AND (id > :upto OR at > :since)
-  AND kind IN ({", ".join(f"'{k}'" for k in STATE_KINDS)})
-"""
+TAIL_SINCE_SQL = _TAIL_SELECT + " AND (id > :upto OR at > :since)\n"
 
 
 class _Days(dict[str, date]):
