@@ -252,6 +252,20 @@ def test_an_outbox_run_writes_files_and_records_each(ws: Path, tmp_path: Path) -
     assert (len(again.filed), again.sent, len(list(box.glob("*.eml")))) == (0, 0, 6)
 
 
+def test_the_stand_in_sender_is_what_the_spec_gives_a_mail_section_of_two_keys() -> None:
+    # An outbox, a dry run or a robots-only run without ``mail:`` uses a stand-in sender,
+    # made as the record itself (no pydantic at run time): it must be what gaoxin.yaml's
+    # spec would give, defaults and types included.
+    from gaoxin_cli.models import spec
+    from gaoxin_cli.service.transport import STAND_IN_MAIL, stand_in_mail
+
+    made = spec.to_record(spec.MailConfigSpec(host="localhost", sender="notify@gaoxin.invalid"))
+    assert made == STAND_IN_MAIL
+    assert [type(v) for v in STAND_IN_MAIL] == [type(v) for v in made]
+    assert stand_in_mail(None) is STAND_IN_MAIL
+    assert stand_in_mail(made) is made
+
+
 def test_nothing_is_done_on_a_rest_day_unless_asked(ws: Path, tmp_path: Path) -> None:
     holiday = date(2020, 6, 25)
     report = notify.run(session(ws, holiday), notify.OutboxTransport(tmp_path / "b"), NOW, stamp)

@@ -10,6 +10,7 @@ and look at what the run made.
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -25,9 +26,11 @@ import json, os, sys, typing
 import gaoxin_cli.cli as cli
 
 def probe(code):
-    mods = sorted(m for m in sys.modules if m.startswith("gaoxin_cli"))
+    mods = sorted(m for m in sys.modules if m.startswith(("gaoxin_cli", "pydantic")))
     quoted = {}
     for name in mods:
+        if not name.startswith("gaoxin_cli"):
+            continue
         for obj in list(vars(sys.modules[name]).values()):
             if (
                 isinstance(obj, type)
@@ -71,8 +74,8 @@ TEXT_ANNOTATIONS = (
 )
 
 
-def _run(ws: Path, command: str) -> dict[str, object]:
-    argv = ["gaoxin", "-C", str(ws), "--as-of", "2020-06-24", command]
+def _run(ws: Path, command: str, *args: str) -> dict[str, object]:
+    argv = ["gaoxin", "-C", str(ws), "--as-of", "2020-06-24", command, *args]
     done = subprocess.run(
         [sys.executable, "-c", f"import sys; sys.argv = {argv!r}\n{_PROBE}"],
         capture_output=True,
@@ -112,3 +115,19 @@ def test_status_does_not_import_the_ladder(runs: dict[str, dict[str, object]]) -
     assert "gaoxin_cli.models.records" in runs["status"]["modules"]  # type: ignore[operator]
     assert "gaoxin_cli.rules.ladder" not in runs["status"]["modules"]  # type: ignore[operator]
     assert "gaoxin_cli.rules.ladder" in runs["overdue"]["modules"]  # type: ignore[operator]
+
+
+def test_notify_without_a_mail_section_does_not_import_the_plan_format(tmp_path: Path) -> None:
+    """An outbox run on a workspace with no ``mail:`` (the example's) takes the stand-in
+    sender as a record: pydantic and the spec models (~0.2 s) stay unloaded, and the run
+    files and writes as before."""
+    ws = example_workspace(tmp_path / "ws")
+    assert not re.search(r"^mail:", (ws / "gaoxin.yaml").read_text(encoding="utf-8"), re.M)
+    _run(ws, "status")  # the first run checks the plan (pydantic) and caches it
+    out = _run(ws, "notify", "--outbox", str(tmp_path / "box"))
+    modules = out["modules"]
+    assert isinstance(modules, list)
+    assert "gaoxin_cli.notify.message" in modules  # the mails were built
+    assert len(list((tmp_path / "box").glob("*.eml"))) > 0
+    assert "gaoxin_cli.models.spec" not in modules
+    assert not [m for m in modules if m.startswith("pydantic")]
