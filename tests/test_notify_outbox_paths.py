@@ -5,7 +5,11 @@ generated workspace (bench/gen.py: 300 tasks, 8 units, a history up to 2020-11-1
   ``build_planned``) and records the files a few at a time: the ``.eml`` files are
   byte for byte those of the plain path — every mail built first (``notify.build``),
   then written and recorded one by one — and the store holds the same rows;
-* ``store.notices.file_notices`` returns the notices as the store reads them back;
+* ``store.notices.file_notices`` returns the notices as the store reads them back, and
+  a full read parses each distinct recipient list once, each notice reading as its own
+  text would;
+* ``notify.due_pairs`` decides a repeat once per notice and day last mailed: the same
+  digests as asking every (notice, recipient), kept here as it was;
 * a digest entry worded with the remembered parts (``digest._words``) reads as the
   plain wording, which is kept here as it was;
 * a run killed (here: the store refusing) between a batch of files and its record
@@ -174,6 +178,158 @@ def test_filed_notices_are_what_the_store_reads_back(
     for ns in pairs:
         assert all(n.body is ns[0].body for n in ns[1:])
         assert {back[n.id].body_json for n in ns} == {ns[0].body_json}
+
+
+def test_a_full_read_parses_each_recipient_list_once_as_each_notice_would(
+    city: tuple[Path, Path], tmp_path: Path
+) -> None:
+    """``notices(full=True)`` parses each distinct recipient list once and shares it (a
+    city's 57,000 notices have 14,000 lists): every notice reads as its own text would,
+    damaged texts included; a light read parses nothing."""
+    from dataclasses import replace
+
+    ws, db = city
+    path = _copy(db, tmp_path / "g.db")
+    sess = _session(ws, path)
+    with sess.store(write=True) as st:
+        notify.prepare(st, sess.plan, AS_OF, sess.calendar, dry_run=False)
+    conn = sqlite3.connect(path)  # two texts a damaged or foreign store might hold
+    for seq, text in ((9001, "not json"), (9002, '{"email": "a@b.example.org"}')):
+        conn.execute(
+            "INSERT INTO notices (number, kind, year, seq, subject, rung, issued_on,"
+            " recipients, body) VALUES (?, 'urge', 2020, ?, 'X', 2, '2020-11-16', ?, '{}')",
+            (f"催办〔2020〕{seq}号", seq, text),
+        )
+    conn.commit()
+    conn.close()
+    with Store.open(path, write=False) as st:
+        full = store_notices.notices(st)
+        light = store_notices.notices(st, full=False)
+    assert len(full) > 100
+    texts: dict[str, Any] = {}
+    for n in full:
+        plain = replace(n)  # the same fields, nothing parsed: the cached property parses
+        assert "recipients" not in plain.__dict__
+        assert n.recipients == plain.recipients
+        first = texts.setdefault(n.recipients_json, n)
+        assert n.recipients is first.recipients and n.recipients_json is first.recipients_json
+    assert len(texts) < len(full)  # lists are shared
+    assert [n.recipients for n in full if n.subject == "X"] == [(), ()]
+    assert sum(len(n.recipients) for n in full) > len(full)
+    assert not any("recipients" in n.__dict__ for n in light)
+
+
+def _plain_due_pairs(
+    store: Store,
+    items: Any,
+    issued: Any,
+    filed: Any,
+    today: date,
+    calendar: Any,
+    plan: Any,
+    problems: Any = None,
+    fresh: Any = (),
+) -> list[Any]:
+    """``notify.due_pairs`` as it was: the repeat asked of every (notice, recipient)."""
+    from gaoxin_cli.rules import ladder
+    from gaoxin_cli.rules import problem_ladder as problem_rungs
+    from gaoxin_cli.store.notices import last_sent
+
+    rules = plan.config.rules.ladder
+    by_task = {s.task.id: s for s in items}
+    every = {("task", k): list(v) for k, v in issued.items()}
+    if problems is not None:
+        for k, v in problems.issued.items():
+            every[("problem", k)] = list(v)
+    for n in filed:
+        every.setdefault((n.subject_kind, n.subject), []).append(n)
+    sent = last_sent(store, today)
+    out = []
+    for (kind, subject), ns in every.items():
+        warnings = [n for n in ns if n.rung >= ladder.REMIND]
+        latest = max(warnings, key=lambda n: (n.rung, n.issued_on)) if warnings else None
+        s = None
+        last_step = None
+        if kind == "problem":
+            if problems is None or subject not in problems.late:
+                continue
+            status = problems.statuses.get(subject)
+            last_step = status.last_step if status is not None else None
+        else:
+            s = by_task.get(subject)
+            if (s is None and subject not in fresh) or (s is not None and not s.open):
+                continue
+        for n in ns:
+            for person in n.recipients:
+                email = str(person.get("email") or "").strip().lower()
+                if not email:
+                    continue
+                last = sent.get((n.id, email)) if n.id is not None else None
+                if last is None:
+                    out.append((n, person, False))
+                elif last < today and (
+                    (
+                        s is not None
+                        and ladder.repeat_due(s, n, latest, last, today, calendar, rules)
+                    )
+                    if kind != "problem"
+                    else problem_rungs.problem_repeat_due(
+                        n, latest, last_step, last, today, calendar, rules
+                    )
+                ):
+                    out.append((n, person, True))
+    return out
+
+
+def test_repeats_decided_once_a_notice_and_day_are_the_plain_paths(
+    city: tuple[Path, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``due_pairs`` decides a repeat once per notice and day last mailed; the digests are
+    those of asking every (notice, recipient). Repeats every 2 working days; every other
+    delivery of the first run is mailed again on 2020-11-18, so on 2020-11-19 a notice's
+    recipients were last mailed 3 or 1 working days before."""
+    import yaml
+
+    ws_src, db = city
+    ws = tmp_path / "ws"
+    shutil.copytree(ws_src, ws)
+    config = ws / "gaoxin.yaml"
+    doc = yaml.safe_load(config.read_text(encoding="utf-8"))
+    doc.setdefault("rules", {}).setdefault("ladder", {})["repeat_reminder_wd"] = 2
+    config.write_text(yaml.safe_dump(doc, allow_unicode=True), encoding="utf-8")
+    path = _copy(db, tmp_path / "g.db")
+    first = notify.run(
+        _session(ws, path), notify.OutboxTransport(tmp_path / "b"), NOW, lambda: STAMP
+    )
+    assert first.ok and first.sent > 10
+    conn = sqlite3.connect(path)
+    rows = conn.execute("SELECT notice_id, recipient FROM deliveries ORDER BY id").fetchall()
+    conn.executemany(
+        "INSERT INTO deliveries (notice_id, recipient, sent_on, sent_at)"
+        " VALUES (?, ?, '2020-11-18', ?)",
+        [(n, r, STAMP) for n, r in rows[1::2]],
+    )
+    conn.commit()
+    conn.close()
+    day = date(2020, 11, 19)
+    sess = Session.open(ws, day, db=path)
+
+    def due() -> list[tuple[str, list[tuple[str, bool, str]]]]:
+        with sess.store(write=False) as st:
+            prepared = notify.prepare(st, sess.plan, day, sess.calendar, dry_run=True)
+        return [
+            (d.email, [(i.notice.number, i.repeat, i.role) for i in d.items])
+            for d in prepared.digests
+        ]
+
+    fast = due()
+    monkeypatch.setattr(notify, "due_pairs", _plain_due_pairs)
+    assert fast == due()
+    repeated = {(number, email) for email, items in fast for number, again, _ in items if again}
+    numbers = {number for number, _ in repeated}
+    mailed = [r for r in rows if r[0] in {n.id for n in first.filed if n.number in numbers}]
+    # some recipients of the same notices are asked again, the others (mailed 11-18) not
+    assert 0 < len(repeated) < len(mailed)
 
 
 # --- the wording of an entry: the plain path, as it was --------------------------------

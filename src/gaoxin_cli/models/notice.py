@@ -37,13 +37,7 @@ class StoredNotice:
     @cached_property
     def recipients(self) -> tuple[Mapping[str, Any], ...]:
         """``{"role", "name", "email", "unit"}`` per addressee, parsed once."""
-        try:
-            parsed = json.loads(self.recipients_json)
-        except ValueError:
-            return ()
-        if not isinstance(parsed, list):
-            return ()
-        return tuple(p for p in parsed if isinstance(p, dict))
+        return parse_recipients(self.recipients_json)
 
     @cached_property
     def body(self) -> dict[str, Any]:
@@ -53,6 +47,18 @@ class StoredNotice:
         except ValueError:
             return {}
         return doc if isinstance(doc, dict) else {}
+
+
+def parse_recipients(text: str) -> tuple[Mapping[str, Any], ...]:
+    """A notice's stored recipients (a JSON list of objects) as read: the objects only,
+    and none when the text is not a JSON list."""
+    try:
+        parsed = json.loads(text)
+    except ValueError:
+        return ()
+    if not isinstance(parsed, list):
+        return ()
+    return tuple(p for p in parsed if isinstance(p, dict))
 
 
 # How a notice's recipients and body are stored: JSON, non-ASCII kept as is.

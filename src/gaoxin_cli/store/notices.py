@@ -21,7 +21,7 @@ from contextlib import contextmanager
 from datetime import date
 from typing import Any, NamedTuple
 
-from gaoxin_cli.models.notice import JSON
+from gaoxin_cli.models.notice import JSON, parse_recipients
 from gaoxin_cli.models.notice import Delivery as Delivery
 from gaoxin_cli.models.notice import NewNotice as NewNotice
 from gaoxin_cli.models.notice import StoredNotice as StoredNotice
@@ -48,9 +48,21 @@ SUBJECT_KINDS = ("task", "problem")
 _JSON = JSON
 
 
-def _notice(row: Sequence[Any], signed: Mapping[int, date] | None = None) -> StoredNotice:
+def _notice(
+    row: Sequence[Any],
+    signed: Mapping[int, date] | None = None,
+    lists: dict[str, tuple[str, tuple[Mapping[str, Any], ...]]] | None = None,
+) -> StoredNotice:
+    """The notice of *row*. With *lists* (one dict for one read), notices whose recipients
+    are the same text share that text and its parsed list (parsed once, when read)."""
     (id_, number, kind, year, seq, subject, rung, issued, due, unit, rcpts, body, rec, sk) = row
-    return _stored(
+    known = None
+    if lists is not None:
+        known = lists.get(rcpts)
+        if known is None:
+            text = str(rcpts)
+            known = lists[text] = (text, parse_recipients(text))
+    notice = _stored(
         id=int(id_),
         number=str(number),
         kind=str(kind),
@@ -61,12 +73,15 @@ def _notice(row: Sequence[Any], signed: Mapping[int, date] | None = None) -> Sto
         issued_on=date.fromisoformat(issued),
         response_due=date.fromisoformat(due) if due else None,
         unit=unit,
-        recipients_json=str(rcpts),
+        recipients_json=str(rcpts) if known is None else known[0],
         body_json=str(body),
         recorded_at=rec,
         subject_kind=str(sk or "task"),
         signed_on=signed.get(int(id_)) if signed else None,
     )
+    if known is not None:
+        notice.__dict__["recipients"] = known[1]
+    return notice
 
 
 def _stored(**fields: Any) -> StoredNotice:
@@ -121,7 +136,10 @@ def notices(
     columns = _COLUMNS if full else _LIGHT
     cond = f" WHERE {' AND '.join(where)}" if where else ""
     sql = f"SELECT {columns} FROM notices{cond} ORDER BY issued_on, id"
-    found = [_notice(r, signs) for r in store.query(sql, params)]
+    # A full read shares each recipient list among the notices that have it (a 100,000-task
+    # workspace's 57,000 notices have 14,000 lists: 0.44 s and ~75 MB parsed one by one).
+    lists: dict[str, tuple[str, tuple[Mapping[str, Any], ...]]] | None = {} if full else None
+    found = [_notice(r, signs, lists) for r in store.query(sql, params)]
     if unsigned_only:
         return [n for n in found if n.signed_on is None]
     return found
