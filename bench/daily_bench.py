@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import hashlib
+import os
 import shutil
 import sqlite3
 import subprocess
@@ -123,8 +124,13 @@ def remove_db(path: Path) -> None:
 
 
 def copy_db(src: Path, dst: Path) -> None:
+    """*src* copied to *dst* and on the disk before the timed run that uses it: the
+    city's 2.5 GB copy is otherwise still being written back while that run writes and
+    syncs its own files, which wait behind it (``notify`` at 100k: 6.1-6.3 s right after
+    the copy, 5.0-5.4 s after a sync; bench/README.md, twelfth round)."""
     remove_db(dst)
     shutil.copyfile(src, dst)
+    os.sync()
 
 
 def cache_key(ws: Workspace, espec: EventSpec) -> str:
