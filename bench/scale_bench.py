@@ -20,9 +20,9 @@ Every command then runs in one alternating loop, ``task overdue`` and ``task 1 m
   — ≤ 2 s each; and (INFO) the first ``bulletin`` of a month, with no month kept
   (``service/month_scores.py``: both months scored, then kept);
 * ``notify --outbox DIR`` on a fresh copy of the database (copied and synced, untimed,
-  before each run): the first run of the day files every notice — ≤ 5 s and ≤ 400 MB; and (INFO)
-  the next working day's run, as cron makes it every day after (the first day's run
-  made once, untimed, and copied before each);
+  before each run): the first run of the day files every notice — ≤ 5 s and ≤ 400 MB;
+  and (INFO) the next working day's run, as cron makes it every day after (the first
+  day's run made once, untimed, and copied before each);
 * ``validate`` (the files' YAML data kept from the warm-up, as after an edit or a
   commit: ``loading/parsed.py``) — ≤ 4 s and ≤ 500 MB; ``status`` with no plan cache
   (removed untimed before each run; the YAML data kept, as after a plan change) —
