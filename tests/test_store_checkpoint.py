@@ -184,6 +184,15 @@ def _check(store: Store, as_of: date) -> None:
     for got in (store.states(as_of), direct or {}):
         for state in got.values():  # milestones by name, as the queries give them
             assert list(state.milestones_done) == sorted(state.milestones_done)
+    # Split at 100 % (overdue): the open tasks' states and the done tasks' ids, the same
+    # whether from a checkpoint (its columns, then the tail) or the queries.
+    done = {t for t, s in expected.items() if s.progress >= 100}
+    split = store.open_states(as_of)
+    assert split.done == done
+    assert split.states == {t: s for t, s in expected.items() if t not in done}
+    direct_split = checkpoint.open_states(store._conn, as_of)
+    assert (direct_split is None) == (direct is None)
+    assert direct_split is None or direct_split == split
     some = ["T1", "T3", "NONE"]
     want = {t: s for t, s in expected.items() if t in some}
     assert store.states(as_of, some) == want
@@ -250,6 +259,40 @@ def test_writers_keep_checkpoints_incrementally(batches: list[list[Event]]) -> N
             assert top - upto < 3
         for n in range(-1, 10):
             _check(s, day(n))
+
+
+def test_open_states_split_at_100_across_the_checkpoint(tmp_path: Path) -> None:
+    """overdue's read: tasks crossing 100 % in the events after the checkpoint move to
+    the other side; a task exactly at 100 % is done; a start alone is open."""
+    with Store.open(tmp_path / "g.db", write=True) as s:
+        s.add(
+            [
+                Event("T1", "feedback", day(1), progress=100.0),  # done, then corrected
+                Event("T2", "feedback", day(1), progress=40.0),  # open, then done
+                Event("T3", "feedback", day(1), progress=100.0),  # done
+                Event("T4", "start", day(1)),  # open, no report
+                Event("T5", "card", day(1), data={"reasons": []}),  # nothing to show
+            ]
+        )
+        s.write_checkpoint()
+        s.add(
+            [
+                Event("T1", "correction", day(2), progress=40.0),
+                Event("T2", "feedback", day(2), progress=100.0),
+            ]
+        )
+        as_of = day(3)
+        every = s.states(as_of)
+        assert "T5" not in every
+        direct = checkpoint.open_states(s._conn, as_of)
+        assert direct is not None  # the checkpoint served it, with a tail
+        assert direct.done == {"T2", "T3"}
+        assert sorted(direct.states) == ["T1", "T4"]
+        assert direct.states == {t: every[t] for t in ("T1", "T4")}
+        assert s.open_states(as_of) == direct
+        s._conn.execute("DELETE FROM checkpoints")  # the queries: the same split
+        assert checkpoint.open_states(s._conn, as_of) is None
+        assert s.open_states(as_of) == direct
 
 
 def add_notice(store: Store, task: str, at: date) -> None:

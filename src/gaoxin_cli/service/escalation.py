@@ -37,7 +37,8 @@ def _standings(
 
     chosen = tasks
     if open_only:
-        done = {tid for tid, state in snap.states.items() if state.done}
+        # A snapshot read open_only names the done tasks; else their states tell.
+        done = set(snap.done or [tid for tid, state in snap.states.items() if state.done])
         done.update(tid for tid, state in snap.lifecycle.items() if state in STOPPED_STATES)
         chosen = [tk for tk in tasks if tk.id not in done]
     return ladder.standings(
@@ -76,7 +77,13 @@ def overdue(session: Session, filters: Filters) -> Overdue:
     with_problems = not (filters.pillar or filters.leaders or filters.listed)
     with session.store(write=False) as st:
         snap = Snapshot.read(
-            st, plan, today, tasks=[tk.id for tk in tasks], notices="brief", problems=with_problems
+            st,
+            plan,
+            today,
+            tasks=[tk.id for tk in tasks],
+            notices="brief",
+            problems=with_problems,
+            open_only=True,  # done tasks are never shown: no state made for them
         )
     items = _standings(session, snap, tasks, open_only=True)
     rows = outlook.overdue(items, session.config, today, session.calendar, filters.levels)

@@ -41,6 +41,8 @@ class Snapshot(NamedTuple):
     problem_issued: dict[str, list[StoredNotice]]
     # The tasks' notices not signed (签收) by today, by task, oldest first ("brief").
     unsigned: dict[str, list[StoredNotice]]
+    # Read with open_only: the tasks at 100 %, left out of *states* (else empty).
+    done: Collection[str] = frozenset()
 
     @classmethod
     def read(
@@ -54,14 +56,21 @@ class Snapshot(NamedTuple):
         problems: bool = False,
         problem_notices: NoticeDetail = "none",
         lock: bool = False,
+        open_only: bool = False,
     ) -> Snapshot:
-        """Everything as of *today*, for *tasks* (default: every task of the plan)."""
+        """Everything as of *today*, for *tasks* (default: every task of the plan).
+        *open_only*: ``states`` holds the tasks below 100 % only, ``done`` the ids of the
+        others (a reader that leaves them out has no state made for them)."""
         from gaoxin_cli.store.extensions import effective_dues
         from gaoxin_cli.store.lifecycle import lifecycle_states
 
         ids = [t.id for t in plan.tasks] if tasks is None else list(tasks)
         with st.transaction(lock=lock):
-            states = st.states(today)
+            done: Collection[str] = frozenset()
+            if open_only:
+                states, done = st.open_states(today)
+            else:
+                states = st.states(today)
             life = lifecycle_states(st, ids, today)
             dues = effective_dues(st, today)
             red = _red_notice_dues(st, ids, today)
@@ -74,7 +83,9 @@ class Snapshot(NamedTuple):
                 else _issued(st, today, full=problem_notices == "full", subject_kind="problem")
             )
             unsigned = _unsigned(st, today) if notices == "none" else _still_unsigned(issued)
-        return cls(today, states, life, dues, red, issued, found, problem_red, by_problem, unsigned)
+        return cls(
+            today, states, life, dues, red, issued, found, problem_red, by_problem, unsigned, done
+        )
 
 
 def _red_notice_dues(st: Store, ids: list[str], today: date) -> dict[str, date]:

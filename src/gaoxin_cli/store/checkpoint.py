@@ -76,9 +76,10 @@ from collections.abc import Collection, Iterable, Mapping, MutableSequence
 from contextlib import suppress
 from datetime import date, timedelta
 from itertools import compress, repeat
+from operator import and_, ge, gt, not_
 from typing import Any, NamedTuple, TypeVar
 
-from gaoxin_cli.models.state import TaskState
+from gaoxin_cli.models.state import DONE_AT, TaskState
 from gaoxin_cli.store import derive
 from gaoxin_cli.store.derive import EVER, Partial
 
@@ -191,6 +192,14 @@ class Header(NamedTuple):
     id: int
     upto: int
     max_at: str | None
+
+
+class OpenStates(NamedTuple):
+    """The states of the tasks not done by the numbers (below 100 %), and the ids of the
+    tasks that are: what a reader that leaves the done ones out needs."""
+
+    states: dict[str, TaskState]
+    done: set[str]
 
 
 class Unreadable(ValueError):
@@ -375,24 +384,45 @@ class _Columns:
     def states(self) -> dict[str, TaskState]:
         """The state of every task that has something to show, straight from the columns."""
         c = self.cols
+        return self._states(c["shown"] if 0 in c["shown"] else None)
+
+    def open_states(self) -> OpenStates:
+        """:meth:`states` of the tasks not done by the numbers (below 100 %), and the ids
+        of those done: the done ones (most of a year's plan by autumn) get no state made."""
+        c = self.cols
+        shown = c["shown"]
+        done = list(map(ge, c["progress"], repeat(DONE_AT)))
+        if 0 in shown:
+            done = list(map(and_, done, shown))
+            kept = list(map(gt, shown, done))  # shown and not done
+        else:
+            kept = list(map(not_, done))
+        return OpenStates(self._states(kept), set(compress(self.tasks, done)))
+
+    def _states(self, kept: list[Any] | Any | None) -> dict[str, TaskState]:
+        """The states of the tasks at the positions *kept* marks (``None``: all)."""
+        c = self.cols
         get = self.days.__getitem__
         milestones: list[dict[str, date]] = [{} for _ in range(len(self.tasks))]
         for i, name, at in zip(
             c["milestone_task"], c["milestone_name"], c["milestone_at"], strict=True
         ):
             milestones[i][name] = get(at)
+
+        def col(values: Iterable[Any]) -> Iterable[Any]:
+            return values if kept is None else compress(values, kept)
+
         made = _task_states(
-            c["progress"],
-            map(get, c["progress_at"]),
-            map(get, c["last_report"]),
-            c["reports"],
-            map(get, c["started"]),
-            milestones,
-            c["card_level"],
-            map(get, c["card_since"]),
+            col(c["progress"]),
+            map(get, col(c["progress_at"])),
+            map(get, col(c["last_report"])),
+            col(c["reports"]),
+            map(get, col(c["started"])),
+            col(milestones),
+            col(c["card_level"]),
+            map(get, col(c["card_since"])),
         )
-        pairs = zip(self.tasks, made, strict=True)
-        return dict(compress(pairs, c["shown"]) if 0 in c["shown"] else pairs)
+        return dict(zip(col(self.tasks), made, strict=True))
 
     def partials(self, only: Iterable[str]) -> dict[str, Partial]:
         """:class:`Partial` of each task in *only* that the checkpoint has (what scoring
@@ -614,6 +644,21 @@ def states(
     state, which the queries take seconds to derive) the day checkpoint of the month end
     before *as_of* with the events dated after it, found by a scan of all the events
     (:data:`DAY_BEFORE_MAX_DAYS`); ``None`` when none serves."""
+    found = _read_states(conn, as_of, between=between, done_apart=False)
+    return None if found is None else found.states
+
+
+def open_states(
+    conn: sqlite3.Connection, as_of: date, *, between: bool = False
+) -> OpenStates | None:
+    """:func:`states` split in two: the states of the tasks below 100 %, and the ids of
+    those at 100 % (for whom no state is made)."""
+    return _read_states(conn, as_of, between=between, done_apart=True)
+
+
+def _read_states(
+    conn: sqlite3.Connection, as_of: date, *, between: bool, done_apart: bool
+) -> OpenStates | None:
     ck = rolling = _usable(conn)
     day = as_of.isoformat()
     since: str | None = None  # the day of a day checkpoint before *as_of*, when one serves
@@ -638,18 +683,23 @@ def states(
     if loaded is None:
         return None
     try:
-        out = loaded.states()
+        out, done = loaded.open_states() if done_apart else (loaded.states(), set())
         before = loaded.partials(tail.keys()) if tail else {}
     except ValueError:
         return None  # a day out of range: not a checkpoint this gaoxin wrote
     parts = {task: _with_state(before.get(task), p) for task, p in tail.items()}
     merged = derive.finish(parts)  # the touched tasks that have something to show
     for task in parts:
-        if task in merged:
-            out[task] = merged[task]
-        else:
+        now = merged.get(task)
+        done.discard(task)
+        if now is None:
             out.pop(task, None)
-    return out
+        elif done_apart and now.progress >= DONE_AT:
+            out.pop(task, None)
+            done.add(task)
+        else:
+            out[task] = now
+    return OpenStates(out, done)
 
 
 def _with_state(a: Partial | None, b: Partial) -> Partial:

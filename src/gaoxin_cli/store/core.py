@@ -13,7 +13,7 @@ from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
 from gaoxin_cli.errors import StoreError
-from gaoxin_cli.models.state import Event, TaskState
+from gaoxin_cli.models.state import DONE_AT, Event, TaskState
 from gaoxin_cli.store import checkpoint, derive, files, rows
 from gaoxin_cli.store.migrations import migrations
 
@@ -419,6 +419,18 @@ class Store:
                     wanted = set(tasks)
                     return {t: s for t, s in found.items() if t in wanted}
             return derive.states(self._conn, as_of, tasks)
+
+    def open_states(self, as_of: date) -> checkpoint.OpenStates:
+        """:meth:`states` of every task split in two: the states of the tasks below 100 %,
+        and the ids of the tasks at 100 % — whose states a reader that leaves the done
+        ones out (``overdue``) never looks at, so the checkpoint's columns make none."""
+        with self._snapshot():
+            found = checkpoint.open_states(self._conn, as_of, between=True)
+            if found is not None:
+                return found
+            every = derive.states(self._conn, as_of, None)
+        done = {t for t, s in every.items() if s.progress >= DONE_AT}
+        return checkpoint.OpenStates({t: s for t, s in every.items() if t not in done}, done)
 
     def checkpoint_states(self, as_of: date) -> dict[str, TaskState] | None:
         """Every task's state on *as_of* when a checkpoint serves that day (on or after
