@@ -4,9 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date
-from typing import Any
-
-from rich.console import Console
+from typing import TYPE_CHECKING, Any
 
 from gaoxin_cli.i18n import Lang, Msg, t
 from gaoxin_cli.models import Config, Task
@@ -17,6 +15,9 @@ from gaoxin_cli.render.text import safe
 from gaoxin_cli.rules.countdown import Countdown
 from gaoxin_cli.rules.feedback import Start
 from gaoxin_cli.service.daily import CountdownResult, Imported, SweepResult
+
+if TYPE_CHECKING:
+    from rich.console import Console
 
 _TITLES = {
     "start": "countdown.title_start",

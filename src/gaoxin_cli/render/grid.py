@@ -8,13 +8,16 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from operator import itemgetter
+from typing import TYPE_CHECKING
 
-from rich.console import Console
 from rich.text import Text
 
 from gaoxin_cli.i18n import Lang, t
 from gaoxin_cli.render.console import LEVEL_STYLES
 from gaoxin_cli.render.text import safe
+
+if TYPE_CHECKING:
+    from rich.console import Console
 
 Cell = tuple[str, str]  # (text, style): text already made safe
 _TEXT = itemgetter(0)

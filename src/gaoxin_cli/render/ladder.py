@@ -7,7 +7,6 @@ from collections.abc import Sequence
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from rich.console import Console
 from rich.text import Text
 
 from gaoxin_cli.i18n import Lang, t
@@ -19,6 +18,8 @@ from gaoxin_cli.rules.ladder import KINDS, Standing
 from gaoxin_cli.rules.outlook import ListedRow, OverdueRow
 
 if TYPE_CHECKING:
+    from rich.console import Console
+
     from gaoxin_cli.service.escalation import Overdue
 
 

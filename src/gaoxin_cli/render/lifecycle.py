@@ -8,7 +8,6 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
-from rich.console import Console, JustifyMethod
 from rich.text import Text
 
 from gaoxin_cli.i18n import Lang, t
@@ -26,6 +25,7 @@ from gaoxin_cli.rules.problem_cards import ProblemCard, ProblemLine
 from gaoxin_cli.rules.problems import ProblemStatus
 
 if TYPE_CHECKING:  # rich.table is imported where a table is drawn (~5 ms of start-up)
+    from rich.console import Console, JustifyMethod
     from rich.table import Table
 
 STATE_STYLES: Mapping[str, str] = {

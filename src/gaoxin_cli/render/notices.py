@@ -8,7 +8,6 @@ from collections.abc import Mapping, Sequence
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from rich.console import Console
 from rich.text import Text
 
 from gaoxin_cli.i18n import Lang, has, t
@@ -21,6 +20,8 @@ from gaoxin_cli.render.text import safe
 from gaoxin_cli.rules.notice_record import stored_reasons
 
 if TYPE_CHECKING:
+    from rich.console import Console
+
     from gaoxin_cli.rules.signing import Waiting
     from gaoxin_cli.service.escalation import Register, Signed
 

@@ -5,9 +5,8 @@ table, the open-problems section, one problem's JSON, an event's words) are in
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from rich.console import Console
 from rich.text import Text
 
 from gaoxin_cli.i18n import Lang, Msg, t
@@ -22,6 +21,9 @@ from gaoxin_cli.render.lifecycle import (
 from gaoxin_cli.render.text import safe
 from gaoxin_cli.rules.problems import ProblemStatus
 from gaoxin_cli.service.problems import ProblemDetail, ProblemList, Reported, Stepped
+
+if TYPE_CHECKING:
+    from rich.console import Console
 
 
 def reported(done: Reported, lang: Lang) -> str:

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from rich.console import Console
 from rich.text import Text
 
 from gaoxin_cli.i18n import Lang, Msg, t
@@ -26,6 +25,9 @@ from gaoxin_cli.render.table import Column, TableCell, print_table
 from gaoxin_cli.render.text import safe
 from gaoxin_cli.rules.dashboard import Dashboard, TaskRow
 from gaoxin_cli.service.daily import Status
+
+if TYPE_CHECKING:
+    from rich.console import Console
 
 
 def reasons(row: TaskRow, lang: Lang) -> list[str]:
