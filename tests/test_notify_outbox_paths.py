@@ -332,6 +332,78 @@ def test_repeats_decided_once_a_notice_and_day_are_the_plain_paths(
     assert 0 < len(repeated) < len(mailed)
 
 
+def test_tasks_at_100_are_left_out_as_the_plain_path_leaves_them(
+    city: tuple[Path, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``prepare`` makes no state or standing for the tasks at 100 % (the snapshot read
+    open_only): the notices and digests are those of the standings of every task, on a
+    day when some tasks notified before have since reached 100 %, reminders repeat, and
+    some notices were never mailed (refused): a done task's are not mailed now."""
+    import yaml
+
+    from gaoxin_cli.models.state import Event
+    from gaoxin_cli.service.snapshot import Snapshot
+
+    ws_src, db = city
+    ws = tmp_path / "ws"
+    shutil.copytree(ws_src, ws)
+    config = ws / "gaoxin.yaml"
+    doc = yaml.safe_load(config.read_text(encoding="utf-8"))
+    doc.setdefault("rules", {}).setdefault("ladder", {})["repeat_reminder_wd"] = 1
+    config.write_text(yaml.safe_dump(doc, allow_unicode=True), encoding="utf-8")
+    path = _copy(db, tmp_path / "g.db")
+    sess = _session(ws, path)
+    with sess.store(write=True) as st:  # filed; a quarter of the tasks' mail refused
+        filed = notify.prepare(
+            st, sess.plan, AS_OF, sess.calendar, dry_run=False, recorded_at=STAMP
+        ).filed
+        notified = sorted({n.subject for n in filed})
+        refused = set(notified[1::4])
+        for n in filed:
+            for person in n.recipients:
+                if person.get("email") and n.id is not None and n.subject not in refused:
+                    email = str(person["email"]).lower()
+                    store_notices.record_deliveries(st, [n.id], email, AS_OF, STAMP, None)
+    finished = notified[::3]  # a third of the tasks notified report 100 % the next day
+    assert refused & set(finished)  # some done tasks' notices were never mailed
+    with Store.open(path, write=True) as st:
+        st.add([Event(tid, "feedback", date(2020, 11, 17), progress=100.0) for tid in finished])
+    day = date(2020, 11, 18)
+    sess = Session.open(ws, day, db=path)
+
+    def prepared() -> tuple[list[str], list[tuple[str, list[tuple[str, bool, str]]]]]:
+        with sess.store(write=False) as st:
+            p = notify.prepare(st, sess.plan, day, sess.calendar, dry_run=True)
+        digests = [
+            (d.email, [(i.notice.number, i.repeat, i.role) for i in d.items]) for d in p.digests
+        ]
+        return [n.number for n in p.filed], digests
+
+    read = Snapshot.read.__func__  # type: ignore[attr-defined]
+    seen: list[int] = []
+
+    def counted(cls: type[Snapshot], *args: Any, **kwargs: Any) -> Snapshot:
+        snap = read(cls, *args, **kwargs)
+        seen.append(len(snap.done))
+        return snap
+
+    monkeypatch.setattr(Snapshot, "read", classmethod(counted))
+    fast = prepared()
+    assert seen and seen[-1] >= len(finished)  # the done tasks were left out
+    repeats = [number for _, items in fast[1] for number, again, _ in items if again]
+    assert repeats  # reminders repeat today, for the open tasks only
+    done_numbers = {n.number for n in filed if n.subject in set(finished)}
+    mailed_now = {number for _, items in fast[1] for number, _, _ in items}
+    assert not done_numbers & mailed_now
+    assert mailed_now - set(repeats)  # the open tasks' refused notices, mailed again
+
+    def every_state(cls: type[Snapshot], *args: Any, **kwargs: Any) -> Snapshot:
+        return read(cls, *args, **{**kwargs, "open_only": False})
+
+    monkeypatch.setattr(Snapshot, "read", classmethod(every_state))
+    assert prepared() == fast
+
+
 # --- the wording of an entry: the plain path, as it was --------------------------------
 
 

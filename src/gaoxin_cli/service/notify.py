@@ -379,11 +379,22 @@ def prepare(
     config = plan.config
 
     def compute() -> tuple[Snapshot, list[ladder.Standing], list[NewNotice], ProblemLadder]:
+        # The tasks at 100 % get no notice and no mail (due_pairs skips a task that has
+        # no standing and no notice today): neither their states nor their standings
+        # are made (63,000 of a city's 100,000 tasks in November).
         snap = Snapshot.read(
-            store, plan, today, notices="full", problems=True, problem_notices="full"
+            store,
+            plan,
+            today,
+            notices="full",
+            problems=True,
+            problem_notices="full",
+            open_only=True,
         )
+        done = snap.done
+        tasks = [t for t in plan.tasks if t.id not in done] if done else plan.tasks
         items = ladder.standings(
-            plan.tasks, snap.states, snap.dues, snap.issued, config, today, calendar, snap.lifecycle
+            tasks, snap.states, snap.dues, snap.issued, config, today, calendar, snap.lifecycle
         )
         drafts = ladder.due_notices(items, config, today, calendar)
         problems = problem_ladder(snap, plan, today, calendar)
@@ -453,10 +464,11 @@ def due_pairs(
 ) -> list[tuple[StoredNotice, Recipient, bool]]:
     """``(notice, recipient, repeat)`` for every mail due today. A problem's notices are
     due while it is open and carries a card (*problems*; None: none is due). *items*:
-    the standings of the tasks with notices in *issued* (others are not asked); *fresh*:
-    tasks with a notice drafted today (open: a closed task gets none), whose standing
-    *items* may leave out — a notice filed today has never been mailed, so no repeat
-    asks it."""
+    the standings of the tasks with notices in *issued* (others are not asked), which
+    may leave out the tasks at 100 % — a task with neither a standing nor a notice
+    drafted today gets nothing, as a done one; *fresh*: tasks with a notice drafted
+    today (open: a closed task gets none), whose standing *items* may leave out — a
+    notice filed today has never been mailed, so no repeat asks it."""
     from gaoxin_cli.rules import ladder
     from gaoxin_cli.rules import problem_ladder as problem_rungs
     from gaoxin_cli.store.notices import last_sent
