@@ -281,13 +281,9 @@ def _plain_due_pairs(
     return out
 
 
-def test_repeats_decided_once_a_notice_and_day_are_the_plain_paths(
-    city: tuple[Path, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """``due_pairs`` decides a repeat once per notice and day last mailed; the digests are
-    those of asking every (notice, recipient). Repeats every 2 working days; every other
-    delivery of the first run is mailed again on 2020-11-18, so on 2020-11-19 a notice's
-    recipients were last mailed 3 or 1 working days before."""
+def _with_repeats(city: tuple[Path, Path], tmp_path: Path, every_wd: int) -> tuple[Path, Path]:
+    """A copy of the city's workspace whose reminders repeat every *every_wd* working
+    days, and a copy of its database."""
     import yaml
 
     ws_src, db = city
@@ -295,9 +291,19 @@ def test_repeats_decided_once_a_notice_and_day_are_the_plain_paths(
     shutil.copytree(ws_src, ws)
     config = ws / "gaoxin.yaml"
     doc = yaml.safe_load(config.read_text(encoding="utf-8"))
-    doc.setdefault("rules", {}).setdefault("ladder", {})["repeat_reminder_wd"] = 2
+    doc.setdefault("rules", {}).setdefault("ladder", {})["repeat_reminder_wd"] = every_wd
     config.write_text(yaml.safe_dump(doc, allow_unicode=True), encoding="utf-8")
-    path = _copy(db, tmp_path / "g.db")
+    return ws, _copy(db, tmp_path / "g.db")
+
+
+def test_repeats_decided_once_a_notice_and_day_are_the_plain_paths(
+    city: tuple[Path, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``due_pairs`` decides a repeat once per notice and day last mailed; the digests are
+    those of asking every (notice, recipient). Repeats every 2 working days; every other
+    delivery of the first run is mailed again on 2020-11-18, so on 2020-11-19 a notice's
+    recipients were last mailed 3 or 1 working days before."""
+    ws, path = _with_repeats(city, tmp_path, 2)
     first = notify.run(
         _session(ws, path), notify.OutboxTransport(tmp_path / "b"), NOW, lambda: STAMP
     )
@@ -339,19 +345,10 @@ def test_tasks_at_100_are_left_out_as_the_plain_path_leaves_them(
     open_only): the notices and digests are those of the standings of every task, on a
     day when some tasks notified before have since reached 100 %, reminders repeat, and
     some notices were never mailed (refused): a done task's are not mailed now."""
-    import yaml
-
     from gaoxin_cli.models.state import Event
     from gaoxin_cli.service.snapshot import Snapshot
 
-    ws_src, db = city
-    ws = tmp_path / "ws"
-    shutil.copytree(ws_src, ws)
-    config = ws / "gaoxin.yaml"
-    doc = yaml.safe_load(config.read_text(encoding="utf-8"))
-    doc.setdefault("rules", {}).setdefault("ladder", {})["repeat_reminder_wd"] = 1
-    config.write_text(yaml.safe_dump(doc, allow_unicode=True), encoding="utf-8")
-    path = _copy(db, tmp_path / "g.db")
+    ws, path = _with_repeats(city, tmp_path, 1)
     sess = _session(ws, path)
     with sess.store(write=True) as st:  # filed; a quarter of the tasks' mail refused
         filed = notify.prepare(

@@ -72,7 +72,7 @@ import sqlite3
 import sys
 from array import array
 from bisect import bisect_right
-from collections.abc import Collection, Iterable, Mapping, MutableSequence
+from collections.abc import Collection, Iterable, Mapping, MutableSequence, Sequence
 from contextlib import suppress
 from datetime import date, timedelta
 from itertools import compress, repeat
@@ -399,7 +399,7 @@ class _Columns:
             kept = list(map(not_, done))
         return OpenStates(self._states(kept), set(compress(self.tasks, done)))
 
-    def _states(self, kept: list[Any] | Any | None) -> dict[str, TaskState]:
+    def _states(self, kept: Sequence[Any] | None) -> dict[str, TaskState]:
         """The states of the tasks at the positions *kept* marks (``None``: all)."""
         c = self.cols
         get = self.days.__getitem__
