@@ -14,10 +14,11 @@ from typing import Any
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from rich.console import Console
 from rich.text import Text
 
 from gaoxin_cli.render import console as console_mod
-from gaoxin_cli.render.console import PlainConsole, make_console, plain_stream
+from gaoxin_cli.render.console import PlainConsole, Styled, make_console, plain_stream, styled
 from helpers import examples
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -32,9 +33,11 @@ _style = st.sampled_from(["", "bold", "dim", "bold red", "bold white on red"])
 @st.composite
 def _object(draw: st.DrawFn) -> Any:
     value = draw(_text)
-    how = draw(st.sampled_from(["str", "text", "spans", "justified"]))
+    how = draw(st.sampled_from(["str", "text", "spans", "justified", "styled"]))
     if how == "str":
         return value
+    if how == "styled":
+        return Styled((value, draw(_style)), (draw(_text), draw(_style)))
     if how == "justified":
         return Text(value, justify=draw(st.sampled_from(["left", "right", "center"])))
     out = Text(value, style=draw(_style))
@@ -66,6 +69,45 @@ def test_plain_console_writes_what_rich_writes(
     _run(plain, prints)
     _run(console_mod._rich_console(rich_out, width), prints)
     assert plain_out.getvalue() == rich_out.getvalue()
+
+
+_pair = st.tuples(_text, _style)
+
+
+@settings(max_examples=examples(300), deadline=None)
+@given(pairs=st.lists(_pair, min_size=1, max_size=4), width=st.integers(4, 60))
+def test_a_styled_line_draws_in_colour_as_the_text_it_stands_for(
+    pairs: list[tuple[str, str]], width: int
+) -> None:
+    """On a colour terminal a Styled line is the Rich Text the screens built before it:
+    one part's ``Text(value, style=style)``, or each part's Text appended to a plain
+    one."""
+    made = Text()
+    for value, style in pairs:
+        made.append_text(Text(value, style=style))
+    shapes = [made] if len(pairs) > 1 else [made, Text(pairs[0][0], style=pairs[0][1])]
+    outs = []
+    for shown in (Styled(*pairs), *shapes):
+        out = io.StringIO()
+        colour = Console(
+            file=out,
+            width=width,
+            force_terminal=True,
+            color_system="truecolor",
+            markup=False,
+            emoji=False,
+            highlight=False,
+        )
+        colour.print(shown)
+        outs.append(out.getvalue())
+    assert outs[1:] == [outs[0]] * len(shapes)
+    assert "\x1b[" in outs[0] or not any(style and value.strip() for value, style in pairs)
+
+
+def test_styled_is_its_text_made_safe() -> None:
+    line = styled("逾期\x1b[31m", "bold")
+    assert line == "逾期\\x1b[31m" and line.pairs == (("逾期\\x1b[31m", "bold"),)
+    assert Styled(("a", "bold"), (" · ", ""), ("b", "dim")) == "a · b"
 
 
 def test_lines_that_fit_go_straight_through_and_the_rest_to_rich() -> None:
@@ -131,6 +173,7 @@ def test_piped_daily_screens_do_not_import_rich_console(command: str, tmp_path: 
         "app = lean_app(command_named(sys.argv[1:]))\n"
         "try:\n    app()\nexcept SystemExit:\n    pass\n"
         "print('rich.console' in sys.modules, file=sys.stderr)\n"
+        "print('rich.text' in sys.modules, file=sys.stderr)\n"
     )
     env = {k: v for k, v in os.environ.items() if k not in console_mod._TERMINAL_HINTS}
     env["GAOXIN_HOME"] = str(tmp_path / "home")
@@ -138,4 +181,7 @@ def test_piped_daily_screens_do_not_import_rich_console(command: str, tmp_path: 
         [sys.executable, "-c", code], capture_output=True, text=True, env=env, check=False
     )
     assert done.stdout.strip(), done.stderr  # the screen was printed
-    assert done.stderr.strip().splitlines()[-1] == "False", done.stderr
+    *_, console_loaded, text_loaded = done.stderr.strip().splitlines()
+    assert console_loaded == "False", done.stderr
+    if command == "overdue":  # its lines are Styled: no rich.text either
+        assert text_loaded == "False", done.stderr

@@ -8,7 +8,9 @@ the terminal: none when piped (cron mail) or NO_COLOR. Tables: ``render/table.py
 Without a terminal the console is a :class:`PlainConsole`: it writes the lines that fit
 straight through and hands everything else to a Rich console made when first needed, so
 a piped ``status`` or ``overdue`` (cron, a file, a script) never imports
-``rich.console`` (~10 ms of a 120 ms run on a 10,000-task plan).
+``rich.console`` (~10 ms of a 120 ms run on a 10,000-task plan). The lines such a screen
+prints with styles are :class:`Styled` strings, which need no ``rich.text`` to print
+plain (another ~5 ms of imports).
 """
 
 from __future__ import annotations
@@ -19,13 +21,13 @@ import sys
 from typing import IO, TYPE_CHECKING, Any, cast
 
 from rich.cells import cell_len
-from rich.text import Text
 
 from gaoxin_cli.i18n import Lang, t
 from gaoxin_cli.render.text import safe
 
 if TYPE_CHECKING:
     from rich.console import Console
+    from rich.text import Text
 
 LEVEL_STYLES = ("dim", "bold blue", "bold yellow", "bold red", "bold white on red")
 
@@ -129,10 +131,12 @@ class PlainConsole:
     def _plain(self, objects: tuple[Any, ...], sep: str) -> str | None:
         """The text of *objects* when it can be written as it is, else None."""
         parts = []
+        # No object is a Text unless rich.text was imported (a Styled line needs it not)
+        text_module = sys.modules.get("rich.text")
         for o in objects:
             if isinstance(o, str):
-                parts.append(o)
-            elif isinstance(o, Text):
+                parts.append(o)  # str or Styled (its text: the styles are colour)
+            elif text_module is not None and isinstance(o, text_module.Text):
                 parts.append(o.plain)  # (print joins them as plain text: no justify)
             else:
                 return None
@@ -145,13 +149,43 @@ class PlainConsole:
         return joined
 
 
+class Styled(str):
+    """A line of text with styles, printed without ``rich.text`` where there is no
+    colour: the string is the text (what a :class:`PlainConsole` writes), ``__rich__``
+    the Rich Text a colour console draws (``Text.assemble`` of the *pairs*).
+
+    For lines a screen only prints; *pairs* are ``(text, style)``, the text already made
+    safe (:func:`styled` makes one pair safe)."""
+
+    pairs: tuple[tuple[str, str], ...]
+
+    def __new__(cls, *pairs: tuple[str, str]) -> Styled:
+        line = super().__new__(cls, "".join(text for text, _ in pairs))
+        line.pairs = pairs
+        return line
+
+    def __rich__(self) -> Text:
+        from rich.text import Text
+
+        return Text.assemble(*self.pairs)
+
+
+def styled(value: object, style: str = "") -> Styled:
+    """User or data text as a :class:`Styled` line: literal, control characters escaped."""
+    return Styled((safe(value), style))
+
+
 def text(value: object, style: str = "", *, multiline: bool = False) -> Text:
     """User or data text as a Rich Text: literal, control characters escaped."""
+    from rich.text import Text
+
     return Text(safe(value, multiline=multiline), style=style)
 
 
 def level_text(level: int, lang: Lang) -> Text:
     """A card as a short word for table cells ("" for none)."""
+    from rich.text import Text
+
     return Text(t(f"levelshort.{level}", lang) if level else "", style=LEVEL_STYLES[level])
 
 
@@ -171,6 +205,8 @@ def fixed(header: str, minimum: int = 4) -> int:
 
 def bar(progress: float, width: int = 10, style: str = "green") -> Text:
     """A progress bar drawn with block characters, then the percentage."""
+    from rich.text import Text
+
     p = max(0.0, min(100.0, progress))
     eighths = round(p / 100 * width * 8)
     full, rest = divmod(eighths, 8)
@@ -191,4 +227,4 @@ def estimate_note(console: Console, years: list[int], lang: Lang) -> None:
     """One line under a header: which years' working days are estimated."""
     from gaoxin_cli.calendar import year_spans
 
-    console.print(text(t("calendar.estimated", lang, years=year_spans(years)), "yellow"))
+    console.print(styled(t("calendar.estimated", lang, years=year_spans(years)), "yellow"))

@@ -10,8 +10,6 @@ from collections.abc import Sequence
 from operator import itemgetter
 from typing import TYPE_CHECKING
 
-from rich.text import Text
-
 from gaoxin_cli.i18n import Lang, t
 from gaoxin_cli.render.console import LEVEL_STYLES
 from gaoxin_cli.render.text import safe
@@ -133,4 +131,6 @@ def grid(
     for r in rows:
         add(("\n", ""))
         line(r)
+    from rich.text import Text
+
     console.print(Text.assemble(*out), soft_wrap=True)

@@ -7,12 +7,10 @@ from collections.abc import Sequence
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from rich.text import Text
-
 from gaoxin_cli.i18n import Lang, t
 from gaoxin_cli.models import Config
 from gaoxin_cli.models.state import Level
-from gaoxin_cli.render.console import LEVEL_STYLES, estimate_note, text
+from gaoxin_cli.render.console import LEVEL_STYLES, Styled, estimate_note, styled, text
 from gaoxin_cli.render.grid import Cell, cell, grid, level_cell
 from gaoxin_cli.rules.ladder import KINDS, Standing
 from gaoxin_cli.rules.outlook import ListedRow, OverdueRow
@@ -89,25 +87,24 @@ def _tasks(
     estimated: Sequence[int] = (),
 ) -> None:
     weekday = t(f"weekday.{today.weekday()}", lang)
-    console.print(text(t("overdue.title", lang, date=today.isoformat(), weekday=weekday), "bold"))
+    console.print(styled(t("overdue.title", lang, date=today.isoformat(), weekday=weekday), "bold"))
     if estimated:
         estimate_note(console, list(estimated), lang)
     if not rows:
-        console.print(text(t("overdue.none", lang)))
+        console.print(styled(t("overdue.none", lang)))
         return
     counts = [0] * 5
     for r in rows:
         counts[r.standing.assessment.card.level] += 1
-    line = Text(t("overdue.counts", lang, total=len(rows)))
     parts = [
-        Text(f"{t(f'level.{lv}', lang)} {counts[lv]}", style=LEVEL_STYLES[lv])
+        (f"{t(f'level.{lv}', lang)} {counts[lv]}", LEVEL_STYLES[lv])
         for lv in (Level.ACCOUNTABILITY, Level.RED, Level.YELLOW, Level.BLUE)
         if counts[lv] or lv != Level.ACCOUNTABILITY
     ]
     today_n = sum(1 for r in rows if r.next is not None and r.next[1] == today)
-    parts.append(Text(t("overdue.issue_today", lang, n=today_n)))
-    line.append_text(Text(" · ").join(parts))
-    console.print(line)
+    parts.append((t("overdue.issue_today", lang, n=today_n), ""))
+    joined = [pair for part in parts for pair in ((" · ", ""), part)]
+    console.print(Styled((t("overdue.counts", lang, total=len(rows)), ""), *joined[1:]))
     # Thousands of rows, a few hundred distinct dates and counts: each worded once.
     lates: dict[tuple[int, int | None], Cell] = {}
     nexts: dict[tuple[int, date] | None, Cell] = {}

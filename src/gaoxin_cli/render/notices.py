@@ -8,13 +8,11 @@ from collections.abc import Mapping, Sequence
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from rich.text import Text
-
 from gaoxin_cli.i18n import Lang, has, t
 from gaoxin_cli.models import Config
 from gaoxin_cli.models.notice import Delivery, StoredNotice
 from gaoxin_cli.models.state import Event
-from gaoxin_cli.render.console import text
+from gaoxin_cli.render.console import styled, text
 from gaoxin_cli.render.grid import Cell, cell, grid
 from gaoxin_cli.render.text import safe
 from gaoxin_cli.rules.notice_record import stored_reasons
@@ -208,6 +206,7 @@ def notice_sheet(
     """The sheet for print and filing: long lines are left whole (the terminal or the
     printer wraps them), titles centred and the issuer set right by hand."""
     from rich.cells import cell_len
+    from rich.text import Text
 
     width = console.width
     for line, align in sheet_lines(notice, sent, config, lang, waiting_wd):
@@ -376,7 +375,7 @@ def unsigned_section(
     ]
     grid(console, columns, cells, flex=1, title=title)
     if len(shown) < len(waits):
-        console.print(text(t("sign.section_more", lang, n=len(waits) - len(shown)), "dim"))
+        console.print(styled(t("sign.section_more", lang, n=len(waits) - len(shown)), "dim"))
 
 
 def unsigned_json(waits: Sequence[Waiting]) -> list[dict[str, Any]]:
