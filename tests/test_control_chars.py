@@ -14,6 +14,8 @@ from email import policy
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from gaoxin_cli.loading.files import load_plan
 from gaoxin_cli.models import spec
@@ -22,6 +24,7 @@ from gaoxin_cli.notify import digest, message
 from gaoxin_cli.render.text import safe
 from gaoxin_cli.store.notices import StoredNotice
 from gaoxin_cli.strings import CONTROL_CHARS, MULTILINE_ALLOWED, control_class
+from helpers import examples
 
 CHARS = sorted(CONTROL_CHARS)
 
@@ -127,3 +130,18 @@ def test_refused_escaped_and_blanked_alike(tmp_path: Path, ch: str) -> None:
 def _escape(ch: str) -> str:
     code = ord(ch)
     return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+@settings(max_examples=examples(500), deadline=None)
+@given(
+    text=st.lists(
+        st.sampled_from(["a", "Z", "9", "牌", "任务", " ", "\u3000", "\xa0", "\t", "\n", *CHARS]),
+        max_size=12,
+    ).map("".join)
+)
+def test_mail_clean_is_control_blanked_and_spaces_collapsed(text: str) -> None:
+    """digest.clean: every control character a space, runs of whitespace one space, none
+    at either end; its shortcut for text already so is the same function."""
+    from gaoxin_cli.strings import CONTROL
+
+    assert digest.clean(text) == " ".join(CONTROL.sub(" ", text).split())

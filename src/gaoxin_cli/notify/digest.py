@@ -26,7 +26,12 @@ from gaoxin_cli.strings import CONTROL
 
 def clean(value: object) -> str:
     """One line of text with every control character (CR and LF included) made a space."""
-    return _clean(value if type(value) is str else str(value))
+    text = value if type(value) is str else str(value)
+    # Printable text holds no control character and no space but " ": already one line
+    # unless spaces run together or stand at either end (most titles and names).
+    if text.isprintable() and "  " not in text and text[:1] != " " and text[-1:] != " ":
+        return text
+    return _clean(text)
 
 
 @lru_cache(maxsize=1 << 16)
@@ -346,7 +351,7 @@ def _answer(assign: bool, response_due: date, lang: Lang) -> str:
     return t(key, lang, date=response_due.isoformat())
 
 
-_escape = lru_cache(maxsize=1 << 16)(html.escape)
+_escape = html.escape
 
 
 def entry_text(config: Config, entry: Entry, today: date, lang: Lang) -> EntryText:
