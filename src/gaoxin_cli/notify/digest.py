@@ -8,10 +8,12 @@ replaced — never in a header; :mod:`~gaoxin_cli.notify.message` builds the hea
 from __future__ import annotations
 
 import html
+from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
-from functools import lru_cache
+from functools import lru_cache, partial
+from operator import itemgetter
 from typing import Any, NamedTuple
 
 from gaoxin_cli.calendar import year_spans
@@ -72,6 +74,9 @@ class Entry(NamedTuple):
         return all(i.role == "support" for i in items)
 
 
+_entry = partial(tuple.__new__, Entry)  # Entry(...) without its Python __new__
+_LAST = itemgetter(-1)
+
 _ROLE_ORDER = ("contact", "head", "office_contact", "office_head", "leader", "supervisor")
 
 
@@ -100,15 +105,20 @@ class Digest:
                     tasks[i.notice.subject] = [i]
                 else:
                     found.append(i)
-            out = []
+            # Sorted as (-rung, -card, task, entry): the task ids differ, so the entries
+            # themselves are never compared, and no key function runs per entry.
+            ranked = []
             for k, v in tasks.items():
                 if len(v) == 1:  # most tasks: one notice today
-                    out.append(Entry(k, (v[0],), _card(v[0].notice)))
+                    top = v[0].notice
+                    card = _card(top)
+                    ranked.append((-top.rung, -card, k, _entry((k, (v[0],), card))))
                     continue
                 v.sort(key=lambda i: (-i.notice.rung, i.notice.issued_on))
-                out.append(Entry(k, tuple(v), max(_card(i.notice) for i in v)))
-            out.sort(key=lambda e: (-e.items[0].notice.rung, -e.card, e.task))
-            self._entries = out
+                card = max(_card(i.notice) for i in v)
+                ranked.append((-v[0].notice.rung, -card, k, _entry((k, tuple(v), card))))
+            ranked.sort()
+            self._entries = list(map(_LAST, ranked))
         return self._entries
 
     @property
@@ -273,12 +283,7 @@ class EntryCache:
         self.words: dict[tuple[object, ...], tuple[str, str]] = {}
         self.left: dict[tuple[object, ...], int] | None = None
         if digests is not None and today is not None:
-            left: dict[tuple[object, ...], int] = {}
-            for d in digests:
-                for e in d.entries():
-                    key = _key(e, today, lang)
-                    left[key] = left.get(key, 0) + 1
-            self.left = left
+            self.left = Counter(_key(e, today, lang) for d in digests for e in d.entries())
 
     def __len__(self) -> int:
         return len(self.words)
@@ -375,8 +380,9 @@ def _words(
 
 def _key(entry: Entry, today: date, lang: Lang) -> tuple[object, ...]:
     items = entry.items
-    if len(items) == 1:
-        return (lang, today, entry.support, items[0].notice.number, items[0].repeat)
+    if len(items) == 1:  # (entry.support, written out: most entries)
+        one = items[0]
+        return (lang, today, one.role == "support", one.notice.number, one.repeat)
     return (lang, today, entry.support, *((i.notice.number, i.repeat) for i in items))
 
 

@@ -1,9 +1,16 @@
-"""A notice's card reasons in a mail (notify/digest.py ``reasons``): worded once a run
-for the usual shape, and the same words as wording each stored message by itself, for
-every shape a stored body may hold (a hand-edited or older store included)."""
+"""How a digest is put into words (notify/digest.py), held to the plain definitions:
+
+* a notice's card reasons (``reasons``): worded once a run for the usual shape, and the
+  same words as wording each stored message by itself, for every shape a stored body
+  may hold (a hand-edited or older store included);
+* a digest's entries (``Digest.entries``): one per task, its notices highest rung
+  first, the entries by highest rung, card and task id.
+"""
 
 from __future__ import annotations
 
+from datetime import date
+from types import SimpleNamespace
 from typing import Any
 
 from hypothesis import given, settings
@@ -77,3 +84,48 @@ def test_values_that_hash_alike_are_worded_apart() -> None:
     assert digest.reasons(one, "en") == ["1 WD overdue"]
     assert digest.reasons(one_point_oh, "en") == ["1.0 WD overdue"]
     assert digest.reasons(one, "zh") == ["逾期 1 个工作日"]
+
+
+_NOTICE = st.builds(
+    SimpleNamespace,
+    subject=st.sampled_from(["T-1", "T-2", "T-10", "P-3", "A"]),
+    rung=st.integers(0, 4),
+    issued_on=st.sampled_from([date(2020, 11, d) for d in (2, 13, 16)]),
+    body=st.builds(dict, card=st.sampled_from([0, 1, 2, 3, 4, None, "3", "x", 2.0])),
+    number=st.uuids().map(str),
+)
+_ITEM = st.builds(
+    digest.Item,
+    notice=_NOTICE,
+    repeat=st.booleans(),
+    role=st.sampled_from(["contact", "support", "head"]),
+)
+
+
+def _card(notice: Any) -> int:
+    try:
+        return int(notice.body.get("card") or 0)
+    except (TypeError, ValueError):
+        return 0
+
+
+def _plain_entries(items: list[digest.Item]) -> list[digest.Entry]:
+    """Digest.entries as it was first written."""
+    tasks: dict[str, list[digest.Item]] = {}
+    for i in items:
+        tasks.setdefault(i.notice.subject, []).append(i)
+    out = []
+    for task, mine in tasks.items():
+        mine = sorted(mine, key=lambda i: (-i.notice.rung, i.notice.issued_on))
+        out.append(digest.Entry(task, tuple(mine), max(_card(i.notice) for i in mine)))
+    out.sort(key=lambda e: (-e.items[0].notice.rung, -e.card, e.task))
+    return out
+
+
+@settings(max_examples=examples(500), deadline=None)
+@given(items=st.lists(_ITEM, max_size=12))
+def test_entries_are_the_plain_grouping_and_order(items: list[digest.Item]) -> None:
+    d = digest.Digest("a@example.org", "A", "contact", "u1", items=list(items))
+    made = d.entries()
+    assert made == _plain_entries(items)
+    assert all(type(e) is digest.Entry for e in made)
