@@ -669,6 +669,72 @@ def test_mails_built_by_a_second_process_are_the_plain_paths(
     assert _rows(fast_db) == _rows(plain_db)
 
 
+# --- the bodies encoded by a second process (service/file_ahead.py) ------------------------
+
+
+def _shifted(work: Callable[[], Any]) -> Callable[[], Any]:
+    def child() -> Any:
+        return [(at + 1, n) for at, n in work()]  # places that read garbage
+
+    return child
+
+
+def _cut_short(work: Callable[[], Any]) -> Callable[[], Any]:
+    def child() -> Any:
+        placed = work()
+        end = max(at + n for at, n in placed)
+        # the file as if cut short: a text in it that reaches past its end
+        return [(at, n + 1 if at + n == end else n) for at, n in placed]
+
+    return child
+
+
+@pytest.mark.skipif(not hasattr(os, "fork") or free_cpus() < 2, reason="needs fork, two cores")
+@pytest.mark.parametrize("how", ["child", "child-dies", "places-shifted", "file-short"])
+def test_bodies_encoded_by_a_second_process_are_the_plain_paths(
+    city: tuple[Path, Path],
+    tmp_path: Path,
+    fixed_ids: Callable[[], None],
+    monkeypatch: pytest.MonkeyPatch,
+    how: str,
+) -> None:
+    from gaoxin_cli.service import file_ahead
+
+    ws, db = city
+    fast_db, plain_db = _copy(db, tmp_path / "a" / "g.db"), _copy(db, tmp_path / "b" / "g.db")
+    fixed_ids()
+    monkeypatch.setattr(file_ahead, "PARALLEL_MIN_NOTICES", 0)
+    work_of = {"child-dies": _died, "places-shifted": _shifted, "file-short": _cut_short}
+    with children_spied(monkeypatch, work_of.get(how, lambda w: w)) as sent:
+        report = notify.run(
+            _session(ws, fast_db), notify.OutboxTransport(tmp_path / "fast"), NOW, lambda: STAMP
+        )
+    assert report.ok and report.sent == len(report.mails) > 10
+    assert len(sent) == 1  # the bodies' child (the mails are built here: too few items)
+    if how == "child-dies":
+        assert sent == [None]
+    else:  # a place for each notice filed, the shared bodies' texts written once
+        filed = len(report.filed)
+        assert len(sent[0]) == filed
+        assert len(set(sent[0])) < filed
+    monkeypatch.setattr(file_ahead, "PARALLEL_MIN_NOTICES", 10**9)
+    fixed_ids()
+    _plain_run(_session(ws, plain_db), tmp_path / "plain")
+    assert _files(tmp_path / "fast") == _files(tmp_path / "plain")
+    assert _rows(fast_db) == _rows(plain_db)
+
+
+def test_the_places_must_tile_the_file() -> None:
+    from gaoxin_cli.service.file_ahead import _tiled
+
+    assert _tiled([(0, 3), (3, 2), (0, 3), (5, 1)], 6)
+    assert _tiled([], 0)
+    assert not _tiled([(0, 3), (3, 2)], 6)  # a byte left over
+    assert not _tiled([(1, 3)], 4)  # not from the start
+    assert not _tiled([(0, 3), (2, 2)], 5)  # overlapping the one before
+    assert not _tiled([(0, 3), (4, 2)], 6)  # a gap
+
+
 def test_the_split_halves_the_digest_items() -> None:
     from gaoxin_cli.service.mail_ahead import split_at
 

@@ -419,7 +419,13 @@ def prepare(
         # The write lock only when there is something to file (a second run of the day
         # beside a long import needs none); file_notices skips, under the lock, a notice
         # filed since the read (the notify lock keeps other runs out meanwhile).
-        filed = filed_notices.file_notices(store, new, notice_record.number, recorded_at)
+        from gaoxin_cli.service import file_ahead
+
+        # The bodies encoded by a second process meanwhile (service/file_ahead.py)
+        with file_ahead.encoded(new) as bodies:
+            filed = filed_notices.file_notices(
+                store, new, notice_record.number, recorded_at, bodies
+            )
     else:
         filed = []
     pairs = due_pairs(store, before, issued, filed, today, calendar, plan, problems, fresh)

@@ -43,6 +43,7 @@ _INSERT_HEAD = (
 )
 # The body (11th) is bound as UTF-8 bytes and stored as TEXT (see file_notices).
 _NOTICE_MARKS = "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, CAST(? AS TEXT), ?, ?)"
+_NOTICE_VARIABLES, _BODY = 13, 10  # a row's values, and where its body's text is
 SUBJECT_KINDS = ("task", "problem")
 # json.dumps(value, ensure_ascii=False), with the encoder made once, not per call
 _JSON = JSON
@@ -177,11 +178,16 @@ def red_notice_dues(store: Store, as_of: date, subject_kind: str = "task") -> di
     return {subject: date.fromisoformat(due) for subject, due in rows}
 
 
+# The body text of the notice at an index of *new*: UTF-8 JSON (:data:`_JSON`) of its body.
+BodyTexts = Callable[[int], "bytes | memoryview"]
+
+
 def file_notices(
     store: Store,
     new: Iterable[NewNotice],
     number: Callable[[str, int, int], str],
     recorded_at: str | None,
+    encoded: Callable[[], BodyTexts | None] | None = None,
 ) -> list[StoredNotice]:
     """File *new* in one transaction: each gets the next number of its kind and year.
 
@@ -192,8 +198,12 @@ def file_notices(
     The notices come back with their recipients and body in place, the very objects of
     *new* (not parsed back, not copied: a first run of 100,000 tasks files ~57,000), and
     notices with the same recipients share them.
+
+    *encoded*, when given, is asked for the bodies' texts once every row but its body is
+    ready (``service/file_ahead.py``: a second process encodes them meanwhile); when it
+    gives None, or is not given, the bodies are encoded here.
     """
-    pending: list[tuple[NewNotice, str, int, int, str, tuple[Mapping[str, Any], ...]]] = []
+    pending: list[tuple[NewNotice, str, int, int, str, tuple[Mapping[str, Any], ...], int]] = []
     encode = _JSON.encode
     # Recipient lists repeat (a unit's contact gets all its tasks' 交办单): one string and
     # one parsed tuple for each distinct list.
@@ -208,7 +218,7 @@ def file_notices(
                 "SELECT kind, year, max(seq) FROM notices GROUP BY kind, year"
             )
         }
-        for n in new:
+        for index, n in enumerate(new):
             if (n.subject_kind, n.subject, n.kind) in have:
                 continue
             have.add((n.subject_kind, n.subject, n.kind))
@@ -225,31 +235,16 @@ def file_notices(
                 if known is None:
                     known = same[rcpts] = (rcpts, tuple(people))
                 by_list[id(n.recipients)] = known
-            pending.append((n, number(n.kind, year, seq), year, seq, *known))
+            pending.append((n, number(n.kind, year, seq), year, seq, *known, index))
         # Multi-row INSERTs (one statement per chunk; each notice's row made just for
         # its statement), then the new ids in one query: the write lock is held, so
         # nobody else can add rows in between.
-        # A task's notices of the day share one body (rules/ladder.py): encoded once,
-        # kept until its last notice is bound (by identity: *pending* holds them all).
-        uses = Counter(id(n.body) for n, *_ in pending)
-        texts: dict[int, bytes] = {}
+        # Each statement's values, the bodies' texts left out: they are filled in last,
+        # when *encoded* may have them ready.
+        statements: list[list[object]] = []
         for i in range(0, len(pending), _NOTICE_ROWS):
-            chunk = pending[i : i + _NOTICE_ROWS]
             values: list[object] = []
-            for n, num, year, seq, rcpts, _ in chunk:
-                key = id(n.body)
-                text = texts.get(key)
-                if text is None:
-                    body = n.body if type(n.body) is dict else dict(n.body)
-                    text = encode(body).encode("utf-8")
-                    if uses[key] > 1:
-                        texts[key] = text
-                elif uses[key] == 1:
-                    del texts[key]
-                uses[key] -= 1
-                # Bound as UTF-8 bytes and cast back to TEXT (the same value): a str
-                # bound as text keeps a UTF-8 copy of itself for as long as it lives
-                # (32 MB for the bodies of a 100,000-task first run).
+            for n, num, year, seq, rcpts, _, _ in pending[i : i + _NOTICE_ROWS]:
                 due = n.response_due.isoformat() if n.response_due else None
                 values += (
                     num,
@@ -262,19 +257,30 @@ def file_notices(
                     due,
                     n.unit,
                     rcpts,
-                    text,
+                    None,  # the body's text
                     recorded_at,
                     n.subject_kind,
                 )
+            statements.append(values)
+        text_of = encoded() if encoded is not None and pending else None
+        if text_of is None:
+            text_of = _body_texts([row[0] for row in pending], [row[6] for row in pending])
+        for i, values in zip(range(0, len(pending), _NOTICE_ROWS), statements, strict=True):
+            chunk = pending[i : i + _NOTICE_ROWS]
+            # Bound as UTF-8 bytes and cast back to TEXT (the same value): a str bound
+            # as text keeps a UTF-8 copy of itself for as long as it lives (32 MB for
+            # the bodies of a 100,000-task first run).
+            values[_BODY::_NOTICE_VARIABLES] = [text_of(row[6]) for row in chunk]
             marks = ", ".join(_NOTICE_MARKS for _ in chunk)
             store.insert(f"{_INSERT_HEAD} VALUES {marks}", values)
+        del statements
         ids: dict[str, int] = {}
         if pending:
             first = pending[0][1]
             (start,) = store.query("SELECT id FROM notices WHERE number = ?", (first,))[0]
             ids = dict(store.query("SELECT number, id FROM notices WHERE id >= ?", (start,)))
     out = []
-    for n, num, year, seq, rcpts, parsed in pending:
+    for n, num, year, seq, rcpts, parsed, _ in pending:
         # No body_json: encoded again only if read (models/notice.py _BodyText).
         notice = _stored(  # parsed fields included
             id=ids[num],
@@ -296,6 +302,31 @@ def file_notices(
         )
         out.append(notice)
     return out
+
+
+def _body_texts(notices: Sequence[NewNotice], indexes: Sequence[int]) -> BodyTexts:
+    """The body texts of *notices* (at *indexes* of the run's list), asked for in order:
+    a task's notices of the day share one body (rules/ladder.py), encoded once and kept
+    until its last notice has it."""
+    encode = _JSON.encode
+    body_at = {i: n.body for i, n in zip(indexes, notices, strict=True)}
+    uses = Counter(map(id, body_at.values()))
+    texts: dict[int, bytes] = {}
+
+    def text_of(index: int) -> bytes:
+        body = body_at.pop(index)
+        key = id(body)
+        text = texts.get(key)
+        if text is None:
+            text = encode(body if type(body) is dict else dict(body)).encode("utf-8")
+            if uses[key] > 1:
+                texts[key] = text
+        elif uses[key] == 1:
+            del texts[key]
+        uses[key] -= 1
+        return text
+
+    return text_of
 
 
 def _primed(notice: StoredNotice, new: NewNotice) -> StoredNotice:
