@@ -4,7 +4,8 @@
   same words as wording each stored message by itself, for every shape a stored body
   may hold (a hand-edited or older store included);
 * a digest's entries (``Digest.entries``): one per task, its notices highest rung
-  first, the entries by highest rung, card and task id.
+  first, the entries by highest rung, card and task id;
+* the digests (``group``): one per address, its person's main role, each notice once.
 """
 
 from __future__ import annotations
@@ -129,3 +130,65 @@ def test_entries_are_the_plain_grouping_and_order(items: list[digest.Item]) -> N
     made = d.entries()
     assert made == _plain_entries(items)
     assert all(type(e) is digest.Entry for e in made)
+
+
+_PERSON = st.builds(
+    dict,
+    email=st.sampled_from(["a@x.org", " A@X.org ", "b@x.org", "", None, "c@x.org"]),
+    role=st.sampled_from(["contact", "head", "leader", "support", "office_head", None]),
+    name=st.sampled_from(["张三", "", None]),
+    unit=st.sampled_from(["u1", "u2", None]),
+)
+
+
+def _plain_group(pairs: list[tuple[Any, dict[str, Any], bool]]) -> list[digest.Digest]:
+    """digest.group as it was first written: each person read at each pair."""
+    out: dict[str, digest.Digest] = {}
+    seen: set[tuple[str, str]] = set()
+    for notice, person, repeat in pairs:
+        email = str(person.get("email") or "").strip().lower()
+        if not email:
+            continue
+        role = str(person.get("role") or "")
+        d = out.get(email)
+        if d is None:
+            name = digest.clean(person.get("name") or email)
+            d = out[email] = digest.Digest(email, name, role, person.get("unit"))
+        elif digest._role_rank(role) < digest._role_rank(d.role):
+            d.role, d.unit = role, person.get("unit")
+        if (email, notice.number) not in seen:
+            seen.add((email, notice.number))
+            d.items.append(digest.Item(notice, repeat, role))
+    return [out[k] for k in sorted(out)]
+
+
+@settings(max_examples=examples(500), deadline=None)
+@given(
+    people=st.lists(_PERSON, min_size=1, max_size=5),
+    picks=st.lists(
+        st.tuples(st.integers(0, 4), st.integers(0, 4), st.booleans(), st.booleans()),
+        max_size=15,
+    ),
+    notices=st.lists(_NOTICE, min_size=1, max_size=5),
+)
+def test_digests_are_the_plain_grouping(
+    people: list[dict[str, Any]],
+    picks: list[tuple[int, int, bool, bool]],
+    notices: list[Any],
+) -> None:
+    """Shared person objects (as a recipient list is) and fresh copies alike; made from
+    a generator too, whose fresh dicts live one step only."""
+    pairs = [
+        (
+            notices[n % len(notices)],
+            people[who % len(people)] if shared else dict(people[who % len(people)]),
+            repeat,
+        )
+        for n, who, repeat, shared in picks
+    ]
+    want = _plain_group(pairs)
+    fresh = ((n, dict(p), r) for n, p, r in pairs)  # each dict gone after its step
+    for made in (digest.group(pairs), digest.group(fresh)):
+        assert [(d.email, d.name, d.role, d.unit, d.items) for d in made] == [
+            (d.email, d.name, d.role, d.unit, d.items) for d in want
+        ]

@@ -143,21 +143,31 @@ def group(pairs: Iterable[tuple[StoredNotice, Mapping[str, Any], bool]]) -> list
     order), greeting the person in their main role (contact before head before …)."""
     out: dict[str, Digest] = {}
     seen: set[tuple[str, str]] = set()
+    # A recipient list is shared by the notices that have it (store/notices.py): each
+    # person's address and role read once, by identity (the list holds every person
+    # until the end, so no id is reused meanwhile).
+    pairs = pairs if isinstance(pairs, list) else list(pairs)
+    people: dict[int, tuple[str, str]] = {}
+    item = partial(tuple.__new__, Item)  # Item(...) without its Python __new__
     for notice, person, repeat in pairs:
-        email = str(person.get("email") or "").strip().lower()
+        known = people.get(id(person))
+        if known is None:
+            email = str(person.get("email") or "").strip().lower()
+            known = people[id(person)] = (email, str(person.get("role") or ""))
+        email, role = known
         if not email:
             continue
-        role = str(person.get("role") or "")
         d = out.get(email)
         if d is None:
             d = out[email] = Digest(
                 email, clean(person.get("name") or email), role, person.get("unit")
             )
-        elif _role_rank(role) < _role_rank(d.role):
+        elif role != d.role and _role_rank(role) < _role_rank(d.role):
             d.role, d.unit = role, person.get("unit")
-        if (email, notice.number) not in seen:
-            seen.add((email, notice.number))
-            d.items.append(Item(notice, repeat, role))
+        key = (email, notice.number)
+        if key not in seen:
+            seen.add(key)
+            d.items.append(item((notice, repeat, role)))
     return [out[k] for k in sorted(out)]
 
 
