@@ -131,7 +131,7 @@ class PlainConsole:
     def _plain(self, objects: tuple[Any, ...], sep: str) -> str | None:
         """The text of *objects* when it can be written as it is, else None."""
         parts = []
-        # No object is a Text unless rich.text was imported (a Styled line needs it not)
+        # No object is a Text unless rich.text was imported (a Styled line does not need it)
         text_module = sys.modules.get("rich.text")
         for o in objects:
             if isinstance(o, str):

@@ -236,11 +236,10 @@ def file_notices(
                     known = same[rcpts] = (rcpts, tuple(people))
                 by_list[id(n.recipients)] = known
             pending.append((n, number(n.kind, year, seq), year, seq, *known, index))
-        # Multi-row INSERTs (one statement per chunk; each notice's row made just for
-        # its statement), then the new ids in one query: the write lock is held, so
-        # nobody else can add rows in between.
-        # Each statement's values, the bodies' texts left out: they are filled in last,
-        # when *encoded* may have them ready.
+        # Multi-row INSERTs (one statement per chunk), then the new ids in one query:
+        # the write lock is held, so nobody else can add rows in between. Every
+        # statement's values are made first with the bodies' texts left out; those are
+        # filled in last, when *encoded* may have them ready.
         statements: list[list[object]] = []
         for i in range(0, len(pending), _NOTICE_ROWS):
             values: list[object] = []
