@@ -28,7 +28,6 @@ import re
 import shutil
 import sqlite3
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from datetime import date, datetime
 from pathlib import Path
 from types import SimpleNamespace
@@ -607,17 +606,23 @@ def _unbound(files: dict[str, bytes]) -> dict[str, bytes]:
     return {k: re.sub(rb"=_gaoxin_[0-9a-f]+", b"=_gaoxin_B", v) for k, v in files.items()}
 
 
-@contextmanager
-def _second_process(
-    monkeypatch: pytest.MonkeyPatch, work_of: Callable[[Callable[[], Any]], Callable[[], Any]]
-) -> Iterator[list[Any]]:
-    """Mails built in two processes on any size; yields what the children sent back.
-    *work_of* turns the child's work into what the child runs (to play one that dies)."""
-    from gaoxin_cli.service import mail_ahead
-
-    monkeypatch.setattr(mail_ahead, "PARALLEL_MIN_ITEMS", 0)
+def _run_spied(
+    city: tuple[Path, Path],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    work_of: Callable[[Callable[[], Any]], Callable[[], Any]],
+) -> tuple[Path, tuple[Path, Path], Any, list[Any]]:
+    """A first run into tmp_path/fast on one copy of the city's database, every second
+    process running ``work_of(work)`` (to play one that dies); the workspace, that copy
+    and an untouched one for the plain path, the report, and what the children sent."""
+    ws, db = city
+    fast_db, plain_db = _copy(db, tmp_path / "a" / "g.db"), _copy(db, tmp_path / "b" / "g.db")
     with children_spied(monkeypatch, work_of) as sent:
-        yield sent
+        report = notify.run(
+            _session(ws, fast_db), notify.OutboxTransport(tmp_path / "fast"), NOW, lambda: STAMP
+        )
+    assert report.ok and report.sent == len(report.mails) > 10
+    return ws, (fast_db, plain_db), report, sent
 
 
 def _died(work: Callable[[], Any]) -> Callable[[], Any]:
@@ -644,15 +649,12 @@ def test_mails_built_by_a_second_process_are_the_plain_paths(
     monkeypatch: pytest.MonkeyPatch,
     how: str,
 ) -> None:
-    ws, db = city
-    fast_db, plain_db = _copy(db, tmp_path / "a" / "g.db"), _copy(db, tmp_path / "b" / "g.db")
+    from gaoxin_cli.service import mail_ahead
+
     fixed_ids()
+    monkeypatch.setattr(mail_ahead, "PARALLEL_MIN_ITEMS", 0)
     work_of = {"child-dies": _died, "spool-garbled": _misplaced}.get(how, lambda w: w)
-    with _second_process(monkeypatch, work_of) as sent:
-        report = notify.run(
-            _session(ws, fast_db), notify.OutboxTransport(tmp_path / "fast"), NOW, lambda: STAMP
-        )
-    assert report.ok and report.sent == len(report.mails) > 10
+    ws, (fast_db, plain_db), report, sent = _run_spied(city, tmp_path, monkeypatch, work_of)
     assert len(sent) == 1
     if how == "child-dies":
         assert sent == [None]
@@ -700,16 +702,12 @@ def test_bodies_encoded_by_a_second_process_are_the_plain_paths(
 ) -> None:
     from gaoxin_cli.service import file_ahead
 
-    ws, db = city
-    fast_db, plain_db = _copy(db, tmp_path / "a" / "g.db"), _copy(db, tmp_path / "b" / "g.db")
     fixed_ids()
     monkeypatch.setattr(file_ahead, "PARALLEL_MIN_NOTICES", 0)
     work_of = {"child-dies": _died, "places-shifted": _shifted, "file-short": _cut_short}
-    with children_spied(monkeypatch, work_of.get(how, lambda w: w)) as sent:
-        report = notify.run(
-            _session(ws, fast_db), notify.OutboxTransport(tmp_path / "fast"), NOW, lambda: STAMP
-        )
-    assert report.ok and report.sent == len(report.mails) > 10
+    ws, (fast_db, plain_db), report, sent = _run_spied(
+        city, tmp_path, monkeypatch, work_of.get(how, lambda w: w)
+    )
     assert len(sent) == 1  # the bodies' child (the mails are built here: too few items)
     if how == "child-dies":
         assert sent == [None]
