@@ -75,6 +75,7 @@ class Entry(NamedTuple):
 
 
 _entry = partial(tuple.__new__, Entry)  # Entry(...) without its Python __new__
+_item = partial(tuple.__new__, Item)  # Item(...) likewise
 _LAST = itemgetter(-1)
 
 _ROLE_ORDER = ("contact", "head", "office_contact", "office_head", "leader", "supervisor")
@@ -148,7 +149,6 @@ def group(pairs: Iterable[tuple[StoredNotice, Mapping[str, Any], bool]]) -> list
     # until the end, so no id is reused meanwhile).
     pairs = pairs if isinstance(pairs, list) else list(pairs)
     people: dict[int, tuple[str, str]] = {}
-    item = partial(tuple.__new__, Item)  # Item(...) without its Python __new__
     for notice, person, repeat in pairs:
         known = people.get(id(person))
         if known is None:
@@ -167,7 +167,7 @@ def group(pairs: Iterable[tuple[StoredNotice, Mapping[str, Any], bool]]) -> list
         key = (email, notice.number)
         if key not in seen:
             seen.add(key)
-            d.items.append(item((notice, repeat, role)))
+            d.items.append(_item((notice, repeat, role)))
     return [out[k] for k in sorted(out)]
 
 
