@@ -10,6 +10,7 @@
 
 from __future__ import annotations
 
+import html
 from datetime import date
 from types import SimpleNamespace
 from typing import Any
@@ -192,3 +193,53 @@ def test_digests_are_the_plain_grouping(
         assert [(d.email, d.name, d.role, d.unit, d.items) for d in made] == [
             (d.email, d.name, d.role, d.unit, d.items) for d in want
         ]
+
+
+# --- an entry's paragraph and its cache key --------------------------------------------
+
+# Text an entry's parts may hold: what HTML escapes, line breaks (and the very separator
+# of the plain text), CJK, and nothing at all.
+_PART = st.lists(
+    st.sampled_from(["a", " ", "&", "<", ">", '"', "'", "\n", "\r", "督", "；", digest._BREAK]),
+    max_size=6,
+).map("".join)
+
+
+def _plain_page(card: int, task: str, notices: str, lines: list[str]) -> str:
+    """The entry's HTML as it was first written: each part escaped by itself."""
+    e = html.escape
+    level = min(max(card, 0), 4)
+    return (
+        f'<p class="c{level}"><b>{e(task)}</b><br>{e(notices)}<br>'
+        + "<br>".join([e(x) for x in lines])
+        + "</p>"
+    )
+
+
+@settings(max_examples=examples(1000), deadline=None)
+@given(card=st.integers(-1, 6), task=_PART, notices=_PART, lines=st.lists(_PART, max_size=4))
+def test_an_entrys_paragraph_is_each_part_escaped(
+    card: int, task: str, notices: str, lines: list[str]
+) -> None:
+    text = digest._BREAK.join([task, notices, *lines])
+    assert digest._page(card, task, notices, lines, text) == _plain_page(card, task, notices, lines)
+
+
+@settings(max_examples=examples(200), deadline=None)
+@given(items=st.lists(_ITEM, min_size=1, max_size=6), lang=st.sampled_from(["zh", "en"]))
+def test_a_counted_entrys_key_is_made_once_and_only_for_its_day(
+    items: list[digest.Item], lang: Lang
+) -> None:
+    """The key a counted cache keeps for an entry is the one made afresh on the day and
+    in the language it was counted for, and it is not given for any other."""
+    d = digest.Digest("a@example.org", "A", "contact", "u1", items=list(items))
+    day, other = date(2020, 11, 16), date(2020, 11, 17)
+    cache = digest.EntryCache([d], day, lang)
+    for e in d.entries():
+        assert cache.key_of(e, day, lang) == digest._key(e, day, lang)
+        assert cache.key_of(e, other, lang) == digest._key(e, other, lang)
+        assert cache.key_of(e, day, "en" if lang == "zh" else "zh") != digest._key(e, day, lang)
+    # an equal entry that is not the counted one gets its key made, the same
+    for e in d.entries():
+        twin = digest.Entry(e.task, tuple(e.items), e.card)
+        assert cache.key_of(twin, day, lang) == digest._key(e, day, lang)

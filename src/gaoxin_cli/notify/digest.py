@@ -285,18 +285,34 @@ class EntryCache:
     entries in three go to one person only, and the ones that are shared are let go
     after their last use (the whole run's words are ~80 MB). Without, all are kept."""
 
-    __slots__ = ("left", "words")
+    __slots__ = ("_counted", "_lang", "_today", "left", "words")
 
     def __init__(
         self, digests: Iterable[Digest] | None = None, today: date | None = None, lang: Lang = "zh"
     ) -> None:
         self.words: dict[tuple[object, ...], tuple[str, str]] = {}
         self.left: dict[tuple[object, ...], int] | None = None
+        self._today, self._lang = today, lang
+        # Each counted entry with its key, by the entry's id: the key is made once, not
+        # again when the entry is worded (the entry is held, so its id stays its own).
+        self._counted: dict[int, tuple[Entry, tuple[object, ...]]] = {}
         if digests is not None and today is not None:
-            self.left = Counter(_key(e, today, lang) for d in digests for e in d.entries())
+            entries = [e for d in digests for e in d.entries()]
+            keys = [_key(e, today, lang) for e in entries]
+            self.left = Counter(keys)
+            self._counted = dict(
+                zip(map(id, entries), zip(entries, keys, strict=True), strict=True)
+            )
 
     def __len__(self) -> int:
         return len(self.words)
+
+    def key_of(self, entry: Entry, today: date, lang: Lang) -> tuple[object, ...]:
+        """The cache's key of *entry* worded on *today* in *lang*."""
+        found = self._counted.get(id(entry))
+        if found is not None and found[0] is entry and today == self._today and lang == self._lang:
+            return found[1]
+        return _key(entry, today, lang)
 
     def words_of(
         self, key: tuple[object, ...], make: Callable[[], tuple[str, str]]
@@ -367,6 +383,7 @@ def _answer(assign: bool, response_due: date, lang: Lang) -> str:
 
 
 _escape = html.escape
+_BREAK = "\n   "  # between an entry's parts in its plain text
 
 
 def entry_text(config: Config, entry: Entry, today: date, lang: Lang) -> EntryText:
@@ -385,7 +402,7 @@ def _words(
 
     if cache is None:
         return make()
-    return cache.words_of(_key(entry, today, lang), make)
+    return cache.words_of(cache.key_of(entry, today, lang), make)
 
 
 def _key(entry: Entry, today: date, lang: Lang) -> tuple[object, ...]:
@@ -471,15 +488,26 @@ def _entry_parts(
                 lines.append(t("notify.measures", lang, measures=sep.join(measures)))
     if top.response_due is not None:
         lines.append(_answer(top.kind == "assign", top.response_due, lang))
-    text = "\n   ".join([task, notices, *lines])
+    text = _BREAK.join([task, notices, *lines])
+    return task, notices, lines, text, _page(entry.card, task, notices, lines, text)
+
+
+def _page(card: int, task: str, notices: str, lines: list[str], text: str) -> str:
+    """The entry as an HTML paragraph: the heading in bold, then the notices and each
+    line. *text* is the parts joined by :data:`_BREAK`: when no part holds a line
+    break, it is escaped at once (one call instead of one a part) and cut back apart."""
+    level = min(max(card, 0), 4)
+    if text.count("\n") == len(lines) + 1:
+        head, _, rest = _escape(text).partition(_BREAK)
+        if not lines:
+            rest += _BREAK
+        return f'<p class="c{level}"><b>{head}</b><br>{rest.replace(_BREAK, "<br>")}</p>'
     e = _escape
-    level = min(max(entry.card, 0), 4)
-    page = (
+    return (
         f'<p class="c{level}"><b>{e(task)}</b><br>{e(notices)}<br>'
         + "<br>".join([e(x) for x in lines])
         + "</p>"
     )
-    return task, notices, lines, text, page
 
 
 def estimated_years(d: Digest) -> list[int]:
