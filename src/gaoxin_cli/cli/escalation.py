@@ -134,6 +134,7 @@ def notify(
         waiting=lambda m: view.waiting(sys.stderr, m, s.lang),
     )
 
+    context.keep(done)  # its notices and mails let go with the process, not one by one
     if done.rest_day:
         sys.stdout.write(view.rest_day(done.today, s.lang) + "\n")
         return

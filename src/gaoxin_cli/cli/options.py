@@ -37,6 +37,7 @@ def emit_json(doc: object) -> None:
     from gaoxin_cli.cli import context
     from gaoxin_cli.render.json_text import indented
 
+    context.keep(doc)  # let go with the process: `status --json` of a city is 100,000 rows
     sys.stdout.write(indented(context.with_estimates(doc)))
 
 
