@@ -243,3 +243,24 @@ def test_a_counted_entrys_key_is_made_once_and_only_for_its_day(
     for e in d.entries():
         twin = digest.Entry(e.task, tuple(e.items), e.card)
         assert cache.key_of(twin, day, lang) == digest._key(e, day, lang)
+
+
+@settings(max_examples=examples(300), deadline=None)
+@given(
+    ids=st.lists(st.one_of(st.none(), st.integers(0, 9)), max_size=8),
+    more=st.lists(st.one_of(st.none(), st.integers(0, 9)), max_size=3),
+)
+def test_notice_ids_are_the_plain_ones_as_items_come(
+    ids: list[int | None], more: list[int | None]
+) -> None:
+    """Drafts (no id) left out, 0 kept, the items' order; an item added afterwards
+    (as group() adds them) is in the next answer."""
+
+    def items(values: list[int | None]) -> list[digest.Item]:
+        return [digest.Item(SimpleNamespace(id=v)) for v in values]  # type: ignore[arg-type]
+
+    d = digest.Digest("a@example.org", "A", "contact", "u1", items=items(ids))
+    assert d.notice_ids == tuple(v for v in ids if v is not None)
+    assert d.notice_ids is d.notice_ids  # made once
+    d.items.extend(items(more))
+    assert d.notice_ids == tuple(v for v in ids + more if v is not None)

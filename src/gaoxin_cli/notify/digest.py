@@ -13,7 +13,9 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache, partial
-from operator import itemgetter
+from itertools import compress
+from itertools import repeat as _repeat
+from operator import attrgetter, is_not, itemgetter
 from typing import Any, NamedTuple
 
 from gaoxin_cli.calendar import year_spans
@@ -77,6 +79,7 @@ class Entry(NamedTuple):
 _entry = partial(tuple.__new__, Entry)  # Entry(...) without its Python __new__
 _item = partial(tuple.__new__, Item)  # Item(...) likewise
 _LAST = itemgetter(-1)
+_NOTICE_ID = attrgetter("notice.id")
 
 _ROLE_ORDER = ("contact", "head", "office_contact", "office_head", "leader", "supervisor")
 
@@ -91,10 +94,20 @@ class Digest:
     unit: str | None
     items: list[Item] = field(default_factory=list)
     _entries: list[Entry] | None = None
+    _ids: tuple[int, ...] | None = None
+    _ids_of: int = -1  # how many items _ids was made from
 
     @property
     def notice_ids(self) -> tuple[int, ...]:
-        return tuple(i.notice.id for i in self.items if i.notice.id is not None)
+        """The ids of its notices (drafts have none), in item order: made once for the
+        items there are (asked for when the mail is planned and again when it is built;
+        a city's first run has 157,000 items)."""
+        items = self.items
+        if self._ids is None or self._ids_of != len(items):
+            ids = list(map(_NOTICE_ID, items))
+            self._ids = tuple(compress(ids, map(is_not, ids, _repeat(None))))
+            self._ids_of = len(items)
+        return self._ids
 
     def entries(self) -> list[Entry]:
         """Per task, most severe first: highest rung, then card, then task id."""
