@@ -36,14 +36,14 @@ _LIGHT = (
     " '[]', '{}', recorded_at, subject_kind"
 )
 _ROWS = 60  # rows per multi-row INSERT (≤ 999 variables, the oldest SQLite limit)
-_NOTICE_ROWS = 76  # 13 variables a row
+_NOTICE_ROWS = 71  # 14 variables a row
 _INSERT_HEAD = (
-    "INSERT INTO notices (number, kind, year, seq, subject, rung, issued_on,"
+    "INSERT INTO notices (id, number, kind, year, seq, subject, rung, issued_on,"
     " response_due, unit, recipients, body, recorded_at, subject_kind)"
 )
-# The body (11th) is bound as UTF-8 bytes and stored as TEXT (see file_notices).
-_NOTICE_MARKS = "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, CAST(? AS TEXT), ?, ?)"
-_NOTICE_VARIABLES, _BODY = 13, 10  # a row's values, and where its body's text is
+# The body (12th) is bound as UTF-8 bytes and stored as TEXT (see filing).
+_NOTICE_MARKS = "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, CAST(? AS TEXT), ?, ?)"
+_NOTICE_VARIABLES, _BODY = 14, 11  # a row's values, and where its body's text is
 SUBJECT_KINDS = ("task", "problem")
 # json.dumps(value, ensure_ascii=False), with the encoder made once, not per call
 _JSON = JSON
@@ -189,15 +189,35 @@ def file_notices(
     recorded_at: str | None,
     encoded: Callable[[], BodyTexts | None] | None = None,
 ) -> list[StoredNotice]:
-    """File *new* in one transaction: each gets the next number of its kind and year.
+    """File *new* in one transaction: each gets the next number of its kind and year
+    (:func:`filing`, with nothing done between numbering and writing)."""
+    with filing(store, new, number, recorded_at, encoded) as filed:
+        return filed
+
+
+@contextmanager
+def filing(
+    store: Store,
+    new: Iterable[NewNotice],
+    number: Callable[[str, int, int], str],
+    recorded_at: str | None,
+    encoded: Callable[[], BodyTexts | None] | None = None,
+) -> Iterator[list[StoredNotice]]:
+    """File *new* in one transaction: each gets the next number of its kind and year,
+    and the next id. The block gets the notices as they will be stored, before their
+    rows are written; the rows are written, and the transaction committed, when the
+    block ends (a block that raises files nothing). ``notify`` starts building the day's
+    mails from them meanwhile (service/notify.py).
 
     A notice whose task (or problem) already has one of the same kind is skipped
     (checked under the write lock, so two runs at once cannot both file it). *number* formats
-    ``(kind, year, seq)`` — ``rules.ladder.number``.
+    ``(kind, year, seq)`` — ``rules.ladder.number``. The ids are the table's next ones,
+    given explicitly: the ones SQLite would give (``max(id) + 1`` on), read under the
+    same lock.
 
-    The notices come back with their recipients and body in place, the very objects of
-    *new* (not parsed back, not copied: a first run of 100,000 tasks files ~57,000), and
-    notices with the same recipients share them.
+    The notices are the very objects of *new*'s recipients and bodies (not parsed back,
+    not copied: a first run of 100,000 tasks files ~57,000), and notices with the same
+    recipients share them.
 
     *encoded*, when given, is asked for the bodies' texts once every row but its body is
     ready (``service/file_ahead.py``: a second process encodes them meanwhile); when it
@@ -218,6 +238,7 @@ def file_notices(
                 "SELECT kind, year, max(seq) FROM notices GROUP BY kind, year"
             )
         }
+        ((last_id,),) = store.query("SELECT coalesce(max(id), 0) FROM notices")
         for index, n in enumerate(new):
             if (n.subject_kind, n.subject, n.kind) in have:
                 continue
@@ -236,16 +257,41 @@ def file_notices(
                     known = same[rcpts] = (rcpts, tuple(people))
                 by_list[id(n.recipients)] = known
             pending.append((n, number(n.kind, year, seq), year, seq, *known, index))
-        # Multi-row INSERTs (one statement per chunk), then the new ids in one query:
-        # the write lock is held, so nobody else can add rows in between. Every
-        # statement's values are made first with the bodies' texts left out; those are
-        # filled in last, when *encoded* may have them ready.
+        first_id = last_id + 1
+        filed = [
+            _stored(  # parsed fields included; no body_json: encoded again only if read
+                id=first_id + i,
+                number=num,
+                kind=n.kind,
+                year=year,
+                seq=seq,
+                subject=n.subject,
+                rung=n.rung,
+                issued_on=n.issued_on,
+                response_due=n.response_due,
+                unit=n.unit,
+                recipients_json=rcpts,
+                recorded_at=recorded_at,
+                subject_kind=n.subject_kind,
+                signed_on=None,
+                recipients=parsed,
+                body=n.body if type(n.body) is dict else dict(n.body),
+            )
+            for i, (n, num, year, seq, rcpts, parsed, _) in enumerate(pending)
+        ]
+        yield filed
+        # Multi-row INSERTs (one statement per chunk). Every statement's values are
+        # made first with the bodies' texts left out; those are filled in last, when
+        # *encoded* may have them ready.
         statements: list[list[object]] = []
         for i in range(0, len(pending), _NOTICE_ROWS):
             values: list[object] = []
-            for n, num, year, seq, rcpts, _, _ in pending[i : i + _NOTICE_ROWS]:
+            for k, (n, num, year, seq, rcpts, _, _) in enumerate(
+                pending[i : i + _NOTICE_ROWS], first_id + i
+            ):
                 due = n.response_due.isoformat() if n.response_due else None
                 values += (
+                    k,
                     num,
                     n.kind,
                     year,
@@ -264,43 +310,15 @@ def file_notices(
         text_of = encoded() if encoded is not None and pending else None
         if text_of is None:
             text_of = _body_texts([row[0] for row in pending], [row[6] for row in pending])
-        for i, values in zip(range(0, len(pending), _NOTICE_ROWS), statements, strict=True):
+        for k, i in enumerate(range(0, len(pending), _NOTICE_ROWS)):
             chunk = pending[i : i + _NOTICE_ROWS]
+            values, statements[k] = statements[k], []  # its texts let go once written
             # Bound as UTF-8 bytes and cast back to TEXT (the same value): a str bound
             # as text keeps a UTF-8 copy of itself for as long as it lives (32 MB for
             # the bodies of a 100,000-task first run).
             values[_BODY::_NOTICE_VARIABLES] = [text_of(row[6]) for row in chunk]
             marks = ", ".join(_NOTICE_MARKS for _ in chunk)
             store.insert(f"{_INSERT_HEAD} VALUES {marks}", values)
-        del statements
-        ids: dict[str, int] = {}
-        if pending:
-            first = pending[0][1]
-            (start,) = store.query("SELECT id FROM notices WHERE number = ?", (first,))[0]
-            ids = dict(store.query("SELECT number, id FROM notices WHERE id >= ?", (start,)))
-    out = []
-    for n, num, year, seq, rcpts, parsed, _ in pending:
-        # No body_json: encoded again only if read (models/notice.py _BodyText).
-        notice = _stored(  # parsed fields included
-            id=ids[num],
-            number=num,
-            kind=n.kind,
-            year=year,
-            seq=seq,
-            subject=n.subject,
-            rung=n.rung,
-            issued_on=n.issued_on,
-            response_due=n.response_due,
-            unit=n.unit,
-            recipients_json=rcpts,
-            recorded_at=recorded_at,
-            subject_kind=n.subject_kind,
-            signed_on=None,
-            recipients=parsed,
-            body=n.body if type(n.body) is dict else dict(n.body),
-        )
-        out.append(notice)
-    return out
 
 
 def _body_texts(notices: Sequence[NewNotice], indexes: Sequence[int]) -> BodyTexts:
