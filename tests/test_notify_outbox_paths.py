@@ -13,7 +13,10 @@ generated workspace (bench/gen.py: 300 tasks, 8 units, a history up to 2020-11-1
 * a digest entry worded with the remembered parts (``digest._words``) reads as the
   plain wording, which is kept here as it was;
 * a run killed (here: the store refusing) between a batch of files and its record
-  leaves files that the next run adopts, not writes again.
+  leaves files that the next run adopts, not writes again;
+* the mails' second process, begun before the notices' rows are written, builds the
+  mails the plain path writes (their intents given when read back), and a filing the
+  store refuses then leaves no notice, intent or file, and no process behind.
 
 Message-IDs and MIME boundaries are random: both paths draw them from the same counters.
 """
@@ -733,14 +736,56 @@ def test_the_places_must_tile_the_file() -> None:
     assert not _tiled([(0, 3), (4, 2)], 6)  # a gap
 
 
-def test_the_split_halves_the_digest_items() -> None:
-    from gaoxin_cli.service.mail_ahead import split_at
+def test_the_split_gives_the_child_its_share_of_the_digest_items() -> None:
+    from gaoxin_cli.service.mail_ahead import CHILD_SHARE, split_at
 
     def mails(*sizes: int) -> list[Any]:
         return [SimpleNamespace(digest=SimpleNamespace(items=[0] * n)) for n in sizes]
 
-    assert split_at(mails(10, 10, 10, 10)) == 2
-    assert split_at(mails(1, 1, 1, 100)) == 3  # the big one alone: the child builds it
-    assert split_at(mails(100, 1, 1, 1)) == 1
-    assert split_at(mails(5)) == 1  # one mail: nothing left for a child
-    assert split_at(mails()) == 0
+    assert split_at(mails(10, 10, 10, 10), 0.5) == 2
+    assert split_at(mails(1, 1, 1, 100), 0.5) == 3  # the big one alone: the child builds it
+    assert split_at(mails(100, 1, 1, 1), 0.5) == 1
+    assert split_at(mails(5), 0.5) == 1  # one mail: nothing left for a child
+    assert split_at(mails(), 0.5) == 0
+    assert CHILD_SHARE == 0.6  # it starts while the notices are written: the larger part
+    assert split_at(mails(*[10] * 10)) == 4  # six of ten equal mails for the child
+    assert split_at(mails(*[10] * 10), 0.3) == 7
+
+
+@pytest.mark.skipif(not hasattr(os, "fork") or free_cpus() < 2, reason="needs fork, two cores")
+def test_a_filing_refused_after_the_mails_began_leaves_nothing(
+    city: tuple[Path, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The second process starts building the mails before the notices' rows are
+    written. When the store then refuses the rows, nothing is filed, no intent is
+    recorded, no mail is written, and the second process is stopped and reaped."""
+    from gaoxin_cli.service import forked, mail_ahead
+
+    monkeypatch.setattr(mail_ahead, "PARALLEL_MIN_ITEMS", 0)
+    ws, db = city
+    copy = _copy(db, tmp_path / "a" / "g.db")
+    conn = sqlite3.connect(copy)
+    conn.execute(
+        "CREATE TRIGGER refuse BEFORE INSERT ON notices"
+        " BEGIN SELECT RAISE(ABORT, 'the disk is full'); END"
+    )
+    conn.commit()
+    conn.close()
+    children: list[forked.Pending[Any]] = []
+    real = forked.start
+
+    def start(work: Callable[[], Any], **kw: Any) -> Any:
+        pending = real(work, **kw)
+        if pending is not None:
+            children.append(pending)
+        return pending
+
+    monkeypatch.setattr(forked, "start", start)
+    box = tmp_path / "box"
+    with pytest.raises(sqlite3.IntegrityError, match="the disk is full"):
+        notify.run(_session(ws, copy), notify.OutboxTransport(box), NOW, lambda: STAMP)
+    assert len(children) == 1  # the mails' second process had begun
+    with pytest.raises(ChildProcessError):
+        os.waitpid(children[0].pid, os.WNOHANG)  # stopped and reaped already
+    assert not list(box.glob("*.eml"))
+    assert _rows(copy) == {"notices": [], "deliveries": [], "mail_intents": []}

@@ -16,7 +16,10 @@
    each (Message-ID, recipient, notices) is recorded (:func:`intend`); a mail an earlier
    run meant to send today keeps its Message-ID (:func:`intended`). The Message-ID and
    the notices are all an intent needs, so a mail's bytes are built only when its turn
-   comes, and dropped once it is written or sent (:func:`plan_mails`).
+   comes, and dropped once it is written or sent (:func:`plan_mails`). The digests are
+   grouped, and a second process starts building part of the mails, once the day's
+   notices are numbered and before their rows are written (``prepare``'s *meanwhile*,
+   service/mail_ahead.py); nothing goes out before the filing has committed.
 4. The mails go to a :class:`Transport` — SMTP, an outbox directory, or nothing (a dry
    run, which files nothing either). Each mail the transport reports accepted is
    recorded (SMTP: at once; an outbox: its files a few at a time, see
@@ -31,6 +34,7 @@ mail into exit code 1.
 from __future__ import annotations
 
 from collections.abc import Callable, Collection, Mapping, Sequence
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -158,13 +162,18 @@ def run(
             robots=groups,
             mail_off=mail_off,
         )
-    with lock.exclusive(lock.lock_path(session.db)), session.store(write=True) as st:
-        prepared = prepare(st, plan, today, cal, dry_run=False, recorded_at=recorded_at())
+    with (
+        lock.exclusive(lock.lock_path(session.db)),
+        session.store(write=True) as st,
+        ExitStack() as building,
+    ):
         planned: list[Planned] = []
+        bad = []
         if mail_off:
             from gaoxin_cli.notify.smtp import SendResult
 
-            bad, result = [], SendResult()
+            prepared = prepare(st, plan, today, cal, dry_run=False, recorded_at=recorded_at())
+            result = SendResult()
         else:
             from contextlib import nullcontext
 
@@ -173,10 +182,9 @@ def run(
             from gaoxin_cli.service import mail_ahead
             from gaoxin_cli.store.notices import unsynced
 
-            earlier = intended(st, today)
-            planned, bad = plan_mails(prepared.digests, mail, earlier)
-            planned = intend(st, planned, earlier, today, recorded_at())
             config = plan.config
+            earlier: dict[IntentKey, Intent] = {}
+            bytes_of: Callable[[Planned], Outgoing] | None = None
 
             def cache_for(mails: Sequence[Planned]) -> EntryCache:
                 # each entry worded once, and kept while a mail still to come needs it
@@ -185,13 +193,34 @@ def run(
             def make(p: Planned, cache: EntryCache) -> Outgoing:
                 return message.build_planned(config, mail, today, p, now, lang, cache)
 
+            def start_building(ready: Prepared) -> None:
+                # Part of the mails built by a second process from now on, while the
+                # notices' rows are written (service/mail_ahead.py); none is sent
+                # before the filing has committed and every intent is recorded.
+                nonlocal planned, bad, earlier, bytes_of
+                earlier = intended(st, today)
+                planned, bad = plan_mails(ready.digests, mail, earlier)
+                bytes_of = building.enter_context(mail_ahead.built(planned, make, cache_for))
+
+            prepared = prepare(
+                st,
+                plan,
+                today,
+                cal,
+                dry_run=False,
+                recorded_at=recorded_at(),
+                meanwhile=start_building,
+            )
+            if bytes_of is None:  # prepare tells every run; this keeps it so
+                start_building(prepared)
+            assert bytes_of is not None
+            planned = intend(st, planned, earlier, today, recorded_at())
             # An outbox's files are synced before their deliveries are recorded, and a
             # record lost in a power cut is found again by the next run (its intent
             # names the file, its Message-ID proves it): those commits need not wait
             # for the disk. A mail server's 250 has no such second witness.
             sync = unsynced(st) if isinstance(transport, OutboxTransport) else nullcontext()
-            # Half of the mails built by a second process meanwhile (service/mail_ahead.py)
-            with mail_ahead.built(planned, make, cache_for) as bytes_of, sync:
+            with sync:
                 result = transport.send(
                     planned,
                     mail,
@@ -200,6 +229,7 @@ def run(
                     lambda m: still_due(st, m, today),
                     bytes_of,
                 )
+            building.close()  # the second process stopped before the robots post
         # --- group robots (service/channels.py): after the mail, under the same lock --
         groups = in_run(st, session, prepared.filed, transport, robots, recorded_at, lang)
     return NotifyReport(
@@ -369,8 +399,14 @@ def prepare(
     *,
     dry_run: bool,
     recorded_at: str | None = None,
+    meanwhile: Callable[[Prepared], object] | None = None,
 ) -> Prepared:
-    """File (or, dry, draft) today's notices and group what is due into digests."""
+    """File (or, dry, draft) today's notices and group what is due into digests.
+
+    *meanwhile* is given the digests before the notices' rows are written, inside the
+    filing's transaction (their ids and numbers are final by then): ``run`` starts
+    building the mails on the second core while the rows are written and committed.
+    Nothing may be sent from it: a filing that fails files nothing."""
     from gaoxin_cli.notify.digest import group
     from gaoxin_cli.rules import ladder, notice_record
     from gaoxin_cli.rules import problem_ladder as problem_rungs
@@ -413,24 +449,31 @@ def prepare(
     before = [s for s in items if s.task.id in issued]
     fresh = {n.subject for n in new if n.subject_kind == "task"}
     del snap, items
-    if dry_run:
-        filed = filed_notices.draft_notices(store, new, notice_record.number)
-    elif new:
-        # The write lock only when there is something to file (a second run of the day
-        # beside a long import needs none); file_notices skips, under the lock, a notice
-        # filed since the read (the notify lock keeps other runs out meanwhile).
-        from gaoxin_cli.service import file_ahead
 
-        # The bodies encoded by a second process meanwhile (service/file_ahead.py)
-        with file_ahead.encoded(new) as bodies:
-            filed = filed_notices.file_notices(
-                store, new, notice_record.number, recorded_at, bodies
-            )
-    else:
-        filed = []
-    pairs = due_pairs(store, before, issued, filed, today, calendar, plan, problems, fresh)
-    unmailed = [(n, p) for n in filed for p in n.recipients if not p.get("email")]
-    return Prepared(today, filed, group(pairs), unmailed)
+    def grouped(filed: list[StoredNotice]) -> Prepared:
+        pairs = due_pairs(store, before, issued, filed, today, calendar, plan, problems, fresh)
+        unmailed = [(n, p) for n in filed for p in n.recipients if not p.get("email")]
+        out = Prepared(today, filed, group(pairs), unmailed)
+        if meanwhile is not None:
+            meanwhile(out)
+        return out
+
+    if dry_run:
+        return grouped(filed_notices.draft_notices(store, new, notice_record.number))
+    if not new:
+        return grouped([])
+    # The write lock only when there is something to file (a second run of the day
+    # beside a long import needs none); the filing skips, under the lock, a notice
+    # filed since the read (the notify lock keeps other runs out meanwhile).
+    from gaoxin_cli.service import file_ahead
+
+    # The bodies encoded by a second process meanwhile (service/file_ahead.py); what
+    # is due grouped, and *meanwhile* told, before the rows are written.
+    with (
+        file_ahead.encoded(new) as bodies,
+        filed_notices.filing(store, new, notice_record.number, recorded_at, bodies) as filed,
+    ):
+        return grouped(filed)
 
 
 def problem_ladder(
