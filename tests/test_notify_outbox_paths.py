@@ -603,6 +603,12 @@ def test_deliveries_are_recorded_with_statement_journals_in_memory(tmp_path: Pat
 # --- the mails built by a second process (service/mail_ahead.py) ---------------------------
 
 
+# The tests of a second process: they need fork and two free cores.
+_TWO_PROCESSES = pytest.mark.skipif(
+    not hasattr(os, "fork") or free_cpus() < 2, reason="needs fork, two cores"
+)
+
+
 def _unbound(files: dict[str, bytes]) -> dict[str, bytes]:
     """The files with their MIME boundaries made equal: the second process draws its
     own from the counters, the same numbers as this one's."""
@@ -643,7 +649,7 @@ def _misplaced(work: Callable[[], Any]) -> Callable[[], Any]:
     return child
 
 
-@pytest.mark.skipif(not hasattr(os, "fork") or free_cpus() < 2, reason="needs fork, two cores")
+@_TWO_PROCESSES
 @pytest.mark.parametrize("how", ["child", "child-dies", "spool-garbled"])
 def test_mails_built_by_a_second_process_are_the_plain_paths(
     city: tuple[Path, Path],
@@ -694,7 +700,7 @@ def _cut_short(work: Callable[[], Any]) -> Callable[[], Any]:
     return child
 
 
-@pytest.mark.skipif(not hasattr(os, "fork") or free_cpus() < 2, reason="needs fork, two cores")
+@_TWO_PROCESSES
 @pytest.mark.parametrize("how", ["child", "child-dies", "places-shifted", "file-short"])
 def test_bodies_encoded_by_a_second_process_are_the_plain_paths(
     city: tuple[Path, Path],
@@ -752,7 +758,7 @@ def test_the_split_gives_the_child_its_share_of_the_digest_items() -> None:
     assert split_at(mails(*[10] * 10), 0.3) == 7
 
 
-@pytest.mark.skipif(not hasattr(os, "fork") or free_cpus() < 2, reason="needs fork, two cores")
+@_TWO_PROCESSES
 def test_a_filing_refused_after_the_mails_began_leaves_nothing(
     city: tuple[Path, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
