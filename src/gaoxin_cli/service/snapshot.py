@@ -28,8 +28,9 @@ class Snapshot(NamedTuple):
     states: dict[str, TaskState]
     lifecycle: dict[str, str]
     dues: dict[str, date]
-    # Reply deadlines of the filed 督办单s; a task without one maps to NO_RED_NOTICE (it
-    # cannot be at 问责 yet: L4 follows the real notice, never an estimate).
+    # Reply deadlines of the filed 督办单s, by task: only the tasks sent one. A task
+    # without one is not in it and cannot be at 问责 yet (L4 follows the real notice,
+    # never an estimate); at 100,000 tasks a map of them all took 9 ms to make.
     red_dues: dict[str, date]
     # Filed notices by task ("brief": without their bodies), when asked for.
     issued: dict[str, list[StoredNotice]]
@@ -63,6 +64,7 @@ class Snapshot(NamedTuple):
         others (a reader that leaves them out has no state made for them)."""
         from gaoxin_cli.store.extensions import effective_dues
         from gaoxin_cli.store.lifecycle import lifecycle_states
+        from gaoxin_cli.store.notices import red_notice_dues
 
         ids = [t.id for t in plan.tasks] if tasks is None else list(tasks)
         with st.transaction(lock=lock):
@@ -73,7 +75,7 @@ class Snapshot(NamedTuple):
                 states = st.states(today)
             life = lifecycle_states(st, ids, today)
             dues = effective_dues(st, today)
-            red = _red_notice_dues(st, ids, today)
+            red = red_notice_dues(st, today)
             issued = {} if notices == "none" else _issued(st, today, full=notices == "full")
             found = _problems(st, today) if problems else []
             problem_red = problem_red_dues(st, today) if problems else {}
@@ -86,18 +88,6 @@ class Snapshot(NamedTuple):
         return cls(
             today, states, life, dues, red, issued, found, problem_red, by_problem, unsigned, done
         )
-
-
-def _red_notice_dues(st: Store, ids: list[str], today: date) -> dict[str, date]:
-    from gaoxin_cli.rules.cards import NO_RED_NOTICE
-    from gaoxin_cli.store.notices import red_notice_dues
-
-    filed = red_notice_dues(st, today)
-    out = dict.fromkeys(ids, NO_RED_NOTICE)
-    for tid, due in filed.items():  # few: one per task sent a 督办单
-        if tid in out:
-            out[tid] = due
-    return out
 
 
 def _unsigned(st: Store, today: date) -> dict[str, list[StoredNotice]]:
