@@ -6,6 +6,8 @@ generated workspaces (bench/gen.py plans):
   replaced (copied below), on random states, lifecycles, extensions, 督办单 deadlines and
   unsigned notices, on days before, inside and after the plan's year — rows, counts,
   unit and pillar sums compared exactly (float sums depend on the order of additions);
+* ``dashboard.attention`` (the rows with a card or a missed report, their borders found
+  by bisection) against the plain filter over every row, with every filter;
 * ``ladder.standings`` (finished tasks with no notice placed by ``map``/``zip``, the loop
   over the others) against the plain loop over every task, with notices filed on some
   tasks (finished ones among them) at every rung;
@@ -298,6 +300,36 @@ def test_build_is_the_plain_rollup(plan: Plan, today: date, which: int) -> None:
     assert board.units == units  # progress_sum compared exactly
     assert board.pillars == pillars
     assert sum(p.tasks for p in board.pillars) > 0
+
+
+@pytest.mark.parametrize("which", range(len(_FILTERS)))
+@pytest.mark.parametrize("today", _DAYS, ids=str)
+def test_attention_is_the_plain_filter(plan: Plan, today: date, which: int) -> None:
+    cal = calendar_for(plan.config)
+    filters = _FILTERS[which](plan)
+    p = _picture(plan, 4, today)
+    args = (p["dues"], p["lifecycle"], p["red"], p["unsigned"])
+    rows = dash.build(plan.tasks, p["states"], plan.config, today, cal, filters, *args).rows
+    want = [r for r in rows if r.assessment.card.level or r.missed_report]
+    assert dash.attention(rows) == want
+    for part in (rows[:0], rows[:1], rows[len(rows) // 2 :]):  # still in order
+        plain = [r for r in part if r.assessment.card.level or r.missed_report]
+        assert dash.attention(part) == plain
+
+
+def test_attention_finds_both_kinds_of_row(plan: Plan) -> None:
+    """The generated picture has carded rows, uncarded rows with a missed report after
+    them, and quiet rows: each border is really searched."""
+    today = date(2020, 7, 15)
+    cal = calendar_for(plan.config)
+    p = _picture(plan, 4, today)
+    args = (p["dues"], p["lifecycle"], p["red"], p["unsigned"])
+    rows = dash.build(plan.tasks, p["states"], plan.config, today, cal, Filters(), *args).rows
+    got = dash.attention(rows)
+    carded = [r for r in got if r.assessment.card.level]
+    missed_only = [r for r in got if not r.assessment.card.level]
+    assert carded and missed_only and len(got) < len(rows)
+    assert all(r.missed_report is not None for r in missed_only)
 
 
 def _issued(plan: Plan, seed: int, today: date) -> dict[str, list[Any]]:

@@ -23,7 +23,7 @@ from gaoxin_cli.render.console import (
 )
 from gaoxin_cli.render.table import Column, TableCell, print_table
 from gaoxin_cli.render.text import safe
-from gaoxin_cli.rules.dashboard import Dashboard, TaskRow
+from gaoxin_cli.rules.dashboard import Dashboard, TaskRow, attention
 from gaoxin_cli.service.daily import Status
 
 if TYPE_CHECKING:
@@ -165,7 +165,7 @@ def _units(console: Console, dash: Dashboard, config: Config, lang: Lang) -> Non
 
 
 def _attention(console: Console, dash: Dashboard, config: Config, lang: Lang, limit: int) -> None:
-    rows = [r for r in dash.rows if r.assessment.card.level or r.missed_report]
+    rows = attention(dash.rows)
     if not rows:
         console.print(text(t("status.all_clear", lang)))
         return

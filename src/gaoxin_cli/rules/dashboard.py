@@ -1,6 +1,7 @@
 """The office dashboard (`gaoxin status`): every open task assessed, rolled up by unit
 and by the pillar tree, with the tasks that need attention first."""
 
+from bisect import bisect_left
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -215,6 +216,32 @@ def build(
         units=unit_rows,
         pillars=pillars,
     )
+
+
+def attention(rows: Sequence[TaskRow]) -> list[TaskRow]:
+    """The rows with a card or a missed report, in their order.
+
+    *rows* in the dashboard's order (:func:`assess_all`, then any filter): the carded
+    rows first, most severe first; then the other urgent rows (late, behind or a missed
+    report, without a card); the quiet rows last. Both borders are found by bisection,
+    so the quiet rows (most of a year's plan by autumn) are never looked at: at 100,000
+    tasks the plain filter over every row took 26 ms. (tests/test_daily_paths.py holds
+    it equal to that filter.)"""
+    carded = bisect_left(rows, True, key=_no_card)
+    quiet = bisect_left(rows, True, lo=carded, key=_quiet)
+    out = list(rows[:carded])
+    out += [r for r in rows[carded:quiet] if r.missed_report is not None]
+    return out
+
+
+def _no_card(row: TaskRow) -> bool:
+    return not row.assessment.card.level
+
+
+def _quiet(row: TaskRow) -> bool:
+    """Of a row without a card: neither late, behind nor missing a report."""
+    a = row.assessment
+    return not (a.overdue_wd or a.lag or row.missed_report is not None)
 
 
 def _pillar_tree(
