@@ -403,11 +403,17 @@ class _Columns:
         """The states of the tasks at the positions *kept* marks (``None``: all)."""
         c = self.cols
         get = self.days.__getitem__
-        milestones: list[dict[str, date]] = [{} for _ in range(len(self.tasks))]
+        # A task without a milestone done shares TaskState's empty (read-only) mapping:
+        # an empty dict for each of them took ~6 ms at 100,000 tasks.
+        none = TaskState._field_defaults["milestones_done"]
+        milestones: list[Mapping[str, date]] = [none] * len(self.tasks)
         for i, name, at in zip(
             c["milestone_task"], c["milestone_name"], c["milestone_at"], strict=True
         ):
-            milestones[i][name] = get(at)
+            done = milestones[i]
+            if done is none:
+                done = milestones[i] = {}
+            done[name] = get(at)
 
         def col(values: Iterable[Any]) -> Iterable[Any]:
             return values if kept is None else compress(values, kept)
