@@ -126,8 +126,8 @@ def test_a_day_between_month_ends_is_the_month_end_before_and_the_events_after(
         served_by: list[bool] = []
         real = checkpoint.states
 
-        def spy(conn: Any, as_of: date, *, between: bool = False) -> Any:
-            found = real(conn, as_of, between=between)
+        def spy(conn: Any, as_of: date, *, between: bool = False, kept: Any = None) -> Any:
+            found = real(conn, as_of, between=between, kept=kept)
             served_by.append(found is not None)
             return found
 

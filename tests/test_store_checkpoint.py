@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import sqlite3
 import tempfile
@@ -295,6 +296,50 @@ def test_open_states_split_at_100_across_the_checkpoint(tmp_path: Path) -> None:
         assert s.open_states(as_of) == direct
 
 
+def _columns_asked(store: Store, read: Any) -> list[str]:
+    """The checkpoint columns *read* (a call on *store*) fetched from the file."""
+    asked: list[str] = []
+
+    def seen(sql: str) -> None:
+        if "FROM checkpoint_columns" in sql and "SELECT name, data" in sql:
+            asked.extend(re.findall(r"'(\w+)'", sql.split("AND name IN (")[1]))
+
+    store._conn.set_trace_callback(seen)
+    try:
+        read()
+    finally:
+        store._conn.set_trace_callback(None)
+    return asked
+
+
+def test_the_task_ids_decoded_once_for_states_and_active_tasks(tmp_path: Path) -> None:
+    """status reads the states, then the lifecycle's active tasks: the second read takes
+    the task ids (and active days) the first decoded, while nothing was written; after
+    a write by another process it decodes them afresh and sees the write."""
+    path = tmp_path / "g.db"
+    with Store.open(path, write=True) as w:
+        w.add(many(600))
+        w.write_checkpoint()
+        w.add([Event("T001", "feedback", day(25), progress=10.0)])  # a tail: every column
+    with Store.open(path, write=False) as s:
+        as_of = day(30)
+        with s.transaction():
+            every = s.states(as_of)
+            before = _columns_asked(s, lambda: s.active_tasks(as_of))
+        assert before == []  # task and active kept from the states' read
+        active = s.active_tasks(as_of)
+        assert active == set(every)  # every task here reported something
+        again = _columns_asked(s, lambda: s.states(as_of))
+        assert "task" not in again and again  # the other columns are not kept
+        with Store.open(path, write=True) as w:
+            w.add([Event("T999", "start", day(28))])
+            w.write_checkpoint()
+        after = _columns_asked(s, lambda: s.active_tasks(as_of))
+        assert "task" in after and "active" in after
+        assert s.active_tasks(as_of) == active | {"T999"}
+        assert s.states(as_of) == reference(s.history(), as_of)
+
+
 def add_notice(store: Store, task: str, at: date) -> None:
     """A 交办单 as the notice ladder files it (m003 schema)."""
     seq = int(store.query("SELECT coalesce(max(seq), 0) + 1 FROM notices")[0][0])
@@ -384,9 +429,13 @@ def test_import_writes_a_checkpoint_that_reads_use(
     real = checkpoint.states
 
     def spy(
-        conn: sqlite3.Connection, as_of: date, *, between: bool = False
+        conn: sqlite3.Connection,
+        as_of: date,
+        *,
+        between: bool = False,
+        kept: checkpoint.Kept | None = None,
     ) -> dict[str, TaskState] | None:
-        found = real(conn, as_of, between=between)
+        found = real(conn, as_of, between=between, kept=kept)
         served.append(found is not None)
         return found
 

@@ -184,6 +184,12 @@ WHERE id > ? AND at <= ? AND kind IN ('feedback', 'correction', 'start', 'milest
 """
 
 Column = MutableSequence[Any]
+# Decoded columns a store keeps between its reads while nothing is written (``Store``),
+# by checkpoint id: the task ids and the first active days, which ``states`` and then
+# ``active_tasks`` (the lifecycle) both read. Only these two: the task ids are held by
+# the states anyway, the active days are 4 bytes a task; the other columns are let go.
+Kept = dict[int, dict[str, Column]]
+_KEPT = ("task", "active")
 
 
 class Header(NamedTuple):
@@ -312,16 +318,26 @@ class _Columns:
         ck: Header,
         names: Collection[str],
         extras: bool = False,
+        kept: Kept | None = None,
     ) -> _Columns:
         """Decode ``task`` and *names* (with *extras*, the scoring columns too when it has
-        them all); :class:`Unreadable` (a ValueError) if it fails."""
+        them all); :class:`Unreadable` (a ValueError) if it fails. The columns *kept*
+        holds for this checkpoint are taken from it (they were checked when decoded),
+        and the ones it keeps (:data:`_KEPT`) left there."""
         wanted = ["task", *names, *(_EXTRAS if extras else ())]
-        found = conn.execute(
-            "SELECT name, data FROM checkpoint_columns WHERE checkpoint = ?"
-            f" AND name IN ({', '.join('?' for _ in wanted)})",
-            (ck.id, *wanted),
-        ).fetchall()
-        cols = {str(name): _decode(str(name), data) for name, data in found}
+        known = kept.setdefault(ck.id, {}) if kept is not None else {}
+        cols = {name: known[name] for name in wanted if name in known}
+        asked = [name for name in wanted if name not in cols]
+        found = (
+            conn.execute(
+                "SELECT name, data FROM checkpoint_columns WHERE checkpoint = ?"
+                f" AND name IN ({', '.join('?' for _ in asked)})",
+                (ck.id, *asked),
+            ).fetchall()
+            if asked
+            else []
+        )
+        cols.update((str(name), _decode(str(name), data)) for name, data in found)
         if extras and not set(_EXTRAS) <= cols.keys():
             for name in _EXTRAS:  # a checkpoint written before them: without
                 cols.pop(name, None)
@@ -330,7 +346,7 @@ class _Columns:
             raise Unreadable(f"columns missing: {sorted(set(wanted) - cols.keys())}")
         # The checks run at C speed (set, map, min): 10,000 tasks in well under 1 ms.
         n = len(cols["task"])
-        if not _types(cols["task"]) <= {str}:
+        if "task" not in known and not _types(cols["task"]) <= {str}:
             raise Unreadable("task ids must be text")
         for name in cols:
             if name in _PER_TASK and len(cols[name]) != n:
@@ -356,6 +372,7 @@ class _Columns:
             if not _types(cols["milestone_name"]) <= {str}:
                 raise Unreadable("milestone names must be text")
         # Days become dates as met (_Days): one out of range is a ValueError then.
+        known.update((name, cols[name]) for name in _KEPT if name in cols)
         return cls(cols, _Days())
 
     def positions(self, only: Iterable[str]) -> dict[str, int]:
@@ -588,10 +605,14 @@ def _task_states(first: Iterable[Any], *rest: Iterable[Any]) -> list[TaskState]:
 
 
 def _load(
-    conn: sqlite3.Connection, ck: Header, names: Collection[str], extras: bool = False
+    conn: sqlite3.Connection,
+    ck: Header,
+    names: Collection[str],
+    extras: bool = False,
+    kept: Kept | None = None,
 ) -> _Columns | None:
     try:
-        return _Columns.read(conn, ck, names, extras)
+        return _Columns.read(conn, ck, names, extras, kept)
     except (ValueError, TypeError, OverflowError):
         return None  # Unreadable, json.JSONDecodeError and array's complaints
 
@@ -642,7 +663,7 @@ def _fitting(conn: sqlite3.Connection, found: tuple[Any, ...] | None) -> Header 
 
 
 def states(
-    conn: sqlite3.Connection, as_of: date, *, between: bool = False
+    conn: sqlite3.Connection, as_of: date, *, between: bool = False, kept: Kept | None = None
 ) -> dict[str, TaskState] | None:
     """Every task's state on *as_of* from the checkpoint and the events after it — the
     rolling one when *as_of* is on or after its ``max_at``, else a day checkpoint of
@@ -650,20 +671,25 @@ def states(
     state, which the queries take seconds to derive) the day checkpoint of the month end
     before *as_of* with the events dated after it, found by a scan of all the events
     (:data:`DAY_BEFORE_MAX_DAYS`); ``None`` when none serves."""
-    found = _read_states(conn, as_of, between=between, done_apart=False)
+    found = _read_states(conn, as_of, between=between, done_apart=False, kept=kept)
     return None if found is None else found.states
 
 
 def open_states(
-    conn: sqlite3.Connection, as_of: date, *, between: bool = False
+    conn: sqlite3.Connection, as_of: date, *, between: bool = False, kept: Kept | None = None
 ) -> OpenStates | None:
     """:func:`states` split in two: the states of the tasks below 100 %, and the ids of
     those at 100 % (for whom no state is made)."""
-    return _read_states(conn, as_of, between=between, done_apart=True)
+    return _read_states(conn, as_of, between=between, done_apart=True, kept=kept)
 
 
 def _read_states(
-    conn: sqlite3.Connection, as_of: date, *, between: bool, done_apart: bool
+    conn: sqlite3.Connection,
+    as_of: date,
+    *,
+    between: bool,
+    done_apart: bool,
+    kept: Kept | None = None,
 ) -> OpenStates | None:
     ck = rolling = _usable(conn)
     day = as_of.isoformat()
@@ -685,7 +711,7 @@ def _read_states(
         rows = conn.execute(derive.TAIL_SINCE_SQL, params)
     tail: dict[str, Partial] = {}
     derive.fold(tail, rows)
-    loaded = _load(conn, ck, _ALL if tail else _FOR_STATES)
+    loaded = _load(conn, ck, _ALL if tail else _FOR_STATES, kept=kept)
     if loaded is None:
         return None
     try:
@@ -934,13 +960,15 @@ def scoring(conn: sqlite3.Connection, as_of: date) -> Scoring | None:
     return Scoring(loaded, parts)
 
 
-def active_tasks(conn: sqlite3.Connection, as_of: date) -> set[str] | None:
+def active_tasks(
+    conn: sqlite3.Connection, as_of: date, kept: Kept | None = None
+) -> set[str] | None:
     """Tasks with a report, start or milestone event on or before *as_of* (any day: a
     least day is exact for every day); ``None`` without a usable checkpoint."""
     ck = _usable(conn)
     if ck is None:
         return None
-    loaded = _load(conn, ck, ("active",))
+    loaded = _load(conn, ck, ("active",), kept=kept)
     if loaded is None:
         return None
     limit = as_of.toordinal()

@@ -59,6 +59,10 @@ class Store:
         # scoring()'s reads, by day, while nothing was written (PRAGMA data_version and
         # this connection's changes).
         self._scoring: dict[tuple[date, int, int], checkpoint.Scoring | None] = {}
+        # The checkpoint's task ids and active days, decoded by one read and taken by
+        # the next (states, then the lifecycle's active tasks), while nothing was
+        # written: (PRAGMA data_version, this connection's changes) → the columns.
+        self._kept: tuple[tuple[int, int], checkpoint.Kept] = ((-1, -1), {})
         self.path = path
         self.today = today  # the caller's "today", for callers that want it with the store
 
@@ -412,7 +416,9 @@ class Store:
                 # A day between month ends from the month end's day checkpoint and a scan
                 # of the events (seconds at 10,000,000): for every task only, where the
                 # queries take longer; for some, their index seeks are quicker.
-                found = checkpoint.states(self._conn, as_of, between=tasks is None)
+                found = checkpoint.states(
+                    self._conn, as_of, between=tasks is None, kept=self._kept_columns()
+                )
                 if found is not None:
                     if tasks is None:
                         return found
@@ -425,7 +431,9 @@ class Store:
         and the ids of the tasks at 100 % — whose states a reader that leaves the done
         ones out (``overdue``) never looks at, so the checkpoint's columns make none."""
         with self._snapshot():
-            found = checkpoint.open_states(self._conn, as_of, between=True)
+            found = checkpoint.open_states(
+                self._conn, as_of, between=True, kept=self._kept_columns()
+            )
             if found is not None:
                 return found
             every = derive.states(self._conn, as_of, None)
@@ -439,6 +447,15 @@ class Store:
         all of :meth:`states` asks this first."""
         with self._snapshot():
             return checkpoint.states(self._conn, as_of)
+
+    def _kept_columns(self) -> checkpoint.Kept:
+        """The decoded checkpoint columns kept while nothing was written (call it inside
+        :meth:`_snapshot`): emptied when anything was."""
+        (version,) = self._conn.execute("PRAGMA data_version").fetchone()
+        key = (int(version), self._conn.total_changes)
+        if self._kept[0] != key:
+            self._kept = (key, {})
+        return self._kept[1]
 
     def scoring(self, as_of: date) -> checkpoint.Scoring | None:
         """What scoring reads of every task on *as_of* (progress, done day, report days,
@@ -458,7 +475,7 @@ class Store:
         before *as_of*, from the checkpoint and the events after it; ``None`` when there
         is no usable checkpoint (then ask per task: store/lifecycle.py)."""
         with self._snapshot():
-            return checkpoint.active_tasks(self._conn, as_of)
+            return checkpoint.active_tasks(self._conn, as_of, self._kept_columns())
 
     def write_checkpoint(self, *, min_tail: int = 0) -> bool:
         """Write a state checkpoint now (one transaction) if at least *min_tail* events
