@@ -379,6 +379,39 @@ def test_standings_are_the_plain_loop(plan: Plan, today: date, seed: int) -> Non
 # --- lifecycle states: many tasks at once against a few at a time ------------------------
 
 
+@pytest.mark.parametrize("today", [date(2020, 7, 15), date(2020, 11, 16)], ids=str)
+@pytest.mark.parametrize("read_open_only", [True, False])
+def test_open_standings_leave_out_what_the_plain_filter_does(
+    plan: Plan, today: date, read_open_only: bool
+) -> None:
+    """``service.escalation._standings(..., open_only=True)`` (overdue): the tasks done by
+    the numbers (named by a snapshot read open_only, else told by their states) and
+    those done, closed or cancelled by the lifecycle are left out, as the plain loop
+    over every task left them."""
+    from types import SimpleNamespace
+
+    from gaoxin_cli.service.escalation import _standings
+    from gaoxin_cli.service.snapshot import Snapshot
+
+    cal = calendar_for(plan.config)
+    p = _picture(plan, 5, today)
+    states, lifecycle = p["states"], p["lifecycle"]
+    done = {tid for tid, st in states.items() if st.done}
+    stopped = {tid for tid, life in lifecycle.items() if life in STOPPED_STATES}
+    assert done and stopped and stopped - done  # both kinds, apart
+    kept_states = {t: s for t, s in states.items() if t not in done} if read_open_only else states
+    snap = Snapshot(
+        today, kept_states, lifecycle, p["dues"], {}, {}, [], {}, {}, {},
+        frozenset(done) if read_open_only else frozenset(),
+    )  # fmt: skip
+    session = SimpleNamespace(config=plan.config, today=today, calendar=cal)
+    got = _standings(session, snap, plan.tasks, open_only=True)  # type: ignore[arg-type]
+    chosen = [t for t in plan.tasks if t.id not in done | stopped]
+    want = ladder.standings(chosen, kept_states, p["dues"], {}, plan.config, today, cal, lifecycle)
+    assert got == want
+    assert {s.task.id for s in got}.isdisjoint(done | stopped)
+
+
 def test_lifecycle_states_for_many_are_those_for_a_few(tmp_path: Path) -> None:
     rng = random.Random(4)
     day = date(2020, 3, 2)
