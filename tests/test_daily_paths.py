@@ -412,6 +412,22 @@ def test_open_standings_leave_out_what_the_plain_filter_does(
     assert {s.task.id for s in got}.isdisjoint(done | stopped)
 
 
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_without_is_the_plain_comprehension(plan: Plan, seed: int) -> None:
+    """``columns.without`` (notify and overdue leave the done and stopped tasks out):
+    the tasks in order but those named in any of the sets, empty ones included."""
+    from gaoxin_cli.rules.columns import without
+
+    rng = random.Random(seed)
+    ids = [t.id for t in plan.tasks]
+    a = set(rng.sample(ids, len(ids) // 3)) | {"NOT-A-TASK"}
+    b = set(rng.sample(ids, len(ids) // 10))
+    for sets in ((a,), (a, b), (set(), b), (a, set()), (), (set(ids),)):
+        want = [t for t in plan.tasks if not any(t.id in s for s in sets)]
+        assert without(plan.tasks, *sets) == want
+    assert without([], a) == []
+
+
 def test_lifecycle_states_for_many_are_those_for_a_few(tmp_path: Path) -> None:
     rng = random.Random(4)
     day = date(2020, 3, 2)

@@ -9,7 +9,6 @@ from collections.abc import Collection, Sequence
 from dataclasses import replace
 from datetime import date
 from itertools import compress
-from operator import attrgetter, not_, or_
 from typing import TYPE_CHECKING, NamedTuple
 
 from gaoxin_cli.errors import GaoxinError
@@ -35,6 +34,7 @@ def _standings(
     """Standings of *tasks*, most severe first; *open_only* leaves out the tasks that are
     done, closed or cancelled (``overdue`` never shows them)."""
     from gaoxin_cli.rules import ladder
+    from gaoxin_cli.rules.columns import without
     from gaoxin_cli.rules.lifecycle import STOPPED_STATES
 
     chosen = tasks
@@ -44,11 +44,7 @@ def _standings(
         done = snap.done or {tid for tid, state in snap.states.items() if state.done}
         life = snap.lifecycle
         stopped = set(compress(life.keys(), map(STOPPED_STATES.__contains__, life.values())))
-        ids = list(map(attrgetter("id"), tasks))
-        out = map(done.__contains__, ids)
-        if stopped:
-            out = map(or_, out, map(stopped.__contains__, ids))
-        chosen = list(compress(tasks, map(not_, out)))
+        chosen = without(tasks, done, stopped)
     return ladder.standings(
         chosen,
         snap.states,

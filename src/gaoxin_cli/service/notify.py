@@ -410,6 +410,7 @@ def prepare(
     from gaoxin_cli.notify.digest import group
     from gaoxin_cli.rules import ladder, notice_record
     from gaoxin_cli.rules import problem_ladder as problem_rungs
+    from gaoxin_cli.rules.columns import without
     from gaoxin_cli.store import notices as filed_notices
 
     config = plan.config
@@ -428,7 +429,7 @@ def prepare(
             open_only=True,
         )
         done = snap.done
-        tasks = [t for t in plan.tasks if t.id not in done] if done else plan.tasks
+        tasks = without(plan.tasks, done) if done else plan.tasks
         items = ladder.standings(
             tasks, snap.states, snap.dues, snap.issued, config, today, calendar, snap.lifecycle
         )
