@@ -644,13 +644,47 @@ def _died(work: Callable[[], Any]) -> Callable[[], Any]:
 
 def _misplaced(work: Callable[[], Any]) -> Callable[[], Any]:
     def child() -> Any:
-        return [(mid, at + 1, n) for mid, at, n in work()]  # offsets that read garbage
+        done = work()  # offsets that read garbage
+        return done._replace(placed=[(mid, at + 1, n) for mid, at, n in done.placed])
 
     return child
 
 
+def _misreported(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The child tells of every mail it wrote as written to the first one's file."""
+    from gaoxin_cli.service import mail_ahead
+
+    told: list[str] = []
+    real = mail_ahead._Child._tell
+
+    def tell(self: Any, index: int, name: str | None) -> None:
+        if name is not None:
+            told.append(name)
+        real(self, index, told[0] if told else name)
+
+    monkeypatch.setattr(mail_ahead._Child, "_tell", tell)
+
+
+def _outbox_refuses_the_child(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The outbox refuses every file the child writes (this process writes them)."""
+    from gaoxin_cli.errors import GaoxinError
+    from gaoxin_cli.notify import outbox
+
+    here, real = os.getpid(), outbox.write
+
+    def write(directory: Path, today: Any, out: Any) -> str:
+        if os.getpid() != here:
+            raise GaoxinError("error.notify_outbox", path=str(directory), reason="full")
+        return real(directory, today, out)
+
+    monkeypatch.setattr(outbox, "write", write)
+
+
 @_TWO_PROCESSES
-@pytest.mark.parametrize("how", ["child", "child-dies", "spool-garbled"])
+@pytest.mark.parametrize(
+    "how",
+    ["child", "child-dies", "reports-garbled", "child-cannot-write", "spool-garbled"],
+)
 def test_mails_built_by_a_second_process_are_the_plain_paths(
     city: tuple[Path, Path],
     tmp_path: Path,
@@ -658,19 +692,34 @@ def test_mails_built_by_a_second_process_are_the_plain_paths(
     monkeypatch: pytest.MonkeyPatch,
     how: str,
 ) -> None:
+    """The child builds the later mails and, told the intents, writes them to the
+    outbox itself. What it wrote is checked; what it could not write, or wrote where it
+    did not say, or spooled garbled, or everything when it dies, is written here: the
+    files and rows are the plain path's every way."""
     from gaoxin_cli.service import mail_ahead
 
     fixed_ids()
     monkeypatch.setattr(mail_ahead, "PARALLEL_MIN_ITEMS", 0)
+    if how == "reports-garbled":
+        _misreported(monkeypatch)
+    if how in ("child-cannot-write", "spool-garbled"):
+        _outbox_refuses_the_child(monkeypatch)
     work_of = {"child-dies": _died, "spool-garbled": _misplaced}.get(how, lambda w: w)
     ws, (fast_db, plain_db), report, sent = _run_spied(city, tmp_path, monkeypatch, work_of)
     assert len(sent) == 1
     if how == "child-dies":
         assert sent == [None]
     else:  # the child built the later mails, about half of the digest items
-        placed = [mid for mid, _, _ in sent[0]]
-        assert placed == [m.message_id for m in report.mails[-len(placed) :]]
-        assert 0 < len(placed) < len(report.mails)
+        done = sent[0]
+        spooled = [mid for mid, _, _ in done.placed]
+        if how in ("child-cannot-write", "spool-garbled"):
+            assert done.wrote == []
+            theirs = spooled
+        else:  # it wrote them all; those built before it was told were spooled first
+            theirs = done.wrote
+            assert spooled == theirs[: len(spooled)]
+        assert theirs == [m.message_id for m in report.mails[-len(theirs) :]]
+        assert 0 < len(theirs) < len(report.mails)
     fast = _files(tmp_path / "fast")
     fixed_ids()
     _plain_run(_session(ws, plain_db), tmp_path / "plain")
@@ -678,6 +727,34 @@ def test_mails_built_by_a_second_process_are_the_plain_paths(
     assert fast.keys() == plain.keys() and len(fast) == report.sent
     assert _unbound(fast) == _unbound(plain)
     assert _rows(fast_db) == _rows(plain_db)
+
+
+@_TWO_PROCESSES
+def test_a_second_process_left_writing_keeps_the_notify_lock(tmp_path: Path) -> None:
+    """The mails' second process, forked inside the run's lock, holds that lock for as
+    long as it lives: a run killed while its second process still writes outbox files
+    cannot have a next run writing the same mails beside it."""
+    import time
+
+    from gaoxin_cli.service import forked
+
+    path, gate = tmp_path / "g.db.notify.lock", tmp_path / "gate"
+
+    def writing() -> bool:
+        while not gate.exists():  # until the test lets it end
+            time.sleep(0.01)
+        return True
+
+    with lock.exclusive(path):
+        pending = forked.start(writing)
+    assert pending is not None
+    with pytest.raises(GaoxinError) as held, lock.exclusive(path):
+        pass
+    assert held.value.msg.key == "error.notify_running"
+    gate.touch()
+    assert pending.result() is True
+    with lock.exclusive(path):  # free once the second process has ended
+        pass
 
 
 # --- the bodies encoded by a second process (service/file_ahead.py) ------------------------

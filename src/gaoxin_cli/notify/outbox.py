@@ -54,7 +54,7 @@ def write(directory: Path, today: date, out: Outgoing) -> str:
         for n in range(1, _TRIES + 1):
             name = file_name(today, out.intent, out.recipient, n)
             target = directory / name
-            if _holds(target, out):
+            if _holds(target, out.message_id):
                 return name
             if os.path.lexists(target):
                 continue  # somebody else's file (or link): never touched
@@ -87,8 +87,16 @@ def _place(directory: Path, name: str, data: bytes) -> bool:
         os.unlink(tmp)
 
 
-def _holds(target: Path, out: Outgoing) -> bool:
-    """Is *target* a regular file carrying *out*'s Message-ID (not following a link)?"""
+def holds(directory: Path, name: str, message_id: str) -> bool:
+    """Is *name* a mail file of *directory* (a plain ``.eml`` name, a regular file)
+    carrying *message_id*? What another process said it wrote is checked so."""
+    if not name.endswith(".eml") or name.startswith(".") or os.sep in name or "/" in name:
+        return False
+    return _holds(directory / name, message_id)
+
+
+def _holds(target: Path, message_id: str) -> bool:
+    """Is *target* a regular file carrying *message_id* (not following a link)?"""
     try:
         fd = os.open(target, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
     except OSError:
@@ -98,7 +106,7 @@ def _holds(target: Path, out: Outgoing) -> bool:
             return False
         head = fh.read(64 * 1024).split(b"\r\n\r\n", 1)[0]
     found = BytesHeaderParser(policy=policy.SMTP).parsebytes(head)["Message-ID"]
-    return found is not None and str(found).strip() == out.message_id
+    return found is not None and str(found).strip() == message_id
 
 
 def _tidy(directory: Path, prefix: str) -> None:

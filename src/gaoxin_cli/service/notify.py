@@ -184,7 +184,15 @@ def run(
 
             config = plan.config
             earlier: dict[IntentKey, Intent] = {}
-            bytes_of: Callable[[Planned], Outgoing] | None = None
+            bytes_of: mail_ahead.Mails | None = None
+            # An outbox's mails built by the second process are written by it too.
+            deliver: mail_ahead.Deliver | None = None
+            if isinstance(transport, OutboxTransport):
+                from functools import partial
+
+                from gaoxin_cli.notify import outbox
+
+                deliver = partial(outbox.write, transport.directory, today)
 
             def cache_for(mails: Sequence[Planned]) -> EntryCache:
                 # each entry worded once, and kept while a mail still to come needs it
@@ -200,7 +208,9 @@ def run(
                 nonlocal planned, bad, earlier, bytes_of
                 earlier = intended(st, today)
                 planned, bad = plan_mails(ready.digests, mail, earlier)
-                bytes_of = building.enter_context(mail_ahead.built(planned, make, cache_for))
+                bytes_of = building.enter_context(
+                    mail_ahead.built(planned, make, cache_for, deliver)
+                )
 
             prepared = prepare(
                 st,
@@ -215,6 +225,9 @@ def run(
                 start_building(prepared)
             assert bytes_of is not None
             planned = intend(st, planned, earlier, today, recorded_at())
+            # The filing has committed and the intents are recorded: the second process
+            # may now write the mails it built to the outbox (named after their intents).
+            bytes_of.go_ahead(planned)
             # An outbox's files are synced before their deliveries are recorded, and a
             # record lost in a power cut is found again by the next run (its intent
             # names the file, its Message-ID proves it): those commits need not wait

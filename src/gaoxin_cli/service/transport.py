@@ -9,7 +9,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
 from gaoxin_cli.models import MailConfig
 
@@ -23,6 +23,16 @@ if TYPE_CHECKING:
 Accepted = Callable[[Sequence[tuple["Mail", str]]], object]
 # Makes a planned mail's bytes, right before it is written or sent (one at a time).
 Build = Callable[["Planned"], "Outgoing"]
+
+
+@runtime_checkable
+class Written(Protocol):
+    """A *build* that can also say where a planned mail was already written, by the
+    process that built it (an outbox's file name; None: not written)."""
+
+    def __call__(self, p: Planned, /) -> Outgoing: ...
+
+    def written(self, p: Planned, /) -> str | None: ...
 
 
 class Transport(Protocol):
@@ -181,9 +191,13 @@ class OutboxTransport:
             last = self.clock()
             return True
 
+        # Mails a second process already wrote (service/mail_ahead.py): each checked.
+        written = build.written if isinstance(build, Written) else None
         for i, m in enumerate(mails):
             try:
-                name = outbox.write(self.directory, today, build(m))  # then dropped
+                name = written(m) if written is not None else None
+                if name is None or not outbox.holds(self.directory, name, m.message_id):
+                    name = outbox.write(self.directory, today, build(m))  # then dropped
             except GaoxinError as exc:
                 if flush(i):
                     result.fatal = exc.msg
