@@ -581,9 +581,39 @@ def test_base64_lines_are_encodebytes_with_crlf() -> None:
         assert message.base64_lines(data) == base64.encodebytes(data).replace(b"\n", b"\r\n")
 
 
+def test_deliveries_go_in_as_a_row_at_a_time_would(tmp_path: Path) -> None:
+    """record_mails: one row per notice and recipient, in the mails' order and each
+    mail's first mention of a notice, ids ascending that way; a delivery already
+    recorded that day (in this call or before) is left as it is."""
+    day = date(2020, 11, 16)
+    with Store.open(tmp_path / "d.db", write=True) as st:
+        assert store_notices.record_mails(st, [([7], "b@example.org", "m0")], day, "t0") == 1
+        mails = [
+            ([3, 1, 3, 2], "a@example.org", "m1"),
+            ([2, 7, 5], "b@example.org", None),
+            ([1, 4], "a@example.org", "m3"),  # (1, a) again: kept as the first mail put it
+            ([], "c@example.org", "m4"),
+        ]
+        assert store_notices.record_mails(st, mails, day, "t1") == 6
+        rows = st.query(
+            "SELECT id, notice_id, recipient, sent_on, sent_at, message_id FROM deliveries"
+            " ORDER BY id"
+        )
+    on = day.isoformat()
+    assert [tuple(r) for r in rows] == [
+        (1, 7, "b@example.org", on, "t0", "m0"),
+        (2, 3, "a@example.org", on, "t1", "m1"),
+        (3, 1, "a@example.org", on, "t1", "m1"),
+        (4, 2, "a@example.org", on, "t1", "m1"),
+        (5, 2, "b@example.org", on, "t1", None),
+        (6, 5, "b@example.org", on, "t1", None),
+        (7, 4, "a@example.org", on, "t1", "m3"),
+    ]
+
+
 def test_deliveries_are_recorded_with_statement_journals_in_memory(tmp_path: Path) -> None:
-    """record_mails sets ``temp_store = MEMORY`` around its transaction (its multi-row
-    INSERTs journal in memory, not in /var/tmp files) and restores the setting after,
+    """record_mails sets ``temp_store = MEMORY`` around its transaction (its INSERTs
+    journal in memory, not in /var/tmp files) and restores the setting after,
     also when the block fails."""
     with Store.open(tmp_path / "j.db", write=True) as st:
         seen: list[str] = []
