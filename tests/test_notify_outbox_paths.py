@@ -760,6 +760,50 @@ def test_mails_built_by_a_second_process_are_the_plain_paths(
 
 
 @_TWO_PROCESSES
+def test_what_was_written_is_recorded_while_the_second_process_is_behind(
+    city: tuple[Path, Path],
+    tmp_path: Path,
+    fixed_ids: Callable[[], None],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """When this process has to wait for the child to tell of its next mail, it records
+    the mails written so far meanwhile, not all after the child's last: with no timed
+    batches, more than the first mail's and the last batch's records."""
+    import time
+
+    from gaoxin_cli.service import mail_ahead
+
+    fixed_ids()
+    monkeypatch.setattr(mail_ahead, "PARALLEL_MIN_ITEMS", 0)
+    real_tell = mail_ahead._Child._tell
+
+    def slow_tell(self: Any, index: int, name: str | None) -> None:
+        time.sleep(0.05)  # a child behind this process
+        real_tell(self, index, name)
+
+    monkeypatch.setattr(mail_ahead._Child, "_tell", slow_tell)
+    batches: list[int] = []
+    real_record = notify.record_all
+
+    def record_all(st: Any, taken: Any, *args: Any, **kw: Any) -> int:
+        batches.append(len(taken))
+        return real_record(st, taken, *args, **kw)
+
+    monkeypatch.setattr(notify, "record_all", record_all)
+    ws, db = city
+    fast_db, plain_db = _copy(db, tmp_path / "a" / "g.db"), _copy(db, tmp_path / "b" / "g.db")
+    box = notify.OutboxTransport(tmp_path / "fast", every_s=1e9)
+    report = notify.run(_session(ws, fast_db), box, NOW, lambda: STAMP)
+    assert report.ok and report.sent == len(report.mails) == sum(batches)
+    assert len(batches) > 2
+    fixed_ids()
+    monkeypatch.setattr(notify, "record_all", real_record)
+    _plain_run(_session(ws, plain_db), tmp_path / "plain")
+    assert _unbound(_files(tmp_path / "fast")) == _unbound(_files(tmp_path / "plain"))
+    assert _rows(fast_db) == _rows(plain_db)
+
+
+@_TWO_PROCESSES
 def test_a_second_process_left_writing_keeps_the_notify_lock(tmp_path: Path) -> None:
     """The mails' second process, forked inside the run's lock, holds that lock for as
     long as it lives: a run killed while its second process still writes outbox files

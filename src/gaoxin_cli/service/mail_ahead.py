@@ -249,6 +249,7 @@ class Mails:
         self.spool = spool
         self.go, self.told = go, told
         self.names: dict[int, str | None] = {}  # what the child told, by index
+        self.heard = b""  # the start of a line not yet whole
         self.placed: dict[str, tuple[int, int]] | None = None
         self.fallback: EntryCache | None = None
 
@@ -270,21 +271,47 @@ class Mails:
     def written(self, p: Planned) -> str | None:
         """The outbox file name the child wrote *p* to, waiting until it tells; None
         when it did not (not its mail, not told to, or it failed or died)."""
+        index = self._index(p)
+        if index is None:
+            return None
+        while index not in self.names and self.told is not None:
+            self._hear(wait=True)
+        return self.names.get(index)
+
+    def waiting_for(self, p: Planned) -> bool:
+        """Whether :meth:`written` would now wait for the child to tell of *p* (the
+        transport records what it has meanwhile)."""
+        index = self._index(p)
+        if index is None or index in self.names or self.told is None:
+            return False
+        self._hear(wait=False)
+        return index not in self.names and self.told is not None
+
+    def _index(self, p: Planned) -> int | None:
         index = self.index.get(p.message_id)
         if index is None or p.message_id in self.mine:
             return None
         self._never_told()  # asked before go_ahead: the child is to write nothing
-        while index not in self.names and self.told is not None:
-            line = self.told.readline()
-            if not line.endswith("\n"):  # the end: the child died, or is done
-                self._reap()
-                break
-            at, _, name = line[:-1].partition(" ")
+        return index
+
+    def _hear(self, *, wait: bool) -> None:
+        """Take in the lines the child has told (*wait*: at least one, or its end)."""
+        told = self.told
+        assert told is not None
+        if not wait and not select.select([told], [], [], 0)[0]:
+            return
+        data = os.read(told.fileno(), 1 << 16)
+        if not data:  # the end: the child died, or is done
+            self._reap()
+            return
+        self.heard += data
+        *lines, self.heard = self.heard.split(b"\n")
+        for line in lines:
+            at, _, name = line.decode("utf-8", "replace").partition(" ")
             if at.isdigit():
                 self.names[int(at)] = None if name == "-" else name
-            if len(self.names) >= len(self.theirs):  # told of every mail: it ends now
-                self._reap()
-        return self.names.get(index)
+        if len(self.names) >= len(self.theirs):  # told of every mail: it ends now
+            self._reap()
 
     def __call__(self, p: Planned) -> Outgoing:
         if p.message_id in self.mine:

@@ -28,11 +28,14 @@ Build = Callable[["Planned"], "Outgoing"]
 @runtime_checkable
 class Written(Protocol):
     """A *build* that can also say where a planned mail was already written, by the
-    process that built it (an outbox's file name; None: not written)."""
+    process that built it (an outbox's file name; None: not written), and whether that
+    answer has yet to come."""
 
     def __call__(self, p: Planned, /) -> Outgoing: ...
 
     def written(self, p: Planned, /) -> str | None: ...
+
+    def waiting_for(self, p: Planned, /) -> bool: ...
 
 
 class Transport(Protocol):
@@ -191,11 +194,14 @@ class OutboxTransport:
             last = self.clock()
             return True
 
-        # Mails a second process already wrote (service/mail_ahead.py): each checked.
-        written = build.written if isinstance(build, Written) else None
+        # Mails a second process writes (service/mail_ahead.py): each checked. What
+        # was written before is recorded while it has yet to tell of the next one.
+        ahead = build if isinstance(build, Written) else None
         for i, m in enumerate(mails):
             try:
-                name = written(m) if written is not None else None
+                if ahead is not None and waiting and ahead.waiting_for(m) and not flush(i):
+                    break
+                name = ahead.written(m) if ahead is not None else None
                 if name is None or not outbox.holds(self.directory, name, m.message_id):
                     name = outbox.write(self.directory, today, build(m))  # then dropped
             except GaoxinError as exc:
