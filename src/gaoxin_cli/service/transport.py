@@ -150,11 +150,15 @@ class OutboxTransport:
     end: each commit rewrites the index pages its deliveries touch, ~1,800 random ones
     for one digest of a 100,000-task first run. A kill before a record leaves files the
     next run finds again (their intent names them, their Message-ID proves them) and
-    records without writing them again."""
+    records without writing them again. While it waits for a second process to write a
+    mail (service/mail_ahead.py), what was written is recorded if the last record is
+    *idle_s* seconds old: the wait is used, and a child behind does not make a commit of
+    every mail."""
 
     directory: Path
     every_s: float = 0.5
     clock: Callable[[], float] = time.monotonic
+    idle_s: float = 0.1
 
     @property
     def dry(self) -> bool:
@@ -199,7 +203,13 @@ class OutboxTransport:
         ahead = build if isinstance(build, Written) else None
         for i, m in enumerate(mails):
             try:
-                if ahead is not None and waiting and ahead.waiting_for(m) and not flush(i):
+                if (
+                    ahead is not None
+                    and waiting
+                    and (last is None or self.clock() - last >= self.idle_s)
+                    and ahead.waiting_for(m)
+                    and not flush(i)
+                ):
                     break
                 name = ahead.written(m) if ahead is not None else None
                 if name is None or not outbox.holds(self.directory, name, m.message_id):
