@@ -695,6 +695,23 @@ def _misreported(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(mail_ahead._Child, "_tell", tell)
 
 
+def test_a_file_another_process_names_is_checked_before_it_counts(tmp_path: Path) -> None:
+    """outbox.holds: only a plain ``.eml`` name in the directory, a regular file (not a
+    link) whose Message-ID is the mail's."""
+    mid = "<1.gaoxin@example.org>"
+    (tmp_path / "a.eml").write_bytes(f"Message-ID: {mid}\r\nSubject: x\r\n\r\nbody".encode())
+    (tmp_path / "b.eml").write_bytes(b"Message-ID: <2.gaoxin@example.org>\r\n\r\nbody")
+    (tmp_path / "link.eml").symlink_to(tmp_path / "a.eml")
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "sub" / "a.eml").write_bytes((tmp_path / "a.eml").read_bytes())
+    assert outbox.holds(tmp_path, "a.eml", mid)
+    assert not outbox.holds(tmp_path, "b.eml", mid)  # another mail
+    assert not outbox.holds(tmp_path, "link.eml", mid)  # a link, not followed
+    assert not outbox.holds(tmp_path, "missing.eml", mid)
+    for name in ("sub/a.eml", "../a.eml", ".a.eml", "a\0b.eml", "a\\.eml", "a.txt"):
+        assert not outbox.holds(tmp_path, name, mid), name
+
+
 def _outbox_refuses_the_child(monkeypatch: pytest.MonkeyPatch) -> None:
     """The outbox refuses every file the child writes (this process writes them)."""
     from gaoxin_cli.errors import GaoxinError

@@ -90,7 +90,7 @@ def _place(directory: Path, name: str, data: bytes) -> bool:
 def holds(directory: Path, name: str, message_id: str) -> bool:
     """Is *name* a mail file of *directory* (a plain ``.eml`` name, a regular file)
     carrying *message_id*? What another process said it wrote is checked so."""
-    if not name.endswith(".eml") or name.startswith(".") or os.sep in name or "/" in name:
+    if not name.endswith(".eml") or name.startswith(".") or any(c in name for c in "/\\\0"):
         return False
     return _holds(directory / name, message_id)
 

@@ -89,7 +89,7 @@ def built(
     """The mails of *planned* for the transport (:class:`Mails`): *make* (with an entry
     cache *cache_for* made for the mails it builds) here for the first part, the child's
     for the rest when it was started (:data:`PARALLEL_MIN_ITEMS`, :func:`forked.can_fork`).
-    *deliver* (an outbox): the child also writes its mails, once :meth:`Mails.go` has
+    *deliver* (an outbox): the child also writes its mails, once :meth:`Mails.go_ahead` has
     given them their intents."""
     cut = split_at(planned)
     if sum(len(p.digest.items) for p in planned) < PARALLEL_MIN_ITEMS or cut >= len(planned):
@@ -134,7 +134,7 @@ def _pipe(stack: ExitStack) -> tuple[IO[str], IO[str]]:
 
 class _Child:
     """(In the child.) What becomes of each mail it built: kept in the spool until
-    this process tells it the intents (:meth:`Mails.go`); then written to the outbox
+    this process tells it the intents (:meth:`Mails.go_ahead`); then written to the outbox
     (*deliver*), in order, and told of, one line each (``"<index> <file name>"``, or
     ``"<index> -"``: in the spool, not written). Without *deliver*, only spooled."""
 
